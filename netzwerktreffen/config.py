@@ -1,0 +1,61 @@
+"""Configuration from the environment, with defaults for a laptop.
+
+Everything a deployment changes comes from environment variables; the
+defaults give the embedded setup: SQLite in ``instance/``, mail written to
+``instance/outbox/`` and an in-process worker.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Return SECRET_KEY from the environment, else one generated once into instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _database_url(instance_path: Path) -> str:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'netzwerktreffen.sqlite'}"
+    # Heroku-style URLs and the bare "postgresql://" scheme both mean psycopg 3 here.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def from_environment(instance_path: Path) -> dict:
+    env = os.environ.get
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "SMTP_HOST": env("SMTP_HOST", ""),
+        "SMTP_PORT": int(env("SMTP_PORT", "587")),
+        "SMTP_USER": env("SMTP_USER", ""),
+        "SMTP_PASSWORD": env("SMTP_PASSWORD", ""),
+        # "starttls" (default), "ssl" or "none"
+        "SMTP_SECURITY": env("SMTP_SECURITY", "starttls"),
+        "MAIL_FROM": env("MAIL_FROM", "netzwerktreffen@localhost"),
+        "REDIS_URL": env("REDIS_URL", ""),
+        "OUTBOX_DIR": str(instance_path / "outbox"),
+        "BASE_URL": env("BASE_URL", ""),
+    }
+
+
+DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "BABEL_DEFAULT_LOCALE": "de",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
+    "LANGUAGES": ("de", "en"),
+    "WTF_CSRF_TIME_LIMIT": None,  # a registration form may stay open for hours
+    "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,  # CSV uploads
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_HTTPONLY": True,
+}

@@ -1,0 +1,178 @@
+"""A realistic demo meeting: a district's network of labour-market integration actors."""
+from __future__ import annotations
+
+import random
+from datetime import datetime, time, timedelta
+
+from .defaults import add_default_catalogue, guiding_questions
+from .extensions import db
+from .i18n import local_now
+from .models import (CAFE, CONFIRMED, SPEED, Block, CafeTable, Meeting, MeetingTable, Organiser,
+                     Registration, Room, utcnow)
+
+DEMO_EMAIL = "demo@netzwerktreffen.local"
+DEMO_PASSWORD = "netzwerktreffen-demo"
+
+# (organisation, sector key, people, what they offer, what they look for)
+ORGANISATIONS = [
+    ("Jobcenter Landkreis Stendal", "jobcenter", 4, ["sgb2-beratung", "arbeitsvermittlung"], ["berufssprachkurs", "kinderbetreuung", "praktikum"]),
+    ("Agentur für Arbeit Stendal", "agentur", 3, ["arbeitsvermittlung", "ausbildung"], ["anerkennung", "berufssprachkurs"]),
+    ("Landkreis Stendal, Integrationskoordination", "kommune", 2, ["ankommen", "wohnen"], ["migrationsberatung", "ehrenamt"]),
+    ("Hansestadt Stendal, Ausländerbehörde", "kommune", 2, ["aufenthaltsrecht"], ["migrationsberatung", "arbeitsvermittlung"]),
+    ("Caritas Migrationsberatung für Erwachsene", "migrationsberatung", 2, ["migrationsberatung", "aufenthaltsrecht"], ["integrationskurs", "kinderbetreuung"]),
+    ("AWO Jugendmigrationsdienst Altmark", "migrationsberatung", 2, ["migrationsberatung", "ausbildung"], ["praktikum", "ausbildung"]),
+    ("Stark im Beruf Kontaktstelle Stendal", "migrationsberatung", 1, ["frauen-beruf", "kinderbetreuung"], ["praktikum", "arbeitsvermittlung"]),
+    ("Kreisvolkshochschule Stendal", "sprachschule", 3, ["integrationskurs", "berufssprachkurs"], ["kinderbetreuung", "sgb2-beratung"]),
+    ("Bénédict School Sachsen", "sprachschule", 1, ["berufssprachkurs", "integrationskurs"], ["fachkraefte", "praktikum"]),
+    ("BAW Unternehmensschulung GmbH", "bildungstraeger", 2, ["qualifizierung", "praktikum"], ["sgb2-beratung", "fachkraefte"]),
+    ("IQ Netzwerk Sachsen-Anhalt", "bildungstraeger", 2, ["anerkennung", "qualifizierung"], ["arbeitsvermittlung", "fachkraefte"]),
+    ("Blickpunkt: Migrantinnen", "bildungstraeger", 1, ["frauen-beruf"], ["kinderbetreuung", "migrationsberatung"]),
+    ("IHK Magdeburg", "kammer", 2, ["anerkennung", "ausbildung"], ["fachkraefte", "berufssprachkurs"]),
+    ("Handwerkskammer Magdeburg", "kammer", 2, ["ausbildung", "anerkennung"], ["praktikum", "berufssprachkurs"]),
+    ("Hochschule Magdeburg-Stendal, International Office", "hochschule", 2, ["studium"], ["fachkraefte", "wohnen"]),
+    ("Westsächsische Hochschule Zwickau, International Office", "hochschule", 1, ["studium"], ["praktikum"]),
+    ("Johanniter-Krankenhaus Genthin-Stendal", "arbeitgeber", 2, ["fachkraefte", "praktikum"], ["anerkennung", "berufssprachkurs"]),
+    ("Altmark Pflege gGmbH", "arbeitgeber", 2, ["fachkraefte", "ausbildung"], ["berufssprachkurs", "anerkennung"]),
+    ("Stadtwerke Stendal", "arbeitgeber", 1, ["praktikum", "ausbildung"], ["vielfalt-betrieb", "arbeitsvermittlung"]),
+    ("Logistikzentrum Altmark GmbH", "arbeitgeber", 1, ["fachkraefte"], ["arbeitsvermittlung", "berufssprachkurs"]),
+    ("Metallbau Schulze & Söhne", "arbeitgeber", 1, ["praktikum", "ausbildung"], ["ausbildung", "vielfalt-betrieb"]),
+    ("Afrikanischer Kulturverein Altmark e. V.", "migrantenorganisation", 2, ["ehrenamt", "ankommen"], ["arbeitsvermittlung", "anerkennung"]),
+    ("Syrischer Verein Stendal e. V.", "migrantenorganisation", 1, ["ehrenamt"], ["ausbildung", "wohnen"]),
+    ("Ukrainische Gemeinde Altmark", "migrantenorganisation", 1, ["ankommen", "ehrenamt"], ["anerkennung", "kinderbetreuung"]),
+    ("Netzwerk für Demokratie und Courage", "zivilgesellschaft", 1, ["vielfalt-betrieb"], ["fachkraefte"]),
+    ("Ehrenamtsnetzwerk Willkommen in Stendal", "zivilgesellschaft", 2, ["ehrenamt", "wohnen"], ["migrationsberatung", "integrationskurs"]),
+]
+
+FIRST_NAMES = ["Anna", "Stefan", "Katrin", "Thomas", "Sabine", "Michael", "Julia", "Andreas", "Claudia",
+               "Frank", "Petra", "Jens", "Susanne", "Matthias", "Nadine", "Ahmad", "Amina", "Mehmet", "Elif",
+               "Olena", "Dmytro", "Fatemeh", "Reza", "Samira", "Yusuf", "Grace", "Emmanuel", "Irina", "Sergej",
+               "Lena", "Tobias", "Birgit", "Uwe", "Heike", "Marco", "Aylin", "Tarek", "Hanna", "Jan", "Monika"]
+LAST_NAMES = ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz",
+              "Hoffmann", "Koch", "Richter", "Klein", "Wolf", "Neumann", "Schwarz", "Krüger", "Hartmann",
+              "Lange", "Werner", "Al-Hassan", "Yılmaz", "Kaya", "Kovalenko", "Shevchenko", "Hosseini", "Haddad",
+              "Mensah", "Okafor", "Petrov", "Weiß", "Weigel", "Khalafyan", "Straub", "Telli", "Tanis", "Mura"]
+ROLES = ["Integrationskoordinatorin", "Arbeitsvermittler", "Beraterin", "Teamleitung", "Projektleitung",
+         "Ausbildungsberater", "Sprachkursleitung", "Personalreferentin", "Vorsitzender", "Koordinatorin"]
+SECOND_LANGUAGES = ["en", "en", "en", "ru", "ar", "tr", "uk", "fr", "fa"]
+CAFE_QUESTIONS = [
+    "Wie gelingt Kinderbetreuung während der Sprachkurse?",
+    "Wie beschleunigen wir die Anerkennung ausländischer Abschlüsse?",
+    "Wie finden Betriebe und Geflüchtete im ländlichen Raum zusammen?",
+    "Wie erreichen wir Mütter mit Migrationsgeschichte?",
+    "Wie verzahnen wir Sprachkurs und Praktikum?",
+    "Was brauchen junge Geflüchtete für den Weg in die Ausbildung?",
+    "Wie bleiben internationale Studierende nach dem Abschluss in der Region?",
+    "Wie schaffen Betriebe eine vorurteilsbewusste Unternehmenskultur?",
+    "Wie verbessern wir die Übergänge zwischen Beratungsstellen?",
+    "Wie gewinnen wir Ehrenamtliche für die Begleitung?",
+    "Wie kommen Menschen ohne Führerschein zur Arbeit im Landkreis?",
+    "Wie nutzen wir die Prozesskette Integration in Arbeit im Alltag?",
+]
+
+
+def get_or_create_demo_organiser() -> Organiser:
+    organiser = db.session.scalar(db.select(Organiser).where(Organiser.email == DEMO_EMAIL))
+    if organiser is None:
+        organiser = Organiser(email=DEMO_EMAIL, name="Demo-Organisation")
+        organiser.set_password(DEMO_PASSWORD)
+        db.session.add(organiser)
+    return organiser
+
+
+def create_demo_meeting(participants: int = 60, slug: str = "demo", seed: int = 7,
+                        organiser: Organiser | None = None) -> Meeting:
+    """Create and commit a demo meeting with ``participants`` confirmed registrations."""
+    rng = random.Random(seed)
+    meeting_date = (local_now() + timedelta(days=24)).date()
+    meeting = Meeting(
+        slug=slug, title="Netzwerktreffen Migration und Arbeit", series_name="Netzwerktreffen Migration",
+        series_number=4, date=meeting_date, start_time=time(9, 30), end_time=time(13, 0),
+        venue="Landratsamt Stendal, Großer Sitzungssaal", address="Hospitalstraße 1–2\n39576 Stendal",
+        description=("Akteurinnen und Akteure der Arbeitsmarktintegration im Landkreis lernen sich im "
+                     "Speed Networking kennen und vertiefen Schnittstellen im Pro-Action-Café: "
+                     "Wer macht was, und wo können wir besser zusammenarbeiten?"),
+        registration_opens=datetime.combine(local_now().date() - timedelta(days=14), time(8, 0)),
+        registration_closes=datetime.combine(meeting_date - timedelta(days=2), time(23, 59)),
+        capacity=participants + 4, languages=["de", "en", "ar", "uk"],
+        contact_name="Stella Khalafyan", contact_email="integration@landkreis-stendal.example",
+        controller="Landkreis Stendal, Der Landrat, Hospitalstraße 1–2, 39576 Stendal",
+        retention_days=90, is_public=True)
+    add_default_catalogue(meeting)
+    meeting.organisers.append(organiser or get_or_create_demo_organiser())
+
+    hall = Room(name="Großer Sitzungssaal", position=0, grid_columns=8, grid_rows=5)
+    foyer = Room(name="Foyer", position=1, grid_columns=6, grid_rows=4)
+    meeting.rooms += [hall, foyer]
+    spots = (participants + 1) // 2
+    for number in range(1, spots + 1):
+        hall.tables.append(MeetingTable(number=number, seats=3, grid_x=(number - 1) % 8, grid_y=(number - 1) // 8))
+    hosts_wanted = max(2, participants // 4)
+    for number in range(1, hosts_wanted + 1):
+        foyer.tables.append(MeetingTable(number=number, name=f"Café {number}", seats=6,
+                                         grid_x=(number - 1) % 6, grid_y=(number - 1) // 6))
+
+    speed = Block(kind=SPEED, title="Speed Networking", position=0, start_time=time(10, 0), rounds=8,
+                  minutes_per_round=6, changeover_minutes=2, group_size=2, room=hall)
+    cafe = Block(kind=CAFE, title="Pro-Action-Café", position=1, start_time=time(11, 30), rounds=3,
+                 minutes_per_round=25, changeover_minutes=5, room=foyer, guiding_questions=guiding_questions(3))
+    meeting.blocks += [speed, cafe]
+
+    sectors = {s.key: s for s in meeting.sectors}
+    topics = {t.key: t for t in meeting.topics}
+    people = _demo_people(rng, participants)
+    now = utcnow()
+    registrations = []
+    for index, (name, org, sector_key, offers, needs) in enumerate(people):
+        languages = ["de"]
+        if rng.random() < 0.45:
+            languages.append(rng.choice(SECOND_LANGUAGES))
+        if index % 23 == 11:  # a few people hold conversations only without German
+            languages = ["en", rng.choice(["ar", "uk", "fa"])]
+        email_name = name.lower().replace(" ", ".").translate(str.maketrans("äöüßı", "aousi")).replace("-", "")
+        domain = "".join(ch for ch in org.lower().split(",")[0].split()[0] if ch.isalnum()) or "org"
+        registrations.append(Registration(
+            name=name, email=f"{email_name}.{index}@{domain}.example", organisation=org,
+            sector=sectors[sector_key], role=rng.choice(ROLES), languages=sorted(set(languages)),
+            offers=[topics[k] for k in offers], needs=[topics[k] for k in needs],
+            blocks=[speed, cafe], locale="de", status=CONFIRMED,
+            consent_version="demo", consent_at=now,
+            consent_listing=rng.random() < 0.8, consent_listing_at=now,
+            consent_contact=rng.random() < 0.7, consent_contact_at=now,
+            created_at=now - timedelta(minutes=participants - index)))
+    for person in registrations:
+        colleagues = [p.name for p in registrations if p.organisation == person.organisation and p is not person]
+        if colleagues and rng.random() < 0.3:
+            person.not_with = colleagues[0]
+        if rng.random() < 0.2:
+            person.wishes = rng.choice(ORGANISATIONS)[0]
+    meeting.registrations += registrations
+
+    questions = rng.sample(CAFE_QUESTIONS, k=min(hosts_wanted, len(CAFE_QUESTIONS)))
+    hosts = rng.sample(registrations, k=min(hosts_wanted, len(registrations)))
+    for position, (table, host) in enumerate(zip(foyer.tables, hosts)):
+        question = questions[position % len(questions)]
+        language = "" if "de" in host.languages else host.languages[0]
+        cafe.cafe_tables.append(CafeTable(position=position, question=question, host=host,
+                                          table=table, language=language))
+    db.session.add(meeting)
+    db.session.commit()
+    return meeting
+
+
+def _demo_people(rng: random.Random, count: int):
+    """Names with organisations: organisations of 1–4 people, repeated with new people as needed."""
+    people, used = [], set()
+    while len(people) < count:
+        for org, sector, size, offers, needs in ORGANISATIONS:
+            for _ in range(size):
+                if len(people) >= count:
+                    break
+                while True:
+                    name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+                    if name not in used:
+                        used.add(name)
+                        break
+                people.append((name, org, sector,
+                               rng.sample(offers, k=rng.randint(1, len(offers))),
+                               rng.sample(needs, k=rng.randint(1, len(needs)))))
+    return people

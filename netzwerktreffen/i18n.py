@@ -1,0 +1,70 @@
+"""Locale selection and the German date/time formats (22.11.2026, 14:30 Uhr)."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from flask import current_app, request, session
+from flask_babel import get_locale, gettext
+
+from .extensions import babel
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.args.get("lang") if request else None
+    if chosen in languages:
+        session["lang"] = chosen
+        return chosen
+    if session.get("lang") in languages:
+        return session["lang"]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value)
+    return value.strftime("%d.%m.%Y")
+
+
+def format_time(value: time | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value)
+    clock = value.strftime("%H:%M")
+    return gettext("%(time)s Uhr", time=clock)
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{format_date(value)}, {format_time(value)}"
+
+
+def to_local(value: datetime) -> datetime:
+    """Aware timestamps become Europe/Berlin; naive ones are already local."""
+    return value.astimezone(BERLIN) if value.tzinfo else value
+
+
+def local_now() -> datetime:
+    """Now in Europe/Berlin, naive (comparable with meeting times)."""
+    return datetime.now(BERLIN).replace(tzinfo=None)
+
+
+def language_name(code: str) -> str:
+    locale = get_locale() or Locale("de")
+    return locale.languages.get(code, code)
+
+
+def init_app(app) -> None:
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(app.root_path + "/translations"))
+    app.jinja_env.filters.update(date=format_date, time=format_time,
+                                 datetime=format_datetime, language_name=language_name)
+    app.jinja_env.globals.update(get_locale=get_locale)

@@ -1,0 +1,133 @@
+"""Public pages: upcoming meetings, registration, and the personal link."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import EmailField
+from wtforms.validators import DataRequired, Email
+
+from . import registration as registrations
+from .extensions import db
+from .i18n import local_now
+from .models import CANCELLED, Meeting
+from .registration_forms import PersonalForm, RegistrationForm, build_form, form_data, validate_submitted
+
+bp = Blueprint("public", __name__)
+
+
+class ResendLinkForm(FlaskForm):
+    email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(), Email()])
+
+
+class CancelForm(FlaskForm):
+    pass
+
+
+def public_meeting(slug: str) -> Meeting:
+    meeting = db.session.scalar(select(Meeting).where(Meeting.slug == slug, Meeting.is_public.is_(True)))
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def personal_registration(token: str):
+    found = registrations.find_by_token(token)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/")
+def index():
+    today = local_now().date()
+    meetings = db.session.scalars(
+        select(Meeting).where(Meeting.is_public.is_(True), Meeting.date >= today)
+        .order_by(Meeting.date, Meeting.start_time)).all()
+    return render_template("public/index.html", meetings=meetings)
+
+
+@bp.route("/m/<slug>", methods=["GET", "POST"])
+def meeting(slug: str):
+    meeting = public_meeting(slug)
+    is_open = registrations.registration_open(meeting)
+    form = build_form(RegistrationForm, meeting)
+    if is_open and validate_submitted(form):
+        try:
+            registration = registrations.register(
+                meeting, form_data(form, meeting), locale=str(get_locale()))
+        except registrations.AlreadyRegistered:
+            form.email.errors = list(form.email.errors) + [
+                _("Mit dieser E-Mail-Adresse ist bereits jemand angemeldet. "
+                  "Wir können Ihnen Ihren persönlichen Link noch einmal schicken.")]
+            return render_template("public/meeting.html", meeting=meeting, form=form, is_open=is_open,
+                                   resend_form=ResendLinkForm(email=form.email.data)), 409
+        return redirect(url_for("public.registered", token=registration.token))
+    status = 400 if form.is_submitted() else 200
+    return render_template("public/meeting.html", meeting=meeting, form=form, is_open=is_open), status
+
+
+@bp.route("/m/<slug>/datenschutz")
+def privacy(slug: str):
+    meeting = public_meeting(slug)
+    return render_template("public/privacy.html", meeting=meeting)
+
+
+@bp.route("/m/<slug>/link", methods=["GET", "POST"])
+def resend_link(slug: str):
+    """Send the personal link again. Says the same whether or not the address is registered."""
+    meeting = public_meeting(slug)
+    form = ResendLinkForm()
+    if form.validate_on_submit():
+        found = registrations.find_registration(meeting, form.email.data)
+        if found is not None and found.status != CANCELLED:
+            registrations.notify(found, "link")
+        flash(_("Wenn diese Adresse angemeldet ist, haben wir den persönlichen Link gerade dorthin geschickt."),
+              "success")
+        return redirect(url_for("public.meeting", slug=slug))
+    return render_template("public/resend.html", meeting=meeting, form=form)
+
+
+@bp.route("/r/<token>/danke")
+def registered(token: str):
+    registration = personal_registration(token)
+    return render_template("public/registered.html", registration=registration, meeting=registration.meeting)
+
+
+@bp.route("/r/<token>", methods=["GET", "POST"])
+def personal(token: str):
+    registration = personal_registration(token)
+    meeting = registration.meeting
+    form = build_form(PersonalForm, meeting, registration)
+    if registration.status != CANCELLED and validate_submitted(form):
+        try:
+            registrations.update(registration, form_data(form, meeting, registration))
+        except registrations.AlreadyRegistered:
+            form.email.errors = list(form.email.errors) + [
+                _("Mit dieser E-Mail-Adresse ist bereits jemand anderes angemeldet.")]
+        else:
+            flash(_("Ihre Änderungen sind gespeichert."), "success")
+            return redirect(url_for("public.personal", token=token))
+    status = 400 if form.is_submitted() else 200
+    return render_template("public/personal.html", registration=registration, meeting=meeting,
+                           form=form, cancel_form=CancelForm(), position=_waitlist_position(registration)), status
+
+
+@bp.route("/r/<token>/absagen", methods=["POST"])
+def cancel(token: str):
+    registration = personal_registration(token)
+    if CancelForm().validate_on_submit():
+        registrations.cancel(registration)
+        flash(_("Ihre Anmeldung ist storniert. Sie erhalten eine Bestätigung per E-Mail."), "success")
+    return redirect(url_for("public.personal", token=token))
+
+
+def _waitlist_position(registration) -> int | None:
+    queue = registrations.waiting_list(registration.meeting)
+    for position, person in enumerate(queue, start=1):
+        if person.id == registration.id:
+            return position
+    return None

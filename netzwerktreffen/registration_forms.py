@@ -1,0 +1,122 @@
+"""The registration form, used by participants (with consent) and organisers (without)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from . import defaults
+from .i18n import language_name
+from .models import Meeting, Registration
+from .registration import RegistrationData
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class RegistrationForm(FlaskForm):
+    name = StringField(_l("Vor- und Nachname"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-Mail-Adresse"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)],
+                       description=_l("An diese Adresse schicken wir die Bestätigung und Ihren persönlichen Link."))
+    organisation = StringField(_l("Organisation"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    sector = SelectField(_l("Bereich"), coerce=int, validators=[InputRequired()],
+                         description=_l("Zu welcher Art von Einrichtung gehört Ihre Organisation?"))
+    role = StringField(_l("Funktion"), filters=[strip], validators=[Optional(), Length(max=200)],
+                       description=_l("z. B. Integrationskoordinatorin, Ausbilder, Beraterin"))
+    offers = MultiCheckboxField(_l("Was ich anbiete"), coerce=int)
+    needs = MultiCheckboxField(_l("Was ich suche"), coerce=int)
+    languages = MultiCheckboxField(_l("Sprachen, in denen ich ein Gespräch führen kann"),
+                                   validators=[DataRequired(message=_l("Bitte wählen Sie mindestens eine Sprache."))])
+    blocks = MultiCheckboxField(_l("Ich nehme teil an"), coerce=int)
+    wishes = TextAreaField(_l("Personen oder Organisationen, die ich gern treffen möchte"),
+                           validators=[Optional(), Length(max=2000)],
+                           description=_l("Eine Angabe pro Zeile."))
+    not_with = TextAreaField(_l("Personen, mit denen ich nicht zusammengesetzt werden soll"),
+                             validators=[Optional(), Length(max=2000)],
+                             description=_l("z. B. Kolleginnen und Kollegen aus dem eigenen Haus. Eine Angabe pro Zeile."))
+    accessibility = TextAreaField(_l("Barrierefreiheit: Was brauchen Sie, um gut teilnehmen zu können?"),
+                                  validators=[Optional(), Length(max=2000)])
+    consent_processing = BooleanField(
+        _l("Ich willige in die Verarbeitung meiner Angaben zu den oben beschriebenen Zwecken ein."),
+        validators=[DataRequired(message=_l("Ohne diese Einwilligung können wir Ihre Anmeldung nicht annehmen."))])
+    consent_listing = BooleanField(_l("Mein Name, meine Organisation und mein Bereich dürfen auf der Teilnehmendenliste erscheinen."))
+    consent_contact = BooleanField(_l("Nach dem Treffen dürfen Personen, die ich getroffen habe, meine Kontaktdaten erhalten."))
+
+
+class PersonalForm(RegistrationForm):
+    """The person changes their registration: consented already; optional consents stay revocable."""
+
+    consent_processing = None
+
+
+class OrganiserRegistrationForm(RegistrationForm):
+    """What an organiser may change for a person: everything but the person's own consents."""
+
+    consent_processing = None
+    consent_listing = None
+    consent_contact = None
+
+
+def build_form(form_class: type[RegistrationForm], meeting: Meeting,
+               registration: Registration | None = None, **kwargs) -> RegistrationForm:
+    """A form with the meeting's sectors, topics, languages and blocks as choices."""
+    form = form_class(obj=registration, **kwargs)
+    form.sector.choices = [(-1, "– " + str(_l("bitte wählen")) + " –")] + [(s.id, s.name) for s in meeting.sectors]
+    topics = [(t.id, t.name) for t in meeting.topics]
+    form.offers.choices = topics
+    form.needs.choices = topics
+    codes = list(dict.fromkeys(list(meeting.languages or []) + defaults.LANGUAGES))
+    form.languages.choices = [(code, language_name(code)) for code in codes]
+    form.blocks.choices = [(b.id, b.title) for b in meeting.blocks]
+    if not form.is_submitted():
+        if registration is not None:
+            form.sector.data = registration.sector_id or -1
+            form.offers.data = [t.id for t in registration.offers]
+            form.needs.data = [t.id for t in registration.needs]
+            form.blocks.data = [b.id for b in registration.blocks]
+            form.languages.data = list(registration.languages)
+        else:
+            form.sector.data = -1
+            form.languages.data = ["de"]
+            form.blocks.data = [b.id for b in meeting.blocks]
+    return form
+
+
+def validate_submitted(form: RegistrationForm) -> bool:
+    """Validate a submitted form, including the "please choose" sector; False when not submitted."""
+    if not form.is_submitted():
+        return False
+    valid = form.validate()
+    if form.sector.data in (None, -1):
+        form.sector.errors = list(form.sector.errors) + [str(_l("Bitte wählen Sie einen Bereich."))]
+        return False
+    return valid
+
+
+def form_data(form: RegistrationForm, meeting: Meeting,
+              registration: Registration | None = None) -> RegistrationData:
+    sectors = {s.id: s for s in meeting.sectors}
+    topics = {t.id: t for t in meeting.topics}
+    blocks = {b.id: b for b in meeting.blocks}
+    consent_listing = form.consent_listing.data if form.consent_listing else (
+        registration.consent_listing if registration else False)
+    consent_contact = form.consent_contact.data if form.consent_contact else (
+        registration.consent_contact if registration else False)
+    return RegistrationData(
+        name=form.name.data, email=form.email.data, organisation=form.organisation.data,
+        sector=sectors.get(form.sector.data), role=form.role.data or "",
+        offers=[topics[i] for i in form.offers.data or [] if i in topics],
+        needs=[topics[i] for i in form.needs.data or [] if i in topics],
+        languages=list(form.languages.data or []),
+        blocks=[blocks[i] for i in form.blocks.data or [] if i in blocks],
+        wishes=form.wishes.data or "", not_with=form.not_with.data or "",
+        accessibility=form.accessibility.data or "",
+        consent_listing=bool(consent_listing), consent_contact=bool(consent_contact))

@@ -1,0 +1,217 @@
+"""Fixtures: the app on SQLite and, where reachable, again on PostgreSQL.
+
+The schema is built once per database by the Alembic migrations (so the
+migrations are tested too); each test then starts from empty tables.
+Each test run gets its own PostgreSQL schema, so parallel runs on one server
+do not disturb each other.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import text
+
+from netzwerktreffen import create_app
+from netzwerktreffen.extensions import db
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+PASSWORD = "richtig-geheim-42"
+
+
+def _postgres_reason() -> str | None:
+    """None when PostgreSQL answers, else why the PostgreSQL runs are skipped."""
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return "psycopg is not installed"
+    try:
+        with psycopg.connect(PG_URL, connect_timeout=3):
+            return None
+    except psycopg.Error as error:
+        return f"PostgreSQL not reachable at {PG_URL} (set TEST_DATABASE_URL): {str(error).strip()[:200]}"
+
+
+def _sqlalchemy_url(url: str) -> str:
+    return "postgresql+psycopg://" + url.split("://", 1)[1] if url.startswith("postgres") else url
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database(request, tmp_path_factory):
+    """A migrated, empty database for the whole session: (kind, URI, engine options)."""
+    if request.param == "sqlite":
+        uri = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        options, schema = {}, None
+    else:
+        reason = _postgres_reason()
+        if reason:
+            pytest.skip(reason)
+        import psycopg
+        schema = f"test_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(PG_URL, autocommit=True) as connection:
+            connection.execute(f'CREATE SCHEMA "{schema}"')
+        uri = _sqlalchemy_url(PG_URL)
+        options = {"connect_args": {"options": f"-csearch_path={schema}"}}
+    app = _make_app(uri, options, tmp_path_factory.mktemp("instance"))
+    with app.app_context():
+        from flask_migrate import upgrade
+        upgrade()
+        db.engine.dispose()
+    yield request.param, uri, options
+    if schema:
+        import psycopg
+        with psycopg.connect(PG_URL, autocommit=True) as connection:
+            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def _make_app(uri, options, tmp_path, **extra):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "SQLALCHEMY_DATABASE_URI": uri,
+        "SQLALCHEMY_ENGINE_OPTIONS": options,
+        "WTF_CSRF_ENABLED": False,
+        "OUTBOX_DIR": str(tmp_path / "outbox"),
+        "SMTP_HOST": "",
+        "BASE_URL": "http://netzwerktreffen.test",
+        "SERVER_NAME": None,
+    }
+    config.update(extra)
+    return create_app(config)
+
+
+@pytest.fixture
+def app_config():
+    """Override to change the test app's configuration (e.g. {"WTF_CSRF_ENABLED": True})."""
+    return {}
+
+
+@pytest.fixture
+def app(database, tmp_path, app_config):
+    kind, uri, options = database
+    app = _make_app(uri, options, tmp_path, **app_config)
+    app.config["DB_KIND"] = kind
+    with app.app_context():
+        yield app
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def outbox(app):
+    """The .eml files written so far, parsed, oldest first."""
+    import email
+    from email import policy
+    from pathlib import Path
+
+    def read():
+        folder = Path(app.config["OUTBOX_DIR"])
+        files = sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns) if folder.exists() else []
+        return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in files]
+    return read
+
+
+@pytest.fixture
+def make_organiser(app):
+    from netzwerktreffen.auth import create_organiser
+
+    def make(email="orga@example.org", password=PASSWORD, name="Orga"):
+        organiser = create_organiser(email, password, name)
+        db.session.commit()
+        return organiser
+    return make
+
+
+@pytest.fixture
+def make_meeting(app):
+    """A public meeting with the default catalogue, one room, a speed-networking and a café block."""
+    from netzwerktreffen.defaults import add_default_catalogue, guiding_questions
+    from netzwerktreffen.models import CAFE, SPEED, Block, Meeting, MeetingTable, Room
+
+    def make(slug="treffen", organisers=(), capacity=50, blocks=True, **fields):
+        values = dict(
+            slug=slug, title="Netzwerktreffen Migration", series_name="Netzwerktreffen Migration",
+            series_number=3, date=date.today() + timedelta(days=30), start_time=time(9, 30),
+            end_time=time(13, 0), venue="Stadthalle Nürtingen", address="Heiligkreuzstraße 4\n72622 Nürtingen",
+            capacity=capacity, languages=["de", "en"], contact_name="Sabrina Straub",
+            contact_email="integration@lra.example", controller="Landratsamt Esslingen",
+            is_public=True, registration_opens=datetime.now() - timedelta(days=1),
+            registration_closes=datetime.now() + timedelta(days=20))
+        values.update(fields)
+        meeting = Meeting(**values)
+        add_default_catalogue(meeting)
+        meeting.organisers.extend(organisers)
+        if blocks:
+            room = Room(name="Saal", tables=[MeetingTable(number=n, seats=4) for n in range(1, 6)])
+            meeting.rooms.append(room)
+            meeting.blocks += [
+                Block(kind=SPEED, title="Speed Networking", position=0, start_time=time(10, 0), rounds=6,
+                      minutes_per_round=6, changeover_minutes=2, group_size=2, room=room),
+                Block(kind=CAFE, title="Pro-Action-Café", position=1, start_time=time(11, 30), rounds=3,
+                      minutes_per_round=25, changeover_minutes=5, guiding_questions=guiding_questions(3)),
+            ]
+        db.session.add(meeting)
+        db.session.commit()
+        return meeting
+    return make
+
+
+@pytest.fixture
+def make_registration(app):
+    from netzwerktreffen.registration import RegistrationData, new_registration
+
+    counter = iter(range(1, 10_000))
+
+    def make(meeting, name=None, email=None, organisation="Jobcenter Esslingen", sector="jobcenter", **fields):
+        n = next(counter)
+        sector_obj = next(s for s in meeting.sectors if s.key == sector)
+        data = RegistrationData(name=name or f"Person {n}", email=email or f"person{n}@example.org",
+                                organisation=organisation, sector=sector_obj, **fields)
+        registration = new_registration(meeting, data, "de", "test")
+        db.session.commit()
+        return registration
+    return make
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, email="orga@example.org", password=PASSWORD):
+        return self._client.post("/login", data={"email": email, "password": password})
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def organiser(make_organiser):
+    return make_organiser()
+
+
+@pytest.fixture
+def logged_in(client, auth, organiser):
+    """A client logged in as ``organiser``."""
+    response = auth.login()
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
