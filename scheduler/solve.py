@@ -1,0 +1,228 @@
+"""Solving: one planner per block kind, a shared deadline, the best plan kept.
+
+Pairs (speed networking with `group_size == 2`):
+ 1. the b-matching decides which pairs meet; its optimum is the `bound`;
+ 2. the split model puts those pairs into rounds (a perfect split reaches the
+    bound, so the plan is proven optimal);
+ 3. if the split fails or time runs short, round-by-round matching gives a
+    valid plan; the better plan wins.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ortools.sat.python import cp_model
+
+from .matching import plan_round_by_round, top_partners
+from .model import BMatchingModel, SplitModel, triangle_edges, triangles_in
+from .pairs import PairsProblem
+from .problem import CafeBlock, Infeasible, Instance, InstanceError, Plan, SpeedBlock
+from .solver import new_solver
+from .validate import score_plan
+from .values import PairValues
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BlockResult:
+    rounds: list  # the block's plan (ids)
+    bound: float  # proven upper bound on the block's score
+    method: str  # which stage produced the rounds
+    optimal: bool = False
+
+
+@dataclass
+class SolveResult:
+    plan: Plan
+    score: float
+    bound: float
+    seconds: float
+    methods: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def gap(self) -> float:
+        if self.bound == 0:
+            return 0.0 if self.score >= 0 else float("inf")
+        return (self.bound - self.score) / abs(self.bound)
+
+
+def unsupported_block(instance: Instance) -> str | None:
+    """The message for the first block this solver cannot plan yet, or None."""
+    for k, block in enumerate(instance.blocks):
+        if isinstance(block, CafeBlock):
+            return f"blocks[{k}]: pro-action-cafe blocks are not supported by this solver yet"
+        if isinstance(block, SpeedBlock) and block.group_size != 2:
+            return (f"blocks[{k}]: speed-networking groups of {block.group_size} are not supported "
+                    "by this solver yet (pairs only)")
+    return None
+
+
+def solve(instance: Instance, time_limit: float = 60.0, seed: int = 0, *,
+          deadline: float | None = None, progress: Progress | None = None) -> SolveResult:
+    """Plan every block within `time_limit` seconds (or until the monotonic
+    `deadline`).  Raises InstanceError for blocks not supported yet and
+    Infeasible when no plan exists."""
+    started = time.monotonic()
+    deadline = started + time_limit if deadline is None else deadline
+    message = unsupported_block(instance)
+    if message:
+        raise InstanceError(message)
+    report = progress or (lambda text: log.info(text))
+    values = PairValues(instance)
+    problems = [PairsProblem.build(instance, block, values) for block in instance.blocks]
+    weights = [max(len(p.edges), 1) * max(len(p.free_rounds), 1) for p in problems]
+    results: dict[str, BlockResult] = {}
+    for k, problem in enumerate(problems):
+        share = weights[k] / sum(weights[k:])
+        block_deadline = time.monotonic() + share * (deadline - time.monotonic())
+        results[problem.block.id] = solve_pairs(problem, block_deadline, seed, report)
+    plan = Plan(blocks={block_id: tuple(r.rounds) for block_id, r in results.items()})
+    score, _ = score_plan(instance, plan, values)
+    bound = max(sum(r.bound for r in results.values()), score)
+    methods = {block_id: r.method for block_id, r in results.items()}
+    seconds = time.monotonic() - started
+    result = SolveResult(plan, score, bound, seconds, methods)
+    result.plan = Plan(blocks=plan.blocks, score=round(score, 6), bound=round(bound, 6),
+                       extra={"gap": round(result.gap, 6)})
+    return result
+
+
+# ----------------------------------------------------------------------------
+# Pairs
+
+
+def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progress) -> BlockResult:
+    block, ids = problem.block, problem.values.ids
+    fixed = [list(groups) for groups in block.fixed_rounds]
+
+    def as_rounds(planned: dict[int, list[tuple[int, ...]]]) -> list:
+        return fixed + [[tuple(ids[i] for i in group) for group in planned[t]] for t in problem.free_rounds]
+
+    if not problem.free_rounds:
+        return BlockResult(fixed, _block_score(problem, fixed), "fixed", optimal=True)
+
+    def remaining(share: float) -> float:
+        """A deadline `share` of the time left from now."""
+        now = time.monotonic()
+        return now + share * max(deadline - now, 0)
+
+    relaxed = _BMatchingStage(problem, seed)
+    uses, kept, bound_scaled, optimal = relaxed.run(remaining(0.5))
+    bound = _real_bound(problem, bound_scaled, relaxed.objective_scale)
+    report(f"{block.id}: pairs chosen, bound {bound:.2f}{' (proven)' if optimal else ''}")
+    candidates: list[tuple[str, list]] = []
+
+    def consider(method: str, planned) -> bool:
+        """Keep a plan; True when it reaches the proven bound."""
+        if planned is None:
+            return False
+        rounds = as_rounds(planned)
+        candidates.append((method, rounds))
+        return optimal and _block_score(problem, rounds) >= bound - 1e-6
+
+    if uses is not None and consider("b-matching+split", _split(problem, uses, kept, seed, remaining(0.4))):
+        return BlockResult(candidates[-1][1], bound, candidates[-1][0], optimal=True)
+    if uses is not None and problem.odd_rounds:
+        report(f"{block.id}: choosing the trios explicitly")
+        trios = _candidate_trios(problem, set(uses))
+        with_trios = _BMatchingStage(problem, seed, trios=trios, hint=uses)
+        uses3, kept3, _bound3, _optimal3 = with_trios.run(remaining(0.5))
+        if uses3 is not None:
+            consider("b-matching+trios+split", _split(problem, uses3, kept3, seed, remaining(0.5)))
+    if not candidates:
+        report(f"{block.id}: planning round by round")
+        sparse = (set(uses) | top_partners(problem, 12)) if uses is not None else None
+        consider("round-by-round", plan_round_by_round(problem, deadline, seed, candidates=sparse))
+    if not candidates:
+        raise TimeoutError(f"{block.id}: no plan found within the time limit")
+    best = max(candidates, key=lambda c: _block_score(problem, c[1]))
+    return BlockResult(best[1], max(bound, _block_score(problem, best[1])), best[0])
+
+
+@dataclass
+class _BMatchingStage:
+    problem: PairsProblem
+    seed: int
+    trios: dict | None = None
+    hint: dict | None = None
+    objective_scale: int = 1
+
+    def run(self, deadline: float):
+        bm = BMatchingModel.build(self.problem, trios=self.trios)
+        if self.hint:
+            bm.hint(self.hint)
+        self.objective_scale = bm.objective_scale
+        solver = new_solver(deadline - time.monotonic(), self.seed, workers=1)
+        status = solver.Solve(bm.model)
+        if status == cp_model.INFEASIBLE and self.trios is None:
+            raise Infeasible(f"{self.problem.block.id}: no way to give everyone a partner in every "
+                             "round they attend (too few allowed pairs)")
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None, [], solver.BestObjectiveBound(), False
+        uses, kept = bm.chosen(solver)
+        return uses, kept, solver.BestObjectiveBound(), status == cp_model.OPTIMAL
+
+
+TRIOS_PER_ROUND = 3000
+
+
+def _candidate_trios(problem: PairsProblem, chosen: set) -> dict[int, list]:
+    """Per odd round: the most valuable trios among chosen and top pairs,
+    plus locked and published trios."""
+    pairs = chosen | top_partners(problem, 6)
+    out = {}
+    for t in problem.odd_rounds:
+        found = triangles_in(pairs, problem.present[t])
+        found.sort(key=lambda k: (-sum(problem.edge_value[e] for e in triangle_edges(k)), k))
+        found = found[:TRIOS_PER_ROUND]
+        extra = [g for g in problem.locks.get(t, []) if len(g) == 3]
+        extra += [g.members for g in problem.published if g.round == t and len(g.members) == 3]
+        out[t] = sorted(set(found) | set(extra))
+    return out
+
+
+def _split(problem: PairsProblem, uses, kept, seed: int, deadline: float):
+    attempts = [dict(force=kept)]
+    if kept:
+        attempts.append(dict(prefer_published=True))
+    for options in attempts:
+        split = SplitModel.build(problem, uses, **options)
+        solver = new_solver(deadline - time.monotonic(), seed)
+        status = solver.Solve(split.model)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return split.rounds(solver)
+        if time.monotonic() >= deadline:
+            break
+    return None
+
+
+def _real_bound(problem: PairsProblem, bound_scaled: float, objective_scale: int) -> float:
+    """The b-matching's bound in score units, plus what is fixed already."""
+    bound = bound_scaled / (problem.scale * objective_scale)
+    if not problem.exact:
+        slots = sum(len(problem.present[t]) + 3 for t in problem.free_rounds)
+        bound += slots * 0.5 / problem.scale * (1 + float(problem.fairness))
+    w = problem.values.instance.weights
+    return bound + _fixed_pairs_value(problem) - w.change * problem.present_in_both
+
+
+def _fixed_pairs_value(problem: PairsProblem) -> float:
+    w = problem.values.instance.weights
+    return sum(problem.values.value[a][b] - w.repeat * (count - 1)
+               for (a, b), count in problem.met_before.items())
+
+
+def _block_score(problem: PairsProblem, rounds: list) -> float:
+    instance = problem.values.instance
+    plan = Plan(blocks={problem.block.id: tuple(tuple(tuple(g) for g in r) for r in rounds)})
+    single = Instance(participants=instance.participants, blocks=(problem.block,), weights=instance.weights,
+                      sector_affinity=instance.sector_affinity, avoid=instance.avoid, wish=instance.wish,
+                      history=instance.history)
+    return score_plan(single, plan, problem.values)[0]

@@ -1,0 +1,15 @@
+"""CP-SAT solver settings in one place."""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+
+def new_solver(seconds: float, seed: int, workers: int = 1) -> cp_model.CpSolver:
+    """A solver with a wall-time limit and a fixed seed.  One worker keeps the
+    search deterministic: same seed, same plan (unless the time limit cuts it)."""
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(seconds, 0.01)
+    solver.parameters.random_seed = seed
+    solver.parameters.num_workers = workers
+    return solver
