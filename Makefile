@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 DEMO_PARTICIPANTS ?= 60
 
-.PHONY: install run test bench translations clean
+.PHONY: install run test bench translations translations-update clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -36,3 +36,8 @@ bench: install
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+# After changing UI text: collect the German source strings and update the English catalogue.
+translations-update: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o netzwerktreffen/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i netzwerktreffen/translations/messages.pot -d netzwerktreffen/translations --no-fuzzy-matching
