@@ -115,6 +115,8 @@ class Meeting(db.Model):
     controller: Mapped[str] = mapped_column(Text, default="")  # data controller, name and address
     retention_days: Mapped[int] = mapped_column(Integer, default=90)
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
+    # optimiser weights (scheduler-io "weights"); missing keys take the scheduler's defaults
+    weights: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisers: Mapped[list[Organiser]] = relationship(
@@ -340,3 +342,91 @@ class Registration(db.Model):
     def set_consent_contact(self, value: bool, now: datetime) -> None:
         if value != self.consent_contact or self.consent_contact_at is None:
             self.consent_contact, self.consent_contact_at = value, now
+
+
+class CafeChoice(db.Model):
+    """A participant's ranked choice of a café table (rank 0 = first choice)."""
+
+    __table_args__ = (UniqueConstraint("registration_id", "cafe_table_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    cafe_table_id: Mapped[int] = mapped_column(ForeignKey("cafe_table.id", ondelete="CASCADE"))
+    rank: Mapped[int] = mapped_column(Integer)
+
+    registration: Mapped[Registration] = relationship(
+        backref=db.backref("cafe_choices", cascade="all, delete-orphan", order_by="CafeChoice.rank"))
+    cafe_table: Mapped[CafeTable] = relationship()
+
+
+DRAFT = "draft"
+PUBLISHED = "published"
+SUPERSEDED = "superseded"
+
+
+class PlanVersion(db.Model):
+    """A round plan for a meeting, in the scheduler's plan format.
+
+    The optimiser and manual changes make drafts; publishing one makes it the
+    live plan and marks the earlier published one as superseded (kept for comparison).
+    """
+
+    __table_args__ = (UniqueConstraint("meeting_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(12), default=DRAFT)
+    source: Mapped[str] = mapped_column(String(20), default="optimiser")  # optimiser, manual, import, replan
+    note: Mapped[str] = mapped_column(Text, default="")
+    plan: Mapped[dict] = mapped_column(JSON)  # netzwerktreffen-plan/1
+    instance: Mapped[dict] = mapped_column(JSON)  # the netzwerktreffen-instance/1 it was made for
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    bound: Mapped[Optional[float]] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    meeting: Mapped[Meeting] = relationship(
+        backref=db.backref("plan_versions", cascade="all, delete-orphan", order_by="PlanVersion.number"))
+
+    @property
+    def gap(self) -> Optional[float]:
+        if self.bound is None or self.bound == 0:
+            return None
+        return max(0.0, (self.bound - self.score) / abs(self.bound))
+
+
+class PlanLock(db.Model):
+    """An organiser's decision the optimiser must keep: two people together, or a person at a café table."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    block_id: Mapped[int] = mapped_column(ForeignKey("block.id", ondelete="CASCADE"), index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"))
+    other_id: Mapped[Optional[int]] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"))
+    cafe_table_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cafe_table.id", ondelete="CASCADE"))
+
+    block: Mapped[Block] = relationship(backref=db.backref("locks", cascade="all, delete-orphan"))
+    registration: Mapped[Registration] = relationship(foreign_keys=[registration_id])
+    other: Mapped[Optional[Registration]] = relationship(foreign_keys=[other_id])
+    cafe_table: Mapped[Optional[CafeTable]] = relationship()
+
+
+class PlanningJob(db.Model):
+    """One run of the optimiser for a meeting, with its progress for the progress bar."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="queued")  # queued, running, done, failed, stopped
+    time_limit: Mapped[float] = mapped_column(Float, default=30.0)
+    stop_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    best_score: Mapped[Optional[float]] = mapped_column(Float)
+    bound: Mapped[Optional[float]] = mapped_column(Float)
+    message: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    finished_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    plan_version_id: Mapped[Optional[int]] = mapped_column(ForeignKey("plan_version.id", ondelete="SET NULL"))
+
+    meeting: Mapped[Meeting] = relationship()
+    plan_version: Mapped[Optional[PlanVersion]] = relationship()
