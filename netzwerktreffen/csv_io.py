@@ -113,13 +113,17 @@ def _format_timestamp(value: datetime | None) -> str:
 
 
 def _guard_formula(cell: str) -> str:
-    """Prefix cells a spreadsheet would run as a formula with an apostrophe."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+    """Prefix cells a spreadsheet would run as a formula with an apostrophe.
+
+    Cells that already start with apostrophes before such a character get one more,
+    so that ``_unguard_formula`` gives back exactly what was stored.
+    """
+    return "'" + cell if cell.lstrip("'").startswith(FORMULA_STARTS) else cell
 
 
 def _unguard_formula(cell: str) -> str:
     """Undo ``_guard_formula``, so that export -> import gives back the same text."""
-    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
+    return cell[1:] if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_STARTS) else cell
 
 
 # ---------------------------------------------------------------- parsing
@@ -152,7 +156,7 @@ def parse_csv(data: bytes) -> ParsedCsv:
     except ValueError as problem:
         return ParsedCsv(errors=[str(problem)])
     hinted, text = _excel_separator_hint(text)
-    offset = 1 if hinted else 0  # a "sep=;" line counts in Excel and in an editor
+    offset = 1 if hinted else 0  # Excel hides a "sep=;" line; an editor counts it
     delimiter = hinted or _sniff_delimiter(text.split("\n", 1)[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     parsed = ParsedCsv()
@@ -163,7 +167,7 @@ def parse_csv(data: bytes) -> ParsedCsv:
         columns, parsed.ignored_columns, parsed.errors = _map_header(header)
         if parsed.errors:
             return parsed
-        excel_row, text_line = 1 + offset, reader.line_num + offset
+        excel_row, text_line = 1, reader.line_num + offset
         for record in reader:
             excel_row += 1
             first_text_line, text_line = text_line + 1, reader.line_num + offset
@@ -179,7 +183,7 @@ def parse_csv(data: bytes) -> ParsedCsv:
                 continue
             for key, cell in zip(columns, record):
                 if key is not None:
-                    row.cells[key] = _unguard_formula(unicodedata.normalize("NFC", cell.strip()))
+                    row.cells[key] = unicodedata.normalize("NFC", _unguard_formula(cell).strip())
             parsed.rows.append(row)
     except csv.Error as problem:
         return ParsedCsv(errors=[_("Textzeile %(line)s: Die Datei ist keine lesbare CSV-Datei (%(problem)s).",
