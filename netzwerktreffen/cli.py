@@ -12,6 +12,9 @@ from .models import Meeting
 def init_app(app) -> None:
     app.cli.add_command(create_organiser)
     app.cli.add_command(demo)
+    app.cli.add_command(plan)
+    app.cli.add_command(export)
+    app.cli.add_command(worker)
 
 
 @click.command("create-organiser")
@@ -49,3 +52,65 @@ def demo(participants: int, slug: str, seed: int, if_empty: bool) -> None:
         click.echo(f"Demo-Treffen „{meeting.display_title}“ mit {participants} Anmeldungen angelegt: /m/{slug}")
     base = current_app.config.get("BASE_URL") or "http://127.0.0.1:5000"
     click.echo(f"Anmeldung für Organisierende: {base}/login  E-Mail: {DEMO_EMAIL}  Passwort: {DEMO_PASSWORD}")
+
+
+def _meeting(slug: str) -> Meeting:
+    meeting = db.session.scalar(select(Meeting).where(Meeting.slug == slug))
+    if meeting is None:
+        raise click.ClickException(f"Es gibt kein Treffen mit dem Kurznamen „{slug}“.")
+    return meeting
+
+
+@click.command("plan")
+@click.argument("slug")
+@click.option("--time-limit", default=30.0, show_default=True, type=click.FloatRange(1, 3600),
+              help="Rechenzeit in Sekunden")
+@click.option("--seed", default=0, show_default=True, help="Zufallsstartwert")
+@click.option("--publish", is_flag=True, help="Den neuen Plan gleich veröffentlichen")
+def plan(slug: str, time_limit: float, seed: int, publish: bool) -> None:
+    """Solve a meeting's round plan and store it as a draft (or publish it)."""
+    from . import planning
+    meeting = _meeting(slug)
+    try:
+        solved = planning.solve_meeting(meeting, time_limit, seed)
+    except planning.PlanningError as error:
+        raise click.ClickException(str(error)) from error
+    if publish:
+        planning.publish(solved.version)
+    state = "veröffentlicht" if publish else "Entwurf"
+    click.echo(f"Version {solved.version.number} ({state}): score {solved.score:.1f}, "
+               f"bound {solved.bound:.1f}, gap {solved.gap:.2%}, {solved.seconds:.1f} s")
+
+
+@click.command("export")
+@click.argument("slug")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Zielordner")
+def export(slug: str, out_dir: str) -> None:
+    """Write instance.json and plan.json (the published plan) in the scheduler's format."""
+    import json
+    from pathlib import Path
+
+    from . import scheduling
+    from .models import PUBLISHED
+    meeting = _meeting(slug)
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    published = scheduling.latest(meeting, PUBLISHED)
+    instance = published.instance if published else scheduling.build_instance(meeting)
+    (folder / "instance.json").write_text(json.dumps(instance, ensure_ascii=False, indent=2), encoding="utf-8")
+    click.echo(f"{folder / 'instance.json'} geschrieben.")
+    if published is None:
+        click.echo("Es gibt noch keinen veröffentlichten Plan; plan.json wurde nicht geschrieben.", err=True)
+        return
+    (folder / "plan.json").write_text(json.dumps(published.plan, ensure_ascii=False, indent=2), encoding="utf-8")
+    click.echo(f"{folder / 'plan.json'} geschrieben (Version {published.number}).")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Beenden, sobald die Warteschlange leer ist")
+def worker(burst: bool) -> None:
+    """Run background jobs from Redis (needs REDIS_URL)."""
+    from .worker import run_worker
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("REDIS_URL ist nicht gesetzt; ohne Redis laufen Aufträge im Webprozess.")
+    run_worker(current_app._get_current_object(), burst=burst)

@@ -10,7 +10,7 @@ from .i18n import local_now
 from .models import (CAFE, CONFIRMED, SPEED, Block, CafeTable, Meeting, MeetingTable, Organiser,
                      Registration, Room, utcnow)
 
-DEMO_EMAIL = "demo@netzwerktreffen.local"
+DEMO_EMAIL = "demo@netzwerktreffen.example"
 DEMO_PASSWORD = "netzwerktreffen-demo"
 
 # (organisation, sector key, people, what they offer, what they look for)

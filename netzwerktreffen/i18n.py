@@ -5,7 +5,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale, gettext
 
 from .extensions import babel
@@ -15,7 +15,9 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
-    chosen = request.args.get("lang") if request else None
+    if not has_request_context():  # background jobs and commands: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    chosen = request.args.get("lang")
     if chosen in languages:
         session["lang"] = chosen
         return chosen

@@ -11,9 +11,10 @@ from wtforms import EmailField
 from wtforms.validators import DataRequired, Email
 
 from . import registration as registrations
+from . import scheduling
 from .extensions import db
 from .i18n import local_now
-from .models import CANCELLED, Meeting
+from .models import CANCELLED, PUBLISHED, Meeting
 from .registration_forms import PersonalForm, RegistrationForm, build_form, form_data, validate_submitted
 
 bp = Blueprint("public", __name__)
@@ -113,7 +114,8 @@ def personal(token: str):
             return redirect(url_for("public.personal", token=token))
     status = 400 if form.is_submitted() else 200
     return render_template("public/personal.html", registration=registration, meeting=meeting,
-                           form=form, cancel_form=CancelForm(), position=_waitlist_position(registration)), status
+                           form=form, cancel_form=CancelForm(), position=_waitlist_position(registration),
+                           seats=_published_seats(registration)), status
 
 
 @bp.route("/r/<token>/absagen", methods=["POST"])
@@ -123,6 +125,14 @@ def cancel(token: str):
         registrations.cancel(registration)
         flash(_("Ihre Anmeldung ist storniert. Sie erhalten eine Bestätigung per E-Mail."), "success")
     return redirect(url_for("public.personal", token=token))
+
+
+def _published_seats(registration) -> list:
+    """The person's rounds in the published plan (empty before a plan is published)."""
+    published = scheduling.latest(registration.meeting, PUBLISHED)
+    if published is None or registration.status == CANCELLED:
+        return []
+    return scheduling.Schedule(registration.meeting, published.plan).seats_of(registration)
 
 
 def _waitlist_position(registration) -> int | None:

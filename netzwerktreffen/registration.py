@@ -17,8 +17,8 @@ from sqlalchemy import select
 from . import mail
 from .extensions import db
 from .i18n import local_now
-from .models import (CANCELLED, CONFIRMED, WAITLISTED, Block, Meeting, Registration, Sector,
-                     Topic, utcnow)
+from .models import (CANCELLED, CONFIRMED, WAITLISTED, Block, CafeChoice, CafeTable, Meeting, Registration,
+                     Sector, Topic, utcnow)
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,7 @@ class RegistrationData:
     accessibility: str = ""
     consent_listing: bool = False
     consent_contact: bool = False
+    cafe_choices: list[CafeTable] | None = None  # ranked; None keeps the stored choices
 
 
 def normalise_email(email: str) -> str:
@@ -107,6 +108,9 @@ def apply_data(registration: Registration, data: RegistrationData) -> None:
     registration.wishes = data.wishes.strip()
     registration.not_with = data.not_with.strip()
     registration.accessibility = data.accessibility.strip()
+    if data.cafe_choices is not None:
+        registration.cafe_choices = [CafeChoice(cafe_table=table, rank=rank)
+                                     for rank, table in enumerate(dict.fromkeys(data.cafe_choices))]
     registration.set_consent_listing(data.consent_listing, now)
     registration.set_consent_contact(data.consent_contact, now)
 

@@ -36,6 +36,9 @@ class RegistrationForm(FlaskForm):
     languages = MultiCheckboxField(_l("Sprachen, in denen ich ein Gespräch führen kann"),
                                    validators=[DataRequired(message=_l("Bitte wählen Sie mindestens eine Sprache."))])
     blocks = MultiCheckboxField(_l("Ich nehme teil an"), coerce=int)
+    cafe_choice_1 = SelectField(_l("Pro-Action-Café: 1. Wunsch"), coerce=int, validators=[Optional()])
+    cafe_choice_2 = SelectField(_l("Pro-Action-Café: 2. Wunsch"), coerce=int, validators=[Optional()])
+    cafe_choice_3 = SelectField(_l("Pro-Action-Café: 3. Wunsch"), coerce=int, validators=[Optional()])
     wishes = TextAreaField(_l("Personen oder Organisationen, die ich gern treffen möchte"),
                            validators=[Optional(), Length(max=2000)],
                            description=_l("Eine Angabe pro Zeile."))
@@ -76,6 +79,9 @@ def build_form(form_class: type[RegistrationForm], meeting: Meeting,
     codes = list(dict.fromkeys(list(meeting.languages or []) + defaults.LANGUAGES))
     form.languages.choices = [(code, language_name(code)) for code in codes]
     form.blocks.choices = [(b.id, b.title) for b in meeting.blocks]
+    tables = [(t.id, t.question) for b in meeting.blocks if b.is_cafe for t in b.cafe_tables]
+    for field in cafe_choice_fields(form):
+        field.choices = [(0, "–")] + tables
     if not form.is_submitted():
         if registration is not None:
             form.sector.data = registration.sector_id or -1
@@ -83,6 +89,9 @@ def build_form(form_class: type[RegistrationForm], meeting: Meeting,
             form.needs.data = [t.id for t in registration.needs]
             form.blocks.data = [b.id for b in registration.blocks]
             form.languages.data = list(registration.languages)
+            ranked = [c.cafe_table_id for c in registration.cafe_choices]
+            for field, choice in zip(cafe_choice_fields(form), ranked + [0, 0, 0]):
+                field.data = choice
         else:
             form.sector.data = -1
             form.languages.data = ["de"]
@@ -90,11 +99,24 @@ def build_form(form_class: type[RegistrationForm], meeting: Meeting,
     return form
 
 
+def cafe_choice_fields(form: RegistrationForm) -> list:
+    return [form.cafe_choice_1, form.cafe_choice_2, form.cafe_choice_3]
+
+
+def has_cafe_tables(meeting: Meeting) -> bool:
+    return any(b.is_cafe and b.cafe_tables for b in meeting.blocks)
+
+
 def validate_submitted(form: RegistrationForm) -> bool:
     """Validate a submitted form, including the "please choose" sector; False when not submitted."""
     if not form.is_submitted():
         return False
     valid = form.validate()
+    chosen = [f.data for f in cafe_choice_fields(form) if f.data]
+    if len(chosen) != len(set(chosen)):
+        form.cafe_choice_2.errors = list(form.cafe_choice_2.errors) + [
+            str(_l("Bitte wählen Sie jeden Tisch nur einmal."))]
+        valid = False
     if form.sector.data in (None, -1):
         form.sector.errors = list(form.sector.errors) + [str(_l("Bitte wählen Sie einen Bereich."))]
         return False
@@ -106,6 +128,7 @@ def form_data(form: RegistrationForm, meeting: Meeting,
     sectors = {s.id: s for s in meeting.sectors}
     topics = {t.id: t for t in meeting.topics}
     blocks = {b.id: b for b in meeting.blocks}
+    cafe_tables = {t.id: t for b in meeting.blocks if b.is_cafe for t in b.cafe_tables}
     consent_listing = form.consent_listing.data if form.consent_listing else (
         registration.consent_listing if registration else False)
     consent_contact = form.consent_contact.data if form.consent_contact else (
@@ -119,4 +142,5 @@ def form_data(form: RegistrationForm, meeting: Meeting,
         blocks=[blocks[i] for i in form.blocks.data or [] if i in blocks],
         wishes=form.wishes.data or "", not_with=form.not_with.data or "",
         accessibility=form.accessibility.data or "",
-        consent_listing=bool(consent_listing), consent_contact=bool(consent_contact))
+        consent_listing=bool(consent_listing), consent_contact=bool(consent_contact),
+        cafe_choices=[cafe_tables[f.data] for f in cafe_choice_fields(form) if f.data in cafe_tables])

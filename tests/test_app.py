@@ -113,7 +113,7 @@ def test_german_formats(app):
 def test_demo_command_creates_realistic_meeting(runner):
     result = runner.invoke(args=["demo", "--participants", "40", "--slug", "demo-test"])
     assert result.exit_code == 0, result.output
-    assert "demo@netzwerktreffen.local" in result.output
+    assert "demo@netzwerktreffen.example" in result.output
     meeting = db.session.scalar(select(Meeting).where(Meeting.slug == "demo-test"))
     assert meeting.count(CONFIRMED) == 40
     assert [b.kind for b in meeting.blocks] == ["speed-networking", "pro-action-cafe"]

@@ -1,0 +1,97 @@
+"""Background jobs: an in-process thread by default, RQ workers on Redis when REDIS_URL is set.
+
+A job is a named task with JSON-able arguments; ``enqueue`` never blocks a web
+request. With Redis, ``flask --app netzwerktreffen worker`` runs the jobs.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Callable
+
+from flask import Flask, current_app
+
+log = logging.getLogger(__name__)
+
+QUEUE_NAME = "netzwerktreffen"
+TASKS: dict[str, Callable] = {}
+_executor: ThreadPoolExecutor | None = None
+_lock = threading.Lock()
+
+
+def task(function: Callable) -> Callable:
+    """Register a function as a background task under its qualified name."""
+    TASKS[f"{function.__module__}.{function.__name__}"] = function
+    return function
+
+
+def _task_name(function: Callable) -> str:
+    return f"{function.__module__}.{function.__name__}"
+
+
+def redis_connection(url: str):
+    from redis import Redis
+    return Redis.from_url(url)
+
+
+def queue(app: Flask | None = None):
+    from rq import Queue
+    app = app or current_app
+    return Queue(QUEUE_NAME, connection=redis_connection(app.config["REDIS_URL"]))
+
+
+def enqueue(function: Callable, *args, timeout: int = 3600) -> Future | str:
+    """Run ``function(*args)`` in the background, inside an app context.
+
+    Returns the in-process Future (embedded default) or the RQ job id.
+    """
+    app = current_app._get_current_object()
+    name = _task_name(function)
+    if name not in TASKS:
+        raise ValueError(f"{name} is not a registered task")
+    if app.config.get("REDIS_URL"):
+        job = queue(app).enqueue(run_task, name, *args, job_timeout=timeout)
+        return job.id
+    return _thread_pool().submit(_run_with_app, app, name, args)
+
+
+def _thread_pool() -> ThreadPoolExecutor:
+    global _executor
+    with _lock:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="netzwerktreffen-worker")
+        return _executor
+
+
+def _run_with_app(app: Flask, name: str, args: tuple):
+    with app.app_context():
+        try:
+            return TASKS[name](*args)
+        except Exception:
+            log.exception("background task %s failed", name)
+            raise
+        finally:
+            from .extensions import db
+            db.session.remove()
+
+
+def run_task(name: str, *args):
+    """The RQ entry point: a fresh app (from the environment) runs the named task."""
+    from . import create_app
+    app = create_app()
+    _import_task_modules()
+    return _run_with_app(app, name, args)
+
+
+def _import_task_modules() -> None:
+    """Tasks register themselves on import; a worker process imports them all."""
+    from . import planning  # noqa: F401
+
+
+def run_worker(app: Flask, burst: bool = False) -> None:
+    """``flask worker``: process jobs from Redis until stopped (or until the queue is empty with burst)."""
+    from rq import Worker
+    _import_task_modules()
+    connection = redis_connection(app.config["REDIS_URL"])
+    Worker([QUEUE_NAME], connection=connection).work(burst=burst)
