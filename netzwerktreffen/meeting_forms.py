@@ -26,12 +26,22 @@ from .i18n import format_time, language_name
 from .models import CONFIRMED, Block, CafeTable, Meeting, MeetingTable, Registration, Room, Sector, Topic
 from .registration_forms import MultiCheckboxField
 
+try:  # WTForms >= 3.3 wants SelectChoice; tuples are deprecated there
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # pragma: no cover - older WTForms
+    SelectChoice = None
+
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 RESERVED_SLUGS = {"neu"}  # /organisation/treffen/neu is the form for a new meeting
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
 LOCAL_DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 MAX_AFFINITY = 100
+
+
+def options(pairs) -> list:
+    """Select options from (value, label) pairs, in the form the installed WTForms prefers."""
+    return [SelectChoice(value, label) if SelectChoice else (value, label) for value, label in pairs]
 
 
 def clean(value):
@@ -124,7 +134,7 @@ class MeetingForm(FlaskForm):
         super().__init__(*args, obj=meeting, **kwargs)
         self.meeting = meeting
         codes = list(dict.fromkeys(list(meeting.languages if meeting else []) + defaults.LANGUAGES))
-        self.languages.choices = [(code, language_name(code)) for code in codes]
+        self.languages.choices = options((code, language_name(code)) for code in codes)
         if meeting is None:
             self.slug.description = _l("Teil der Adresse des Anmeldeformulars (/m/kurzname). "
                                        "Leer lassen, um ihn aus dem Titel zu bilden.")
@@ -307,7 +317,7 @@ class BlockForm(FlaskForm):
             kwargs.setdefault("room", block.room_id or 0)
         super().__init__(*args, **kwargs)
         self.meeting, self.block = meeting, block
-        self.room.choices = [(0, _("– noch offen –"))] + [(r.id, r.name) for r in meeting.rooms]
+        self.room.choices = options([(0, _("– noch offen –"))] + [(r.id, r.name) for r in meeting.rooms])
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -335,7 +345,7 @@ class BlockForm(FlaskForm):
 class SpeedBlockForm(BlockForm):
     kind = "speed-networking"
     group_size = SelectField(_l("Gruppengröße"), coerce=int, default=2,
-                             choices=[(2, _l("zu zweit")), (3, _l("zu dritt")), (4, _l("zu viert"))])
+                             choices=options([(2, _l("zu zweit")), (3, _l("zu dritt")), (4, _l("zu viert"))]))
     allow_repeats = BooleanField(_l("Wiederholte Begegnungen erlauben"),
                                  description=_l("Nur wenn es sonst nicht genug neue Gesprächspartner gibt."))
 
@@ -396,15 +406,15 @@ class CafeTableForm(FlaskForm):
         hosts = sorted(confirmed_people(meeting), key=lambda r: r.name.lower())
         if cafe_table is not None and cafe_table.host is not None and cafe_table.host not in hosts:
             hosts.append(cafe_table.host)
-        self.host.choices = [(0, _("– niemand ausgewählt –"))] + [
-            (r.id, f"{r.name} ({r.organisation})") for r in hosts]
-        self.table.choices = [(0, _("– noch offen –"))] + [
+        self.host.choices = options([(0, _("– niemand ausgewählt –"))] + [
+            (r.id, f"{r.name} ({r.organisation})") for r in hosts])
+        self.table.choices = options([(0, _("– noch offen –"))] + [
             (t.id, _("%(room)s – Tisch %(table)s", room=room.name, table=t.label))
-            for room in _rooms_block_first(meeting, block) for t in room.tables]
-        self.language.choices = [("", _("jede Sprache"))] + [
-            (code, language_name(code)) for code in meeting.languages or []]
-        if cafe_table is not None and cafe_table.language and cafe_table.language not in meeting.languages:
-            self.language.choices.append((cafe_table.language, language_name(cafe_table.language)))
+            for room in _rooms_block_first(meeting, block) for t in room.tables])
+        languages = list(meeting.languages or [])
+        if cafe_table is not None and cafe_table.language and cafe_table.language not in languages:
+            languages.append(cafe_table.language)
+        self.language.choices = options([("", _("jede Sprache"))] + [(code, language_name(code)) for code in languages])
 
     def _others(self):
         return [c for c in self.block.cafe_tables if c is not self.cafe_table]

@@ -25,8 +25,8 @@ from .i18n import local_now
 from .meeting_forms import (BLOCK_FORMS, AffinityForm, CafeTableForm, MeetingForm, OrganiserForm, RoomForm,
                             SectorForm, TableForm, TopicForm, affinity_cell, default_affinity, format_affinity,
                             parse_affinities, slugify, suggested_table, unique)
-from .models import (CAFE, CONFIRMED, WAITLISTED, Block, CafeTable, Meeting, MeetingTable, Organiser,
-                     Registration, Room, Sector, SectorAffinity, Topic, registration_blocks,
+from .models import (CAFE, CONFIRMED, WAITLISTED, Block, CafeChoice, CafeTable, Meeting, MeetingTable,
+                     Organiser, PlanLock, Registration, Room, Sector, SectorAffinity, Topic, registration_blocks,
                      registration_needs, registration_offers)
 
 log = logging.getLogger(__name__)
@@ -48,11 +48,10 @@ def _apply(target, data: dict) -> None:
 
 def create_meeting(organiser: Organiser, data: dict) -> Meeting:
     """A new meeting with the default catalogue; its creator is its first organiser."""
-    data = dict(data)
-    if not data.get("slug"):
-        taken = set(db.session.scalars(select(Meeting.slug)))
-        data["slug"] = unique(slugify(data["title"]), taken, fallback="treffen")
     meeting = Meeting(**data)
+    if not meeting.slug:
+        taken = set(db.session.scalars(select(Meeting.slug)))
+        meeting.slug = unique(slugify(meeting.display_title), taken, fallback="treffen")
     meeting.organisers.append(organiser)
     defaults.add_default_catalogue(meeting)
     db.session.add(meeting)
@@ -151,8 +150,18 @@ def update_block(block: Block, data: dict) -> None:
     db.session.commit()
 
 
+def _forget_cafe_tables(ids: list[int]) -> None:
+    """Remove what refers to café tables about to go (SQLite does not cascade by itself)."""
+    if ids:
+        db.session.execute(delete(CafeChoice).where(CafeChoice.cafe_table_id.in_(ids)))
+        db.session.execute(delete(PlanLock).where(PlanLock.cafe_table_id.in_(ids)))
+
+
 def delete_block(block: Block) -> None:
+    """Delete a block with its café tables; registrations simply no longer take part in it."""
     meeting = block.meeting
+    _forget_cafe_tables([c.id for c in block.cafe_tables])
+    db.session.execute(delete(PlanLock).where(PlanLock.block_id == block.id))
     db.session.execute(delete(registration_blocks).where(registration_blocks.c.block_id == block.id))
     meeting.blocks.remove(block)
     db.session.flush()
@@ -173,6 +182,7 @@ def update_cafe_table(cafe_table: CafeTable, data: dict) -> None:
 
 
 def delete_cafe_table(cafe_table: CafeTable) -> None:
+    _forget_cafe_tables([cafe_table.id])
     cafe_table.block.cafe_tables.remove(cafe_table)
     db.session.commit()
 
