@@ -1,0 +1,127 @@
+"""Resolvable designs computed by code: rounds in which nobody meets twice.
+
+Affine geometry: when the head-count is a prime power p^k and the group size
+p^m, people are the vectors of GF(p)^k.  Every m-dimensional subspace W splits
+them into cosets x + W, a round of groups of p^m.  Two people meet in the
+round of W exactly when their difference lies in W, so rounds from subspaces
+that share only the zero vector never repeat a pair (a *partial spread*).
+A small depth-first search picks as many such subspaces as it can.
+
+Examples: 8-4-8 and 8-4-9 (32 = 2^5 people, groups of 4 = 2^2: 9 planes of
+GF(2)^5 meet only in zero), 4-4-5, 9-3-13, 16-4-... .  Instances whose
+head-count is not a prime power get nothing here and rely on local search.
+"""
+
+from __future__ import annotations
+
+import time
+from itertools import product
+
+__all__ = ["affine_rounds", "prime_power"]
+
+
+def prime_power(n: int) -> tuple[int, int] | None:
+    """(p, k) with p prime and p**k == n, or None."""
+    if n < 2:
+        return None
+    p = next(d for d in range(2, n + 1) if n % d == 0)
+    k, rest = 0, n
+    while rest % p == 0:
+        rest //= p
+        k += 1
+    return (p, k) if rest == 1 else None
+
+
+def _add(u: tuple, v: tuple, p: int) -> tuple:
+    return tuple((a + b) % p for a, b in zip(u, v))
+
+
+def _span(basis: list[tuple], p: int, k: int) -> frozenset:
+    """All nonzero vectors of the subspace spanned by `basis`."""
+    out = set()
+    for coefficients in product(range(p), repeat=len(basis)):
+        v = (0,) * k
+        for c, b in zip(coefficients, basis):
+            if c:
+                v = _add(v, tuple(c * x % p for x in b), p)
+        out.add(v)
+    out.discard((0,) * k)
+    return frozenset(out)
+
+
+def _subspaces(p: int, k: int, m: int, limit: int = 20000) -> list[frozenset]:
+    """The m-dimensional subspaces of GF(p)^k (nonzero vectors), in a fixed order."""
+    vectors = [v for v in product(range(p), repeat=k) if any(v)]
+    size = p ** m - 1
+    found: dict[frozenset, None] = {}
+
+    def extend(basis: list[tuple], span: frozenset, start: int) -> None:
+        if len(found) >= limit:
+            return
+        if len(basis) == m:
+            found.setdefault(span, None)
+            return
+        for idx in range(start, len(vectors)):
+            v = vectors[idx]
+            if v in span:
+                continue
+            new = _span(basis + [v], p, k)
+            if len(new) <= size:
+                extend(basis + [v], new, idx + 1)
+
+    extend([], frozenset(), 0)
+    return list(found)
+
+
+def _partial_spread(subspaces: list[frozenset], wanted: int, deadline: float) -> list[frozenset]:
+    """Up to `wanted` subspaces meeting only in zero (depth-first, best kept)."""
+    best: list[frozenset] = []
+    nodes = 0
+
+    def search(chosen: list[frozenset], used: frozenset, start: int) -> bool:
+        nonlocal best, nodes
+        nodes += 1
+        if len(chosen) > len(best):
+            best = list(chosen)
+        if len(chosen) == wanted:
+            return True
+        if nodes % 256 == 0 and time.monotonic() > deadline:
+            return True
+        for idx in range(start, len(subspaces)):
+            w = subspaces[idx]
+            if used.isdisjoint(w):
+                chosen.append(w)
+                if search(chosen, used | w, idx + 1):
+                    return True
+                chosen.pop()
+        return False
+
+    search([], frozenset(), 0)
+    return best
+
+
+def affine_rounds(n: int, group_size: int, rounds: int, deadline: float) -> list[list[list[int]]]:
+    """Up to `rounds` rounds of groups of `group_size` over people 0..n-1 in
+    which no pair meets twice, or [] when the sizes are not powers of one prime."""
+    pk = prime_power(n)
+    pm = prime_power(group_size)
+    if pk is None or pm is None or pk[0] != pm[0] or pm[1] > pk[1] or n > 4096:
+        return []
+    p, k = pk
+    m = pm[1]
+    spread = _partial_spread(_subspaces(p, k, m), rounds, deadline)
+    points = list(product(range(p), repeat=k))
+    number = {v: i for i, v in enumerate(points)}
+    out = []
+    for w in spread:
+        members = [(0,) * k] + sorted(w)
+        seen: set[tuple] = set()
+        groups = []
+        for x in points:
+            if x in seen:
+                continue
+            group = sorted(number[_add(x, d, p)] for d in members)
+            seen.update(points[i] for i in group)
+            groups.append(group)
+        out.append(groups)
+    return out
