@@ -127,8 +127,7 @@ def solve_meeting(meeting: Meeting, time_limit: float = 30.0, seed: int = 0, *,
     started = time.monotonic()
     try:
         parsed = scheduler.parse_instance(instance)
-        result = scheduler.solve(parsed, time_limit=time_limit, seed=seed,
-                                 **_solver_hooks(on_progress, should_stop))
+        result = _solver()(parsed, time_limit=time_limit, seed=seed, **_solver_hooks(on_progress, should_stop))
     except scheduler.InstanceError as error:
         raise PlanningError(_("Die Angaben lassen sich nicht planen: %(reason)s", reason=str(error))) from error
     except scheduler.Infeasible as error:
@@ -139,12 +138,15 @@ def solve_meeting(meeting: Meeting, time_limit: float = 30.0, seed: int = 0, *,
     return Solved(version, result.score, result.bound, result.gap, time.monotonic() - started, stopped)
 
 
+def _solver():
+    from scheduler.solve import solve
+    return solve
+
+
 def _solver_hooks(on_progress, should_stop) -> dict:
     """Pass the hooks the scheduler's ``solve`` understands."""
     import inspect
-
-    from scheduler.solve import solve as solver
-    accepted = inspect.signature(solver).parameters
+    accepted = inspect.signature(_solver()).parameters
     hooks = {}
     if on_progress and "on_improvement" in accepted:
         hooks["on_improvement"] = on_progress

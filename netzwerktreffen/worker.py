@@ -38,7 +38,7 @@ def redis_connection(url: str):
 def queue(app: Flask | None = None):
     from rq import Queue
     app = app or current_app
-    return Queue(QUEUE_NAME, connection=redis_connection(app.config["REDIS_URL"]))
+    return Queue(app.config.get("RQ_QUEUE", QUEUE_NAME), connection=redis_connection(app.config["REDIS_URL"]))
 
 
 def enqueue(function: Callable, *args, timeout: int = 3600) -> Future | str:
@@ -93,5 +93,4 @@ def run_worker(app: Flask, burst: bool = False) -> None:
     """``flask worker``: process jobs from Redis until stopped (or until the queue is empty with burst)."""
     from rq import Worker
     _import_task_modules()
-    connection = redis_connection(app.config["REDIS_URL"])
-    Worker([QUEUE_NAME], connection=connection).work(burst=burst)
+    Worker([queue(app)], connection=queue(app).connection).work(burst=burst)

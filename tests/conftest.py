@@ -52,8 +52,10 @@ def database(request, tmp_path_factory):
         schema = f"test_{uuid.uuid4().hex[:12]}"
         with psycopg.connect(PG_URL, autocommit=True) as connection:
             connection.execute(f'CREATE SCHEMA "{schema}"')
-        uri = _sqlalchemy_url(PG_URL)
-        options = {"connect_args": {"options": f"-csearch_path={schema}"}}
+        # the schema travels in the URL, so that worker processes started by tests find it too
+        separator = "&" if "?" in PG_URL else "?"
+        uri = _sqlalchemy_url(PG_URL) + f"{separator}options=-csearch_path%3D{schema}"
+        options = {}
     app = _make_app(uri, options, tmp_path_factory.mktemp("instance"))
     with app.app_context():
         from flask_migrate import upgrade
