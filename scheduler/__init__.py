@@ -15,7 +15,6 @@ from typing import Any
 
 from .problem import (CafeBlock, CafeLock, CafeTable, Infeasible, Instance, InstanceError,
                       Participant, Plan, SpeedBlock, SpeedLock, Weights)
-from .solve import SolveResult, solve
 from .validate import Violation, check_fixed_rounds, check_plan, score_plan, validate_plan
 
 __all__ = [
@@ -24,6 +23,22 @@ __all__ = [
     "parse_instance", "parse_plan", "validate", "check", "check_plan", "validate_plan",
     "score_plan", "solve",
 ]
+
+
+def solve(instance: Instance, time_limit: float = 60.0, seed: int = 0, **options):
+    """Plan every block (see `scheduler.solve.solve`); imports the solver
+    only when called, so validation stays free of OR-Tools."""
+    from .solve import solve as run
+
+    return run(instance, time_limit, seed, **options)
+
+
+def __getattr__(name: str):
+    if name == "SolveResult":
+        from .solve import SolveResult
+
+        return SolveResult
+    raise AttributeError(name)
 
 
 def parse_instance(data: Any) -> Instance:

@@ -82,3 +82,84 @@ def _published_bonus(problem: PairsProblem) -> dict[int, dict[tuple, int]]:
         key = group.members if len(group.members) == 3 else group.edges[0]
         bonus.setdefault(group.round, {})[key] = len(group.members) * problem.change_cost
     return bonus
+
+
+def plan_greedily(problem: PairsProblem, allowed: set[Edge] | None = None,
+                  prefer: set[Edge] = frozenset()) -> dict[int, list[tuple[int, ...]]] | None:
+    """A fast constructive plan: per round, the most valuable unused pairs
+    (those in `prefer` first), then swaps to seat whoever is left; the odd
+    one out joins the pair that gains most.  None when a round cannot be
+    completed this way."""
+    edges = problem.edges if allowed is None else sorted(allowed)
+    ranked = sorted(edges, key=lambda e: (e not in prefer, -problem.edge_value[e], e))
+    usable = set(edges)
+    used: set[Edge] = set()
+    rounds = {}
+    for t in problem.free_rounds:
+        here = set(problem.present[t])
+        fresh = [e for e in ranked if e[0] in here and e[1] in here
+                 and (e not in used or problem.block.allow_repeats)]
+        groups = _greedy_round(problem, t, here, fresh, usable - (set() if problem.block.allow_repeats else used))
+        if groups is None:
+            return None
+        rounds[t] = groups
+        for group in groups:
+            used.update(combinations(group, 2))
+    return rounds
+
+
+def _greedy_round(problem: PairsProblem, t: int, here: set[int], ranked: list[Edge],
+                  allowed: set[Edge]) -> list[tuple[int, ...]] | None:
+    partner: dict[int, int] = {}
+    trio: tuple[int, ...] | None = None
+    for group in problem.locks.get(t, []):
+        if len(group) == 3:
+            trio = group
+        else:
+            partner[group[0]], partner[group[1]] = group[1], group[0]
+    taken = set(partner) | set(trio or ())
+    locked = set(taken)
+    for a, b in ranked:
+        if a not in taken and b not in taken:
+            partner[a], partner[b] = b, a
+            taken.update((a, b))
+    left = sorted(here - taken)
+    if trio is None and len(left) % 2 == 1:
+        trio_person = left.pop()  # seated into a trio at the end
+    else:
+        trio_person = None
+    while left:
+        u = left.pop()
+        for v in left:
+            if (min(u, v), max(u, v)) in allowed:
+                partner[u], partner[v] = v, u
+                left.remove(v)
+                break
+        else:
+            if not _swap_in(u, left, partner, locked, allowed):
+                return None
+    pairs = sorted({(min(a, b), max(a, b)) for a, b in partner.items()})
+    if trio_person is not None:
+        best = max((e for e in pairs if e[0] not in locked and (min(e[0], trio_person), max(e[0], trio_person)) in allowed
+                    and (min(e[1], trio_person), max(e[1], trio_person)) in allowed),
+                   key=lambda e: (problem.values.value[e[0]][trio_person] + problem.values.value[e[1]][trio_person], e),
+                   default=None)
+        if best is None:
+            return None
+        pairs.remove(best)
+        trio = tuple(sorted(best + (trio_person,)))
+    return sorted(pairs + ([trio] if trio else []))
+
+
+def _swap_in(u: int, left: list[int], partner: dict[int, int], locked: set[int], allowed: set[Edge]) -> bool:
+    """Seat u and one other unseated person v by splitting a pair (a, b)
+    into (u, a) and (v, b)."""
+    for v in left:
+        for a, b in list(partner.items()):
+            if a in locked or b in locked:
+                continue
+            if (min(u, a), max(u, a)) in allowed and (min(v, b), max(v, b)) in allowed:
+                partner[u], partner[a], partner[v], partner[b] = a, u, b, v
+                left.remove(v)
+                return True
+    return False

@@ -314,6 +314,11 @@ class SplitModel:
                     self.model.Add(self.pair[e, rounds[k]] == 1)
                 return
 
+    def hint(self, planned: dict[int, list[tuple[int, ...]]]) -> None:
+        groups = {(tuple(g), t) for t, gs in planned.items() for g in gs}
+        for key, var in list(self.pair.items()) + list(self.trio.items()):
+            self.model.AddHint(var, 1 if key in groups else 0)
+
     def rounds(self, solver: cp_model.CpSolver) -> dict[int, list[tuple[int, ...]]]:
         out: dict[int, list[tuple[int, ...]]] = {t: [] for t in self.problem.free_rounds}
         for (e, t), var in self.pair.items():

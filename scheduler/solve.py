@@ -13,11 +13,13 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from itertools import combinations
 from typing import Callable
 
 from ortools.sat.python import cp_model
 
-from .matching import plan_round_by_round, top_partners
+from .lp import bmatching_lp
+from .matching import plan_greedily, plan_round_by_round, top_partners
 from .model import BMatchingModel, SplitModel, triangle_edges, triangles_in
 from .pairs import PairsProblem
 from .problem import CafeBlock, Infeasible, Instance, InstanceError, Plan, SpeedBlock
@@ -113,11 +115,14 @@ def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progr
         now = time.monotonic()
         return now + share * max(deadline - now, 0)
 
+    candidates: list[tuple[str, list]] = []
+    greedy = plan_greedily(problem)
+    if greedy is not None:
+        candidates.append(("greedy", as_rounds(greedy)))
     relaxed = _BMatchingStage(problem, seed)
-    uses, kept, bound_scaled, optimal = relaxed.run(remaining(0.5))
+    uses, kept, bound_scaled, optimal = relaxed.run(remaining(0.6))
     bound = _real_bound(problem, bound_scaled, relaxed.objective_scale)
     report(f"{block.id}: pairs chosen, bound {bound:.2f}{' (proven)' if optimal else ''}")
-    candidates: list[tuple[str, list]] = []
 
     def consider(method: str, planned) -> bool:
         """Keep a plan; True when it reaches the proven bound."""
@@ -132,11 +137,11 @@ def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progr
     if uses is not None and problem.odd_rounds:
         report(f"{block.id}: choosing the trios explicitly")
         trios = _candidate_trios(problem, set(uses))
-        with_trios = _BMatchingStage(problem, seed, trios=trios, hint=uses)
+        with_trios = _BMatchingStage(problem, seed, trios=trios, hint=uses, edges=relaxed.edges)
         uses3, kept3, _bound3, _optimal3 = with_trios.run(remaining(0.5))
         if uses3 is not None:
             consider("b-matching+trios+split", _split(problem, uses3, kept3, seed, remaining(0.5)))
-    if not candidates:
+    if len(candidates) == 1:
         report(f"{block.id}: planning round by round")
         sparse = (set(uses) | top_partners(problem, 12)) if uses is not None else None
         consider("round-by-round", plan_round_by_round(problem, deadline, seed, candidates=sparse))
@@ -146,26 +151,62 @@ def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progr
     return BlockResult(best[1], max(bound, _block_score(problem, best[1])), best[0])
 
 
+FULL_MODEL_PAIRS = 30000  # above this many candidate pairs, prune with the LP first
+
+
 @dataclass
 class _BMatchingStage:
+    """Choose the pairs: exact CP-SAT b-matching, on the whole pair graph when
+    it is small, else on the pairs the LP relaxation's reduced costs keep."""
+
     problem: PairsProblem
     seed: int
     trios: dict | None = None
     hint: dict | None = None
+    edges: list | None = None  # the pairs modelled (None: all candidates)
     objective_scale: int = 1
+    value: float = 0.0
 
     def run(self, deadline: float):
-        bm = BMatchingModel.build(self.problem, trios=self.trios)
+        p = self.problem
+        lp_value = None
+        if self.edges is None and self.trios is None and len(p.edges) > FULL_MODEL_PAIRS:
+            self.edges, lp_value = self._pruned_edges(deadline)
+        uses, kept, bound, optimal = self._solve(self.edges, deadline)
+        if lp_value is not None:
+            bound = min(bound, lp_value)
+            optimal = optimal or (uses is not None and bound <= self.value + 1e-6)
+        return uses, kept, bound, optimal
+
+    def _pruned_edges(self, deadline: float):
+        p = self.problem
+        lp = bmatching_lp(p, 0.6 * (deadline - time.monotonic()))
+        if lp is None:
+            return None, None
+        sparse = set(lp.support) | top_partners(p, len(p.free_rounds))
+        sparse |= {e for groups in p.locks.values() for g in groups for e in combinations(g, 2)}
+        sparse |= {e for g in p.published for e in g.edges}
+        sparse = sorted(e for e in sparse if e in p.edge_value)
+        start = time.monotonic()
+        uses, _kept, _bound, _optimal = self._solve(sparse, start + 0.3 * (deadline - start))
+        if uses is None:
+            return None, lp.value
+        self.hint = uses
+        return sorted(set(lp.useful(p.edges, self.value)) | set(sparse)), lp.value
+
+    def _solve(self, edges, deadline: float):
+        bm = BMatchingModel.build(self.problem, edges=edges, trios=self.trios)
         if self.hint:
             bm.hint(self.hint)
         self.objective_scale = bm.objective_scale
-        solver = new_solver(deadline - time.monotonic(), self.seed, workers=1)
+        solver = new_solver(deadline - time.monotonic(), self.seed)
         status = solver.Solve(bm.model)
-        if status == cp_model.INFEASIBLE and self.trios is None:
+        if status == cp_model.INFEASIBLE and self.trios is None and edges is None:
             raise Infeasible(f"{self.problem.block.id}: no way to give everyone a partner in every "
                              "round they attend (too few allowed pairs)")
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None, [], solver.BestObjectiveBound(), False
+            return None, [], _simple_bound(self.problem, self.objective_scale), False
+        self.value = solver.ObjectiveValue()
         uses, kept = bm.chosen(solver)
         return uses, kept, solver.BestObjectiveBound(), status == cp_model.OPTIMAL
 
@@ -192,8 +233,11 @@ def _split(problem: PairsProblem, uses, kept, seed: int, deadline: float):
     attempts = [dict(force=kept)]
     if kept:
         attempts.append(dict(prefer_published=True))
+    start = plan_greedily(problem, set(uses) | top_partners(problem, len(problem.free_rounds)), prefer=set(uses))
     for options in attempts:
         split = SplitModel.build(problem, uses, **options)
+        if start is not None:
+            split.hint(start)
         solver = new_solver(deadline - time.monotonic(), seed)
         status = solver.Solve(split.model)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -201,6 +245,26 @@ def _split(problem: PairsProblem, uses, kept, seed: int, deadline: float):
         if time.monotonic() >= deadline:
             break
     return None
+
+
+def _simple_bound(problem: PairsProblem, objective_scale: int) -> float:
+    """A quick valid bound (scaled like the b-matching): everyone's best
+    possible partners, each pair counted from both sides and halved, every
+    published seat kept, the worst-off at most the lowest such sum."""
+    p = problem
+    best: dict[int, list[int]] = {i: [] for i in range(p.n)}
+    for e, value in p.edge_value.items():
+        best[e[0]].append(value)
+        best[e[1]].append(value)
+    tops = []
+    for i in range(p.n):
+        k = p.rounds_present[i] + p.odd_present[i]
+        tops.append(sum(max(v, 0) for v in sorted(best[i], reverse=True)[:k]))
+    total = sum(tops) / 2 + p.change_cost * sum(len(g.members) for g in p.published)
+    if p.fairness > 0 and p.counted:
+        worst = min(p.fixed_value[i] + tops[i] for i in p.counted)
+        return objective_scale * total + float(p.fairness) * objective_scale * max(worst, 0)
+    return total
 
 
 def _real_bound(problem: PairsProblem, bound_scaled: float, objective_scale: int) -> float:

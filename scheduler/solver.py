@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 from ortools.sat.python import cp_model
 
+WORKERS = int(os.environ.get("SCHEDULER_WORKERS", "1"))
 
-def new_solver(seconds: float, seed: int, workers: int = 1) -> cp_model.CpSolver:
+
+def new_solver(seconds: float, seed: int, workers: int = WORKERS) -> cp_model.CpSolver:
     """A solver with a wall-time limit and a fixed seed.  One worker keeps the
     search deterministic: same seed, same plan (unless the time limit cuts it)."""
     solver = cp_model.CpSolver()
