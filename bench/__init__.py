@@ -1,0 +1,1 @@
+"""Benchmark of the pairs planner: `python -m bench` (or `make bench`)."""
