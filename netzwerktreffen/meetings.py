@@ -271,17 +271,25 @@ def conflict(error):
     return redirect(url_for("meetings.index")), 303
 
 
-def registrations_url(meeting: Meeting) -> str:
-    """The registration list (another blueprint); its plain path while that blueprint is unfinished."""
+def section_url(endpoint: str, meeting: Meeting, path: str) -> str:
+    """A page of another blueprint for this meeting; its plain path when that endpoint does not exist (yet)."""
     try:
-        return url_for("registrations.index", slug=meeting.slug)
+        return url_for(endpoint, slug=meeting.slug)
     except BuildError:
-        return f"/organisation/treffen/{meeting.slug}/anmeldungen/"
+        return f"/organisation/treffen/{meeting.slug}/{path}"
+
+
+def registrations_url(meeting: Meeting) -> str:
+    return section_url("registrations.index", meeting, "anmeldungen/")
+
+
+def plans_url(meeting: Meeting) -> str:
+    return section_url("plans.index", meeting, "plan/")
 
 
 @bp.context_processor
 def template_helpers():
-    return {"registrations_url": registrations_url}
+    return {"registrations_url": registrations_url, "plans_url": plans_url}
 
 
 def status(form) -> int:
