@@ -115,6 +115,7 @@ class Meeting(db.Model):
     controller: Mapped[str] = mapped_column(Text, default="")  # data controller, name and address
     retention_days: Mapped[int] = mapped_column(Integer, default=90)
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
+    reminder_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")  # 0 = no reminder
     # optimiser weights (scheduler-io "weights"); missing keys take the scheduler's defaults
     weights: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -202,6 +203,7 @@ class Block(db.Model):
     allow_repeats: Mapped[bool] = mapped_column(Boolean, default=False)
     room_id: Mapped[Optional[int]] = mapped_column(ForeignKey("room.id", ondelete="SET NULL"))
     guiding_questions: Mapped[list[str]] = mapped_column(JSON, default=list)  # café: one per round
+    rounds_held: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # on the day: rounds over
 
     meeting: Mapped[Meeting] = relationship(back_populates="blocks")
     room: Mapped[Optional[Room]] = relationship()
@@ -328,6 +330,14 @@ class Registration(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     waitlisted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)  # queue order
     cancelled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # calendar: a secret feed URL of its own (not the personal link, which can change the registration)
+    feed_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    ical_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # raised on every change
+    schedule_fingerprint: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # on the day
+    checked_in_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    no_show: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    walk_in: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     meeting: Mapped[Meeting] = relationship(back_populates="registrations")
     sector: Mapped[Optional[Sector]] = relationship()
@@ -430,3 +440,38 @@ class PlanningJob(db.Model):
 
     meeting: Mapped[Meeting] = relationship()
     plan_version: Mapped[Optional[PlanVersion]] = relationship()
+
+
+QUEUED = "queued"
+SENT = "sent"
+FAILED = "failed"
+
+
+class OutboxMessage(db.Model):
+    """A mail, first stored, then sent by the worker; retried with backoff until sent.
+
+    ``dedupe_key`` makes a mail that must go out once (a reminder, a schedule
+    of one plan version) impossible to queue twice.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[Optional[int]] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    registration_id: Mapped[Optional[int]] = mapped_column(ForeignKey("registration.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(30))  # confirmation, waitlisted, promoted, cancelled, link, schedule, change, reminder
+    dedupe_key: Mapped[Optional[str]] = mapped_column(String(200), unique=True)
+    to_email: Mapped[str] = mapped_column(String(254))
+    to_name: Mapped[str] = mapped_column(String(200), default="")
+    subject: Mapped[str] = mapped_column(String(500))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    attachments: Mapped[list] = mapped_column(JSON, default=list)  # [{"filename", "content_type", "content"}]
+    message_id: Mapped[str] = mapped_column(String(200))  # stable across retries
+    status: Mapped[str] = mapped_column(String(12), default=QUEUED, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    meeting: Mapped[Optional[Meeting]] = relationship()
+    registration: Mapped[Optional[Registration]] = relationship()
