@@ -8,7 +8,11 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 DEMO_PARTICIPANTS ?= 60
 
-.PHONY: install run test bench translations translations-update clean
+# Debian packages: WeasyPrint's libraries and fonts for the PDFs (run), chromium and poppler for the tests.
+RUN_PACKAGES  := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+TEST_PACKAGES := chromium poppler-utils
+
+.PHONY: install run test bench translations translations-update clean system-packages test-packages
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -18,7 +22,32 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP) translations
+install: $(STAMP) translations system-packages
+
+# Installs missing Debian packages where we may (root with apt-get), else says what is missing.
+define ensure_packages
+	@missing=""; \
+	if command -v dpkg >/dev/null 2>&1; then \
+	  for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	fi; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installiere Debian-Pakete:$$missing"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; } || \
+	      echo "Konnte$$missing nicht installieren ($(2))."; \
+	  else \
+	    echo "Hinweis: Es fehlen Debian-Pakete:$$missing"; \
+	    echo "  Bitte installieren: sudo apt-get install$$missing"; \
+	    echo "  ($(2))"; \
+	  fi; \
+	fi
+endef
+
+system-packages:
+	$(call ensure_packages,$(RUN_PACKAGES),ohne sie lassen sich keine PDFs erzeugen)
+
+test-packages:
+	$(call ensure_packages,$(TEST_PACKAGES),ohne sie werden die Browser- und PDF-Bildtests übersprungen)
 
 translations: $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -d netzwerktreffen/translations -f -q
@@ -28,7 +57,7 @@ run: install
 	$(FLASK) demo --if-empty --participants $(DEMO_PARTICIPANTS)
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install
+test: install test-packages
 	$(BIN)/pytest
 
 bench: install
