@@ -31,6 +31,8 @@ from .registration_forms import (OrganiserRegistrationForm, build_form, form_dat
 
 log = logging.getLogger(__name__)
 
+MAX_ID = 2**31 - 1  # INTEGER primary keys
+
 bp = Blueprint("registrations", __name__, url_prefix="/organisation/treffen/<slug>/anmeldungen")
 
 
@@ -66,6 +68,8 @@ class ImportForm(FlaskForm):
 
 def meeting_registration(meeting: Meeting, registration_id: int) -> Registration:
     """A registration of this meeting, else 404 (ids of other meetings included)."""
+    if registration_id > MAX_ID:
+        abort(404)  # the database would refuse the number
     found = db.session.scalar(select(Registration).where(
         Registration.id == registration_id, Registration.meeting_id == meeting.id))
     if found is None:
@@ -129,7 +133,8 @@ class Filters:
             q=args.get("q", "").strip()[:200],
             status=status if status in STATUSES else "",
             sector=sector if any(s.key == sector for s in meeting.sectors) else "",
-            block=int(block) if block.isdigit() and any(b.id == int(block) for b in meeting.blocks) else None)
+            block=int(block) if block.isascii() and block.isdigit()
+            and any(b.id == int(block) for b in meeting.blocks) else None)
 
     @property
     def active(self) -> bool:
@@ -153,6 +158,13 @@ def filtered_registrations(meeting: Meeting, filters: Filters) -> list[Registrat
     return [person for person in people if matches(person, filters.q)] if filters.q else list(people)
 
 
+def _warn_when_over_capacity(meeting: Meeting) -> None:
+    confirmed = meeting.count(CONFIRMED)
+    if confirmed > meeting.capacity:
+        flash(_("Damit sind %(confirmed)s Personen angemeldet, bei %(capacity)s Plätzen.",
+                confirmed=confirmed, capacity=meeting.capacity), "warning")
+
+
 def _back_to(slug: str, fallback: str) -> str:
     """Where an action returns to: the list with its filters when it came from there."""
     target = request.form.get("next", "")
@@ -163,7 +175,8 @@ def _back_to(slug: str, fallback: str) -> str:
 
 @dataclass
 class ImportResult:
-    imported: list[Registration] = field(default_factory=list)
+    imported: int = 0  # how many registrations were stored
+    waitlisted: int = 0  # … of which on the waiting list
     errors: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
 
@@ -183,7 +196,7 @@ def import_registrations(meeting: Meeting, data: bytes, consent: str) -> ImportR
     if errors:
         db.session.rollback()
         return ImportResult(errors=errors, ignored_columns=parsed.ignored_columns)
-    imported = []
+    statuses = []
     try:
         for row in rows:
             person = service.new_registration(meeting, row.data, locale="de", consent=consent)
@@ -193,7 +206,7 @@ def import_registrations(meeting: Meeting, data: bytes, consent: str) -> ImportR
                 person.waitlisted_at = now if row.status == WAITLISTED else None
                 person.cancelled_at = now if row.status == CANCELLED else None
                 db.session.flush()
-            imported.append(person)
+            statuses.append(person.status)
         db.session.commit()
     except service.AlreadyRegistered as duplicate:  # registered on the public form in the meantime
         db.session.rollback()
@@ -206,13 +219,14 @@ def import_registrations(meeting: Meeting, data: bytes, consent: str) -> ImportR
     except BaseException:
         db.session.rollback()
         raise
-    log.info("%s imported %d registrations into %s", current_user.email, len(imported), meeting.slug)
-    return ImportResult(imported=imported, ignored_columns=parsed.ignored_columns)
+    log.info("%s imported %d registrations into %s", current_user.email, len(statuses), meeting.slug)
+    return ImportResult(imported=len(statuses), waitlisted=statuses.count(WAITLISTED),
+                        ignored_columns=parsed.ignored_columns)
 
 
 # ---------------------------------------------------------------- views
 
-@bp.route("")
+@bp.route("", strict_slashes=False)
 def index(slug: str):
     meeting = organiser_meeting(slug)
     filters = Filters.from_args(request.args, meeting)
@@ -297,10 +311,7 @@ def promote(slug: str, registration_id: int):
         service.promote(person)
         flash(_("%(name)s ist von der Warteliste nachgerückt und wurde per E-Mail benachrichtigt.",
                 name=person.name), "success")
-        confirmed = meeting.count(CONFIRMED)
-        if confirmed > meeting.capacity:
-            flash(_("Damit sind %(confirmed)s Personen angemeldet, bei %(capacity)s Plätzen.",
-                    confirmed=confirmed, capacity=meeting.capacity), "warning")
+        _warn_when_over_capacity(meeting)
     return redirect(_back_to(slug, url_for(".edit", slug=slug, registration_id=person.id)))
 
 
@@ -350,12 +361,12 @@ def import_csv(slug: str):
     if form.validate_on_submit():
         result = import_registrations(meeting, form.file.data.read(), organiser_consent("import"))
         if not result.errors:
-            count = len(result.imported)
-            waiting = sum(1 for person in result.imported if person.status == WAITLISTED)
-            flash(ngettext("%(num)s Anmeldung importiert", "%(num)s Anmeldungen importiert", count), "success")
-            if waiting:
+            flash(ngettext("%(num)s Anmeldung importiert", "%(num)s Anmeldungen importiert", result.imported),
+                  "success")
+            if result.waitlisted:
                 flash(ngettext("Davon steht %(num)s Person auf der Warteliste.",
-                               "Davon stehen %(num)s Personen auf der Warteliste.", waiting), "warning")
+                               "Davon stehen %(num)s Personen auf der Warteliste.", result.waitlisted), "warning")
+            _warn_when_over_capacity(meeting)
             if result.ignored_columns:
                 flash(_("Nicht übernommene Spalten: %(columns)s", columns=", ".join(result.ignored_columns)), "info")
             return redirect(url_for(".index", slug=slug))

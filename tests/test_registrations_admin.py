@@ -102,6 +102,7 @@ def test_filters_by_status_sector_and_block(logged_in, meeting, make_registratio
     assert shown(block=str(cafe.id), sector="jobcenter") == {"Nur Café"}
     # nonsense in the query string is ignored, never a 500
     assert shown(status="x", sector="<script>", block="abc") == shown()
+    assert shown(block="²") == shown(block="-1") == shown()
     assert logged_in.get(base(meeting), query_string={"block": "99999999999999999999"}).status_code == 200
 
 
@@ -136,6 +137,7 @@ def test_other_organisers_meetings_and_registrations_are_404(client, auth, make_
     assert client.post(f"{base(mine)}/{stranger.id}/stornieren").status_code == 404
     assert client.post(f"{base(mine)}/{stranger.id}/nachruecken").status_code == 404
     assert client.get(base(mine) + "/12345").status_code == 404
+    assert client.get(base(mine) + "/99999999999999999999").status_code == 404  # not a 500
     assert people(theirs)[0].status == CONFIRMED
 
 
@@ -397,3 +399,59 @@ def test_pages_link_each_other(logged_in, meeting, make_registration):
                  f"{base(meeting)}/{person.id}", f"/organisation/treffen/{meeting.slug}"):
         assert f'href="{path}"' in page, path
     assert re.search(r"<h1>Anmeldungen</h1>", page)
+
+
+def upload(client, meeting, text, encoding="utf-8"):
+    import io
+    return client.post(f"{base(meeting)}/import", data={"file": (io.BytesIO(text.encode(encoding)), "liste.csv")},
+                       content_type="multipart/form-data", follow_redirects=True)
+
+
+def test_import_fills_places_by_capacity_and_sends_no_mail(logged_in, meeting, make_registration, outbox):
+    make_registration(meeting, name="Schon Angemeldet")
+    mails_before = len(outbox())
+    rows = "\n".join(f"Person {n};p{n}@example.org;Org;jobcenter" for n in range(1, 5))
+    page = upload(logged_in, meeting, f"Name;E-Mail;Organisation;Bereich;Bemerkung\n"
+                  + rows.replace("jobcenter", "jobcenter;") + "\n").get_data(as_text=True)
+    assert "4 Anmeldungen importiert" in page
+    assert "Davon stehen 2 Personen auf der Warteliste" in page
+    assert "Nicht übernommene Spalten: Bemerkung" in page
+    assert [(p.name, p.status) for p in people(meeting)] == [
+        ("Schon Angemeldet", CONFIRMED), ("Person 1", CONFIRMED), ("Person 2", CONFIRMED),
+        ("Person 3", WAITLISTED), ("Person 4", WAITLISTED)]
+    assert "Warteliste, Platz 2" in logged_in.get(base(meeting)).get_data(as_text=True)
+    assert len(outbox()) == mails_before
+
+
+def test_import_with_explicit_status_may_exceed_capacity(logged_in, meeting):
+    rows = "\n".join(f"P{n};p{n}@example.org;Org;kommune;angemeldet" for n in range(4))
+    page = upload(logged_in, meeting, "Name;E-Mail;Organisation;Bereich;Status\n" + rows).get_data(as_text=True)
+    assert "4 Anmeldungen importiert" in page
+    assert "4 Personen angemeldet, bei 3 Plätzen" in page
+    assert {p.status for p in people(meeting)} == {CONFIRMED}
+
+
+def test_import_reuses_a_cancelled_registration(logged_in, meeting, make_registration):
+    old = make_registration(meeting, name="Alt", email="wieder@example.org")
+    old.status = CANCELLED
+    db.session.commit()
+    page = upload(logged_in, meeting, "Name;E-Mail;Organisation;Bereich\nNeu;wieder@example.org;Org;kommune\n")
+    assert "1 Anmeldung importiert" in page.get_data(as_text=True)
+    [person] = people(meeting)
+    assert (person.name, person.status, person.sector.key) == ("Neu", CONFIRMED, "kommune")
+
+
+def test_import_of_300_people(logged_in, make_meeting, organiser):
+    import time
+    meeting = make_meeting(organisers=[organiser], capacity=250)
+    rows = "\n".join(f"Person {n};p{n}@example.org;Org {n % 40};{'jobcenter' if n % 2 else 'Sprachschule/VHS'};"
+                     f"anerkennung, wohnen;de, en" for n in range(300))
+    started = time.perf_counter()
+    page = upload(logged_in, meeting, "Name;E-Mail;Organisation;Bereich;Angebote;Sprachen\n" + rows)
+    assert "300 Anmeldungen importiert" in page.get_data(as_text=True)
+    assert "Davon stehen 50 Personen auf der Warteliste" in page.get_data(as_text=True)
+    assert time.perf_counter() - started < 30
+    started = time.perf_counter()
+    assert "Person 299" in logged_in.get(base(meeting)).get_data(as_text=True)
+    assert len(logged_in.get(f"{base(meeting)}/export.csv").data.splitlines()) == 301
+    assert time.perf_counter() - started < 10
