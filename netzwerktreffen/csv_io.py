@@ -157,7 +157,7 @@ def parse_csv(data: bytes) -> ParsedCsv:
         return ParsedCsv(errors=[str(problem)])
     hinted, text = _excel_separator_hint(text)
     offset = 1 if hinted else 0  # Excel hides a "sep=;" line; an editor counts it
-    delimiter = hinted or _sniff_delimiter(text.split("\n", 1)[0])
+    delimiter = hinted or _sniff_delimiter(re.split(r"\r\n|\r|\n", text, maxsplit=1)[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     parsed = ParsedCsv()
     try:
@@ -200,8 +200,11 @@ def _decode(data: bytes) -> str:
     if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ValueError(_("Das ist eine Excel-Arbeitsmappe, keine CSV-Datei. Bitte speichern Sie sie in "
                            "Excel mit „Speichern unter“ als „CSV UTF-8 (durch Trennzeichen getrennt)“."))
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ValueError(_("Die Datei ist keine lesbare Textdatei.")) from None
     elif b"\x00" in data:
         raise ValueError(_("Die Datei ist keine CSV-Datei (sie enthält Binärdaten)."))
     else:
@@ -295,7 +298,7 @@ def to_registrations(rows: Sequence[CsvRow], meeting: Meeting,
         row_errors: list[str] = []
         data = _row_data(row, catalogue, row_errors)
         email = normalise_email(row.cells.get("email", ""))
-        if data is not None and email:
+        if email and _is_valid_email(email):
             if email in first_line:
                 row_errors.append(_("%(where)s: E-Mail „%(email)s“ steht schon in Zeile %(other)s",
                                     where=row.where, email=row.cells["email"], other=first_line[email]))
@@ -360,11 +363,8 @@ def _row_data(row: CsvRow, catalogue: _Catalogue, errors: list[str]) -> Registra
     email = get("email")
     if not email:
         errors.append(_("%(where)s: E-Mail fehlt", where=where))
-    else:
-        try:
-            validate_email(email, check_deliverability=False)
-        except EmailNotValidError:
-            errors.append(_("%(where)s: E-Mail „%(email)s“ ist ungültig", where=where, email=email))
+    elif not _is_valid_email(email):
+        errors.append(_("%(where)s: E-Mail „%(email)s“ ist ungültig", where=where, email=email))
     sector = None
     if not get("sector"):
         errors.append(_("%(where)s: Bereich fehlt", where=where))
@@ -403,6 +403,14 @@ def _row_data(row: CsvRow, catalogue: _Catalogue, errors: list[str]) -> Registra
         role=get("role"), offers=offers, needs=needs, languages=languages, blocks=blocks,
         wishes=get("wishes"), not_with=get("not_with"), accessibility=get("accessibility"),
         consent_listing=consents["consent_listing"], consent_contact=consents["consent_contact"])
+
+
+def _is_valid_email(email: str) -> bool:
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
 
 
 def _match_list(cell: str, lookup: dict, label: str, where: str, errors: list[str]) -> list:

@@ -401,3 +401,15 @@ def test_big_file_is_fast(meeting):
     parsed = parse_csv("\n".join(lines).encode())
     imported, errors = to_registrations(parsed.rows, meeting)
     assert errors == [] and len(imported) == 2000
+
+
+def test_old_mac_line_endings_and_broken_utf16():
+    [row] = parse_csv(f"{HEADER}\rA;a@example.org;O;kommune\r".encode("cp1252")).rows
+    assert (row.line, row.cells["sector"]) == (2, "kommune")
+    assert parse_csv(b"\xff\xfeN\x00a\x00\x00\xd8").errors == ["Die Datei ist keine lesbare Textdatei."]
+
+
+def test_a_duplicate_is_found_even_when_the_first_row_has_other_errors(meeting):
+    _imported, errors = check(meeting, f"{HEADER}\nA;a@example.org;O;Bäckerei\nB;A@example.org;O;kommune\n")
+    assert errors == ["Zeile 2: Bereich „Bäckerei“ unbekannt",
+                      "Zeile 3: E-Mail „A@example.org“ steht schon in Zeile 2"]
