@@ -99,7 +99,8 @@ class MeetingForm(FlaskForm):
     series_number = IntegerField(_l("Nummer in der Reihe"), validators=[Optional(), NumberRange(min=1, max=999)],
                                  description=_l("Mit Reihe und Nummer heißt das Treffen z. B. „3. Netzwerktreffen Migration“."))
     slug = StringField(_l("Kurzname für die Adresse"), filters=[clean], validators=[Length(max=80)])
-    description = TextAreaField(_l("Beschreibung"), filters=[clean], validators=[Optional(), Length(max=5000)])
+    description = TextAreaField(_l("Beschreibung"), filters=[clean], validators=[Optional(), Length(max=5000)],
+                                render_kw={"rows": 5})
     date = DateField(_l("Datum"), validators=[InputRequired(message=_l("Bitte geben Sie ein gültiges Datum an."))])
     start_time = TimeField(_l("Beginn"), format=TIME_FORMATS,
                            validators=[InputRequired(message=_l("Bitte geben Sie eine Uhrzeit an, z. B. 09:30."))])
@@ -357,7 +358,7 @@ class SpeedBlockForm(BlockForm):
 class CafeBlockForm(BlockForm):
     kind = "pro-action-cafe"
     guiding_questions = TextAreaField(_l("Leitfragen, eine Zeile pro Runde"), filters=[clean],
-                                      validators=[Optional(), Length(max=5000)],
+                                      validators=[Optional(), Length(max=5000)], render_kw={"rows": 5},
                                       description=_l("Leer lassen für die drei klassischen Fragen des Pro-Action-Cafés."))
 
     def __init__(self, *args, meeting: Meeting, block: Block | None = None, **kwargs):

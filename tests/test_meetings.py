@@ -340,7 +340,7 @@ def test_speed_networking_block_crud(logged_in, make_meeting, organiser):
     assert (block.kind, block.rounds, block.group_size, block.allow_repeats, block.room) == (SPEED, 8, 3, True, room)
     assert block.end_time == time(11, 2)
     page = text(logged_in.get(f"{BASE}/treffen/ablauf"))
-    assert "10:00 Uhr – 11:02 Uhr" in page and "Kennenlernen" in page
+    assert "10:00 Uhr –<br>11:02 Uhr" in page and "Kennenlernen" in page
 
     response = logged_in.post(f"{BASE}/treffen/ablauf/{block.id}", data={
         "title": "Speed Networking", "start_time": "09:30", "rounds": "6", "minutes_per_round": "8",
