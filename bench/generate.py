@@ -10,6 +10,17 @@ TOPICS = ["sprachkurse", "praktika", "anerkennung", "beratung", "arbeitsplaetze"
           "qualifizierung", "vermittlung", "foerdermittel", "wohnraum", "begleitung", "daten"]
 
 
+def _languages(rng: random.Random, n: int) -> list[str]:
+    """Mostly German; a few speak English too; in larger meetings a few
+    speak no German (small ones would leave them without enough partners)."""
+    roll = rng.random()
+    if roll < 0.85:
+        return ["de"]
+    if roll < 0.95 or n < 60:
+        return ["de", "en"]
+    return rng.choice([["en"], ["ar", "en"]])
+
+
 def generate(n: int, rounds: int, seed: int, *, late: float = 0.0, fairness: float = 0.0) -> dict:
     rng = random.Random(seed)
     people, org = [], 0
@@ -23,12 +34,12 @@ def generate(n: int, rounds: int, seed: int, *, late: float = 0.0, fairness: flo
                 "sector": rng.choice(SECTORS),
                 "offers": sorted(rng.sample(TOPICS, rng.randint(1, 3))),
                 "needs": sorted(rng.sample(TOPICS, rng.randint(1, 3))),
-                "languages": ["de"] if rng.random() < 0.9 else rng.choice([["en"], ["de", "en"], ["ar", "en"]]),
+                "languages": _languages(rng, n),
             })
     ids = [p["id"] for p in people]
     pairs = lambda count: [sorted(rng.sample(ids, 2)) for _ in range(count)]  # noqa: E731
     present = {}
-    for pid in rng.sample(ids, int(late * n)):
+    for pid in rng.sample(ids, int(late * n) if rounds > 1 else 0):
         if rng.random() < 0.5:
             present[pid] = list(range(rng.randint(1, rounds - 1), rounds))  # arrives late
         else:

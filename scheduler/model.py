@@ -30,10 +30,6 @@ def _incident(edges) -> dict[int, list[Edge]]:
     return by_person
 
 
-def _other(edge: Edge, i: int) -> int:
-    return edge[1] if edge[0] == i else edge[0]
-
-
 # ----------------------------------------------------------------------------
 # Which pairs meet
 
@@ -245,11 +241,36 @@ def _lock_round(model, groups, pair, trio) -> None:
 
 
 @dataclass
-class SplitModel:
+class _RoundVariables:
+    """Models with a variable per group (pair or trio) and round."""
+
     problem: PairsProblem
     model: cp_model.CpModel
     pair: dict[tuple[Edge, int], cp_model.IntVar]  # the pair meets as a pair in round t
     trio: dict[tuple[Triangle, int], cp_model.IntVar]  # the trio sits together in round t
+
+    def groups(self):
+        return list(self.pair.items()) + list(self.trio.items())
+
+    def group_var(self, group: PublishedGroup):
+        """The variable for a published group sitting together again, if any."""
+        return (self.trio if len(group.members) == 3 else self.pair).get((group.members, group.round))
+
+    def hint(self, planned: dict[int, list[tuple[int, ...]]]) -> None:
+        wanted = {(tuple(g), t) for t, gs in planned.items() for g in gs}
+        for key, var in self.groups():
+            self.model.AddHint(var, 1 if key in wanted else 0)
+
+    def rounds(self, solver: cp_model.CpSolver) -> dict[int, list[tuple[int, ...]]]:
+        out: dict[int, list[tuple[int, ...]]] = {t: [] for t in self.problem.free_rounds}
+        for (g, t), var in self.groups():
+            if solver.Value(var):
+                out[t].append(g)
+        return {t: sorted(groups) for t, groups in out.items()}
+
+
+@dataclass
+class SplitModel(_RoundVariables):
     kept: dict[int, cp_model.IntVar]
 
     @classmethod
@@ -279,7 +300,7 @@ class SplitModel:
         for e, count in uses.items():
             model.Add(sum(meetings[e]) == count)
         for group in force:
-            var = self._group_var(group)
+            var = self.group_var(group)
             model.AddBoolOr([var] if var is not None else [])  # empty: no plan
         if prefer_published:
             self._prefer_published()
@@ -287,14 +308,10 @@ class SplitModel:
             self._break_symmetry(uses)
         return self
 
-    def _group_var(self, group: PublishedGroup):
-        key = (group.members, group.round)
-        return (self.trio if len(group.members) == 3 else self.pair).get(key)
-
     def _prefer_published(self) -> None:
         terms = []
         for k, group in enumerate(self.problem.published):
-            var = self._group_var(group)
+            var = self.group_var(group)
             if var is not None:
                 self.kept[k] = var
                 terms.append(len(group.members) * var)
@@ -314,20 +331,71 @@ class SplitModel:
                     self.model.Add(self.pair[e, rounds[k]] == 1)
                 return
 
-    def hint(self, planned: dict[int, list[tuple[int, ...]]]) -> None:
-        groups = {(tuple(g), t) for t, gs in planned.items() for g in gs}
-        for key, var in list(self.pair.items()) + list(self.trio.items()):
-            self.model.AddHint(var, 1 if key in groups else 0)
 
-    def rounds(self, solver: cp_model.CpSolver) -> dict[int, list[tuple[int, ...]]]:
-        out: dict[int, list[tuple[int, ...]]] = {t: [] for t in self.problem.free_rounds}
-        for (e, t), var in self.pair.items():
-            if solver.Value(var):
-                out[t].append(e)
-        for (k, t), var in self.trio.items():
-            if solver.Value(var):
-                out[t].append(k)
-        return {t: sorted(groups) for t, groups in out.items()}
+
+# ----------------------------------------------------------------------------
+# Every round at once (small instances, and the last word on feasibility)
+
+
+@dataclass
+class RoundsModel(_RoundVariables):
+    """A variable per pair (and trio) and round: exact, but only practical for
+    small blocks.  With `trios=None` every possible trio is modelled, so an
+    INFEASIBLE answer proves that no plan exists."""
+
+    @classmethod
+    def build(cls, problem: PairsProblem, trios: dict[int, list[Triangle]] | None = None) -> "RoundsModel":
+        p, model = problem, cp_model.CpModel()
+        self = cls(problem, model, {}, {})
+        edges = set(p.edges)
+        meetings: dict[Edge, list] = defaultdict(list)
+        for t in p.free_rounds:
+            here = set(p.present[t])
+            pair = {e: model.NewBoolVar(f"pair_{e[0]}_{e[1]}_r{t}") for e in p.edges
+                    if e[0] in here and e[1] in here}
+            trio = {}
+            if t in p.odd_rounds:
+                found = triangles_in(edges, here) if trios is None else trios.get(t, [])
+                trio = {k: model.NewBoolVar(f"trio_{k[0]}_{k[1]}_{k[2]}_r{t}") for k in found}
+            _cover_round(model, p.present[t], pair, trio, t in p.odd_rounds)
+            _lock_round(model, p.locks.get(t, []), pair, trio)
+            for e, var in pair.items():
+                self.pair[e, t] = var
+                meetings[e].append(var)
+            for k, var in trio.items():
+                self.trio[k, t] = var
+                for e in triangle_edges(k):
+                    meetings[e].append(var)
+        self._objective(meetings)
+        return self
+
+    def _objective(self, meetings: dict[Edge, list]) -> None:
+        p, m = self.problem, self.model
+        terms, met = [], {}
+        for e, vars_ in meetings.items():
+            if p.block.allow_repeats:
+                met[e] = m.NewBoolVar(f"met_{e[0]}_{e[1]}")
+                m.Add(sum(vars_) >= met[e])
+                m.Add(sum(vars_) <= len(vars_) * met[e])
+                terms.append(p.edge_value[e] * met[e] - p.repeat_cost * (sum(vars_) - met[e]))
+            else:
+                m.Add(sum(vars_) <= 1)
+                met[e] = sum(vars_)
+                terms.append(p.edge_value[e] * met[e])
+        for group in p.published:
+            var = self.group_var(group)
+            if var is not None:
+                terms.append(p.change_cost * len(group.members) * var)
+        if p.fairness > 0 and p.counted:
+            by_person = _incident(met)
+            worst = m.NewIntVar(-10**9, 10**9, "worst_off")
+            for i in p.counted:
+                m.Add(worst <= p.fixed_value[i] + sum(p.edge_value[e] * met[e] for e in by_person.get(i, [])
+                                                       if not p.met_before[e]))
+            m.Maximize(p.fairness.denominator * sum(terms) + p.fairness.numerator * worst)
+        else:
+            m.Maximize(sum(terms))
+
 
 
 # ----------------------------------------------------------------------------

@@ -19,8 +19,8 @@ from typing import Callable
 from ortools.sat.python import cp_model
 
 from .lp import bmatching_lp
-from .matching import plan_greedily, plan_round_by_round, top_partners
-from .model import BMatchingModel, SplitModel, triangle_edges, triangles_in
+from .matching import plan_greedily, top_partners
+from .model import BMatchingModel, RoundsModel, SplitModel, triangle_edges, triangles_in
 from .pairs import PairsProblem
 from .problem import CafeBlock, Infeasible, Instance, InstanceError, Plan, SpeedBlock
 from .solver import new_solver
@@ -101,12 +101,9 @@ def solve(instance: Instance, time_limit: float = 60.0, seed: int = 0, *,
 
 
 def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progress) -> BlockResult:
+    """Plan one pairs block; the stages share the time left until `deadline`."""
     block, ids = problem.block, problem.values.ids
     fixed = [list(groups) for groups in block.fixed_rounds]
-
-    def as_rounds(planned: dict[int, list[tuple[int, ...]]]) -> list:
-        return fixed + [[tuple(ids[i] for i in group) for group in planned[t]] for t in problem.free_rounds]
-
     if not problem.free_rounds:
         return BlockResult(fixed, _block_score(problem, fixed), "fixed", optimal=True)
 
@@ -115,40 +112,84 @@ def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progr
         now = time.monotonic()
         return now + share * max(deadline - now, 0)
 
-    candidates: list[tuple[str, list]] = []
-    greedy = plan_greedily(problem)
-    if greedy is not None:
-        candidates.append(("greedy", as_rounds(greedy)))
+    best = _Best(problem, fixed)
+    best.consider("greedy", plan_greedily(problem))
     relaxed = _BMatchingStage(problem, seed)
     uses, kept, bound_scaled, optimal = relaxed.run(remaining(0.6))
-    bound = _real_bound(problem, bound_scaled, relaxed.objective_scale)
-    report(f"{block.id}: pairs chosen, bound {bound:.2f}{' (proven)' if optimal else ''}")
-
-    def consider(method: str, planned) -> bool:
-        """Keep a plan; True when it reaches the proven bound."""
-        if planned is None:
-            return False
-        rounds = as_rounds(planned)
-        candidates.append((method, rounds))
-        return optimal and _block_score(problem, rounds) >= bound - 1e-6
-
-    if uses is not None and consider("b-matching+split", _split(problem, uses, kept, seed, remaining(0.4))):
-        return BlockResult(candidates[-1][1], bound, candidates[-1][0], optimal=True)
-    if uses is not None and problem.odd_rounds:
+    best.bound = _real_bound(problem, bound_scaled, relaxed.objective_scale)
+    report(f"{block.id}: pairs chosen, bound {best.bound:.2f}{' (proven)' if optimal else ''}")
+    if uses is not None:
+        best.consider("b-matching+split", _split(problem, uses, kept, seed, remaining(0.5)))
+    if not best.reached() and uses is not None and problem.odd_rounds:
         report(f"{block.id}: choosing the trios explicitly")
         trios = _candidate_trios(problem, set(uses))
         with_trios = _BMatchingStage(problem, seed, trios=trios, hint=uses, edges=relaxed.edges)
-        uses3, kept3, _bound3, _optimal3 = with_trios.run(remaining(0.5))
+        uses3, kept3, _bound, _optimal = with_trios.run(remaining(0.5))
         if uses3 is not None:
-            consider("b-matching+trios+split", _split(problem, uses3, kept3, seed, remaining(0.5)))
-    if len(candidates) == 1:
-        report(f"{block.id}: planning round by round")
-        sparse = (set(uses) | top_partners(problem, 12)) if uses is not None else None
-        consider("round-by-round", plan_round_by_round(problem, deadline, seed, candidates=sparse))
-    if not candidates:
+            best.consider("b-matching+trios+split", _split(problem, uses3, kept3, seed, remaining(0.6)))
+    if not best.reached() and _small(problem):
+        report(f"{block.id}: improving with the round-by-round model")
+        _improve_exactly(problem, best, seed, deadline)
+    if best.rounds is None:
         raise TimeoutError(f"{block.id}: no plan found within the time limit")
-    best = max(candidates, key=lambda c: _block_score(problem, c[1]))
-    return BlockResult(best[1], max(bound, _block_score(problem, best[1])), best[0])
+    return BlockResult(best.rounds, max(best.bound, best.score), best.method, optimal=best.reached())
+
+
+@dataclass
+class _Best:
+    """The best plan so far for one block, and the bound it is measured against."""
+
+    problem: PairsProblem
+    fixed: list
+    rounds: list | None = None
+    score: float = float("-inf")
+    method: str = ""
+    bound: float = float("inf")
+
+    def consider(self, method: str, planned: dict | None) -> None:
+        if planned is None:
+            return
+        ids = self.problem.values.ids
+        rounds = self.fixed + [[tuple(ids[i] for i in group) for group in planned[t]]
+                               for t in self.problem.free_rounds]
+        score = _block_score(self.problem, rounds)
+        if score > self.score + 1e-9:
+            self.rounds, self.score, self.method = rounds, score, method
+
+    def reached(self) -> bool:
+        return self.rounds is not None and self.score >= self.bound - 1e-6
+
+    def planned(self) -> dict[int, list[tuple[int, ...]]]:
+        index = self.problem.values.index
+        return {t: [tuple(sorted(index[p] for p in g)) for g in self.rounds[t]]
+                for t in self.problem.free_rounds}
+
+
+SMALL_MODEL = 40_000  # group-and-round variables the exact model may have
+
+
+def _small(problem: PairsProblem) -> bool:
+    pairs = sum(1 for t in problem.free_rounds for e in problem.edges
+                if e[0] in problem.present[t] and e[1] in problem.present[t])
+    return pairs <= SMALL_MODEL
+
+
+def _improve_exactly(problem: PairsProblem, best: _Best, seed: int, deadline: float) -> None:
+    """The exact round-by-round model, hinted with the best plan.  With every
+    trio modelled, INFEASIBLE proves there is no plan at all."""
+    every_trio = problem.n <= 60
+    model = RoundsModel.build(problem, trios=None if every_trio else _candidate_trios(problem, set()))
+    if best.rounds is not None:
+        model.hint(best.planned())
+    solver = new_solver(deadline - time.monotonic(), seed)
+    status = solver.Solve(model.model)
+    if status == cp_model.INFEASIBLE and every_trio and best.rounds is None:
+        raise Infeasible(f"{problem.block.id}: no plan keeps every hard rule (presence, locks, "
+                         "no repeats, allowed pairs)")
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        best.consider("round model", model.rounds(solver))
+        if status == cp_model.OPTIMAL and every_trio:
+            best.bound = min(best.bound, best.score)
 
 
 FULL_MODEL_PAIRS = 30000  # above this many candidate pairs, prune with the LP first

@@ -1,0 +1,134 @@
+"""The pairs planner and the command line: generated instances, property tests."""
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the bench package holds the instance generator
+
+from bench.generate import generate, with_no_shows  # noqa: E402
+from scheduler import parse_instance, solve, validate  # noqa: E402
+from scheduler.problem import Infeasible, InstanceError  # noqa: E402
+
+
+def run_cli(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "scheduler", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+instances = st.builds(
+    lambda n, rounds, seed, late, fairness: generate(n, rounds, seed, late=late, fairness=fairness),
+    n=st.integers(8, 31), rounds=st.integers(1, 4), seed=st.integers(0, 10_000),
+    late=st.sampled_from([0.0, 0.2]), fairness=st.sampled_from([0, 5]))
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=instances, lock=st.booleans())
+def test_every_solution_passes_the_validator(data, lock):
+    if lock:
+        data["blocks"][0]["locks"] = [{"round": 0, "together": _two_who_may_meet(data)}]
+    instance = parse_instance(data)
+    try:
+        result = solve(instance, time_limit=5, seed=1)
+    except Infeasible:
+        return
+    assert [v.message for v in validate(instance, result.plan)] == []
+    assert result.score <= result.bound + 1e-6
+    rounds = result.plan.blocks["speed"]
+    for r, groups in enumerate(rounds):
+        present = instance.present_in(instance.blocks[0], r)
+        assert sorted(p for g in groups for p in g) == sorted(present)
+        assert Counter(len(g) for g in groups)[3] == len(present) % 2
+    if lock:
+        pair = set(data["blocks"][0]["locks"][0]["together"])
+        assert any(pair <= set(g) for g in rounds[0])
+
+
+def _two_who_may_meet(data):
+    people = [p for p in data["participants"] if "de" in p["languages"]]
+    present = {pid for pid, rs in data["blocks"][0].get("present", {}).items() if 0 not in rs}
+    people = [p for p in people if p["id"] not in present]
+    a = people[0]
+    b = next(p for p in people if p["organisation"] != a["organisation"])
+    return [a["id"], b["id"]]
+
+
+def test_even_full_presence_is_proven_optimal_and_deterministic():
+    instance = parse_instance(generate(40, 6, seed=3))
+    first = solve(instance, time_limit=20, seed=4)
+    second = solve(instance, time_limit=20, seed=4)
+    assert first.gap == 0
+    assert first.plan.to_dict()["blocks"] == second.plan.to_dict()["blocks"]
+
+
+def test_replanning_keeps_fixed_rounds_and_most_of_the_published_plan():
+    data = generate(30, 4, seed=5)
+    sent = solve(parse_instance(data), time_limit=10).plan.to_dict()
+    replan = with_no_shows(data, sent, held=2, share=0.1, seed=2)
+    instance = parse_instance(replan)
+    result = solve(instance, time_limit=10)
+    assert validate(instance, result.plan) == []
+    rounds = result.plan.blocks["speed"]
+    assert [sorted(map(sorted, r)) for r in rounds[:2]] == [sorted(map(sorted, r)) for r in sent["blocks"][0]["rounds"][:2]]
+
+
+def test_unsupported_blocks_are_reported():
+    data = generate(12, 2, seed=1)
+    data["blocks"][0]["group_size"] = 3
+    with pytest.raises(InstanceError, match=r"blocks\[0\]: speed-networking groups of 3 are not supported"):
+        solve(parse_instance(data), time_limit=2)
+
+
+def test_infeasible_instances_say_why():
+    data = generate(10, 3, seed=2)
+    for p in data["participants"]:
+        p["organisation"] = "Same"
+    with pytest.raises(Infeasible, match="no two people present may meet"):
+        solve(parse_instance(data), time_limit=2)
+    data = generate(10, 3, seed=2)
+    a, b = data["participants"][0], data["participants"][1]
+    b["organisation"] = a["organisation"]
+    data["blocks"][0]["locks"] = [{"round": 1, "together": [a["id"], b["id"]]}]
+    with pytest.raises(Infeasible, match="a lock joins p000 and p001, who share an organisation"):
+        solve(parse_instance(data), time_limit=2)
+    data = generate(4, 3, seed=2)
+    for k, p in enumerate(data["participants"]):
+        p["organisation"] = "A" if k < 2 else "B"
+    with pytest.raises(Infeasible, match="present in 3 rounds still to plan but has only 2 possible partners"):
+        solve(parse_instance(data), time_limit=2)
+
+
+def test_cli_exit_codes(tmp_path):
+    instance = tmp_path / "instance.json"
+    instance.write_text(json.dumps(generate(20, 3, seed=3)))
+    plan = tmp_path / "plan.json"
+    done = run_cli("solve", instance, "-o", plan, "--time-limit", 10, "--seed", 2)
+    assert done.returncode == 0, done.stderr
+    assert "score" in done.stderr and "bound" in done.stderr and "gap" in done.stderr
+    done = run_cli("check", instance, plan)
+    assert done.returncode == 0 and json.loads(done.stdout)["valid"]
+    broken = json.loads(plan.read_text())
+    rounds = broken["blocks"][0]["rounds"]
+    rounds[1] = rounds[0]
+    plan.write_text(json.dumps(broken))
+    done = run_cli("check", instance, plan)
+    assert done.returncode == 4
+    assert any("meet twice" in v for v in json.loads(done.stdout)["violations"])
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    done = run_cli("solve", bad)
+    assert done.returncode == 2 and "not valid JSON" in done.stderr and "Traceback" not in done.stderr
+    done = run_cli("solve", tmp_path / "missing.json")
+    assert done.returncode == 2 and "cannot read" in done.stderr
+    data = generate(6, 2, seed=1)
+    for p in data["participants"]:
+        p["organisation"] = "Same"
+    instance.write_text(json.dumps(data))
+    done = run_cli("solve", instance, "--time-limit", 5)
+    assert done.returncode == 3 and done.stderr.startswith("infeasible:")
