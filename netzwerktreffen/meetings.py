@@ -22,7 +22,7 @@ from . import registration as registrations
 from .auth import find_organiser, organiser_meeting
 from .extensions import db
 from .i18n import local_now
-from .meeting_forms import (BLOCK_FORMS, AffinityForm, CafeTableForm, MeetingForm, OrganiserForm, RoomForm,
+from .meeting_forms import (BLOCK_FORMS, SLUG, AffinityForm, CafeTableForm, MeetingForm, OrganiserForm, RoomForm,
                             SectorForm, TableForm, TopicForm, affinity_cell, default_affinity, format_affinity,
                             parse_affinities, slugify, suggested_table, unique)
 from .models import (CAFE, CONFIRMED, WAITLISTED, Block, CafeChoice, CafeTable, Meeting, MeetingTable,
@@ -295,6 +295,20 @@ def template_helpers():
 def status(form) -> int:
     """200 for a fresh form; 400 for a submitted one that is shown again with its errors."""
     return 400 if form.is_submitted() else 200
+
+
+MAX_ID = 2**31 - 1  # larger numbers in a URL cannot be ids (and PostgreSQL refuses them)
+
+
+@bp.url_value_preprocessor
+def refuse_impossible_values(endpoint, values):
+    """A slug or id that cannot exist is a 404 here, never a database error."""
+    values = values or {}
+    slug = values.get("slug")
+    if slug is not None and (len(slug) > 80 or not SLUG.fullmatch(slug)):
+        abort(404)
+    if any(isinstance(v, int) and v > MAX_ID for v in values.values()):
+        abort(404)
 
 
 def meeting_room(meeting: Meeting, room_id: int) -> Room:

@@ -579,6 +579,20 @@ def test_every_page_renders_for_the_demo_meeting(logged_in, organiser):
         assert 'aria-current="page"' in text(response) or url in ("/organisation/", f"{BASE}/neu")
 
 
+@pytest.mark.parametrize("url", ["/raeume/99999999999999999999", "/ablauf/2147483648", "/tische/0",
+                                 "/bereiche/99999999999", "/cafe-tische/99999999999/loeschen"])
+def test_impossible_ids_are_404(logged_in, make_meeting, organiser, url):
+    make_meeting(organisers=[organiser])
+    assert logged_in.get(f"{BASE}/treffen{url}").status_code in (404, 405)
+    assert logged_in.post(f"{BASE}/treffen{url}").status_code == 404
+
+
+@pytest.mark.parametrize("slug", ["%00", "x" * 300, "Gro%C3%9F", "a%20b"])
+def test_impossible_slugs_are_404(logged_in, organiser, slug):
+    assert logged_in.get(f"{BASE}/{slug}").status_code == 404
+    assert logged_in.get(f"{BASE}/{slug}/raeume").status_code == 404
+
+
 @pytest.mark.parametrize("url", ["/bearbeiten", "/raeume", "/ablauf/neu/speed-networking", "/bereiche/neu",
                                  "/themen/neu", "/bereiche/affinitaet", "/team"])
 def test_empty_posts_never_fail(logged_in, make_meeting, organiser, url):
