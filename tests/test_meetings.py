@@ -157,18 +157,27 @@ def test_shorter_meeting_must_still_contain_its_blocks(logged_in, make_meeting, 
 
 
 def test_raising_capacity_moves_people_up_from_the_waiting_list(logged_in, make_meeting, make_registration,
-                                                               organiser, outbox):
+                                                               organiser, monkeypatch):
     meeting = make_meeting(capacity=1, organisers=[organiser])
     first = make_registration(meeting)
     waiting = make_registration(meeting, email="wartet@example.org")
-    assert (first.status, waiting.status) == (CONFIRMED, WAITLISTED)
+    later = make_registration(meeting, email="spaeter@example.org")
+    assert (first.status, waiting.status, later.status) == (CONFIRMED, WAITLISTED, WAITLISTED)
+    notified = []
+    monkeypatch.setattr("netzwerktreffen.registration.notify",
+                        lambda registration, template: notified.append((registration.email, template)))
     response = logged_in.post(f"{BASE}/treffen/bearbeiten", data=meeting_form(meeting, capacity="2"),
                               follow_redirects=True)
     assert "1 Person ist von der Warteliste nachgerückt" in text(response)
     db.session.expire_all()
     assert db.session.get(type(waiting), waiting.id).status == CONFIRMED
-    [message] = [m for m in outbox() if "nachgerückt" in m["Subject"]]
-    assert message["To"].addresses[0].addr_spec == "wartet@example.org"
+    assert db.session.get(type(later), later.id).status == WAITLISTED
+    assert notified == [("wartet@example.org", "promoted")]
+    # lowering the capacity moves nobody and warns when more people are confirmed than places
+    response = logged_in.post(f"{BASE}/treffen/bearbeiten", data=meeting_form(meeting, capacity="1"),
+                              follow_redirects=True)
+    assert "Niemand wird automatisch ausgeladen" in text(response)
+    assert notified == [("wartet@example.org", "promoted")]
 
 
 def test_dashboard_shows_own_meetings_with_counts(logged_in, make_meeting, make_registration, make_organiser,
