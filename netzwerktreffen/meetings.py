@@ -7,7 +7,7 @@ validate a form and call one of them.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, time
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -363,15 +363,30 @@ def index():
     return render_template("meetings/index.html", upcoming=upcoming, past=past)
 
 
+def suggested_meeting(organiser: Organiser) -> tuple[dict, Meeting | None]:
+    """Values for a new meeting: the next of the organiser's latest series, at the same place and terms."""
+    values = {"languages": ["de"], "capacity": 60, "retention_days": 90,
+              "start_time": time(9, 30), "end_time": time(13, 0)}
+    latest = max(organiser.meetings, key=lambda m: (m.date, m.created_at or datetime.min), default=None)
+    if latest is not None:
+        for name in ("title", "series_name", "venue", "address", "capacity", "languages", "contact_name",
+                     "contact_email", "controller", "retention_days", "start_time", "end_time"):
+            values[name] = getattr(latest, name)
+        if latest.series_number:
+            values["series_number"] = latest.series_number + 1
+    return values, latest
+
+
 @bp.route("/treffen/neu", methods=["GET", "POST"])
 def create():
-    form = MeetingForm(data={"languages": ["de"], "capacity": 60, "retention_days": 90})
+    values, template = suggested_meeting(current_user)
+    form = MeetingForm(data=values)
     if form.validate_on_submit():
         meeting = create_meeting(current_user, form.meeting_data())
         flash(_("Das Treffen ist angelegt, mit den üblichen Bereichen und Themen. "
                 "Als Nächstes: Räume und Ablauf."), "success")
         return redirect(url_for(".overview", slug=meeting.slug))
-    return render_template("meetings/meeting_form.html", form=form, meeting=None), status(form)
+    return render_template("meetings/meeting_form.html", form=form, meeting=None, template=template), status(form)
 
 
 @bp.route("/treffen/<slug>")

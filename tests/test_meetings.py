@@ -98,6 +98,17 @@ def test_slug_is_made_from_the_title_when_left_empty(logged_in, make_meeting, or
     assert response.location == f"{BASE}/3-netzwerktreffen-migration-2"
 
 
+def test_new_meeting_form_continues_the_latest_series(logged_in, make_meeting, organiser):
+    page = text(logged_in.get(f"{BASE}/neu"))
+    assert 'value="09:30"' in page and "Vorausgefüllt" not in page
+    make_meeting(organisers=[organiser], series_number=3, controller="Landratsamt Esslingen")
+    page = text(logged_in.get(f"{BASE}/neu"))
+    assert "Vorausgefüllt mit den Angaben von „3. Netzwerktreffen Migration“" in page
+    assert 'name="series_number" type="number" value="4"' in page
+    assert "Landratsamt Esslingen</textarea>" in page
+    assert 'name="slug" type="text" value=""' in page
+
+
 @pytest.mark.parametrize("overrides, message", [
     ({"end_time": "09:00"}, "Das Ende muss nach dem Beginn liegen"),
     ({"slug": "Großes Treffen!"}, "Nur Kleinbuchstaben"),
