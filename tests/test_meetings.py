@@ -1,6 +1,7 @@
 """Organiser pages of a meeting: create and edit, team, rooms and tables, agenda, catalogue, affinities."""
 from __future__ import annotations
 
+import re
 from datetime import date, time, timedelta
 
 import pytest
@@ -626,7 +627,12 @@ def test_forms_need_the_csrf_token(client, make_meeting, organiser, app_config):
     make_meeting(organisers=[organiser])
     with client.session_transaction() as session:
         session["_user_id"], session["_fresh"] = str(organiser.id), True
-    assert client.get(f"{BASE}/treffen/raeume").status_code == 200
-    response = client.post(f"{BASE}/treffen/raeume", data={"name": "Foyer", "grid_columns": "3", "grid_rows": "2"})
-    assert response.status_code == 400
+    page = text(client.get(f"{BASE}/treffen/raeume"))
+    room = {"name": "Foyer", "grid_columns": "3", "grid_rows": "2"}
+    response = client.post(f"{BASE}/treffen/raeume", data=room)
+    assert response.status_code == 400 and "Formular abgelaufen" in text(response)
+    assert client.post(f"{BASE}/treffen/raeume/{db.session.scalar(select(Room.id))}/loeschen").status_code == 400
     assert count(Room) == 1
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    assert client.post(f"{BASE}/treffen/raeume", data=room | {"csrf_token": token}).status_code == 302
+    assert count(Room) == 2
