@@ -29,12 +29,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import i18n
     i18n.init_app(app)
 
-    from . import auth, errors, meetings, plans, public, registrations
+    from . import auth, errors, feeds, mailing, meetings, outbox, plans, public, registrations
     app.register_blueprint(auth.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(meetings.bp)
     app.register_blueprint(registrations.bp)
     app.register_blueprint(plans.bp)
+    app.register_blueprint(feeds.bp)
+    app.register_blueprint(mailing.bp)
+    outbox.init_app(app)
     errors.init_app(app)
 
     from . import cli

@@ -15,6 +15,9 @@ def init_app(app) -> None:
     app.cli.add_command(plan)
     app.cli.add_command(export)
     app.cli.add_command(worker)
+    app.cli.add_command(send_schedules)
+    app.cli.add_command(send_reminders)
+    app.cli.add_command(send_mail)
 
 
 @click.command("create-organiser")
@@ -114,3 +117,55 @@ def worker(burst: bool) -> None:
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("REDIS_URL ist nicht gesetzt; ohne Redis laufen Aufträge im Webprozess.")
     run_worker(current_app._get_current_object(), burst=burst)
+
+
+@click.command("send-schedules")
+@click.argument("slug")
+@click.option("--note", default="", help="Zusätzliche Nachricht (Platzhalter wie {name} möglich)")
+@click.option("--timeout", default=300.0, show_default=True, type=click.FloatRange(1, 86400),
+              help="So lange auf den Versand warten (Sekunden)")
+def send_schedules(slug: str, note: str, timeout: float) -> None:
+    """Queue the schedule mails of the published plan and wait until they are sent."""
+    from . import outbox, planning, schedule_mail
+    meeting = _meeting(slug)
+    unknown = schedule_mail.unknown_placeholders(note)
+    if unknown:
+        raise click.ClickException("Unbekannte Platzhalter: " + ", ".join("{%s}" % n for n in unknown))
+    try:
+        ids = schedule_mail.queue_schedules(meeting, note=note, kick_delivery=False)
+    except planning.PlanningError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{len(ids)} Ablauf-Mails in die Warteschlange gestellt.")
+    if not ids:
+        return
+    result = outbox.send_and_wait(ids, timeout=timeout)
+    click.echo(f"{result['sent']} gesendet, {result['failed']} fehlgeschlagen, "
+               f"{result['waiting']} warten noch auf einen neuen Versuch.")
+    if result["failed"] or result["waiting"]:
+        raise SystemExit(1)
+
+
+@click.command("send-reminders")
+def send_reminders() -> None:
+    """Queue and send the reminders that are due now (run it from cron, e.g. every 10 minutes)."""
+    from . import outbox, schedule_mail
+    queued = schedule_mail.send_reminders(kick_delivery=False)
+    result = outbox.deliver_due()
+    click.echo(f"{queued} Erinnerungen in die Warteschlange gestellt; {result.sent} Mails gesendet, "
+               f"{result.retrying + result.failed} nicht zugestellt.")
+
+
+@click.command("send-mail")
+@click.option("--loop", is_flag=True, help="Weiterlaufen und jede Minute senden, was fällig ist")
+def send_mail(loop: bool) -> None:
+    """Send the mails that are due in the outbox (also takes up mails of a crashed worker)."""
+    import time
+
+    from . import outbox
+    while True:
+        result = outbox.sweep() if loop else outbox.deliver_due().__dict__
+        click.echo(f"{result['sent']} gesendet, {result['retrying']} später erneut, {result['failed']} fehlgeschlagen."
+                   + (f" ({result['stopped']})" if result["stopped"] else ""))
+        if not loop:
+            return
+        time.sleep(current_app.config.get("MAIL_SWEEP_SECONDS", 60))

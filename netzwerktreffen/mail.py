@@ -1,7 +1,10 @@
-"""Sending mail: over SMTP when SMTP_HOST is set, else as .eml files in instance/outbox/.
+"""Rendering and transporting mail.
 
-Messages are rendered from ``templates/mail/<name>.txt`` and ``.html`` in the
-recipient's language.
+Every mail is first a row in the outbox (``outbox.py``); this module renders
+the row's text and HTML from ``templates/mail/<name>.{subject.txt,txt,html}``
+in the recipient's language, turns a row into a multipart message, and
+carries messages away: over SMTP (one connection per batch) when
+``SMTP_HOST`` is set, else as ``.eml`` files in ``instance/outbox/``.
 """
 from __future__ import annotations
 
@@ -9,10 +12,12 @@ import logging
 import smtplib
 import ssl
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timezone
+from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 
 from flask import current_app, render_template, request, url_for
@@ -31,54 +36,158 @@ def external_url(endpoint: str, **values) -> str:
     return "http://127.0.0.1:5000" + url_for(endpoint, **values)
 
 
-def render_message(template: str, to_name: str, to_email: str, locale: str, **context) -> EmailMessage:
-    """A multipart (text + HTML) message from templates/mail/<template>.{subject,txt,html}."""
-    with force_locale(locale):
-        subject = render_template(f"mail/{template}.subject.txt", **context).strip()
+def one_line(text: str) -> str:
+    """A header-safe value: every run of whitespace, CR and LF included, becomes one space."""
+    return " ".join((text or "").split())
+
+
+@dataclass
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def render(template: str, locale: str, **context) -> Rendered:
+    """Subject, text and HTML of templates/mail/<template>.* in the given language."""
+    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject = render_template(f"mail/{template}.subject.txt", **context)
         text = render_template(f"mail/{template}.txt", **context)
         html = render_template(f"mail/{template}.html", **context)
+    return Rendered(one_line(subject), text, html)
+
+
+def sender_domain() -> str:
+    address = parseaddr(current_app.config.get("MAIL_FROM", ""))[1]
+    return address.rpartition("@")[2] or "netzwerktreffen"
+
+
+def new_message_id() -> str:
+    return make_msgid(domain=sender_domain())
+
+
+def recipient(name: str, address: str) -> Address | str:
+    """The To header: display name on one line; a name the header model cannot take is left out."""
+    try:
+        return Address(display_name=one_line(name), addr_spec=address.strip())
+    except (ValueError, IndexError, HeaderParseError):
+        return address.strip()
+
+
+def build_message(row) -> EmailMessage:
+    """The MIME message of an outbox row: text and HTML alternatives, then the attachments.
+
+    The Message-ID is the row's, so a retry is recognisably the same mail.
+    """
     message = EmailMessage()
-    # One line only: a newline in a name must never become a header of its own.
-    message["Subject"] = " ".join(subject.split())
+    message["Subject"] = one_line(row.subject)
     message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = Address(display_name=" ".join(to_name.split()), addr_spec=to_email)
-    message["Date"] = formatdate(localtime=True)
-    message["Message-ID"] = make_msgid(domain="netzwerktreffen")
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
+    message["To"] = recipient(row.to_name, row.to_email)
+    message["Date"] = format_datetime((row.created_at or datetime.now(timezone.utc)).astimezone(timezone.utc))
+    message["Message-ID"] = row.message_id
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(row.body_text)
+    if row.body_html:
+        message.add_alternative(row.body_html, subtype="html")
+    for attachment in row.attachments or []:
+        maintype, _, subtype = attachment.get("content_type", "application/octet-stream").partition("/")
+        params = dict(attachment.get("params") or {})
+        if maintype == "text":
+            params.setdefault("charset", "utf-8")
+        message.add_attachment(attachment["content"].encode("utf-8"), maintype=maintype, subtype=subtype,
+                               filename=attachment["filename"], params=params)
     return message
 
 
-def send(message: EmailMessage) -> None:
-    """Send now (SMTP) or write to the outbox folder. Raises OSError/SMTPException on failure."""
-    config = current_app.config
-    if not config.get("SMTP_HOST"):
-        outbox = Path(config["OUTBOX_DIR"])
-        outbox.mkdir(parents=True, exist_ok=True)
-        path = outbox / f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
+# --------------------------------------------------------------------------
+# Transports
+
+
+class TransportDown(Exception):
+    """The SMTP server cannot be reached: stop the batch, try again later."""
+
+
+class FileTransport:
+    """Writes each message as an .eml file (the default without SMTP_HOST)."""
+
+    def __init__(self, folder: str):
+        self.folder = Path(folder)
+
+    def __enter__(self):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def send(self, message: EmailMessage) -> None:
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+        path = self.folder / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
         path.write_bytes(bytes(message))
         log.info("mail to %s written to %s", message["To"], path)
-        return
-    host, port = config["SMTP_HOST"], config["SMTP_PORT"]
-    security = config.get("SMTP_SECURITY", "starttls")
-    if security == "ssl":
-        smtp = smtplib.SMTP_SSL(host, port, context=ssl.create_default_context(), timeout=30)
-    else:
-        smtp = smtplib.SMTP(host, port, timeout=30)
-    with smtp:
-        if security == "starttls":
-            smtp.starttls(context=ssl.create_default_context())
-        if config.get("SMTP_USER"):
-            smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
-        smtp.send_message(message)
-    log.info("mail to %s sent via %s", message["To"], host)
 
 
-def send_safely(message: EmailMessage) -> bool:
-    """Send; on failure log it and return False instead of failing the caller's request."""
-    try:
-        send(message)
-        return True
-    except (OSError, smtplib.SMTPException):
-        log.exception("could not send mail to %s", message["To"])
+class SMTPTransport:
+    """One SMTP connection for a whole batch; reconnects once when the server dropped it."""
+
+    def __init__(self, config):
+        self.host, self.port = config["SMTP_HOST"], int(config["SMTP_PORT"])
+        self.security = config.get("SMTP_SECURITY", "starttls")
+        self.user, self.password = config.get("SMTP_USER", ""), config.get("SMTP_PASSWORD", "")
+        self.timeout = float(config.get("SMTP_TIMEOUT", 30))
+        self.smtp: smtplib.SMTP | None = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
         return False
+
+    def connect(self) -> None:
+        try:
+            if self.security == "ssl":
+                smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
+                                        context=ssl.create_default_context())
+            else:
+                smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            if self.security == "starttls":
+                smtp.starttls(context=ssl.create_default_context())
+            if self.user:
+                smtp.login(self.user, self.password)
+        except (OSError, smtplib.SMTPException) as error:
+            raise TransportDown(f"{self.host}:{self.port}: {error}") from error
+        self.smtp = smtp
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
+            self.smtp = None
+
+    def send(self, message: EmailMessage) -> None:
+        """Returns once the server accepted the message; raises SMTPException/OSError otherwise."""
+        if self.smtp is None:
+            self.connect()
+        try:
+            refused = self.smtp.send_message(message)
+        except (smtplib.SMTPServerDisconnected, OSError):
+            self.smtp = None  # reconnect for the next message
+            raise
+        except smtplib.SMTPResponseException as error:
+            if error.smtp_code == 421:  # the server closes the connection
+                self.smtp = None
+            raise
+        if refused:
+            raise smtplib.SMTPRecipientsRefused(refused)
+        log.info("mail to %s sent via %s", message["To"], self.host)
+
+
+def transport():
+    """The transport the configuration asks for, as a context manager."""
+    config = current_app.config
+    if config.get("SMTP_HOST"):
+        return SMTPTransport(config)
+    return FileTransport(config["OUTBOX_DIR"])

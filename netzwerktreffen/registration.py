@@ -14,7 +14,7 @@ from flask import render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from . import mail
+from . import mail, outbox
 from .extensions import db
 from .i18n import local_now
 from .models import (CANCELLED, CONFIRMED, WAITLISTED, Block, CafeChoice, CafeTable, Meeting, Registration,
@@ -219,9 +219,13 @@ def capacity_changed(meeting: Meeting) -> list[Registration]:
 
 
 def notify(registration: Registration, template: str) -> bool:
-    """Send one of the registration mails (confirmation, waitlisted, promoted, cancelled, link)."""
+    """Queue one of the registration mails (confirmation, waitlisted, promoted, cancelled, link) and
+    start sending it in the background. True once the mail is safely in the outbox."""
     link = mail.external_url("public.personal", token=registration.token)
-    message = mail.render_message(
-        template, registration.name, registration.email, registration.locale,
-        registration=registration, meeting=registration.meeting, link=link)
-    return mail.send_safely(message)
+    rendered = mail.render(template, registration.locale, registration=registration,
+                           meeting=registration.meeting, link=link)
+    outbox.queue(template, registration.email, registration.name, rendered, meeting=registration.meeting,
+                 registration=registration)
+    db.session.commit()
+    outbox.kick()
+    return True

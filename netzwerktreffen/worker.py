@@ -86,11 +86,14 @@ def run_task(name: str, *args):
 
 def _import_task_modules() -> None:
     """Tasks register themselves on import; a worker process imports them all."""
-    from . import planning  # noqa: F401
+    from . import outbox, planning, schedule_mail  # noqa: F401
 
 
 def run_worker(app: Flask, burst: bool = False) -> None:
     """``flask worker``: process jobs from Redis until stopped (or until the queue is empty with burst)."""
     from rq import Worker
     _import_task_modules()
+    if not burst:  # reminders and mail retries are checked every minute beside the RQ worker
+        from .outbox import start_sweeper
+        start_sweeper(app)
     Worker([queue(app)], connection=queue(app).connection).work(burst=burst)

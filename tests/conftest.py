@@ -77,6 +77,8 @@ def _make_app(uri, options, tmp_path, **extra):
         "WTF_CSRF_ENABLED": False,
         "OUTBOX_DIR": str(tmp_path / "outbox"),
         "SMTP_HOST": "",
+        "SMTP_TIMEOUT": 5,
+        "MAIL_DELIVERY": "inline",  # queued mail is sent at once, within the request (tests/test_mail*.py use others)
         "BASE_URL": "http://netzwerktreffen.test",
         "SERVER_NAME": None,
     }
@@ -122,6 +124,8 @@ def outbox(app):
     from pathlib import Path
 
     def read():
+        from netzwerktreffen import outbox as mail_outbox
+        mail_outbox.deliver_due()  # whatever is due is sent first, synchronously
         folder = Path(app.config["OUTBOX_DIR"])
         files = sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns) if folder.exists() else []
         return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in files]

@@ -1,0 +1,139 @@
+"""Organiser pages for a meeting's mail: the outbox, previews, sending schedules, retrying failures."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import TextAreaField
+from wtforms.validators import Length, ValidationError
+
+from . import outbox, planning, schedule_mail, scheduling
+from .auth import organiser_meeting
+from .extensions import db
+from .models import CONFIRMED, FAILED, PUBLISHED, QUEUED, OutboxMessage, Registration
+
+bp = Blueprint("mailing", __name__, url_prefix="/organisation/treffen/<slug>/post")
+
+PREVIEW_KINDS = {
+    "schedule": _l("Persönlicher Ablauf"),
+    "change": _l("Änderungsmitteilung"),
+    "reminder": _l("Erinnerung"),
+    "confirmation": _l("Anmeldebestätigung"),
+    "waitlisted": _l("Warteliste"),
+    "promoted": _l("Nachgerückt"),
+    "cancelled": _l("Absage bestätigt"),
+    "link": _l("Persönlicher Link"),
+}
+STATUS_LABELS = {QUEUED: _l("wartet"), "sending": _l("wird gesendet"), "sent": _l("gesendet"),
+                 FAILED: _l("fehlgeschlagen")}
+PAGE_SIZE = 200
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every page of this blueprint is for logged-in organisers only."""
+
+
+class SendForm(FlaskForm):
+    note = TextAreaField(_l("Zusätzliche Nachricht (optional)"), validators=[Length(max=4000)])
+
+    def validate_note(self, field):
+        unknown = schedule_mail.unknown_placeholders(field.data)
+        if unknown:
+            raise ValidationError(_("Unbekannte Platzhalter: %(names)s",
+                                    names=", ".join("{%s}" % name for name in unknown)))
+
+
+class RetryForm(FlaskForm):
+    pass
+
+
+def _message(meeting, message_id: int) -> OutboxMessage:
+    row = db.session.get(OutboxMessage, message_id)
+    if row is None or row.meeting_id != meeting.id:
+        abort(404)
+    return row
+
+
+@bp.route("/")
+def index(slug: str):
+    meeting = organiser_meeting(slug)
+    status = request.args.get("status", "")
+    query = select(OutboxMessage).where(OutboxMessage.meeting_id == meeting.id)
+    if status in STATUS_LABELS:
+        query = query.where(OutboxMessage.status == status)
+    rows = db.session.scalars(query.order_by(OutboxMessage.id.desc()).limit(PAGE_SIZE)).all()
+    published = scheduling.latest(meeting, PUBLISHED)
+    return render_template("mailing/index.html", meeting=meeting, rows=rows, counts=outbox.counts(meeting),
+                           status=status, status_labels=STATUS_LABELS, kinds=PREVIEW_KINDS, published=published,
+                           send_form=SendForm(), retry_form=RetryForm(), page_size=PAGE_SIZE)
+
+
+@bp.route("/vorschau", methods=["GET", "POST"])
+def preview(slug: str):
+    """A mail rendered for one chosen participant, before it goes to everyone."""
+    meeting = organiser_meeting(slug)
+    people = db.session.scalars(select(Registration).where(Registration.meeting_id == meeting.id)
+                                .order_by(Registration.status != CONFIRMED, Registration.name)).all()
+    kind = request.values.get("kind", "schedule")
+    if kind not in PREVIEW_KINDS:
+        kind = "schedule"
+    chosen = next((p for p in people if str(p.id) == request.values.get("person")), None)
+    chosen = chosen or next((p for p in people if p.status == CONFIRMED), None) or (people[0] if people else None)
+    form = SendForm(formdata=request.form if request.method == "POST" else None,
+                    note=request.values.get("note", ""))
+    rendered = attachments = None
+    if chosen is not None and (request.method == "GET" or form.validate()):
+        rendered, attachments = schedule_mail.preview(kind, chosen, form.note.data or "")
+    published = scheduling.latest(meeting, PUBLISHED)
+    return render_template("mailing/preview.html", meeting=meeting, people=people, chosen=chosen, kind=kind,
+                           kinds=PREVIEW_KINDS, form=form, rendered=rendered, attachments=attachments or [],
+                           published=published, placeholders=schedule_mail.PLACEHOLDER_NAMES)
+
+
+@bp.route("/ablauf-senden", methods=["POST"])
+def send_schedules(slug: str):
+    """Queue everyone's schedule of the published plan (people who already got it are skipped)."""
+    meeting = organiser_meeting(slug)
+    form = SendForm()
+    if not form.validate_on_submit():
+        for error in form.note.errors:
+            flash(error, "error")
+        return redirect(url_for("mailing.preview", slug=slug))
+    try:
+        ids = schedule_mail.queue_schedules(meeting, note=form.note.data or "")
+    except planning.PlanningError as error:
+        flash(str(error), "error")
+        return redirect(url_for("mailing.index", slug=slug))
+    if ids:
+        flash(_("%(n)s Ablauf-Mails sind in der Warteschlange und werden jetzt gesendet.", n=len(ids)), "success")
+    else:
+        flash(_("Alle Personen im veröffentlichten Plan haben ihren Ablauf schon bekommen."), "info")
+    return redirect(url_for("mailing.index", slug=slug))
+
+
+@bp.route("/erneut", methods=["POST"])
+def retry(slug: str):
+    """Try failed mails (or one of them) again now."""
+    meeting = organiser_meeting(slug)
+    if RetryForm().validate_on_submit():
+        query = select(OutboxMessage).where(OutboxMessage.meeting_id == meeting.id,
+                                            OutboxMessage.status.in_((FAILED, QUEUED)))
+        if request.form.get("message", "").isdigit():
+            query = query.where(OutboxMessage.id == int(request.form["message"]))
+        count = outbox.retry(list(db.session.scalars(query)))
+        outbox.kick()
+        flash(_("%(n)s Mails werden erneut versucht.", n=count), "success")
+    return redirect(url_for("mailing.index", slug=slug))
+
+
+@bp.route("/nachricht/<int:message_id>")
+def show(slug: str, message_id: int):
+    meeting = organiser_meeting(slug)
+    row = _message(meeting, message_id)
+    return render_template("mailing/message.html", meeting=meeting, row=row, status_labels=STATUS_LABELS,
+                           kinds=PREVIEW_KINDS, retry_form=RetryForm())
