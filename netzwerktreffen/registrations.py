@@ -89,7 +89,7 @@ def consent_source(version: str) -> str:
         return _("gegenüber dem Organisationsteam (%(who)s), von dort eingetragen", who=who)
     if how == "import":
         return _("gegenüber dem Organisationsteam, per CSV-Import von %(who)s übernommen", who=who)
-    return _("im Anmeldeformular, Fassung der Datenschutzhinweise %(version)s", version=version)
+    return _("im Anmeldeformular")
 
 
 def status_counts(meeting: Meeting) -> dict[str, int]:
