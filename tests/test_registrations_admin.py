@@ -456,3 +456,16 @@ def test_import_of_300_people(logged_in, make_meeting, organiser):
     assert "Person 299" in logged_in.get(base(meeting)).get_data(as_text=True)
     assert len(logged_in.get(f"{base(meeting)}/export.csv").data.splitlines()) == 301
     assert time.perf_counter() - started < 10
+
+
+@pytest.mark.parametrize("data", [
+    "Name;E-Mail;Organisation;Bereich\nJürgen Müller;jm@example.org;Straßenbau Weiß;Arbeitgeber\n".encode("cp1252"),
+    "\ufeffname,email,organisation,sector\nJürgen Müller,jm@example.org,Straßenbau Weiß,arbeitgeber\n".encode(),
+])
+def test_import_of_what_excel_writes(logged_in, meeting, data):
+    import io
+    response = logged_in.post(f"{base(meeting)}/import", data={"file": (io.BytesIO(data), "excel.csv")},
+                              content_type="multipart/form-data", follow_redirects=True)
+    assert "1 Anmeldung importiert" in response.get_data(as_text=True)
+    [person] = people(meeting)
+    assert (person.name, person.organisation, person.sector.key) == ("Jürgen Müller", "Straßenbau Weiß", "arbeitgeber")
