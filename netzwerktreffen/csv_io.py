@@ -71,6 +71,8 @@ LIST_SEPARATORS = re.compile(r"[,;\n]")
 MAX_TEXT = {"name": 200, "organisation": 200, "role": 200, "wishes": 2000, "not_with": 2000,
             "accessibility": 2000}
 
+MAX_ROWS = 2000  # per file: more than a meeting has, few enough to import within one request
+
 # Spreadsheets run cells starting with these as formulas (CSV/formula injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -190,6 +192,9 @@ def parse_csv(data: bytes) -> ParsedCsv:
                                    line=reader.line_num + offset, problem=problem)])
     if not parsed.rows and not parsed.errors:
         parsed.errors.append(_("Die Datei enthält nur die Kopfzeile, aber keine Anmeldungen."))
+    if len(parsed.rows) > MAX_ROWS:
+        return ParsedCsv(errors=[_("Die Datei enthält %(count)s Anmeldungen; bitte höchstens %(max)s auf einmal.",
+                                   count=len(parsed.rows), max=MAX_ROWS)])
     return parsed
 
 

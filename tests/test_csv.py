@@ -413,3 +413,9 @@ def test_a_duplicate_is_found_even_when_the_first_row_has_other_errors(meeting):
     _imported, errors = check(meeting, f"{HEADER}\nA;a@example.org;O;Bäckerei\nB;A@example.org;O;kommune\n")
     assert errors == ["Zeile 2: Bereich „Bäckerei“ unbekannt",
                       "Zeile 3: E-Mail „A@example.org“ steht schon in Zeile 2"]
+
+
+def test_too_many_rows_are_refused():
+    lines = [HEADER] + [f"P{n};p{n}@example.org;O;kommune" for n in range(2001)]
+    assert parse_csv("\n".join(lines).encode()).errors == [
+        "Die Datei enthält 2001 Anmeldungen; bitte höchstens 2000 auf einmal."]
