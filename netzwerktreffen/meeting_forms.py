@@ -273,11 +273,11 @@ class TableForm(FlaskForm):
                 raise ValidationError(_("In diesem Raum gibt es schon einen Tisch mit der Nummer %(n)s.", n=field.data))
 
     def validate_column(self, field):
-        if field.data > self.room.grid_columns:
+        if isinstance(field.data, int) and field.data > self.room.grid_columns:
             raise ValidationError(_("Der Raumplan hat nur %(n)s Spalten.", n=self.room.grid_columns))
 
     def validate_row(self, field):
-        if field.data > self.room.grid_rows:
+        if isinstance(field.data, int) and field.data > self.room.grid_rows:
             raise ValidationError(_("Der Raumplan hat nur %(n)s Reihen.", n=self.room.grid_rows))
 
     def table_data(self) -> dict:

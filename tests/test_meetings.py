@@ -636,3 +636,36 @@ def test_forms_need_the_csrf_token(client, make_meeting, organiser, app_config):
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     assert client.post(f"{BASE}/treffen/raeume", data=room | {"csrf_token": token}).status_code == 302
     assert count(Room) == 2
+
+
+FIELDS = ["title", "series_name", "series_number", "slug", "description", "date", "start_time", "end_time", "venue",
+          "address", "is_public", "registration_opens", "registration_closes", "capacity", "languages",
+          "contact_name", "contact_email", "controller", "retention_days", "email", "name", "grid_columns",
+          "grid_rows", "table-number", "table-name", "table-seats", "table-column", "table-row", "rounds",
+          "minutes_per_round", "changeover_minutes", "room", "group_size", "allow_repeats", "guiding_questions",
+          "cafe-question", "cafe-host", "cafe-host_name", "cafe-table", "cafe-language", "sector-key", "sector-name",
+          "sector-color", "sector-position", "topic-key", "topic-name"]
+JUNK = ["\x00", "x" * 5000, "-1", "99999999999999999999", "1e309", "NaN", "2026-02-30T10:00", "25:61", "1"]
+
+
+def test_junk_input_never_fails(logged_in, make_meeting, make_registration, organiser, app):
+    """Every form of this blueprint, fed nonsense in every field, answers 302 or 400, never 500."""
+    meeting = make_meeting(organisers=[organiser])
+    make_registration(meeting)
+    room, cafe = meeting.rooms[0], meeting.blocks[1]
+    cafe.cafe_tables.append(CafeTable(question="Was fehlt?"))
+    db.session.commit()
+    ids = {"slug": "treffen", "kind": CAFE, "room_id": room.id, "table_id": room.tables[0].id,
+           "block_id": cafe.id, "cafe_table_id": cafe.cafe_tables[0].id, "sector_id": meeting.sectors[0].id,
+           "topic_id": meeting.topics[0].id}
+    cells = [f"affinity-{a.id}-{b.id}" for a in meeting.sectors for b in meeting.sectors if a.id <= b.id]
+    rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("meetings.")
+             and "POST" in rule.methods and not rule.rule.endswith(("loeschen", "entfernen"))]
+    assert len(rules) >= 12
+    for rule in rules:
+        url = rule.build({k: v for k, v in ids.items() if k in rule.arguments})[1]
+        for i, junk in enumerate(JUNK):
+            for data in ({name: junk for name in FIELDS + cells},
+                         {name: JUNK[(i + j) % len(JUNK)] for j, name in enumerate(FIELDS + cells)}):
+                response = logged_in.post(url, data=data)
+                assert response.status_code in (302, 400), (url, junk[:20], response.status_code)
