@@ -92,7 +92,9 @@ def round_description(item: "PersonalRound") -> str:
     lines = []
     if item.is_cafe:
         lines.append(_("Frage am Tisch: %(q)s", q=one_line(item.question)))
-        if item.host:
+        if item.is_host:
+            lines.append(_("Sie sind Gastgeber:in an diesem Tisch."))
+        elif item.host:
             lines.append(_("Gastgeber:in: %(host)s", host=one_line(item.host)))
         if item.guiding_question:
             lines.append(_("Leitfrage der Runde: %(q)s", q=one_line(item.guiding_question)))

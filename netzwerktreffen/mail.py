@@ -19,8 +19,9 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from flask import current_app, render_template, request, url_for
+from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 
 log = logging.getLogger(__name__)
@@ -29,11 +30,12 @@ log = logging.getLogger(__name__)
 def external_url(endpoint: str, **values) -> str:
     """An absolute URL, also outside a request (CLI, worker): BASE_URL, else the request's host."""
     base = current_app.config.get("BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    if request:
+    if not base and has_request_context():
         return url_for(endpoint, _external=True, **values)
-    return "http://127.0.0.1:5000" + url_for(endpoint, **values)
+    parts = urlsplit(base or "http://127.0.0.1:5000")
+    adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path.rstrip("/") or "/",
+                                       url_scheme=parts.scheme or "http")
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def one_line(text: str) -> str:

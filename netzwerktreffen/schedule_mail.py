@@ -63,6 +63,7 @@ class PersonalRound:
     question: str = ""  # café: the table's question
     host: str = ""  # café: the table's host
     guiding_question: str = ""  # café: the round's guiding question
+    is_host: bool = False  # café: the person hosts this table
     partners: list[Partner] = field(default_factory=list)
 
     def key(self) -> list:
@@ -100,7 +101,7 @@ def personal_rounds(meeting: Meeting, schedule: scheduling.Schedule, registratio
                 room, _("Tisch %(t)s", t=seat.label), question=seat.cafe_table.question,
                 host=seat.cafe_table.host_label or "",
                 guiding_question=questions[seat.round] if seat.round < len(questions) else "",
-                partners=[_partner(p) for p in others]))
+                partners=[_partner(p) for p in others], is_host=seat.cafe_table.host_id == registration.id))
         else:
             others = [people[rid] for rid in seat.people if rid != registration.id and rid in people]
             rounds.append(PersonalRound(

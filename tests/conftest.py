@@ -221,3 +221,113 @@ def logged_in(client, auth, organiser):
     response = auth.login()
     assert response.status_code == 302, response.get_data(as_text=True)
     return client
+
+
+class SMTPServer:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it accepted; can be stopped and started again."""
+
+    def __init__(self):
+        import socket
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.envelopes = []
+        self.on_data = None  # optional hook(envelope) -> reply string (e.g. "550 ...") or None to accept
+        self.controller = None
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.on_data is not None:
+            reply = self.on_data(envelope)
+            if reply:
+                return reply
+        self.envelopes.append(envelope)
+        return "250 OK"
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def messages(self):
+        import email
+        from email import policy
+        return [email.message_from_bytes(e.content, policy=policy.default) for e in self.envelopes]
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A running SMTP server, and the app configured to send there (plain SMTP, short timeout)."""
+    server = SMTPServer()
+    server.start()
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=server.port, SMTP_SECURITY="none", SMTP_TIMEOUT=5)
+    yield server
+    server.stop()
+
+
+SCHEDULE_PEOPLE = [  # name, organisation, sector
+    ("Anna Weber", "Jobcenter Esslingen", "jobcenter"),
+    ("Olena Kovalenko", "VHS Esslingen", "sprachschule"),
+    ("Mehmet Kaya", "IHK Region Stuttgart", "kammer"),
+    ("Grace Mensah", "Afrikanischer Kulturverein", "migrantenorganisation"),
+    ("Sabine Wolf", "Caritas MBE", "migrationsberatung"),
+    ("Tarek Haddad", "Stadt Nürtingen", "kommune"),
+]
+SPEED_PAIRS = [[(0, 1), (2, 3), (4, 5)], [(0, 2), (1, 4), (3, 5)], [(0, 3), (1, 5), (2, 4)]]
+CAFE_TABLES = [[[0, 2, 3], [1, 4, 5]], [[0, 4, 5], [1, 2, 3]]]  # per round, per table: host first
+
+
+@pytest.fixture
+def published_meeting(make_meeting, make_registration, organiser):
+    """Six people, speed networking (3 rounds in pairs, room "Saal") and a café (2 tables, 2 rounds), published.
+
+    The plan is written by hand (and checked by the validator), so tests know who meets whom.
+    """
+    from netzwerktreffen import planning, scheduling
+    from netzwerktreffen.models import CAFE, SPEED, Block, CafeTable, MeetingTable, Room
+
+    def make(slug="ablauf", names=None, locales=None):
+        meeting = make_meeting(slug=slug, organisers=[organiser], blocks=False)
+        room = Room(name="Saal Neckar", tables=[MeetingTable(number=n, seats=4) for n in range(1, 4)])
+        cafe_room = Room(name="Foyer", tables=[MeetingTable(number=n, seats=6) for n in (7, 8)])
+        meeting.rooms += [room, cafe_room]
+        speed = Block(kind=SPEED, title="Speed Networking", position=0, start_time=time(10, 0), rounds=3,
+                      minutes_per_round=6, changeover_minutes=2, group_size=2, room=room)
+        cafe = Block(kind=CAFE, title="Pro-Action-Café", position=1, start_time=time(11, 0), rounds=2,
+                     minutes_per_round=20, changeover_minutes=5,
+                     guiding_questions=["Worum geht es wirklich?", "Was fehlt noch?"])
+        meeting.blocks += [speed, cafe]
+        db.session.commit()
+        people = []
+        for k, (name, organisation, sector) in enumerate(SCHEDULE_PEOPLE):
+            if names and k < len(names):
+                name = names[k]
+            person = make_registration(meeting, name=name, email=f"person{k}@example.org",
+                                       organisation=organisation, sector=sector, blocks=[speed, cafe])
+            if locales and k < len(locales):
+                person.locale = locales[k]
+            people.append(person)
+        cafe.cafe_tables = [
+            CafeTable(question="Wie gelingt Kinderbetreuung während des Sprachkurses?", host=people[0],
+                      table=cafe_room.tables[0], position=0),
+            CafeTable(question="Anerkennung beschleunigen – aber wie?", host=people[1],
+                      table=cafe_room.tables[1], position=1),
+        ]
+        db.session.commit()
+        pid = [scheduling.participant_id(p) for p in people]
+        tables = [scheduling.table_key(t) for t in cafe.cafe_tables]
+        plan = {"format": scheduling.PLAN_FORMAT, "blocks": [
+            {"id": scheduling.block_key(speed),
+             "rounds": [[[pid[a], pid[b]] for a, b in round_] for round_ in SPEED_PAIRS]},
+            {"id": scheduling.block_key(cafe),
+             "rounds": [{tables[t]: [pid[k] for k in seated] for t, seated in enumerate(round_)}
+                        for round_ in CAFE_TABLES]},
+        ]}
+        version = planning.store_version(meeting, scheduling.build_instance(meeting), plan, source="import")
+        planning.publish(version)
+        return meeting
+    return make
