@@ -1,0 +1,378 @@
+"""Print-outs for the day: PDFs (DIN A4) built with WeasyPrint from the templates in templates/print/.
+
+Every document is first rendered as HTML from the published plan (in the app
+context), then turned into a PDF. ``write_all`` renders the HTML of every
+document and makes the PDFs in parallel processes, so that a 300-person
+meeting is printed in seconds.
+
+Documents (``DOCUMENTS``): room plans per round, table cards, personal schedule
+slips with a QR code of the personal link, name badges, the check-in list and
+the café's harvest sheets. Room plans and slips can be limited to the rounds
+and people a re-planning changed (``rounds``, ``people``).
+"""
+from __future__ import annotations
+
+import logging
+import math
+import os
+import time
+from collections import OrderedDict
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from . import scheduling
+from .defaults import guiding_questions
+from .mail import external_url
+from .models import CONFIRMED, PUBLISHED, Block, Meeting, PlanVersion, Registration
+
+log = logging.getLogger(__name__)
+
+# kind -> (file name, title); the order is the order of the download list
+DOCUMENTS = OrderedDict([
+    ("raumplaene", ("raumplaene.pdf", _l("Raumpläne je Runde"))),
+    ("tischkarten", ("tischkarten.pdf", _l("Tischkarten"))),
+    ("laufzettel", ("laufzettel.pdf", _l("Persönliche Laufzettel mit QR-Code"))),
+    ("namensschilder", ("namensschilder.pdf", _l("Namensschilder (DIN A6, vier je Blatt)"))),
+    ("checkin", ("checkin-liste.pdf", _l("Check-in-Liste"))),
+    ("ernte", ("ernteboegen.pdf", _l("Ernte-Bögen für das Pro-Action-Café"))),
+])
+NEEDS_PLAN = {"raumplaene", "tischkarten", "laufzettel", "ernte"}
+SPARE_LINES = 15  # empty lines on the check-in list for walk-ins
+
+
+class PrintError(Exception):
+    """A document cannot be made; the message is for the organiser."""
+
+
+# --------------------------------------------------------------------------
+# What is printed: spots with their place in the room
+
+
+@dataclass
+class Spot:
+    """One place in one round: a numbered speed-networking spot or a café table."""
+
+    number: str  # what is printed large
+    x: int  # grid cell
+    y: int
+    people: list[Registration] = field(default_factory=list)
+    question: str = ""  # café
+    host: str = ""  # café
+    host_id: int | None = None
+
+
+@dataclass
+class Layout:
+    """A room drawn as a grid of cells; every spot of a round in its own cell."""
+
+    room_name: str
+    columns: int
+    rows: int
+    spots: list[Spot]
+
+
+def spot_numbers(block: Block, count: int) -> list[str]:
+    """The printed number of each speed-networking spot: spot k sits at the k-th table of the block's room."""
+    tables = list(block.room.tables) if block.room else []
+    numbers = [t.label for t in tables[:count]]
+    used = {t.number for t in tables}
+    following = max(used, default=0)
+    while len(numbers) < count:
+        following += 1
+        numbers.append(str(following))
+    return numbers
+
+
+def _free_cells(columns: int, taken: set[tuple[int, int]]):
+    """Free grid cells row by row, without end (the grid grows downwards)."""
+    y = 0
+    while True:
+        for x in range(columns):
+            if (x, y) not in taken:
+                yield x, y
+        y += 1
+
+
+def _place(wanted: list[tuple[int, int] | None], columns: int) -> list[tuple[int, int]]:
+    """A cell for every spot: its table's position if free, else the next free cell."""
+    taken: set[tuple[int, int]] = set()
+    cells: list[tuple[int, int] | None] = []
+    for cell in wanted:
+        if cell is not None and cell not in taken and 0 <= cell[0] < columns:
+            taken.add(cell)
+            cells.append(cell)
+        else:
+            cells.append(None)
+    free = _free_cells(columns, taken)
+    result = []
+    for cell in cells:
+        if cell is None:
+            cell = next(free)
+            taken.add(cell)
+        result.append(cell)
+    return result
+
+
+class PrintPlan:
+    """The published plan read for printing: spots per block and round, seats per person."""
+
+    def __init__(self, meeting: Meeting, version: PlanVersion | None):
+        self.meeting = meeting
+        self.version = version
+        self.schedule = scheduling.Schedule(meeting, version.plan) if version else None
+        self.people = {r.id: r for r in meeting.registrations}
+        self._layouts: dict[int, tuple[str, int, int, list[tuple[int, int]], list[str]]] = {}
+
+    def _frame(self, block: Block, count: int):
+        """(room name, columns, rows, cells, numbers) for a block with ``count`` spots (cached)."""
+        cached = self._layouts.get(block.id)
+        if cached and len(cached[3]) >= count:
+            return cached
+        if block.is_cafe:
+            tables = [ct.table for ct in block.cafe_tables]
+            room = next((t.room for t in tables if t is not None), None) or block.room
+            wanted = [(t.grid_x, t.grid_y) if t is not None else None for t in tables]
+            numbers = [t.label if t is not None else str(k + 1) for k, t in enumerate(tables)]
+            wanted += [None] * (count - len(wanted))
+            numbers += [str(k + 1) for k in range(len(numbers), count)]
+        else:
+            room = block.room
+            tables = list(room.tables) if room else []
+            wanted = [(t.grid_x, t.grid_y) for t in tables[:count]] + [None] * max(0, count - len(tables))
+            numbers = spot_numbers(block, count)
+        columns = room.grid_columns if room and room.grid_columns else 6
+        if count > columns * (room.grid_rows if room else 4) * 2:  # far too small a grid: widen it
+            columns = max(columns, math.ceil(math.sqrt(count * 1.4)))
+        cells = _place(wanted, columns)
+        rows = max([room.grid_rows if room else 1] + [y + 1 for _, y in cells])
+        frame = (room.name if room else "", columns, rows, cells, numbers)
+        self._layouts[block.id] = frame
+        return frame
+
+    def layout(self, block: Block, round_: int) -> Layout:
+        seats = self.schedule.spots(block, round_) if self.schedule else []
+        count = len(block.cafe_tables) if block.is_cafe else len(seats)
+        count = max(count, len(seats))
+        room_name, columns, rows, cells, numbers = self._frame(block, count)
+        spots = []
+        for k, seat in enumerate(seats):
+            x, y = cells[k]
+            spot = Spot(numbers[k], x, y, [self.people[rid] for rid in seat.people if rid in self.people])
+            if seat.cafe_table is not None:
+                spot.question = seat.cafe_table.question
+                spot.host = seat.cafe_table.host_label
+                spot.host_id = seat.cafe_table.host_id
+                if seat.cafe_table.table is not None:
+                    spot.number = seat.cafe_table.table.label
+            spots.append(spot)
+        return Layout(room_name, columns, rows, spots)
+
+    def seat_number(self, seat: scheduling.Seat) -> str:
+        """The printed spot or table number of a person's seat."""
+        if seat.cafe_table is not None:
+            if seat.cafe_table.table is not None:
+                return seat.cafe_table.table.label
+            return str(seat.block.cafe_tables.index(seat.cafe_table) + 1)
+        k = int(seat.spot) - 1
+        count = len(self.schedule.spots(seat.block, seat.round))
+        return self._frame(seat.block, count)[4][k]
+
+    def rows_of(self, registration: Registration) -> list[dict]:
+        """A person's schedule, one row per block and round they are seated in."""
+        if self.schedule is None:
+            return []
+        rows = []
+        for seat in self.schedule.seats_of(registration):
+            times = seat.block.round_times()
+            start, end = times[seat.round] if seat.round < len(times) else (None, None)
+            others = [self.people[rid] for rid in seat.people if rid != registration.id and rid in self.people]
+            rows.append({"block": seat.block, "round": seat.round, "start": start, "end": end,
+                         "number": self.seat_number(seat), "cafe_table": seat.cafe_table, "others": others,
+                         "is_host": seat.cafe_table is not None and seat.cafe_table.host_id == registration.id})
+        return rows
+
+    def seated(self) -> list[Registration]:
+        """Everyone with at least one seat in the plan, alphabetically."""
+        if self.schedule is None:
+            return []
+        return sort_people([self.people[rid] for rid in self.schedule.by_person if rid in self.people])
+
+
+def sort_people(people) -> list[Registration]:
+    return sorted(people, key=lambda r: (r.name.casefold(), r.organisation.casefold(), r.id))
+
+
+def published_version(meeting: Meeting) -> PlanVersion | None:
+    return scheduling.latest(meeting, PUBLISHED)
+
+
+def qr_data_uri(url: str) -> str:
+    """The QR code of a link as a PNG data URI (a fixed mask: choosing the best one costs 8x the time,
+    and PNG is laid out faster than SVG by WeasyPrint; 5 px per module is ample for 22 mm)."""
+    import segno
+    return segno.make(url, error="m", micro=False, mask=0).png_data_uri(scale=5, border=2)
+
+
+# --------------------------------------------------------------------------
+# HTML of each document
+
+
+def _common(meeting: Meeting, title: str) -> dict:
+    return {"meeting": meeting, "doc_title": title}
+
+
+def room_plans_html(plan: PrintPlan, rounds: set[tuple[str, int]] | None = None) -> str:
+    pages = []
+    for block in plan.meeting.blocks:
+        times = block.round_times()
+        for r in range(block.rounds):
+            if rounds is not None and (scheduling.block_key(block), r) not in rounds:
+                continue
+            pages.append({"block": block, "round": r, "time": times[r], "layout": plan.layout(block, r)})
+    return render_template("print/room_plans.html", pages=pages, **_common(plan.meeting, _("Raumpläne")))
+
+
+def table_cards_html(plan: PrintPlan) -> str:
+    cards = []
+    for block in plan.meeting.blocks:
+        times = block.round_times()
+        layouts = [plan.layout(block, r) for r in range(block.rounds)]
+        count = max((len(layout.spots) for layout in layouts), default=0)
+        for k in range(count):
+            first = next(layout.spots[k] for layout in layouts if len(layout.spots) > k)
+            rounds = [{"round": r, "time": times[r],
+                       "people": layouts[r].spots[k].people if len(layouts[r].spots) > k else []}
+                      for r in range(block.rounds)]
+            cards.append({"block": block, "spot": first, "rounds": rounds})
+    return render_template("print/table_cards.html", cards=cards, **_common(plan.meeting, _("Tischkarten")))
+
+
+def slips_html(plan: PrintPlan, people: set[int] | None = None) -> str:
+    slips = []
+    for person in plan.seated():
+        if people is not None and person.id not in people:
+            continue
+        link = external_url("public.personal", token=person.token)
+        slips.append({"person": person, "rows": plan.rows_of(person), "link": link, "qr": qr_data_uri(link)})
+    most = max((len(s["rows"]) for s in slips), default=0)
+    per_sheet = 6 if most <= 9 else 4
+    return render_template("print/slips.html", slips=slips, per_sheet=per_sheet, rows=per_sheet // 2,
+                           sheets=[slips[i:i + per_sheet] for i in range(0, len(slips), per_sheet)],
+                           **_common(plan.meeting, _("Laufzettel")))
+
+
+def badges_html(plan: PrintPlan, people: set[int] | None = None) -> str:
+    meeting = plan.meeting
+    persons = plan.seated() if plan.schedule else sort_people(
+        r for r in meeting.registrations if r.status == CONFIRMED)
+    if plan.schedule:  # confirmed people without a seat get a badge too
+        seated = {p.id for p in persons}
+        persons = sort_people(persons + [r for r in meeting.registrations
+                                         if r.status == CONFIRMED and r.id not in seated])
+    badges = [{"person": p, "rows": plan.rows_of(p)} for p in persons if people is None or p.id in people]
+    return render_template("print/badges.html", badges=badges,
+                           sheets=[badges[i:i + 4] for i in range(0, len(badges), 4)],
+                           **_common(meeting, _("Namensschilder")))
+
+
+def checkin_list_html(plan: PrintPlan) -> str:
+    meeting = plan.meeting
+    persons = sort_people(r for r in meeting.registrations if r.status == CONFIRMED)
+    return render_template("print/checkin_list.html", persons=persons, spare=range(SPARE_LINES),
+                           **_common(meeting, _("Check-in-Liste")))
+
+
+def harvest_html(plan: PrintPlan) -> str:
+    sheets = []
+    for block in plan.meeting.blocks:
+        if not block.is_cafe:
+            continue
+        questions = [q for q in (block.guiding_questions or []) if q] or guiding_questions(3)
+        layout = plan.layout(block, 0) if plan.schedule else None
+        for k, cafe_table in enumerate(block.cafe_tables):
+            number = cafe_table.table.label if cafe_table.table else str(k + 1)
+            if layout and k < len(layout.spots):
+                number = layout.spots[k].number
+            sheets.append({"block": block, "table": cafe_table, "number": number,
+                           "questions": list(dict.fromkeys(questions))})
+    return render_template("print/harvest.html", sheets=sheets, **_common(plan.meeting, _("Ernte-Bögen")))
+
+
+def document_html(meeting: Meeting, kind: str, *, version: PlanVersion | None = None,
+                  people: set[int] | None = None, rounds: set[tuple[str, int]] | None = None,
+                  plan: PrintPlan | None = None) -> str:
+    """The HTML of one document; PrintError when it needs a published plan and there is none."""
+    if kind not in DOCUMENTS:
+        raise PrintError(_("Dieses Dokument gibt es nicht."))
+    if plan is None:
+        version = version or published_version(meeting)
+        plan = PrintPlan(meeting, version)
+    if kind in NEEDS_PLAN and plan.version is None:
+        raise PrintError(_("Es gibt noch keinen veröffentlichten Rundenplan."))
+    if kind == "ernte" and not any(b.is_cafe and b.cafe_tables for b in meeting.blocks):
+        raise PrintError(_("Das Treffen hat kein Pro-Action-Café mit Tischen."))
+    if kind == "raumplaene":
+        return room_plans_html(plan, rounds)
+    if kind == "tischkarten":
+        return table_cards_html(plan)
+    if kind == "laufzettel":
+        return slips_html(plan, people)
+    if kind == "namensschilder":
+        return badges_html(plan, people)
+    if kind == "checkin":
+        return checkin_list_html(plan)
+    return harvest_html(plan)
+
+
+# --------------------------------------------------------------------------
+# PDF
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+    return HTML(string=html, base_url=str(Path(__file__).resolve().parent)).write_pdf()
+
+
+def render_pdf(meeting: Meeting, kind: str, **options) -> bytes:
+    return html_to_pdf(document_html(meeting, kind, **options))
+
+
+def available(meeting: Meeting) -> list[tuple[str, str, str]]:
+    """(kind, file name, title) of the documents this meeting can print now."""
+    has_plan = published_version(meeting) is not None
+    has_cafe = any(b.is_cafe and b.cafe_tables for b in meeting.blocks)
+    return [(kind, filename, str(title)) for kind, (filename, title) in DOCUMENTS.items()
+            if (has_plan or kind not in NEEDS_PLAN) and (has_cafe or kind != "ernte")]
+
+
+def _pdf_to_file(args: tuple[str, str]) -> str:
+    html, path = args
+    Path(path).write_bytes(html_to_pdf(html))
+    return path
+
+
+def write_all(meeting: Meeting, out_dir: str | Path, *, processes: int | None = None) -> list[Path]:
+    """Write every document the meeting can print into ``out_dir``; returns the files written."""
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    plan = PrintPlan(meeting, published_version(meeting))
+    jobs = [(document_html(meeting, kind, plan=plan), str(folder / filename))
+            for kind, filename, _title in available(meeting)]
+    log.info("print: HTML of %d documents in %.1f s", len(jobs), time.monotonic() - started)
+    workers = processes if processes is not None else min(len(jobs), os.cpu_count() or 1)
+    if workers <= 1 or len(jobs) <= 1:
+        paths = [_pdf_to_file(job) for job in jobs]
+    else:
+        import multiprocessing
+        # the largest documents first, so that the slowest does not start last
+        jobs.sort(key=lambda job: -len(job[0]))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            paths = list(pool.map(_pdf_to_file, jobs))
+    log.info("print: %d PDFs in %.1f s", len(paths), time.monotonic() - started)
+    return sorted(Path(p) for p in paths)
