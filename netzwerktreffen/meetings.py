@@ -287,8 +287,9 @@ def plans_url(meeting: Meeting) -> str:
     return section_url("plans.index", meeting, "plan/")
 
 
-@bp.context_processor
+@bp.app_context_processor
 def template_helpers():
+    """For templates/meetings/_layout.html, which other organiser blueprints may extend too (with ``tab=...``)."""
     return {"registrations_url": registrations_url, "plans_url": plans_url}
 
 
