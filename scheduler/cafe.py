@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Callable
 
+from .groups import move_budget
 from .problem import CafeBlock, Infeasible, Instance, Plan
 from .values import PairValues
 
@@ -411,7 +412,9 @@ class _CafeState:
         return {r: [list(t) for t in tables] for r, tables in self.seating.items()}
 
 
-def _anneal(problem: CafeProblem, state: _CafeState, until: float, rng: random.Random) -> tuple[Seating, float]:
+def _anneal(problem: CafeProblem, state: _CafeState, until: float, moves: int,
+            rng: random.Random) -> tuple[Seating, float]:
+    """`moves` random moves and swaps (fewer if `until` comes first), cooling by count."""
     p = problem
     movable = {r: [i for i in p.guests[r] if i not in p.locks[r]] for r in p.free_rounds}
     rounds = [r for r in p.free_rounds if len(movable[r]) > 0]
@@ -449,16 +452,13 @@ def _anneal(problem: CafeProblem, state: _CafeState, until: float, rng: random.R
     samples.sort()
     t_start = (samples[len(samples) // 2] if samples else 1.0) * 0.5
     t_end = t_start / 300
-    start = time.monotonic()
-    span = max(until - start, 1e-3)
     temp = t_start
     steps = 0
-    while True:
+    while steps < moves:
         if steps % 256 == 0:
-            now = time.monotonic()
-            if now >= until:
+            if time.monotonic() >= until:
                 break
-            temp = t_start * (t_end / t_start) ** ((now - start) / span)
+            temp = t_start * (t_end / t_start) ** (steps / moves)
         steps += 1
         m = random_move()
         if m is None:
@@ -507,7 +507,7 @@ def solve_cafe(problem: CafeProblem, deadline: float, seed: int = 0,
     value, seating, method = candidates[0]
     report(f"{p.block.id}: first seating ({method}) worth {value:.2f}")
     state = _CafeState(p, seating)
-    best, best_value = _anneal(p, state, deadline, rng)
+    best, best_value = _anneal(p, state, deadline, move_budget(deadline - time.monotonic()), rng)
     if best_value > value + 1e-9:
         seating, value, method = best, best_value, f"{method}+annealing"
     report(f"{p.block.id}: seating worth {value:.2f} ({method})")

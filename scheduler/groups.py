@@ -38,7 +38,7 @@ from .validate import speed_group_sizes
 from .values import PairValues
 
 __all__ = ["GroupsProblem", "GroupsPlan", "solve_groups", "solve_groups_block", "groups_bound",
-           "best_pairs_bound", "plan_groups_greedy"]
+           "best_pairs_bound", "plan_groups_greedy", "move_budget"]
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +80,15 @@ class GroupsProblem:
                                  f"split into groups of {g} and {g + 1}")
             regular, larger = split
             sizes[t] = [g + 1] * larger + [g] * regular
+            if len(sizes[t]) == 1:
+                for a, b in combinations(present[t], 2):
+                    reason = values.forbidden_reason(ids[a], ids[b])
+                    if reason:
+                        raise Infeasible(f"{block.id} round {t}: the {len(present[t])} people present make "
+                                         f"one group, but {ids[a]} and {ids[b]} {reason}")
+        _check_partners(block, ids, present, free_rounds, values.is_forbidden)
+        if not block.allow_repeats:
+            _check_pigeonholes(block, present, free_rounds, sizes)
         met_before = [[0] * n for _ in range(n)]
         for groups in block.fixed_rounds:
             for group in groups:
@@ -100,6 +109,34 @@ class GroupsProblem:
                    forbidden=values.is_forbidden, met_before=met_before, locks=locks,
                    published=published, change=float(w.change), fairness=float(w.fairness),
                    zero_values=zero)
+
+
+def _check_partners(block, ids, present, free_rounds, forbidden) -> None:
+    """Someone with too few people they may meet: fewer than a group needs, or
+    (without repeats) fewer than all their rounds need."""
+    g = block.group_size
+    rounds_of: dict[int, list[int]] = defaultdict(list)
+    for t in free_rounds:
+        for i in present[t]:
+            rounds_of[i].append(t)
+    for i, rounds in rounds_of.items():
+        partners = {j for t in rounds for j in present[t] if j != i and not forbidden[i][j]}
+        if len(partners) < g - 1:
+            raise Infeasible(f"{block.id}: {ids[i]} may meet only {len(partners)} of the people present "
+                             f"(same organisation, avoid list or no common language), a group needs {g - 1}")
+        if not block.allow_repeats and len(partners) < (g - 1) * len(rounds):
+            raise Infeasible(f"{block.id}: {ids[i]} is present in {len(rounds)} rounds still to plan but "
+                             f"may meet only {len(partners)} people, fewer than {(g - 1) * len(rounds)} "
+                             "without repeats")
+
+
+def _check_pigeonholes(block, present, free_rounds, sizes) -> None:
+    """With the same people in two rounds, a group larger than the number of
+    groups must hold two people who shared a group in the other round."""
+    for t, u in zip(free_rounds, free_rounds[1:]):
+        if set(present[t]) == set(present[u]) and len(sizes[u]) < max(sizes[u]):
+            raise Infeasible(f"{block.id} round {u}: {len(sizes[u])} groups, so a group of {max(sizes[u])} "
+                             f"would hold two people who met in round {t}")
 
 
 def _locks(block, values, present, free_rounds, sizes) -> dict[int, list[tuple[int, ...]]]:
@@ -399,6 +436,19 @@ class GroupsPlan:
     iterations: int = 0
 
 
+MOVES_PER_SECOND = 100000  # annealing moves planned per second of the time limit
+
+
+def move_budget(seconds: float) -> int:
+    """Annealing moves for a time limit: counted, not timed, so that the same
+    seed gives the same plan; the limit is rounded down to 1, 2, 5, 10, 20,
+    30, 60, 120, 300 ... seconds so that start-up jitter does not change it.
+    A slow machine stops at the deadline instead (best plan so far)."""
+    steps = [0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1200, 3600]
+    grid = max([s for s in steps if s <= seconds] or [0.1])
+    return int(MOVES_PER_SECOND * grid)
+
+
 TABU_MAX_STABLE = 2000  # moves without a new best before perturbing the best plan
 TABU_TENURE = (4, 14)  # a swapped pair stays tabu for 4 + random(14) moves
 TABU_KICK = (2, 3)  # random swaps of a perturbation: 2 + random(3)
@@ -434,15 +484,14 @@ class _Search:
         return False
 
     # -- simulated annealing on random swaps: the weighted part ---------------
-    def anneal(self, state: _State, until: float) -> None:
+    def anneal(self, state: _State, until: float, moves: int) -> None:
+        """`moves` random swaps (fewer if `until` comes first), cooling by count."""
         rng, p = self.rng, self.p
         rounds = self.rounds_with_moves
         if not rounds:
             return
-        value = state.objective() - state.hard_weight * 0  # objective includes hard penalties
+        value = state.objective()  # hard-rule breaches included as penalties
         best_value = value
-        start = time.monotonic()
-        span = max(until - start, 1e-3)
         # temperature from the spread of random moves
         samples = []
         for _ in range(200):
@@ -456,13 +505,11 @@ class _Search:
         t_end = t_start / 500
         temp = t_start
         steps = 0
-        while True:
+        while steps < moves:
             if steps % 256 == 0:
-                now = time.monotonic()
-                if now >= until:
+                if time.monotonic() >= until:
                     break
-                frac = (now - start) / span
-                temp = t_start * (t_end / t_start) ** frac
+                temp = t_start * (t_end / t_start) ** (steps / moves)
             steps += 1
             t = rounds[rng.randrange(len(rounds))]
             movable = self.movable[t]
@@ -605,7 +652,7 @@ def solve_groups(problem: GroupsProblem, deadline: float, seed: int = 0,
         search.tabu(state, deadline)
     else:
         now = time.monotonic()
-        search.anneal(state, now + 0.75 * (deadline - now))
+        search.anneal(state, now + 0.8 * (deadline - now), move_budget(0.8 * (deadline - now)))
         state = _State(problem, search.best.rounds, search.hard_weight)
         search.tabu(state, deadline)
     best = search.best
@@ -658,6 +705,83 @@ def best_pairs_bound(value: list[list[float]], caps: list[int], edges: list[tupl
     return best / scale + slack
 
 
+TRIANGLES_MAX = 300000  # larger triangle LPs are skipped (the b-matching bound remains)
+
+
+def triangle_bound(problem: GroupsProblem, edges: list[tuple[int, int]], deadline: float) -> float | None:
+    """The LP relaxation of choosing groups through their triangles, a proven
+    bound that sees that good pairs must also close good triangles.
+
+    Every group of g holds C(g,3) triangles; each member sits in C(g-1,2) of
+    them and each pair in g-2, so a plan's pair value is the sum of its
+    groups' triangle values divided by g-2.  Relaxed: triangles y_T in [0,1]
+    among people who may meet and share a round, each person in at most
+    C(g-1,2) triangles per free round attended, each pair in at most g-2 (no
+    repeats); "at most" lets triangles of no value drop out.
+    Only without `allow_repeats` and with groups of one size; None when
+    skipped or GLOP does not finish by `deadline`."""
+    from ortools.linear_solver import pywraplp
+
+    p = problem
+    g = p.block.group_size
+    if not p.hard_repeat or any(len(set(p.sizes[t])) > 1 for t in p.free_rounds) or g < 3:
+        return None
+    rounds_of = [0] * p.n
+    attended = [0] * p.n
+    for t in p.free_rounds:
+        for i in p.present[t]:
+            rounds_of[i] |= 1 << t
+            attended[i] += 1
+    neighbours: dict[int, set[int]] = defaultdict(set)
+    for i, j in edges:
+        neighbours[i].add(j)
+        neighbours[j].add(i)
+    triangles = []
+    for a in sorted(neighbours):
+        for b in sorted(x for x in neighbours[a] if x > a):
+            common = rounds_of[a] & rounds_of[b]
+            for c in sorted(x for x in neighbours[a] & neighbours[b] if x > b):
+                if common & rounds_of[c]:
+                    triangles.append((a, b, c))
+                    if len(triangles) > TRIANGLES_MAX:
+                        return None
+        if time.monotonic() >= deadline:
+            return None
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    if solver is None:
+        return None
+    per_person = math.comb(g - 1, 2)
+    infinity = solver.infinity()
+    person = {i: solver.Constraint(-infinity, per_person * attended[i]) for i in range(p.n) if attended[i]}
+    pair: dict[tuple[int, int], object] = {}
+    objective = solver.Objective()
+    first = p.first
+    for a, b, c in triangles:
+        worth = first[a][b] + first[a][c] + first[b][c]
+        if worth <= 0:
+            continue  # with "at most" rows a triangle worth nothing never raises the bound
+        var = solver.NumVar(0, 1, "")
+        for i in (a, b, c):
+            person[i].SetCoefficient(var, 1)
+        for e in ((a, b), (a, c), (b, c)):
+            ct = pair.get(e)
+            if ct is None:
+                ct = pair[e] = solver.Constraint(-infinity, g - 2)  # one-sided rows: GLOP is much faster
+            ct.SetCoefficient(var, 1)
+        objective.SetCoefficient(var, worth / (g - 2))
+    objective.SetMaximization()
+    left = deadline - time.monotonic()
+    if left <= 0.05:
+        return None
+    solver.SetTimeLimit(int(left * 1000))
+    status = solver.Solve()
+    if status == pywraplp.Solver.INFEASIBLE:
+        return None  # the relaxation says no plan; the search will tell
+    if status != pywraplp.Solver.OPTIMAL:
+        return None
+    return objective.Value() + 1e-6 * max(1.0, abs(objective.Value()))
+
+
 def groups_bound(problem: GroupsProblem, deadline: float, seed: int = 0) -> float:
     """A proven upper bound on the block's score: the best pairs such that each
     person has at most (g-1) partners per free round attended (g in a round
@@ -683,7 +807,12 @@ def groups_bound(problem: GroupsProblem, deadline: float, seed: int = 0) -> floa
             repeats += c - 1
     if repeats:
         fixed -= p.again[0][1] * repeats
-    bound = fixed + best_pairs_bound(p.first, cap, edges, deadline, seed)
+    now = time.monotonic()
+    pairs = best_pairs_bound(p.first, cap, edges, now + 0.4 * max(deadline - now, 0), seed)
+    triangles = triangle_bound(p, edges, deadline)
+    if triangles is not None:
+        pairs = min(pairs, triangles)
+    bound = fixed + pairs
     if p.fairness > 0:
         worst = math.inf
         for i in range(n):
@@ -716,7 +845,7 @@ def solve_groups_block(instance: Instance, block: SpeedBlock, values: PairValues
         return BlockResult(fixed, _fixed_score(instance, block, values, fixed), "fixed", optimal=True)
     now = time.monotonic()
     zero = problem.zero_values
-    bound = groups_bound(problem, now + (0.02 if zero else 0.15) * max(deadline - now, 0), seed)
+    bound = groups_bound(problem, now + (0.02 if zero else 0.25) * max(deadline - now, 0), seed)
     report(f"{block.id}: bound {bound:.2f}")
     best = solve_groups(problem, deadline, seed, report)
     if best.conflicts:
