@@ -7,6 +7,7 @@ b-matching, so the exact model only needs the remaining pairs.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -20,71 +21,140 @@ class LPBound:
     value: float  # scaled like the b-matching's objective
     reduced_cost: dict[Edge, float]  # of each pair's `meet` variable (<= 0 when unused)
     support: set[Edge]  # pairs with a positive LP value
+    integral: bool  # every pair's LP value is 0 or 1
 
     def useful(self, edges, incumbent: float) -> list[Edge]:
         """Pairs that could appear in a b-matching worth at least `incumbent`."""
         return [e for e in edges if self.value + min(self.reduced_cost.get(e, 0.0), 0.0) >= incumbent - 1e-6]
 
 
-def bmatching_lp(problem: PairsProblem, seconds: float) -> LPBound | None:
+def bmatching_lp(problem: PairsProblem, seconds: float, start: set[Edge] | None = None) -> LPBound | None:
+    """The LP over all candidate pairs.  With `start` (pairs that already
+    allow a feasible solution), the LP begins with those and adds the pairs
+    whose reduced cost says they could improve it (column generation), until
+    none can: the same optimum, on a much smaller LP."""
+    deadline = time.monotonic() + seconds
     p = problem
-    solver = pywraplp.Solver.CreateSolver("GLOP")
-    if solver is None:
+    lp = _LP(p)
+    if lp.solver is None:
         return None
-    solver.SetTimeLimit(max(int(seconds * 1000), 1))
-    infinity = solver.infinity()
-    meet = {e: solver.NumVar(0, 1, "") for e in p.edges}
-    locked = {e for groups in p.locks.values() for g in groups for e in _pairs(g)}
-    for e in locked:
-        meet[e].SetLb(1)
-    again = {}
-    if p.block.allow_repeats:
+    if start is None or p.block.allow_repeats:
+        columns = set(p.edges)
+    else:
+        locked = {e for groups in p.locks.values() for g in groups for e in _pairs(g)}
+        columns = set(start) | locked | {e for g in p.published for e in g.edges}
+    lp.add(sorted(columns))
+    while True:
+        lp.solver.SetTimeLimit(max(int((deadline - time.monotonic()) * 1000), 1))
+        if lp.solver.Solve() != pywraplp.Solver.OPTIMAL:
+            return None
+        reduced = lp.reduced_costs()
+        entering = sorted((e for e, rc in reduced.items() if rc > 1e-7 and e not in lp.meet),
+                          key=lambda e: (-reduced[e], e))
+        if not entering:
+            break
+        lp.add(entering[:max(2 * p.n, 200)])
+    values = {e: var.solution_value() for e, var in lp.meet.items()}
+    return LPBound(lp.solver.Objective().Value(), reduced,
+                   {e for e, x in values.items() if x > 1e-6},
+                   all(x < 1e-6 or x > 1 - 1e-6 for x in values.values()))
+
+
+class _LP:
+    """The b-matching LP, built row by row so that columns can be added."""
+
+    def __init__(self, problem: PairsProblem):
+        p = self.problem = problem
+        solver = self.solver = pywraplp.Solver.CreateSolver("GLOP")
+        if solver is None:
+            return
+        infinity = solver.infinity()
+        self.objective = solver.Objective()
+        self.objective.SetMaximization()
+        self.scale = p.fairness.denominator if p.fairness > 0 and p.counted else 1
+        self.degree = {}
+        extras = solver.Constraint(3 * len(p.odd_rounds), 3 * len(p.odd_rounds))
+        for i in range(p.n):
+            if p.rounds_present[i]:
+                self.degree[i] = solver.Constraint(p.rounds_present[i], p.rounds_present[i])
+                extra = solver.NumVar(0, p.odd_present[i], "")
+                self.degree[i].SetCoefficient(extra, -1)
+                extras.SetCoefficient(extra, 1)
+        self.fair = {}
+        if self.scale > 1:
+            worst = solver.NumVar(-infinity, infinity, "")
+            self.objective.SetCoefficient(worst, p.fairness.numerator)
+            for i in p.counted:  # worst - value_i <= fixed_i
+                self.fair[i] = solver.Constraint(-infinity, p.fixed_value[i])
+                self.fair[i].SetCoefficient(worst, 1)
+        self.meet: dict[Edge, pywraplp.Variable] = {}
+        self.locked = {e for groups in p.locks.values() for g in groups for e in _pairs(g)}
+        self.keep_rows: dict[Edge, list] = defaultdict(list)
+        self._published()
+
+    def _published(self) -> None:
+        p, solver = self.problem, self.solver
+        per_person_round: dict[tuple[int, int], list] = defaultdict(list)
+        for group in p.published:
+            keep = solver.NumVar(0, 1, "")
+            self.objective.SetCoefficient(keep, self.scale * p.change_cost * len(group.members))
+            for e in group.edges:
+                row = solver.Constraint(-solver.infinity(), 0)  # keep <= meet
+                row.SetCoefficient(keep, 1)
+                self.keep_rows[e].append(row)
+            for i in group.members:
+                per_person_round[i, group.round].append(keep)
+        for keeps in per_person_round.values():
+            row = solver.Constraint(-solver.infinity(), 1)
+            for keep in keeps:
+                row.SetCoefficient(keep, 1)
+
+    def _fair_coefficient(self, e: Edge) -> float:
+        return 0.0 if self.problem.met_before[e] else -self.problem.edge_value[e]
+
+    def add(self, edges: list[Edge]) -> None:
+        p, solver = self.problem, self.solver
         most = max(len(p.free_rounds) - 1, 0)
+        for e in edges:
+            usable = e[0] in self.degree and e[1] in self.degree
+            var = self.meet[e] = solver.NumVar(1 if e in self.locked else 0, 1 if usable else 0, "")
+            self.objective.SetCoefficient(var, self.scale * p.edge_value[e])
+            for i in e:
+                if i in self.degree:
+                    self.degree[i].SetCoefficient(var, 1)
+                if i in self.fair:
+                    self.fair[i].SetCoefficient(var, self._fair_coefficient(e))
+            for row in self.keep_rows.get(e, []):
+                row.SetCoefficient(var, -1)
+            if p.block.allow_repeats and usable:
+                again = solver.NumVar(0, most, "")
+                self.objective.SetCoefficient(again, -self.scale * p.repeat_cost)
+                for i in e:
+                    self.degree[i].SetCoefficient(again, 1)
+                cap = solver.Constraint(-solver.infinity(), 0)  # again <= most * meet
+                cap.SetCoefficient(again, 1)
+                cap.SetCoefficient(var, -most)
+
+    def reduced_costs(self) -> dict[Edge, float]:
+        """Objective coefficient minus the rows' duals, for every candidate
+        pair (in the LP or not); for pairs in the LP, GLOP's own figure."""
+        p = self.problem
+        dual = {i: row.dual_value() for i, row in self.degree.items()}
+        fair = {i: row.dual_value() for i, row in self.fair.items()}
+        out = {}
         for e in p.edges:
-            again[e] = solver.NumVar(0, most, "")
-            solver.Add(again[e] <= most * meet[e])
-    incident: dict[int, list[Edge]] = defaultdict(list)
-    for e in p.edges:
-        incident[e[0]].append(e)
-        incident[e[1]].append(e)
-
-    def uses(e):
-        return meet[e] + again[e] if e in again else meet[e]
-
-    extras = []
-    for i in range(p.n):
-        if not p.rounds_present[i]:
-            for e in incident[i]:
-                meet[e].SetUb(0)
-            continue
-        extra = solver.NumVar(0, p.odd_present[i], "")
-        extras.append(extra)
-        solver.Add(solver.Sum([uses(e) for e in incident[i]]) == p.rounds_present[i] + extra)
-    solver.Add(solver.Sum(extras) == 3 * len(p.odd_rounds))
-    terms = [p.edge_value[e] * meet[e] for e in p.edges]
-    terms += [-p.repeat_cost * v for v in again.values()]
-    per_person_round: dict[tuple[int, int], list] = defaultdict(list)
-    for group in p.published:
-        keep = solver.NumVar(0, 1, "")
-        for e in group.edges:
-            solver.Add(keep <= meet[e])
-        for i in group.members:
-            per_person_round[i, group.round].append(keep)
-        terms.append(p.change_cost * len(group.members) * keep)
-    for keeps in per_person_round.values():
-        solver.Add(solver.Sum(keeps) <= 1)
-    objective = solver.Sum(terms)
-    if p.fairness > 0 and p.counted:
-        worst = solver.NumVar(-infinity, infinity, "")
-        for i in p.counted:
-            solver.Add(worst <= p.fixed_value[i] + solver.Sum(
-                [p.edge_value[e] * meet[e] for e in incident[i] if not p.met_before[e]]))
-        objective = p.fairness.denominator * objective + p.fairness.numerator * worst
-    solver.Maximize(objective)
-    if solver.Solve() != pywraplp.Solver.OPTIMAL:
-        return None
-    return LPBound(solver.Objective().Value(), {e: var.reduced_cost() for e, var in meet.items()},
-                   {e for e, var in meet.items() if var.solution_value() > 1e-6})
+            var = self.meet.get(e)
+            if var is not None:
+                out[e] = var.reduced_cost()
+                continue
+            if e[0] not in dual or e[1] not in dual:
+                out[e] = float("-inf")
+                continue
+            rc = self.scale * p.edge_value[e] - dual[e[0]] - dual[e[1]]
+            coefficient = self._fair_coefficient(e)
+            rc -= coefficient * (fair.get(e[0], 0.0) + fair.get(e[1], 0.0))
+            out[e] = rc
+        return out
 
 
 def _pairs(group):

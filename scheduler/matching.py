@@ -1,65 +1,164 @@
 """Round-by-round maximum-weight matching: the baseline and the fallback.
 
-Each round in turn gets the best matching (one trio when the head-count is
-odd) among the pairs that have not met yet.  Greedy over rounds, so it can
-miss the optimum, but it gives a valid plan quickly.
+Each round in turn gets a maximum-weight perfect matching among the pairs
+that have not met yet, found with the matching LP and odd-set (blossom)
+cuts; when the head-count is odd, the one left over joins the pair that
+gains most.  Greedy over rounds, so it can miss the optimum.
 """
 
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 from itertools import combinations
 
-from ortools.sat.python import cp_model
+from ortools.linear_solver import pywraplp
 
-from .model import RoundModel, triangles_in
 from .pairs import Edge, PairsProblem
-from .solver import new_solver
+
+ODD_ONE_OUT = -1  # a stand-in partner for whoever will join the trio
 
 
-def plan_round_by_round(problem: PairsProblem, deadline: float, seed: int = 0,
+def max_weight_matching(people: list[int], value: dict[Edge, float], deadline: float,
+                        forced: list[Edge] = ()) -> list[Edge] | None:
+    """A perfect matching of `people` over the pairs in `value` with the
+    largest total value, or None if there is none (or time ran out).
+
+    The matching LP plus violated odd-set inequalities found on the odd
+    components of the fractional support; an integral LP optimum is a
+    maximum-weight matching.  If no violated cut is found, the LP's
+    half-pairs are rounded greedily (rare; the result is then not proven)."""
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    pairs = {e: solver.NumVar(0, 1, "") for e in value}
+    incident: dict[int, list] = defaultdict(list)
+    for (a, b), var in pairs.items():
+        incident[a].append(var)
+        incident[b].append(var)
+    for i in people:
+        solver.Add(solver.Sum(incident[i]) == 1)
+    for e in forced:
+        pairs[e].SetLb(1)
+    solver.Maximize(solver.Sum([value[e] * var for e, var in pairs.items()]))
+    while True:
+        solver.SetTimeLimit(max(int((deadline - time.monotonic()) * 1000), 1))
+        if solver.Solve() != pywraplp.Solver.OPTIMAL:
+            return None
+        x = {e: var.solution_value() for e, var in pairs.items()}
+        fractional = [e for e, v in x.items() if 1e-6 < v < 1 - 1e-6]
+        if not fractional:
+            return sorted(e for e, v in x.items() if v > 0.5)
+        cuts = _odd_set_cuts(fractional, x)
+        if not cuts:
+            return _round_greedily(people, value, x)
+        for members in cuts:
+            solver.Add(solver.Sum([var for (a, b), var in pairs.items()
+                                   if a in members and b in members]) <= (len(members) - 1) // 2)
+
+
+def _odd_set_cuts(fractional: list[Edge], x: dict[Edge, float]) -> list[set[int]]:
+    """Odd components of the fractional support whose pairs sum to more
+    than a matching allows."""
+    parent: dict[int, int] = {}
+
+    def find(i: int) -> int:
+        while parent.setdefault(i, i) != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, b in fractional:
+        parent[find(a)] = find(b)
+    components: dict[int, set[int]] = defaultdict(set)
+    for i in list(parent):
+        components[find(i)].add(i)
+    cuts = []
+    for members in components.values():
+        inside = sum(v for (a, b), v in x.items() if v > 1e-6 and a in members and b in members)
+        if len(members) % 2 == 1 and inside > (len(members) - 1) / 2 + 1e-6:
+            cuts.append(members)
+    return cuts
+
+
+def _round_greedily(people: list[int], value: dict[Edge, float], x: dict[Edge, float]) -> list[Edge] | None:
+    order = sorted(value, key=lambda e: (-x[e], -value[e], e))
+    taken, chosen = set(), []
+    for a, b in order:
+        if a not in taken and b not in taken:
+            taken.update((a, b))
+            chosen.append((a, b))
+    return sorted(chosen) if taken >= set(people) else None
+
+
+def plan_round_by_round(problem: PairsProblem, deadline: float,
                         candidates: set[Edge] | None = None) -> dict[int, list[tuple[int, ...]]] | None:
     """Groups (as index tuples) for every free round, or None when a round
-    found no matching in time.  `candidates` restricts the pairs considered
-    (the whole candidate graph when None); trios are drawn from each
-    person's best partners."""
-    used: dict[Edge, int] = {}
+    cannot be completed.  `candidates` restricts the pairs considered (the
+    whole candidate graph when None)."""
+    used: set[Edge] = set()
     bonus = _published_bonus(problem)
-    trio_pairs = top_partners(problem, TRIO_PARTNERS)
     rounds: dict[int, list[tuple[int, ...]]] = {}
     for k, t in enumerate(problem.free_rounds):
-        here = set(problem.present[t])
-        if not here:
-            rounds[t] = []
-            continue
-        value = {}
-        for e in problem.edges if candidates is None else candidates:
-            if e[0] in here and e[1] in here:
-                if not used.get(e):
-                    value[e] = problem.edge_value[e]
-                elif problem.block.allow_repeats:
-                    value[e] = -problem.repeat_cost
-        for group in problem.locks.get(t, []):
-            for e in combinations(group, 2):
-                value.setdefault(e, problem.edge_value[e])
-        trios = []
-        if t in problem.odd_rounds:
-            allowed = (trio_pairs | {e for g in problem.locks.get(t, []) for e in combinations(g, 2)}) & set(value)
-            trios = triangles_in(allowed, here)
-        round_model = RoundModel.build(problem, t, value, trios, bonus.get(t))
-        seconds = (deadline - time.monotonic()) / (len(problem.free_rounds) - k)
-        solver = new_solver(seconds, seed)
-        status = solver.Solve(round_model.model)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        round_deadline = time.monotonic() + (deadline - time.monotonic()) / (len(problem.free_rounds) - k)
+        groups = _best_round(problem, t, used, bonus.get(t, {}), candidates, round_deadline)
+        if groups is None:
             return None
-        rounds[t] = round_model.groups(solver)
-        for group in rounds[t]:
-            for e in combinations(group, 2):
-                used[e] = used.get(e, 0) + 1
+        rounds[t] = groups
+        for group in groups:
+            used.update(combinations(group, 2))
     return rounds
 
 
-TRIO_PARTNERS = 10  # trios are drawn from each person's best partners
+def _best_round(problem: PairsProblem, t: int, used: set[Edge], bonus: dict, candidates, deadline: float):
+    here = set(problem.present[t])
+    if not here:
+        return []
+    allowed = {}
+    for e in problem.edges if candidates is None else candidates:
+        if e[0] in here and e[1] in here:
+            if e not in used:
+                allowed[e] = problem.edge_value[e]
+            elif problem.block.allow_repeats:
+                allowed[e] = -problem.repeat_cost
+    locked_trio = next((g for g in problem.locks.get(t, []) if len(g) == 3), None)
+    people = sorted(here - set(locked_trio or ()))
+    value = {e: v + bonus.get(e, 0) for e, v in allowed.items() if e[0] in people and e[1] in people}
+    forced = [g for g in problem.locks.get(t, []) if len(g) == 2]
+    for e in forced:
+        value.setdefault(e, problem.edge_value[e])
+    odd = len(people) % 2 == 1
+    if odd:
+        locked = {i for e in forced for i in e}
+        for i in people:
+            if i not in locked:
+                value[ODD_ONE_OUT, i] = 0
+        people = [ODD_ONE_OUT] + people
+    matching = max_weight_matching(people, value, deadline, forced)
+    if matching is None:
+        return None
+    groups = [e for e in matching if ODD_ONE_OUT not in e]
+    if locked_trio:
+        groups.append(locked_trio)
+    if odd:
+        alone = next(e[1] for e in matching if e[0] == ODD_ONE_OUT)
+        trio = _join_best_pair(problem, alone, groups, allowed)
+        if trio is None:
+            return None
+        groups = [g for g in groups if g != trio[1]] + [trio[0]]
+    return sorted(groups)
+
+
+def _join_best_pair(problem: PairsProblem, alone: int, groups, allowed: dict[Edge, int]):
+    """The pair `alone` adds most to (both new pairs allowed): (trio, pair)."""
+    best = None
+    for pair in groups:
+        if len(pair) != 2:
+            continue
+        links = [tuple(sorted((alone, i))) for i in pair]
+        if all(link in allowed for link in links):
+            gain = sum(allowed[link] for link in links)
+            if best is None or (gain, pair) > (best[0], best[2]):
+                best = (gain, tuple(sorted(pair + (alone,))), pair)
+    return None if best is None else (best[1], best[2])
 
 
 def top_partners(problem: PairsProblem, k: int) -> set[Edge]:

@@ -6,8 +6,7 @@ tuples, one small function per constraint family, then the objective.
   Its optimum is a proven upper bound on the block's score.
 * `SplitModel` puts the chosen pairs into rounds: in every round everyone
   present has one partner, or the round's single trio.
-* `RoundModel` plans one round as a maximum-weight matching: the baseline and
-  the fallback.
+* `RoundsModel` has a variable per pair and round: exact, for small blocks.
 """
 
 from __future__ import annotations
@@ -395,40 +394,3 @@ class RoundsModel(_RoundVariables):
             m.Maximize(p.fairness.denominator * sum(terms) + p.fairness.numerator * worst)
         else:
             m.Maximize(sum(terms))
-
-
-
-# ----------------------------------------------------------------------------
-# One round at a time
-
-
-@dataclass
-class RoundModel:
-    """Maximum-weight matching of one round (one trio when the head-count is odd)."""
-
-    model: cp_model.CpModel
-    pair: dict[Edge, cp_model.IntVar]
-    trio: dict[Triangle, cp_model.IntVar]
-
-    @classmethod
-    def build(cls, problem: PairsProblem, t: int, value: dict[Edge, int], trios: list[Triangle],
-              bonus: dict[tuple, int] | None = None) -> "RoundModel":
-        """`value`: the pairs allowed in this round and what meeting is worth;
-        `trios`: the trios allowed (odd rounds); `bonus`: extra worth of a
-        group (pair or trio), e.g. for keeping a published one."""
-        model = cp_model.CpModel()
-        pair = {e: model.NewBoolVar(f"pair_{e[0]}_{e[1]}") for e in value}
-        odd = t in problem.odd_rounds
-        trio = {k: model.NewBoolVar(f"trio_{k[0]}_{k[1]}_{k[2]}") for k in (trios if odd else [])}
-        _cover_round(model, problem.present[t], pair, trio, odd)
-        _lock_round(model, problem.locks.get(t, []), pair, trio)
-        bonus = bonus or {}
-        model.Maximize(sum((value[e] + bonus.get(e, 0)) * var for e, var in pair.items())
-                       + sum((sum(value[e] for e in triangle_edges(k)) + bonus.get(k, 0)) * var
-                             for k, var in trio.items()))
-        return cls(model, pair, trio)
-
-    def groups(self, solver: cp_model.CpSolver) -> list[tuple[int, ...]]:
-        chosen = [e for e, var in self.pair.items() if solver.Value(var)]
-        chosen += [k for k, var in self.trio.items() if solver.Value(var)]
-        return sorted(chosen)

@@ -18,6 +18,7 @@ from typing import Callable
 
 from ortools.sat.python import cp_model
 
+from .colouring import colour_edges
 from .lp import bmatching_lp
 from .matching import plan_greedily, top_partners
 from .model import BMatchingModel, RoundsModel, SplitModel, triangle_edges, triangles_in
@@ -114,7 +115,7 @@ def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progr
 
     best = _Best(problem, fixed)
     best.consider("greedy", plan_greedily(problem))
-    relaxed = _BMatchingStage(problem, seed)
+    relaxed = _BMatchingStage(problem, seed, start=_pairs_of(best.planned()) if best.rounds else None)
     uses, kept, bound_scaled, optimal = relaxed.run(remaining(0.6))
     best.bound = _real_bound(problem, bound_scaled, relaxed.objective_scale)
     report(f"{block.id}: pairs chosen, bound {best.bound:.2f}{' (proven)' if optimal else ''}")
@@ -192,26 +193,24 @@ def _improve_exactly(problem: PairsProblem, best: _Best, seed: int, deadline: fl
             best.bound = min(best.bound, best.score)
 
 
-FULL_MODEL_PAIRS = 30000  # above this many candidate pairs, prune with the LP first
-
-
 @dataclass
 class _BMatchingStage:
-    """Choose the pairs: exact CP-SAT b-matching, on the whole pair graph when
-    it is small, else on the pairs the LP relaxation's reduced costs keep."""
+    """Choose the pairs: the LP relaxation (column generation from a known
+    plan's pairs) bounds the value, its reduced costs prune every pair that
+    cannot be in a better b-matching, and CP-SAT solves the rest exactly."""
 
     problem: PairsProblem
     seed: int
-    trios: dict | None = None
+    trios: dict | None = None  # candidate trios per odd round (None: relaxed degrees)
     hint: dict | None = None
     edges: list | None = None  # the pairs modelled (None: all candidates)
+    start: set | None = None  # pairs of a known plan: a feasible start for the LP
     objective_scale: int = 1
     value: float = 0.0
 
     def run(self, deadline: float):
-        p = self.problem
         lp_value = None
-        if self.edges is None and self.trios is None and len(p.edges) > FULL_MODEL_PAIRS:
+        if self.edges is None and self.trios is None:
             self.edges, lp_value = self._pruned_edges(deadline)
         uses, kept, bound, optimal = self._solve(self.edges, deadline)
         if lp_value is not None:
@@ -221,19 +220,27 @@ class _BMatchingStage:
 
     def _pruned_edges(self, deadline: float):
         p = self.problem
-        lp = bmatching_lp(p, 0.6 * (deadline - time.monotonic()))
+        begin = None
+        if self.start:
+            begin = set(self.start) | top_partners(p, len(p.free_rounds) + 2)
+        lp = bmatching_lp(p, 0.5 * (deadline - time.monotonic()), begin)
         if lp is None:
             return None, None
-        sparse = set(lp.support) | top_partners(p, len(p.free_rounds))
-        sparse |= {e for groups in p.locks.values() for g in groups for e in combinations(g, 2)}
-        sparse |= {e for g in p.published for e in g.edges}
-        sparse = sorted(e for e in sparse if e in p.edge_value)
-        start = time.monotonic()
-        uses, _kept, _bound, _optimal = self._solve(sparse, start + 0.3 * (deadline - start))
-        if uses is None:
-            return None, lp.value
-        self.hint = uses
-        return sorted(set(lp.useful(p.edges, self.value)) | set(sparse)), lp.value
+        sparse = set(lp.support)
+        plain = not p.published and not p.fairness and not p.block.allow_repeats
+        if lp.integral and plain:
+            incumbent = lp.value  # the LP's own optimum is a b-matching
+            self.hint = {e: 1 for e in lp.support}
+        else:
+            sparse |= top_partners(p, len(p.free_rounds))
+            sparse |= {e for groups in p.locks.values() for g in groups for e in combinations(g, 2)}
+            sparse |= {e for g in p.published for e in g.edges}
+            now = time.monotonic()
+            uses, _kept, _bound, _optimal = self._solve(sorted(sparse), now + 0.3 * (deadline - now))
+            if uses is None:
+                return None, lp.value
+            incumbent, self.hint = self.value, uses
+        return sorted(set(lp.useful(p.edges, incumbent)) | sparse), lp.value
 
     def _solve(self, edges, deadline: float):
         bm = BMatchingModel.build(self.problem, edges=edges, trios=self.trios)
@@ -250,6 +257,10 @@ class _BMatchingStage:
         self.value = solver.ObjectiveValue()
         uses, kept = bm.chosen(solver)
         return uses, kept, solver.BestObjectiveBound(), status == cp_model.OPTIMAL
+
+
+def _pairs_of(planned: dict[int, list[tuple[int, ...]]]) -> set:
+    return {e for groups in planned.values() for g in groups for e in combinations(g, 2)}
 
 
 TRIOS_PER_ROUND = 3000
@@ -271,6 +282,12 @@ def _candidate_trios(problem: PairsProblem, chosen: set) -> dict[int, list]:
 
 
 def _split(problem: PairsProblem, uses, kept, seed: int, deadline: float):
+    """The chosen pairs in rounds: edge colouring where it applies (a short
+    try), else the CP-SAT split, first keeping the published groups the
+    b-matching counted on, then keeping as many as it can."""
+    planned = _split_by_colouring(problem, uses, kept, seed, deadline)
+    if planned is not None:
+        return planned
     attempts = [dict(force=kept)]
     if kept:
         attempts.append(dict(prefer_published=True))
@@ -286,6 +303,26 @@ def _split(problem: PairsProblem, uses, kept, seed: int, deadline: float):
         if time.monotonic() >= deadline:
             break
     return None
+
+
+def _split_by_colouring(problem: PairsProblem, uses, kept, seed: int, deadline: float):
+    """Every free round has the same people, an even head-count and no
+    locks: a split is a proper edge colouring with one colour per round."""
+    rounds = problem.free_rounds
+    uniform = (not problem.odd_rounds and not any(problem.locks.values())
+               and all(problem.present[t] == problem.present[rounds[0]] for t in rounds)
+               and all(count == 1 for count in uses.values()))
+    if not uniform:
+        return None
+    fixed = {group.edges[0]: group.round for group in kept}
+    now = time.monotonic()
+    colours = colour_edges(sorted(uses), rounds, seed, now + min(1.0, 0.3 * max(deadline - now, 0)), fixed)
+    if colours is None:
+        return None
+    planned: dict[int, list[tuple[int, ...]]] = {t: [] for t in rounds}
+    for e, t in colours.items():
+        planned[t].append(e)
+    return {t: sorted(groups) for t, groups in planned.items()}
 
 
 def _simple_bound(problem: PairsProblem, objective_scale: int) -> float:

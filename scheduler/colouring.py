@@ -1,0 +1,115 @@
+"""Split chosen pairs into rounds by edge colouring with Kempe-chain swaps.
+
+When every round has the same people and an even head-count, the chosen
+pairs form a graph in which everyone has one pair per round, and a split
+into rounds is a proper edge colouring with one colour per round.  Edges
+are coloured one by one; when the two people have no free round in common,
+an alternating path of two rounds is swapped (a Kempe chain) to free one.
+Fast and usually successful on these graphs; when it is not, the CP-SAT
+split takes over.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+from .pairs import Edge
+
+MOVES_PER_EDGE = 5  # give up (and leave it to CP-SAT) after this many moves per edge
+
+
+def colour_edges(edges: list[Edge], rounds: list[int], seed: int, deadline: float,
+                 fixed: dict[Edge, int] | None = None) -> dict[Edge, int] | None:
+    """A round for every edge so that no person has two edges in one round,
+    or None.  `fixed` edges keep their given round.  An edge that fits
+    nowhere, even after a Kempe swap, takes a round from a neighbouring edge,
+    which goes back into the queue."""
+    rng = random.Random(seed)
+    colouring = _Colouring(rounds, fixed or {})
+    queue = [e for e in edges if e not in colouring.fixed]
+    rng.shuffle(queue)
+    steps, budget = 0, MOVES_PER_EDGE * len(queue)
+    while queue:
+        steps += 1
+        if steps > budget or steps % 256 == 0 and time.monotonic() > deadline:
+            return None
+        e = queue.pop()
+        if not colouring.add(e, rng):
+            kicked = colouring.kick(e, rng)
+            if kicked is None:
+                return None
+            queue.insert(rng.randrange(len(queue) + 1), kicked)
+    return dict(colouring.colour)
+
+
+class _Colouring:
+    def __init__(self, rounds: list[int], fixed: dict[Edge, int]):
+        self.rounds = rounds
+        self.fixed = fixed
+        self.colour: dict[Edge, int] = {}
+        self.at: dict[int, dict[int, Edge]] = {}  # person -> round -> edge
+        for e, t in fixed.items():
+            self._set(e, t)
+
+    def _set(self, e: Edge, t: int) -> None:
+        self.colour[e] = t
+        for i in e:
+            self.at.setdefault(i, {})[t] = e
+
+    def _unset(self, e: Edge) -> None:
+        t = self.colour.pop(e)
+        for i in e:
+            del self.at[i][t]
+
+    def free(self, i: int) -> list[int]:
+        used = self.at.get(i, {})
+        return [t for t in self.rounds if t not in used]
+
+    def add(self, e: Edge, rng: random.Random) -> bool:
+        u, v = e
+        free_u, free_v = self.free(u), self.free(v)
+        common = [t for t in free_u if t in free_v]
+        if common:
+            self._set(e, rng.choice(common))
+            return True
+        choices = [(a, b) for a in free_u for b in free_v]
+        rng.shuffle(choices)
+        for a, b in choices:
+            if self._swap_chain(v, a, b, stop=u):
+                self._set(e, a)
+                return True
+        return False
+
+    def kick(self, e: Edge, rng: random.Random) -> Edge | None:
+        """Give e a round free at one end, taking it from the edge that holds
+        it at the other end; that edge is returned, uncoloured."""
+        u, v = e if rng.random() < 0.5 else (e[1], e[0])
+        options = [(t, self.at[v][t]) for t in self.free(u) if self.at[v][t] not in self.fixed]
+        if not options:
+            return None
+        t, other = rng.choice(options)
+        self._unset(other)
+        self._set(e, t)
+        return other
+
+    def _swap_chain(self, start: int, a: int, b: int, stop: int) -> bool:
+        """Swap rounds a and b along the alternating path from `start`
+        (which has an a-edge and no b-edge), unless it reaches `stop` or a
+        fixed edge."""
+        path, person, want = [], start, a
+        while want in self.at.get(person, {}):
+            e = self.at[person][want]
+            if e in self.fixed:
+                return False
+            path.append(e)
+            person = e[0] if e[1] == person else e[1]
+            if person == stop:
+                return False
+            want = b if want == a else a
+        swapped = [(e, b if self.colour[e] == a else a) for e in path]
+        for e, _ in swapped:
+            self._unset(e)
+        for e, t in swapped:
+            self._set(e, t)
+        return True
