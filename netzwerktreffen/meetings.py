@@ -21,7 +21,7 @@ from . import defaults
 from . import registration as registrations
 from .auth import find_organiser, organiser_meeting
 from .extensions import db
-from .i18n import local_now
+from .i18n import format_time, local_now
 from .meeting_forms import (BLOCK_FORMS, SLUG, AffinityForm, CafeTableForm, MeetingForm, OrganiserForm, RoomForm,
                             SectorForm, TableForm, TopicForm, affinity_cell, default_affinity, format_affinity,
                             parse_affinities, slugify, suggested_table, unique)
@@ -559,8 +559,18 @@ def add_block_view(slug: str, kind: str):
     return page("meetings/block_form.html", meeting, "blocks", status(form), form=form, block=None, kind=kind)
 
 
+def overlapping_blocks(block: Block) -> list[Block]:
+    """Other blocks of the meeting that run at the same time (people cannot be in both)."""
+    return [other for other in block.meeting.blocks if other.id != block.id
+            and other.start_time < block.end_time and block.start_time < other.end_time]
+
+
 def _after_block_saved(block: Block) -> str:
-    """A café block goes on with its tables; speed networking back to the agenda."""
+    """Warn about overlaps; a café block goes on with its tables, speed networking back to the agenda."""
+    for other in overlapping_blocks(block):
+        flash(_("„%(title)s“ überschneidet sich mit „%(other)s“ (%(start)s – %(end)s). Wer an beiden teilnimmt, "
+                "kann nicht gleichzeitig dort sein.", title=block.title, other=other.title,
+                start=format_time(other.start_time), end=format_time(other.end_time)), "warning")
     if block.is_cafe:
         return url_for(".block", slug=block.meeting.slug, block_id=block.id) + "#cafe-tische"
     return url_for(".blocks", slug=block.meeting.slug)

@@ -362,6 +362,8 @@ def test_speed_networking_block_crud(logged_in, make_meeting, organiser):
     assert block.end_time == time(11, 2)
     page = text(logged_in.get(f"{BASE}/treffen/ablauf"))
     assert "10:00 Uhr –<br>11:02 Uhr" in page and "Kennenlernen" in page
+    page = text(logged_in.get(f"{BASE}/treffen/ablauf/{block.id}"))
+    assert "11:02 Uhr" in page and "Reserve von 10–20 % etwa" in page and "Im Raum „Saal“ stehen 0 Tische" in page
 
     response = logged_in.post(f"{BASE}/treffen/ablauf/{block.id}", data={
         "title": "Speed Networking", "start_time": "09:30", "rounds": "6", "minutes_per_round": "8",
@@ -394,6 +396,15 @@ def test_bad_block_input_is_refused(logged_in, make_meeting, organiser, override
     assert response.status_code == 400
     assert message in text(response)
     assert count(Block) == 0
+
+
+def test_overlapping_blocks_are_saved_with_a_warning(logged_in, make_meeting, organiser):
+    make_meeting(organisers=[organiser])  # speed networking 10:00–10:46
+    response = logged_in.post(f"{BASE}/treffen/ablauf/neu/{SPEED}", follow_redirects=True, data={
+        "title": "Zweite Runde", "start_time": "10:30", "rounds": "3", "minutes_per_round": "6",
+        "changeover_minutes": "2", "group_size": "2", "room": "0"})
+    assert "„Zweite Runde“ überschneidet sich mit „Speed Networking“ (10:00 Uhr – 10:46 Uhr)" in text(response)
+    assert count(Block) == 3
 
 
 def test_unknown_block_kind_is_404(logged_in, make_meeting, organiser):
