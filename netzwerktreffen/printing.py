@@ -41,7 +41,7 @@ DOCUMENTS = OrderedDict([
     ("checkin", ("checkin-liste.pdf", _l("Check-in-Liste"))),
     ("ernte", ("ernteboegen.pdf", _l("Ernte-Bögen für das Pro-Action-Café"))),
 ])
-NEEDS_PLAN = {"raumplaene", "tischkarten", "laufzettel", "ernte"}
+NEEDS_PLAN = {"raumplaene", "tischkarten", "laufzettel"}
 SPARE_LINES = 15  # empty lines on the check-in list for walk-ins
 
 
