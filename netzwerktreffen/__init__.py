@@ -35,6 +35,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(meetings.bp)
     app.register_blueprint(registrations.bp)
     app.register_blueprint(plans.bp)
+    from . import checkin, projector
+    app.register_blueprint(checkin.bp)
+    app.register_blueprint(projector.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(mailing.bp)
     outbox.init_app(app)

@@ -15,6 +15,7 @@ def init_app(app) -> None:
     app.cli.add_command(plan)
     app.cli.add_command(export)
     app.cli.add_command(worker)
+    app.cli.add_command(print_documents)
     app.cli.add_command(send_schedules)
     app.cli.add_command(send_reminders)
     app.cli.add_command(send_mail)
@@ -169,3 +170,23 @@ def send_mail(loop: bool) -> None:
         if not loop:
             return
         time.sleep(current_app.config.get("MAIL_SWEEP_SECONDS", 60))
+
+
+@click.command("print")
+@click.argument("slug")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Zielordner")
+def print_documents(slug: str, out_dir: str) -> None:
+    """Write every print-out of the day as PDF (room plans, table cards, slips, badges, check-in list, harvest)."""
+    import time
+
+    from . import printing
+    meeting = _meeting(slug)
+    if printing.published_version(meeting) is None:
+        click.echo("Es gibt noch keinen veröffentlichten Rundenplan: nur Namensschilder, Check-in-Liste und Ernte-Bögen.",
+                   err=True)
+    started = time.monotonic()
+    with current_app.test_request_context():
+        files = printing.write_all(meeting, out_dir)
+    for path in files:
+        click.echo(f"{path} geschrieben.")
+    click.echo(f"{len(files)} PDF-Dateien in {time.monotonic() - started:.1f} s.")
