@@ -454,10 +454,10 @@ def _rooms_block_first(meeting: Meeting, block: Block) -> list[Room]:
 class _KeyedForm(FlaskForm):
     """Common to sectors and topics: a name, and a key unique within the meeting (derived when empty)."""
 
+    name = StringField(_l("Name"), filters=[clean], validators=[DataRequired(), Length(max=200)])
     key = StringField(_l("Schlüssel"), filters=[clean], validators=[Length(max=60)],
                       description=_l("Kurz, für CSV-Dateien: Kleinbuchstaben, Ziffern, Bindestriche. "
                                      "Leer lassen, um ihn aus dem Namen zu bilden."))
-    name = StringField(_l("Name"), filters=[clean], validators=[DataRequired(), Length(max=200)])
 
     model: type = Sector
 
