@@ -242,6 +242,9 @@ def plan_cafe_greedy(problem: CafeProblem, seed: int = 0) -> Seating | None:
     rng = random.Random(seed)
     count = [row[:] for row in p.met_before]
     visited = [set(v) for v in p.visited]
+    for r in p.free_rounds:  # tables a guest is locked to later are kept for then
+        for i, k in p.locks[r].items():
+            visited[i].add(k)
     seating: Seating = {}
     for r in p.free_rounds:
         tables = _host_seating(p, r)
@@ -497,6 +500,9 @@ def solve_cafe(problem: CafeProblem, deadline: float, seed: int = 0,
     greedy = plan_cafe_greedy(p, seed)
     start = seat_linear(p, now + 0.3 * max(deadline - now, 0), seed, hint=greedy)
     candidates = []
+    kept = _published_seating(p)
+    if kept is not None:
+        candidates.append((_CafeState(p, kept).objective(), kept, "published"))
     if greedy is not None:
         candidates.append((_CafeState(p, greedy).objective(), greedy, "greedy"))
     if start is not None:
@@ -512,6 +518,29 @@ def solve_cafe(problem: CafeProblem, deadline: float, seed: int = 0,
         seating, value, method = best, best_value, f"{method}+annealing"
     report(f"{p.block.id}: seating worth {value:.2f} ({method})")
     return CafeSeating(seating, value, method)
+
+
+def _published_seating(problem: CafeProblem) -> Seating | None:
+    """The published rounds still to plan, in index space, when they keep
+    every hard rule today (after late arrivals they usually do not)."""
+    from .validate import validate_plan
+
+    p = problem
+    block = p.block
+    if block.published is None:
+        return None
+    rounds = list(block.fixed_rounds) + list(block.published[len(block.fixed_rounds):])
+    instance = p.values.instance
+    single = Instance(participants=instance.participants, blocks=(block,), weights=instance.weights,
+                      sector_affinity=instance.sector_affinity, avoid=instance.avoid, wish=instance.wish,
+                      history=instance.history)
+    if validate_plan(single, Plan(blocks={block.id: tuple(rounds)}), p.values):
+        return None
+    index = p.values.index
+    seating: Seating = {}
+    for r in p.free_rounds:
+        seating[r] = [[index[pid] for pid in rounds[r].get(tid, ())] for tid in p.tables]
+    return seating
 
 
 # ----------------------------------------------------------------------------
