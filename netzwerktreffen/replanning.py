@@ -91,6 +91,15 @@ def replan_instance(meeting: Meeting, published: PlanVersion, held: dict[str, in
         in_fixed = seated_rounds(fixed)
         later = set(range(len(fixed), block["rounds"]))
         present = block.setdefault("present", {})
+        # locks speak about the rounds to come; the held rounds are as they were
+        block["locks"] = [lock for lock in block.get("locks", []) if lock["round"] >= len(fixed)]
+        if block.get("published"):  # people no longer in the meeting are taken out of the published rounds
+            block["published"] = [
+                {t: [p for p in members if p in known] for t, members in round_.items()}
+                if isinstance(round_, dict) else
+                [g for g in ([p for p in members if p in known] for members in round_) if g]
+                for round_ in block["published"]]
+            block["fixed_rounds"] = block["published"][:len(fixed)]
         for pid in known:
             person = people.get(pid)
             attends = present.get(pid) != [] and person is not None  # build_instance gives [] outside the block
@@ -329,9 +338,10 @@ def _solve_block(instance: dict, block: dict, deadline: float, seed: int) -> tup
     participants = [p["id"] for p in instance["participants"]]
     if len(block.get("fixed_rounds") or []) >= block["rounds"]:
         return [copy.deepcopy(r) for r in block["fixed_rounds"]], "kept"
-    if _still_fits(block, participants):
-        return copy.deepcopy(block["published"]), "kept"
     sub = _block_instance(instance, block)
+    if _still_fits(block, participants) and scheduler.check(sub, {
+            "format": scheduling.PLAN_FORMAT, "blocks": [{"id": block["id"], "rounds": block["published"]}]})["valid"]:
+        return copy.deepcopy(block["published"]), "kept"
     best, method, best_score = None, "", float("-inf")
     try:
         best = repair_cafe(instance, block) if block["kind"] == CAFE else repair_speed(instance, block, seed)
