@@ -226,12 +226,17 @@ def import_registrations(meeting: Meeting, data: bytes, consent: str) -> ImportR
 
 # ---------------------------------------------------------------- views
 
+def render_page(template: str, **context) -> str:
+    """A page inside the meeting's layout (templates/meetings/_layout.html), with the "Anmeldungen" tab."""
+    return render_template(template, tab="registrations", **context)
+
+
 @bp.route("", strict_slashes=False)
 def index(slug: str):
     meeting = organiser_meeting(slug)
     filters = Filters.from_args(request.args, meeting)
     people = filtered_registrations(meeting, filters)
-    return render_template("registrations/index.html", meeting=meeting, people=people, filters=filters,
+    return render_page("registrations/index.html", meeting=meeting, people=people, filters=filters,
                            counts=status_counts(meeting), positions=waitlist_positions(meeting))
 
 
@@ -253,7 +258,7 @@ def edit(slug: str, registration_id: int):
             return redirect(url_for(".edit", slug=slug, registration_id=person.id))
     elif form.is_submitted():
         status = 400
-    return render_template("registrations/edit.html", meeting=meeting, person=person, form=form,
+    return render_page("registrations/edit.html", meeting=meeting, person=person, form=form,
                            position=waitlist_positions(meeting).get(person.id),
                            consent_source=consent_source(person.consent_version)), status
 
@@ -271,7 +276,7 @@ def new(slug: str):
             db.session.rollback()
             form.email.errors = list(form.email.errors) + [
                 _("Mit dieser E-Mail-Adresse ist bereits %(name)s angemeldet.", name=duplicate.registration.name)]
-            return render_template("registrations/new.html", meeting=meeting, form=form,
+            return render_page("registrations/new.html", meeting=meeting, form=form,
                                    duplicate=duplicate.registration), 409
         db.session.commit()
         if form.send_confirmation.data:
@@ -282,7 +287,7 @@ def new(slug: str):
             flash(_("Alle Plätze sind vergeben: %(name)s steht auf der Warteliste.", name=person.name), "warning")
         return redirect(url_for(".edit", slug=slug, registration_id=person.id))
     status = 400 if form.is_submitted() else 200
-    return render_template("registrations/new.html", meeting=meeting, form=form), status
+    return render_page("registrations/new.html", meeting=meeting, form=form), status
 
 
 @bp.route("/<int:registration_id>/stornieren", methods=["POST"])
@@ -371,5 +376,5 @@ def import_csv(slug: str):
                 flash(_("Nicht übernommene Spalten: %(columns)s", columns=", ".join(result.ignored_columns)), "info")
             return redirect(url_for(".index", slug=slug))
     status = 400 if form.is_submitted() else 200
-    return render_template("registrations/import.html", meeting=meeting, form=form, result=result,
+    return render_page("registrations/import.html", meeting=meeting, form=form, result=result,
                            columns=csv_io.COLUMNS, required=csv_io.REQUIRED), status

@@ -399,7 +399,8 @@ def test_pages_link_each_other(logged_in, meeting, make_registration):
     for path in (f"{base(meeting)}/neu", f"{base(meeting)}/import", f"{base(meeting)}/export.csv",
                  f"{base(meeting)}/{person.id}", f"/organisation/treffen/{meeting.slug}"):
         assert f'href="{path}"' in page, path
-    assert re.search(r"<h1>Anmeldungen</h1>", page)
+    assert re.search(r"<h2>Anmeldungen</h2>", page)
+    assert re.search(r'<a href="[^"]+/anmeldungen" aria-current="page">Anmeldungen</a>', page)  # the meeting tab
 
 
 def upload(client, meeting, text, encoding="utf-8"):
