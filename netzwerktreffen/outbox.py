@@ -123,14 +123,37 @@ def due_ids(now: datetime, limit: int, ids: list[int] | None = None) -> list[int
 
 def claim(row_id: int, now: datetime) -> bool:
     """Take one row for sending; False when another worker was quicker."""
+    return claim_many([row_id], now) == [row_id]
+
+
+def claim_many(row_ids: list[int], now: datetime) -> list[int]:
+    """Take the rows that are still queued and due, in one atomic UPDATE … RETURNING; returns their ids.
+
+    A row another worker took first is not returned. The claimed rows hold a lease
+    (``next_attempt_at`` while 'sending'); after it a crashed worker's rows go back to the queue.
+    """
     lease = timedelta(seconds=_setting("MAIL_LEASE_SECONDS", LEASE_SECONDS))
     result = db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == row_id, OutboxMessage.status == QUEUED, OutboxMessage.next_attempt_at <= now)
+        .where(OutboxMessage.id.in_(row_ids), OutboxMessage.status == QUEUED, OutboxMessage.next_attempt_at <= now)
         .values(status=SENDING, attempts=OutboxMessage.attempts + 1, next_attempt_at=utcnow() + lease)
+        .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False))
+    claimed = set(result.scalars())
     db.session.commit()
-    return result.rowcount == 1
+    return [row_id for row_id in row_ids if row_id in claimed]
+
+
+def release(row_ids: list[int], delay: timedelta = timedelta(0), reason: str = "") -> None:
+    """Give claimed rows back unsent, without counting the attempt."""
+    if not row_ids:
+        return
+    values = {"status": QUEUED, "attempts": OutboxMessage.attempts - 1, "next_attempt_at": utcnow() + delay}
+    if reason:
+        values["last_error"] = reason[:2000]
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(row_ids), OutboxMessage.status == SENDING)
+                       .values(**values).execution_options(synchronize_session=False))
+    db.session.commit()
 
 
 def _finish(row_id: int, **values) -> None:
@@ -149,52 +172,78 @@ def _failed(row_id: int, attempts: int, error: BaseException | str) -> str:
 
 
 def deliver_due(limit: int | None = None, now: datetime | None = None, ids: list[int] | None = None) -> Delivery:
-    """Send every due mail (oldest first) over one connection. Safe to run in several workers at once."""
+    """Send every due mail (oldest first) over one connection. Safe to run in several workers at once.
+
+    Rows are claimed in chunks of ``CLAIM_CHUNK`` (one commit for the chunk) and each is marked
+    sent right after the server accepted it. A chunk whose lease is half over is given back.
+    """
     now = now or utcnow()
     result = Delivery(recovered=recover_stale(now))
     pending = due_ids(now, limit or BATCH_SIZE, ids)
     if not pending:
         return result
+    lease_seconds = _setting("MAIL_LEASE_SECONDS", LEASE_SECONDS)
     with mail.transport() as carrier:
-        for row_id in pending:
-            if not claim(row_id, now):
-                continue
-            row = db.session.get(OutboxMessage, row_id, populate_existing=True)
-            try:
-                message = mail.build_message(row)
-            except Exception as error:  # a row that cannot become a message will never send
-                log.exception("outbox row %s cannot be built", row_id)
-                _finish(row_id, status=FAILED, last_error=f"{type(error).__name__}: {error}"[:2000])
-                result.failed += 1
-                continue
-            attempts = row.attempts
-            try:
-                carrier.send(message)
-            except mail.TransportDown as error:
-                # not sent at all: back without counting this as an attempt, and stop the batch
-                _finish(row_id, status=QUEUED, attempts=max(attempts - 1, 0), last_error=str(error)[:2000],
-                        next_attempt_at=utcnow() + backoff(max(attempts, 1)))
-                result.retrying += 1
-                result.stopped = str(error)
-                rest = pending[pending.index(row_id) + 1:]
-                if rest:  # the others wait as long, instead of one connection attempt each
-                    db.session.execute(
-                        update(OutboxMessage).where(OutboxMessage.id.in_(rest), OutboxMessage.status == QUEUED)
-                        .values(next_attempt_at=utcnow() + backoff(1), last_error=str(error)[:2000])
-                        .execution_options(synchronize_session=False))
-                    db.session.commit()
-                log.warning("SMTP server unreachable, batch stopped: %s", error)
-                break
-            except (smtplib.SMTPException, OSError) as error:
-                log.warning("mail %s to %s failed: %s", row_id, row.to_email, error)
-                if _failed(row_id, attempts, error) == FAILED:
-                    result.failed += 1
-                else:
-                    result.retrying += 1
-                continue
-            _finish(row_id, status=SENT, sent_at=utcnow(), last_error="")
-            result.sent += 1
+        for start in range(0, len(pending), CLAIM_CHUNK):
+            claimed = claim_many(pending[start:start + CLAIM_CHUNK], now)
+            claimed_at = time.monotonic()
+            for position, row_id in enumerate(claimed):
+                if time.monotonic() - claimed_at > lease_seconds / 2:
+                    release(claimed[position:])  # no other worker may take them over while we still send
+                    break
+                outcome = _send_one(carrier, row_id, result)
+                if outcome == "down":
+                    rest = claimed[position + 1:] + pending[start + CLAIM_CHUNK:]
+                    release(claimed[position + 1:], backoff(1), result.stopped)
+                    _postpone(rest, result.stopped)
+                    log.warning("SMTP server unreachable, batch stopped: %s", result.stopped)
+                    return result
     return result
+
+
+CLAIM_CHUNK = 25
+
+
+def _postpone(row_ids: list[int], reason: str) -> None:
+    """The SMTP server is down: the rest of the batch waits as long, instead of one connection attempt each."""
+    if not row_ids:
+        return
+    db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.id.in_(row_ids), OutboxMessage.status == QUEUED)
+        .values(next_attempt_at=utcnow() + backoff(1), last_error=reason[:2000])
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+
+
+def _send_one(carrier, row_id: int, result: Delivery) -> str:
+    """Send one claimed row and record the outcome: 'sent', 'retry', 'failed' or 'down'."""
+    row = db.session.get(OutboxMessage, row_id, populate_existing=True)
+    try:
+        message = mail.build_message(row)
+    except Exception as error:  # a row that cannot become a message will never send
+        log.exception("outbox row %s cannot be built", row_id)
+        _finish(row_id, status=FAILED, last_error=f"{type(error).__name__}: {error}"[:2000])
+        result.failed += 1
+        return "failed"
+    attempts = row.attempts
+    try:
+        carrier.send(message)
+    except mail.TransportDown as error:
+        # not sent at all: back without counting this as an attempt
+        result.stopped = str(error)
+        result.retrying += 1
+        release([row_id], backoff(max(attempts, 1)), str(error))
+        return "down"
+    except (smtplib.SMTPException, OSError) as error:
+        log.warning("mail %s to %s failed: %s", row_id, row.to_email, error)
+        if _failed(row_id, attempts, error) == FAILED:
+            result.failed += 1
+            return "failed"
+        result.retrying += 1
+        return "retry"
+    _finish(row_id, status=SENT, sent_at=utcnow(), last_error="")
+    result.sent += 1
+    return "sent"
 
 
 def next_due() -> datetime | None:
