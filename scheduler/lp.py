@@ -7,8 +7,12 @@ b-matching, so the exact model only needs the remaining pairs.
 
 from __future__ import annotations
 
+import math
+import random
 import time
 from collections import defaultdict
+
+import numpy
 from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
@@ -18,10 +22,15 @@ from .pairs import Edge, PairsProblem
 
 @dataclass
 class LPBound:
-    value: float  # scaled like the b-matching's objective
+    value: float  # scaled like the b-matching's objective, plus less than one (tie-breaking)
     reduced_cost: dict[Edge, float]  # of each pair's `meet` variable (<= 0 when unused)
     support: set[Edge]  # pairs with a positive LP value
     integral: bool  # every pair's LP value is 0 or 1
+
+    @property
+    def bound(self) -> int:
+        """The bound on the (whole-numbered) b-matching objective."""
+        return math.floor(self.value + 1e-6)
 
     def useful(self, edges, incumbent: float) -> list[Edge]:
         """Pairs that could appear in a b-matching worth at least `incumbent`."""
@@ -87,6 +96,12 @@ class _LP:
             for i in p.counted:  # worst - value_i <= fixed_i
                 self.fair[i] = solver.Constraint(-infinity, p.fixed_value[i])
                 self.fair[i].SetCoefficient(worst, 1)
+        # tiny distinct extra worth per pair, less than one over any b-matching
+        # in total: ties are broken (fewer fractional optima) while every
+        # integral optimum of the perturbed LP stays optimal for the real one
+        rng = random.Random(p.n)
+        most_pairs = max(sum(p.rounds_present) + sum(p.odd_present), 2) / 2
+        self.cost = {e: self.scale * p.edge_value[e] + 0.5 * rng.random() / most_pairs for e in p.edges}
         self.meet: dict[Edge, pywraplp.Variable] = {}
         self.locked = {e for groups in p.locks.values() for g in groups for e in _pairs(g)}
         self.keep_rows: dict[Edge, list] = defaultdict(list)
@@ -118,7 +133,7 @@ class _LP:
         for e in edges:
             usable = e[0] in self.degree and e[1] in self.degree
             var = self.meet[e] = solver.NumVar(1 if e in self.locked else 0, 1 if usable else 0, "")
-            self.objective.SetCoefficient(var, self.scale * p.edge_value[e])
+            self.objective.SetCoefficient(var, self.cost[e])
             for i in e:
                 if i in self.degree:
                     self.degree[i].SetCoefficient(var, 1)
@@ -137,23 +152,24 @@ class _LP:
 
     def reduced_costs(self) -> dict[Edge, float]:
         """Objective coefficient minus the rows' duals, for every candidate
-        pair (in the LP or not); for pairs in the LP, GLOP's own figure."""
+        pair (in the LP or not); vectorised, as it runs over all pairs."""
         p = self.problem
-        dual = {i: row.dual_value() for i, row in self.degree.items()}
-        fair = {i: row.dual_value() for i, row in self.fair.items()}
-        out = {}
-        for e in p.edges:
-            var = self.meet.get(e)
-            if var is not None:
-                out[e] = var.reduced_cost()
-                continue
-            if e[0] not in dual or e[1] not in dual:
-                out[e] = float("-inf")
-                continue
-            rc = self.scale * p.edge_value[e] - dual[e[0]] - dual[e[1]]
-            coefficient = self._fair_coefficient(e)
-            rc -= coefficient * (fair.get(e[0], 0.0) + fair.get(e[1], 0.0))
-            out[e] = rc
+        if not hasattr(self, "_ends"):
+            self._ends = numpy.array(p.edges, dtype=numpy.int64).reshape(-1, 2)
+            self._cost = numpy.array([self.cost[e] for e in p.edges])
+            self._fair_coef = numpy.array([self._fair_coefficient(e) for e in p.edges])
+        dual = numpy.full(p.n, numpy.nan)
+        for i, row in self.degree.items():
+            dual[i] = row.dual_value()
+        fair = numpy.zeros(p.n)
+        for i, row in self.fair.items():
+            fair[i] = row.dual_value()
+        a, b = self._ends[:, 0], self._ends[:, 1]
+        rc = self._cost - dual[a] - dual[b] - self._fair_coef * (fair[a] + fair[b])
+        rc = numpy.where(numpy.isnan(rc), -numpy.inf, rc)  # someone absent throughout
+        out = dict(zip(p.edges, rc.tolist()))
+        for e, var in self.meet.items():
+            out[e] = var.reduced_cost()
         return out
 
 

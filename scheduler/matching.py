@@ -8,6 +8,7 @@ gains most.  Greedy over rounds, so it can miss the optimum.
 
 from __future__ import annotations
 
+import random
 import time
 from collections import defaultdict
 from itertools import combinations
@@ -16,43 +17,100 @@ from ortools.linear_solver import pywraplp
 
 from .pairs import Edge, PairsProblem
 
+MAX_CUTS = 40  # odd-set cuts before rounding instead (the result is then unproven)
 ODD_ONE_OUT = -1  # a stand-in partner for whoever will join the trio
 
 
 def max_weight_matching(people: list[int], value: dict[Edge, float], deadline: float,
-                        forced: list[Edge] = ()) -> list[Edge] | None:
+                        forced: list[Edge] = (), start: int | None = 6) -> list[Edge] | None:
     """A perfect matching of `people` over the pairs in `value` with the
     largest total value, or None if there is none (or time ran out).
 
     The matching LP plus violated odd-set inequalities found on the odd
     components of the fractional support; an integral LP optimum is a
-    maximum-weight matching.  If no violated cut is found, the LP's
-    half-pairs are rounded greedily (rare; the result is then not proven)."""
-    solver = pywraplp.Solver.CreateSolver("GLOP")
-    pairs = {e: solver.NumVar(0, 1, "") for e in value}
-    incident: dict[int, list] = defaultdict(list)
-    for (a, b), var in pairs.items():
-        incident[a].append(var)
-        incident[b].append(var)
-    for i in people:
-        solver.Add(solver.Sum(incident[i]) == 1)
-    for e in forced:
-        pairs[e].SetLb(1)
-    solver.Maximize(solver.Sum([value[e] * var for e, var in pairs.items()]))
+    maximum-weight matching.  The LP begins with everyone's `start` best
+    pairs (doubled while that leaves someone without a partner) and adds
+    pairs whose reduced cost (odd-set duals included) is positive.
+    If no violated cut is found, the LP's values are rounded greedily (rare;
+    the result is then not proven optimal)."""
+    # values are whole numbers: tiny distinct perturbations (summing to less
+    # than one over any matching) break ties without changing what is optimal,
+    # and spare the LP the many equally good fractional vertices
+    rng = random.Random(len(people))
+    jitter = 0.4 / max(len(people), 1)
+    value = {e: v + jitter * rng.random() for e, v in sorted(value.items())}
+    lp = _MatchingLP(people, value, forced)
+    k = start or len(people)
+    lp.add(sorted(_best_partners(value, k) | set(forced)))
     while True:
-        solver.SetTimeLimit(max(int((deadline - time.monotonic()) * 1000), 1))
-        if solver.Solve() != pywraplp.Solver.OPTIMAL:
+        lp.solver.SetTimeLimit(max(int((deadline - time.monotonic()) * 1000), 1))
+        status = lp.solver.Solve()
+        if status != pywraplp.Solver.OPTIMAL:
+            if len(lp.pairs) < len(value) and time.monotonic() < deadline:
+                k *= 2  # the pairs so far cannot seat everyone
+                lp.add(sorted(_best_partners(value, k)))
+                continue
             return None
-        x = {e: var.solution_value() for e, var in pairs.items()}
+        entering = lp.entering()
+        if entering:
+            lp.add(entering)
+            continue
+        x = {e: var.solution_value() for e, var in lp.pairs.items()}
         fractional = [e for e, v in x.items() if 1e-6 < v < 1 - 1e-6]
         if not fractional:
             return sorted(e for e, v in x.items() if v > 0.5)
         cuts = _odd_set_cuts(fractional, x)
-        if not cuts:
+        if not cuts or len(lp.cuts) > MAX_CUTS:
             return _round_greedily(people, value, x)
         for members in cuts:
-            solver.Add(solver.Sum([var for (a, b), var in pairs.items()
-                                   if a in members and b in members]) <= (len(members) - 1) // 2)
+            lp.cut(members)
+
+
+class _MatchingLP:
+    def __init__(self, people: list[int], value: dict[Edge, float], forced):
+        self.solver = pywraplp.Solver.CreateSolver("GLOP")
+        self.value = value
+        self.forced = set(forced)
+        self.objective = self.solver.Objective()
+        self.objective.SetMaximization()
+        self.degree = {i: self.solver.Constraint(1, 1) for i in people}
+        self.pairs: dict[Edge, pywraplp.Variable] = {}
+        self.cuts: list[tuple[set[int], pywraplp.Constraint]] = []
+
+    def add(self, edges: list[Edge]) -> None:
+        for e in edges:
+            if e in self.pairs:
+                continue
+            var = self.pairs[e] = self.solver.NumVar(1 if e in self.forced else 0, 1, "")
+            self.objective.SetCoefficient(var, self.value[e])
+            for i in e:
+                self.degree[i].SetCoefficient(var, 1)
+            for members, row in self.cuts:
+                if e[0] in members and e[1] in members:
+                    row.SetCoefficient(var, 1)
+
+    def cut(self, members: set[int]) -> None:
+        row = self.solver.Constraint(-self.solver.infinity(), (len(members) - 1) // 2)
+        for (a, b), var in self.pairs.items():
+            if a in members and b in members:
+                row.SetCoefficient(var, 1)
+        self.cuts.append((members, row))
+
+    def entering(self, most: int = 400) -> list[Edge]:
+        """Pairs outside the LP with a positive reduced cost, best first."""
+        dual = {i: row.dual_value() for i, row in self.degree.items()}
+        cut_duals = [(members, row.dual_value()) for members, row in self.cuts]
+        found = []
+        for e, v in self.value.items():
+            if e in self.pairs:
+                continue
+            rc = v - dual[e[0]] - dual[e[1]]
+            for members, y in cut_duals:
+                if y and e[0] in members and e[1] in members:
+                    rc -= y
+            if rc > 1e-7:
+                found.append((-rc, e))
+        return [e for _rc, e in sorted(found)[:most]]
 
 
 def _odd_set_cuts(fractional: list[Edge], x: dict[Edge, float]) -> list[set[int]]:
@@ -80,13 +138,19 @@ def _odd_set_cuts(fractional: list[Edge], x: dict[Edge, float]) -> list[set[int]
 
 
 def _round_greedily(people: list[int], value: dict[Edge, float], x: dict[Edge, float]) -> list[Edge] | None:
-    order = sorted(value, key=lambda e: (-x[e], -value[e], e))
-    taken, chosen = set(), []
+    """Pairs by LP value, then by value; whoever is left is seated by swaps."""
+    order = sorted(value, key=lambda e: (-x.get(e, 0.0), -value[e], e))
+    partner: dict[int, int] = {}
     for a, b in order:
-        if a not in taken and b not in taken:
-            taken.update((a, b))
-            chosen.append((a, b))
-    return sorted(chosen) if taken >= set(people) else None
+        if a not in partner and b not in partner:
+            partner[a], partner[b] = b, a
+    left = sorted(set(people) - set(partner))
+    allowed = set(value)
+    while left:
+        u = left.pop()
+        if not _swap_in(u, left, partner, set(), allowed):
+            return None
+    return sorted({(min(a, b), max(a, b)) for a, b in partner.items()})
 
 
 def plan_round_by_round(problem: PairsProblem, deadline: float,
@@ -145,6 +209,18 @@ def _best_round(problem: PairsProblem, t: int, used: set[Edge], bonus: dict, can
             return None
         groups = [g for g in groups if g != trio[1]] + [trio[0]]
     return sorted(groups)
+
+
+def _best_partners(value: dict[Edge, float], k: int) -> set[Edge]:
+    by_person: dict[int, list[Edge]] = defaultdict(list)
+    for e in value:
+        by_person[e[0]].append(e)
+        by_person[e[1]].append(e)
+    out: set[Edge] = set()
+    for edges in by_person.values():
+        edges.sort(key=lambda e: (-value[e], e))
+        out.update(edges[:k])
+    return out
 
 
 def _join_best_pair(problem: PairsProblem, alone: int, groups, allowed: dict[Edge, int]):

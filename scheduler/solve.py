@@ -20,7 +20,7 @@ from ortools.sat.python import cp_model
 
 from .colouring import colour_edges
 from .lp import bmatching_lp
-from .matching import plan_greedily, top_partners
+from .matching import plan_greedily, plan_round_by_round, top_partners
 from .model import BMatchingModel, RoundsModel, SplitModel, triangle_edges, triangles_in
 from .pairs import PairsProblem
 from .problem import CafeBlock, Infeasible, Instance, InstanceError, Plan, SpeedBlock
@@ -103,7 +103,8 @@ def solve(instance: Instance, time_limit: float = 60.0, seed: int = 0, *,
 
 def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progress) -> BlockResult:
     """Plan one pairs block; the stages share the time left until `deadline`."""
-    block, ids = problem.block, problem.values.ids
+    started = time.monotonic()
+    block = problem.block
     fixed = [list(groups) for groups in block.fixed_rounds]
     if not problem.free_rounds:
         return BlockResult(fixed, _block_score(problem, fixed), "fixed", optimal=True)
@@ -115,6 +116,10 @@ def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progr
 
     best = _Best(problem, fixed)
     best.consider("greedy", plan_greedily(problem))
+    if problem.published:
+        # re-planning: most published pairs stay; round by round keeps them and re-pairs the rest
+        best.consider("round-by-round", plan_round_by_round(problem, remaining(0.3)))
+        report(f"{block.id}: round by round from the published plan: {best.score:.2f}")
     relaxed = _BMatchingStage(problem, seed, start=_pairs_of(best.planned()) if best.rounds else None)
     uses, kept, bound_scaled, optimal = relaxed.run(remaining(0.6))
     best.bound = _real_bound(problem, bound_scaled, relaxed.objective_scale)
@@ -130,7 +135,8 @@ def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progr
             best.consider("b-matching+trios+split", _split(problem, uses3, kept3, seed, remaining(0.6)))
     if not best.reached() and _small(problem):
         report(f"{block.id}: improving with the round-by-round model")
-        _improve_exactly(problem, best, seed, deadline)
+        spent = time.monotonic() - started
+        _improve_exactly(problem, best, seed, min(deadline, time.monotonic() + max(IMPROVE_SECONDS, 2 * spent)))
     if best.rounds is None:
         raise TimeoutError(f"{block.id}: no plan found within the time limit")
     return BlockResult(best.rounds, max(best.bound, best.score), best.method, optimal=best.reached())
@@ -166,6 +172,7 @@ class _Best:
                 for t in self.problem.free_rounds}
 
 
+IMPROVE_SECONDS = 5.0  # the exact model's search, or twice the time spent before, whichever is longer
 SMALL_MODEL = 40_000  # group-and-round variables the exact model may have
 
 
@@ -209,38 +216,47 @@ class _BMatchingStage:
     value: float = 0.0
 
     def run(self, deadline: float):
-        lp_value = None
+        lp = None
         if self.edges is None and self.trios is None:
-            self.edges, lp_value = self._pruned_edges(deadline)
+            lp = self._lp(deadline)
+            if lp is not None and self.solved_by_lp(lp):
+                self.value = lp.bound
+                return {e: 1 for e in lp.support}, [], lp.bound, True
+            self.edges = self._pruned_edges(lp, deadline) if lp is not None else None
         uses, kept, bound, optimal = self._solve(self.edges, deadline)
-        if lp_value is not None:
-            bound = min(bound, lp_value)
+        if lp is not None:
+            bound = min(bound, lp.bound)
             optimal = optimal or (uses is not None and bound <= self.value + 1e-6)
         return uses, kept, bound, optimal
 
-    def _pruned_edges(self, deadline: float):
+    def _lp(self, deadline: float):
         p = self.problem
         begin = None
         if self.start:
             begin = set(self.start) | top_partners(p, len(p.free_rounds) + 2)
-        lp = bmatching_lp(p, 0.5 * (deadline - time.monotonic()), begin)
-        if lp is None:
-            return None, None
-        sparse = set(lp.support)
+        return bmatching_lp(p, 0.5 * (deadline - time.monotonic()), begin)
+
+    def solved_by_lp(self, lp) -> bool:
+        """An integral LP optimum of a plain block (no fairness, published
+        plan or repeats) is an optimal b-matching."""
+        p = self.problem
         plain = not p.published and not p.fairness and not p.block.allow_repeats
-        if lp.integral and plain:
-            incumbent = lp.value  # the LP's own optimum is a b-matching
-            self.hint = {e: 1 for e in lp.support}
-        else:
-            sparse |= top_partners(p, len(p.free_rounds))
-            sparse |= {e for groups in p.locks.values() for g in groups for e in combinations(g, 2)}
-            sparse |= {e for g in p.published for e in g.edges}
-            now = time.monotonic()
-            uses, _kept, _bound, _optimal = self._solve(sorted(sparse), now + 0.3 * (deadline - now))
-            if uses is None:
-                return None, lp.value
-            incumbent, self.hint = self.value, uses
-        return sorted(set(lp.useful(p.edges, incumbent)) | sparse), lp.value
+        return (plain and lp.integral
+                and sum(p.edge_value[e] for e in lp.support) >= lp.bound)
+
+    def _pruned_edges(self, lp, deadline: float):
+        """The pairs that can be in a b-matching at least as good as one
+        found on a sparse set of pairs."""
+        p = self.problem
+        sparse = set(lp.support) | top_partners(p, len(p.free_rounds))
+        sparse |= {e for groups in p.locks.values() for g in groups for e in combinations(g, 2)}
+        sparse |= {e for g in p.published for e in g.edges}
+        now = time.monotonic()
+        uses, _kept, _bound, _optimal = self._solve(sorted(sparse), now + 0.3 * (deadline - now))
+        if uses is None:
+            return None
+        self.hint = uses
+        return sorted(set(lp.useful(p.edges, self.value)) | sparse)
 
     def _solve(self, edges, deadline: float):
         bm = BMatchingModel.build(self.problem, edges=edges, trios=self.trios)
@@ -263,13 +279,14 @@ def _pairs_of(planned: dict[int, list[tuple[int, ...]]]) -> set:
     return {e for groups in planned.values() for g in groups for e in combinations(g, 2)}
 
 
-TRIOS_PER_ROUND = 3000
+TRIOS_PER_ROUND = 1000
+TRIO_PARTNERS = 10  # trios are drawn from the chosen pairs and everyone's best partners
 
 
 def _candidate_trios(problem: PairsProblem, chosen: set) -> dict[int, list]:
     """Per odd round: the most valuable trios among chosen and top pairs,
     plus locked and published trios."""
-    pairs = chosen | top_partners(problem, 6)
+    pairs = chosen | top_partners(problem, TRIO_PARTNERS)
     out = {}
     for t in problem.odd_rounds:
         found = triangles_in(pairs, problem.present[t])
@@ -281,6 +298,9 @@ def _candidate_trios(problem: PairsProblem, chosen: set) -> dict[int, list]:
     return out
 
 
+SPLIT_SECONDS = 3.0  # a split that works is found fast; give up after this (or a quarter of the time left)
+
+
 def _split(problem: PairsProblem, uses, kept, seed: int, deadline: float):
     """The chosen pairs in rounds: edge colouring where it applies (a short
     try), else the CP-SAT split, first keeping the published groups the
@@ -289,8 +309,10 @@ def _split(problem: PairsProblem, uses, kept, seed: int, deadline: float):
     if planned is not None:
         return planned
     attempts = [dict(force=kept)]
-    if kept:
+    if kept and not problem.published:
         attempts.append(dict(prefer_published=True))
+    now = time.monotonic()
+    deadline = min(deadline, now + max(SPLIT_SECONDS, 0.25 * (deadline - now)))
     start = plan_greedily(problem, set(uses) | top_partners(problem, len(problem.free_rounds)), prefer=set(uses))
     for options in attempts:
         split = SplitModel.build(problem, uses, **options)
