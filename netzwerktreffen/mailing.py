@@ -13,7 +13,7 @@ from wtforms.validators import Length, ValidationError
 from . import outbox, planning, schedule_mail, scheduling
 from .auth import organiser_meeting
 from .extensions import db
-from .models import CONFIRMED, FAILED, PUBLISHED, QUEUED, OutboxMessage, Registration
+from .models import CONFIRMED, FAILED, PUBLISHED, QUEUED, SUPERSEDED, OutboxMessage, PlanVersion, Registration
 
 bp = Blueprint("mailing", __name__, url_prefix="/organisation/treffen/<slug>/post")
 
@@ -70,7 +70,8 @@ def index(slug: str):
     published = scheduling.latest(meeting, PUBLISHED)
     return render_template("mailing/index.html", meeting=meeting, rows=rows, counts=outbox.counts(meeting),
                            status=status, status_labels=STATUS_LABELS, kinds=PREVIEW_KINDS, published=published,
-                           send_form=SendForm(), retry_form=RetryForm(), page_size=PAGE_SIZE)
+                           before=previous_published(meeting), send_form=SendForm(), retry_form=RetryForm(),
+                           page_size=PAGE_SIZE)
 
 
 @bp.route("/vorschau", methods=["GET", "POST"])
@@ -113,6 +114,29 @@ def send_schedules(slug: str):
         flash(_("%(n)s Ablauf-Mails sind in der Warteschlange und werden jetzt gesendet.", n=len(ids)), "success")
     else:
         flash(_("Alle Personen im veröffentlichten Plan haben ihren Ablauf schon bekommen."), "info")
+    return redirect(url_for("mailing.index", slug=slug))
+
+
+def previous_published(meeting):
+    """The plan that was live before the current one (superseded most recently), if any."""
+    return db.session.scalar(select(PlanVersion).where(PlanVersion.meeting_id == meeting.id,
+                                                       PlanVersion.status == SUPERSEDED,
+                                                       PlanVersion.published_at.is_not(None))
+                             .order_by(PlanVersion.published_at.desc(), PlanVersion.number.desc()).limit(1))
+
+
+@bp.route("/aenderungen-senden", methods=["POST"])
+def send_changes(slug: str):
+    """After publishing a changed plan: a change notice to each person whose rounds differ."""
+    meeting = organiser_meeting(slug)
+    if RetryForm().validate_on_submit():
+        current, before = scheduling.latest(meeting, PUBLISHED), previous_published(meeting)
+        if current is None or before is None:
+            flash(_("Es gibt keinen früher veröffentlichten Plan zum Vergleichen."), "error")
+        else:
+            count = schedule_mail.send_change_notices(meeting, before.plan, current.plan)
+            flash(_("%(n)s Änderungsmitteilungen sind in der Warteschlange (Version %(a)s → %(b)s).",
+                    n=count, a=before.number, b=current.number), "success")
     return redirect(url_for("mailing.index", slug=slug))
 
 

@@ -315,3 +315,24 @@ def test_hostile_names_are_escaped_in_headers_html_and_ical(published_meeting, s
     import vobject
     parsed = vobject.readOne(raw)
     assert any("Eve \"Evil\", Müller; <b>fett</b>" in e.description.value for e in parsed.vevent_list)
+
+
+def test_change_notices_from_the_outbox_page(published_meeting, logged_in, outbox):
+    from netzwerktreffen import planning, scheduling
+    from netzwerktreffen.models import PUBLISHED
+    meeting = published_meeting()
+    base = f"/organisation/treffen/{meeting.slug}/post"
+    page = logged_in.get(f"{base}/").get_data(as_text=True)
+    assert "Änderungen mitteilen" not in page  # nothing to compare yet
+    before = scheduling.latest(meeting, PUBLISHED)
+    people = [scheduling.participant_id(r) for r in sorted(meeting.registrations, key=lambda r: r.id)]
+    after = planning.store_version(meeting, before.instance, planning.swap(
+        before.plan, scheduling.block_key(meeting.blocks[0]), 0, people[3], people[5]), source="manual")
+    planning.publish(after)
+    page = logged_in.get(f"{base}/").get_data(as_text=True)
+    assert "Änderungen mitteilen" in page
+    response = logged_in.post(f"{base}/aenderungen-senden", follow_redirects=True)
+    assert "4 Änderungsmitteilungen" in response.get_data(as_text=True)
+    assert sorted(m["To"].addresses[0].addr_spec for m in outbox()) == [f"person{k}@example.org" for k in (2, 3, 4, 5)]
+    # the meeting's tabs lead here
+    assert f'href="{base}/"' in logged_in.get(f"/organisation/treffen/{meeting.slug}").get_data(as_text=True)
