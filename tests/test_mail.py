@@ -336,3 +336,25 @@ def test_change_notices_from_the_outbox_page(published_meeting, logged_in, outbo
     assert sorted(m["To"].addresses[0].addr_spec for m in outbox()) == [f"person{k}@example.org" for k in (2, 3, 4, 5)]
     # the meeting's tabs lead here
     assert f'href="{base}/"' in logged_in.get(f"/organisation/treffen/{meeting.slug}").get_data(as_text=True)
+
+
+def test_rq_worker_sends_the_outbox_with_real_redis(app, published_meeting, smtp_server, monkeypatch, database):
+    """With REDIS_URL, delivery is a job on Redis; the RQ worker (`flask worker`) sends the mails."""
+    import uuid
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        import redis
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except Exception as error:  # noqa: BLE001 - any failure means: skip with the reason
+        pytest.skip(f"Redis not reachable at {url}: {error}")
+    meeting = published_meeting()
+    app.config.update(REDIS_URL=url, RQ_QUEUE=f"test-mail-{uuid.uuid4().hex[:8]}", MAIL_DELIVERY="background")
+    ids = schedule_mail.queue_schedules(meeting)  # queues the rows and a delivery job on Redis
+    assert len(ids) == 6 and smtp_server.envelopes == []  # nothing was sent by the web process
+    for key, value in {"DATABASE_URL": database[1], "SECRET_KEY": "test", "SMTP_HOST": "127.0.0.1",
+                       "SMTP_PORT": str(smtp_server.port), "SMTP_SECURITY": "none", "REDIS_URL": url}.items():
+        monkeypatch.setenv(key, value)
+    from netzwerktreffen.worker import run_worker
+    run_worker(app, burst=True)
+    assert sorted(message_ids(smtp_server)) == sorted(r.message_id for r in rows())
+    assert all(r.status == SENT for r in rows())
