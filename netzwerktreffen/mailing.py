@@ -106,14 +106,12 @@ def send_schedules(slug: str):
             flash(error, "error")
         return redirect(url_for("mailing.preview", slug=slug))
     try:
-        ids = schedule_mail.queue_schedules(meeting, note=form.note.data or "")
+        schedule_mail.start_sending_schedules(meeting, note=form.note.data or "")
     except planning.PlanningError as error:
         flash(str(error), "error")
         return redirect(url_for("mailing.index", slug=slug))
-    if ids:
-        flash(_("%(n)s Ablauf-Mails sind in der Warteschlange und werden jetzt gesendet.", n=len(ids)), "success")
-    else:
-        flash(_("Alle Personen im veröffentlichten Plan haben ihren Ablauf schon bekommen."), "info")
+    flash(_("Die Abläufe werden jetzt vorbereitet und gesendet. Wer seinen Ablauf für diesen Plan schon "
+            "bekommen hat, bekommt ihn nicht noch einmal. Den Stand sehen Sie hier im Postausgang."), "success")
     return redirect(url_for("mailing.index", slug=slug))
 
 

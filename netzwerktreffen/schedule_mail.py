@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -29,6 +30,7 @@ from . import ical, mail, outbox, planning, scheduling
 from .extensions import db
 from .i18n import format_date, format_time, local_now
 from .models import CONFIRMED, PUBLISHED, Meeting, OutboxMessage, PlanVersion, Registration
+from .worker import enqueue, task
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +154,9 @@ def current_rounds(registration: Registration, schedule: scheduling.Schedule | N
     with force_locale("de"):
         rounds = personal_rounds(meeting, schedule, registration, people)
     refresh_sequence(registration, rounds)
-    with force_locale(registration.locale or "de"):
+    if (registration.locale or "de") == "de":
+        return rounds
+    with force_locale(registration.locale):
         return personal_rounds(meeting, schedule, registration, people)
 
 
@@ -251,6 +255,25 @@ def queue_schedules(meeting: Meeting, note: str = "", kick_delivery: bool = True
     if kick_delivery and ids:
         outbox.kick()
     return ids
+
+
+@task
+def queue_schedules_task(meeting_id: int, note: str = "") -> int:
+    """The organiser's "send to all" as a background job: render and queue, then send."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        return 0
+    return len(queue_schedules(meeting, note=note))
+
+
+def start_sending_schedules(meeting: Meeting, note: str = "") -> None:
+    """Render and queue everyone's schedule in the background (at once with MAIL_DELIVERY=inline)."""
+    if scheduling.latest(meeting, PUBLISHED) is None:
+        raise planning.PlanningError(_("Es gibt noch keinen veröffentlichten Plan."))
+    if current_app.config.get("MAIL_DELIVERY", "background") == "inline":
+        queue_schedules(meeting, note=note)
+    else:
+        enqueue(queue_schedules_task, meeting.id, note, timeout=3600)
 
 
 def send_change_notices(meeting: Meeting, before_plan: dict, after_plan: dict, kick_delivery: bool = True) -> int:

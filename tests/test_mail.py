@@ -358,3 +358,15 @@ def test_rq_worker_sends_the_outbox_with_real_redis(app, published_meeting, smtp
     run_worker(app, burst=True)
     assert sorted(message_ids(smtp_server)) == sorted(r.message_id for r in rows())
     assert all(r.status == SENT for r in rows())
+
+
+@pytest.mark.parametrize("app_config", [{"MAIL_DELIVERY": "background"}])
+def test_send_to_all_renders_and_sends_in_the_background(published_meeting, logged_in, app_config, app):
+    meeting = published_meeting()
+    response = logged_in.post(f"/organisation/treffen/{meeting.slug}/post/ablauf-senden", data={"note": ""})
+    assert response.status_code == 302
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and [r.status for r in rows()] != [SENT] * 6:
+        time.sleep(0.1)
+    assert [r.status for r in rows()] == [SENT] * 6
+    assert len(list((__import__("pathlib").Path(app.config["OUTBOX_DIR"])).glob("*.eml"))) == 6
