@@ -16,7 +16,8 @@ import time
 
 from .pairs import Edge
 
-MOVES_PER_EDGE = 5  # give up (and leave it to CP-SAT) after this many moves per edge
+MOVES_PER_EDGE = 10  # moves per edge before a restart
+RESTARTS = 20  # then the CP-SAT split takes over
 
 
 def colour_edges(edges: list[Edge], rounds: list[int], seed: int, deadline: float,
@@ -24,9 +25,17 @@ def colour_edges(edges: list[Edge], rounds: list[int], seed: int, deadline: floa
     """A round for every edge so that no person has two edges in one round,
     or None.  `fixed` edges keep their given round.  An edge that fits
     nowhere, even after a Kempe swap, takes a round from a neighbouring edge,
-    which goes back into the queue."""
-    rng = random.Random(seed)
-    colouring = _Colouring(rounds, fixed or {})
+    which goes back into the queue.  The search restarts (same seed, same
+    sequence of restarts) when it runs long."""
+    for attempt in range(RESTARTS):
+        colours = _colour_once(edges, rounds, random.Random(seed * RESTARTS + attempt), deadline, fixed or {})
+        if colours is not None or time.monotonic() > deadline:
+            return colours
+    return None
+
+
+def _colour_once(edges, rounds, rng: random.Random, deadline: float, fixed) -> dict[Edge, int] | None:
+    colouring = _Colouring(rounds, fixed)
     queue = [e for e in edges if e not in colouring.fixed]
     rng.shuffle(queue)
     steps, budget = 0, MOVES_PER_EDGE * len(queue)

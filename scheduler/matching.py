@@ -42,6 +42,7 @@ def max_weight_matching(people: list[int], value: dict[Edge, float], deadline: f
     lp = _MatchingLP(people, value, forced)
     k = start or len(people)
     lp.add(sorted(_best_partners(value, k) | set(forced)))
+    x: dict[Edge, float] = {}
     while True:
         lp.solver.SetTimeLimit(max(int((deadline - time.monotonic()) * 1000), 1))
         status = lp.solver.Solve()
@@ -50,12 +51,14 @@ def max_weight_matching(people: list[int], value: dict[Edge, float], deadline: f
                 k *= 2  # the pairs so far cannot seat everyone
                 lp.add(sorted(_best_partners(value, k)))
                 continue
-            return None
+            return _round_greedily(people, value, x) if x else None  # out of time: round the last LP
         entering = lp.entering()
         if entering:
             lp.add(entering)
             continue
         x = {e: var.solution_value() for e, var in lp.pairs.items()}
+        if time.monotonic() > deadline:
+            return _round_greedily(people, value, x)
         fractional = [e for e, v in x.items() if 1e-6 < v < 1 - 1e-6]
         if not fractional:
             return sorted(e for e, v in x.items() if v > 0.5)

@@ -23,7 +23,7 @@ from .lp import bmatching_lp
 from .matching import plan_greedily, plan_round_by_round, top_partners
 from .model import BMatchingModel, RoundsModel, SplitModel, triangle_edges, triangles_in
 from .pairs import PairsProblem
-from .problem import CafeBlock, Infeasible, Instance, InstanceError, Plan, SpeedBlock
+from .problem import Block, CafeBlock, Infeasible, Instance, InstanceError, Plan, SpeedBlock
 from .solver import new_solver
 from .validate import score_plan
 from .values import PairValues
@@ -56,22 +56,40 @@ class SolveResult:
         return (self.bound - self.score) / abs(self.bound)
 
 
+Planner = Callable[[Instance, Block, PairValues, float, int, Progress], BlockResult]
+
+
+def plan_pairs_block(instance: Instance, block: SpeedBlock, values: PairValues, deadline: float,
+                     seed: int, report: Progress) -> BlockResult:
+    return solve_pairs(PairsProblem.build(instance, block, values), deadline, seed, report)
+
+
+def planner_for(block: Block) -> Planner | None:
+    """The planner for a block's kind; groups of three or more and
+    Pro-Action-Café get theirs in the next issue."""
+    if isinstance(block, SpeedBlock) and block.group_size == 2:
+        return plan_pairs_block
+    return None
+
+
 def unsupported_block(instance: Instance) -> str | None:
-    """The message for the first block this solver cannot plan yet, or None."""
+    """The message for the first block no planner handles yet, or None."""
     for k, block in enumerate(instance.blocks):
+        if planner_for(block) is not None:
+            continue
         if isinstance(block, CafeBlock):
             return f"blocks[{k}]: pro-action-cafe blocks are not supported by this solver yet"
-        if isinstance(block, SpeedBlock) and block.group_size != 2:
-            return (f"blocks[{k}]: speed-networking groups of {block.group_size} are not supported "
-                    "by this solver yet (pairs only)")
+        return (f"blocks[{k}]: speed-networking groups of {block.group_size} are not supported "
+                "by this solver yet (pairs only)")
     return None
 
 
 def solve(instance: Instance, time_limit: float = 60.0, seed: int = 0, *,
           deadline: float | None = None, progress: Progress | None = None) -> SolveResult:
     """Plan every block within `time_limit` seconds (or until the monotonic
-    `deadline`).  Raises InstanceError for blocks not supported yet and
-    Infeasible when no plan exists."""
+    `deadline`), sharing the time by block size.  Raises InstanceError for
+    blocks not supported yet, Infeasible when no plan exists and
+    TimeoutError when no plan was found in time."""
     started = time.monotonic()
     deadline = started + time_limit if deadline is None else deadline
     message = unsupported_block(instance)
@@ -79,13 +97,12 @@ def solve(instance: Instance, time_limit: float = 60.0, seed: int = 0, *,
         raise InstanceError(message)
     report = progress or (lambda text: log.info(text))
     values = PairValues(instance)
-    problems = [PairsProblem.build(instance, block, values) for block in instance.blocks]
-    weights = [max(len(p.edges), 1) * max(len(p.free_rounds), 1) for p in problems]
+    sizes = [len(instance.participants) * block.rounds for block in instance.blocks]
     results: dict[str, BlockResult] = {}
-    for k, problem in enumerate(problems):
-        share = weights[k] / sum(weights[k:])
+    for k, block in enumerate(instance.blocks):
+        share = sizes[k] / sum(sizes[k:])
         block_deadline = time.monotonic() + share * (deadline - time.monotonic())
-        results[problem.block.id] = solve_pairs(problem, block_deadline, seed, report)
+        results[block.id] = planner_for(block)(instance, block, values, block_deadline, seed, report)
     plan = Plan(blocks={block_id: tuple(r.rounds) for block_id, r in results.items()})
     score, _ = score_plan(instance, plan, values)
     bound = max(sum(r.bound for r in results.values()), score)
