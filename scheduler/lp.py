@@ -80,7 +80,8 @@ class _LP:
         infinity = solver.infinity()
         self.objective = solver.Objective()
         self.objective.SetMaximization()
-        self.scale = p.fairness.denominator if p.fairness > 0 and p.counted else 1
+        with_fairness = p.fairness > 0 and bool(p.counted)
+        self.scale = p.fairness.denominator if with_fairness else 1
         self.degree = {}
         extras = solver.Constraint(3 * len(p.odd_rounds), 3 * len(p.odd_rounds))
         for i in range(p.n):
@@ -90,7 +91,7 @@ class _LP:
                 self.degree[i].SetCoefficient(extra, -1)
                 extras.SetCoefficient(extra, 1)
         self.fair = {}
-        if self.scale > 1:
+        if with_fairness:
             worst = solver.NumVar(-infinity, infinity, "")
             self.objective.SetCoefficient(worst, p.fairness.numerator)
             for i in p.counted:  # worst - value_i <= fixed_i
