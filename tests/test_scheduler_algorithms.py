@@ -12,14 +12,16 @@ from hypothesis import given, settings, strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.generate import generate  # noqa: E402
+from bench.generate import generate, with_no_shows  # noqa: E402
 from scheduler import parse_instance, validate  # noqa: E402
 from scheduler.colouring import colour_edges  # noqa: E402
 from scheduler.matching import max_weight_matching  # noqa: E402
 from scheduler.model import RoundsModel  # noqa: E402
 from scheduler.pairs import PairsProblem  # noqa: E402
+from scheduler.problem import Plan  # noqa: E402
 from scheduler.solve import solve  # noqa: E402
 from scheduler.solver import new_solver  # noqa: E402
+from scheduler.validate import score_plan  # noqa: E402
 from scheduler.values import PairValues  # noqa: E402
 
 
@@ -81,7 +83,25 @@ def test_colouring_splits_regular_bipartite_graphs(half, degree, seed):
 def test_bound_is_never_below_the_true_optimum(n, rounds, late, fairness, seed):
     """The exact model (every trio) gives the true optimum on tiny blocks:
     the plan may not beat it, the bound may not be below it."""
-    instance = parse_instance(generate(n, rounds, seed, late=late, fairness=fairness))
+    assert_bound_holds(generate(n, rounds, seed, late=late, fairness=fairness), seed)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_bound_holds_when_replanning(seed):
+    data = generate(10, 4, seed)
+    sent = solve(parse_instance(data), time_limit=5, seed=seed).plan.to_dict()
+    assert_bound_holds(with_no_shows(data, sent, held=1, share=0.2, seed=seed), seed)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_bound_holds_with_repeats_allowed(seed):
+    data = generate(5, 5, seed)
+    data["blocks"][0]["allow_repeats"] = True
+    assert_bound_holds(data, seed)
+
+
+def assert_bound_holds(data, seed):
+    instance = parse_instance(data)
     problem = PairsProblem.build(instance, instance.blocks[0], PairValues(instance))
     exact = RoundsModel.build(problem)
     solver = new_solver(30, 0)
@@ -93,5 +113,10 @@ def test_bound_is_never_below_the_true_optimum(n, rounds, late, fairness, seed):
         return
     assert validate(instance, result.plan) == []
     assert status == 4  # cp_model.OPTIMAL
-    optimum = solver.ObjectiveValue() / (problem.scale * (problem.fairness.denominator if problem.fairness else 1))
+    ids = problem.values.ids
+    rounds = list(instance.blocks[0].fixed_rounds) + [
+        [tuple(ids[i] for i in group) for group in groups] for groups in exact.rounds(solver).values()]
+    best_plan = Plan(blocks={instance.blocks[0].id: tuple(rounds)})
+    assert validate(instance, best_plan) == []
+    optimum, _ = score_plan(instance, best_plan)
     assert result.score <= optimum + 1e-6 <= result.bound + 2e-6
