@@ -7,13 +7,14 @@ import subprocess
 import sys
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from netzwerktreffen import mail, outbox, schedule_mail
 from netzwerktreffen.extensions import db
-from netzwerktreffen.models import FAILED, QUEUED, SENT, OutboxMessage, Registration, utcnow
+from netzwerktreffen.models import FAILED, QUEUED, SENT, OutboxMessage, utcnow
 
 
 def rows(**filters) -> list[OutboxMessage]:
@@ -57,7 +58,7 @@ def test_public_page_sends_in_the_background_thread(client, make_meeting, app_co
     while time.monotonic() < deadline and rows()[0].status != SENT:
         time.sleep(0.05)
     assert rows()[0].status == SENT
-    assert len(list((__import__("pathlib").Path(app.config["OUTBOX_DIR"])).glob("*.eml"))) == 1
+    assert len(list(Path(app.config["OUTBOX_DIR"]).glob("*.eml"))) == 1
 
 
 def test_registration_mail_over_real_smtp(client, make_meeting, smtp_server):
@@ -369,4 +370,4 @@ def test_send_to_all_renders_and_sends_in_the_background(published_meeting, logg
     while time.monotonic() < deadline and [r.status for r in rows()] != [SENT] * 6:
         time.sleep(0.1)
     assert [r.status for r in rows()] == [SENT] * 6
-    assert len(list((__import__("pathlib").Path(app.config["OUTBOX_DIR"])).glob("*.eml"))) == 6
+    assert len(list(Path(app.config["OUTBOX_DIR"]).glob("*.eml"))) == 6
