@@ -217,7 +217,7 @@ def replan(slug: str):
         except ValueError:
             held[key] = block.rounds_held or 0
     try:
-        result = replanning.replan(meeting, held)
+        result = replanning.replan(meeting, held, background_notices=True)
     except planning.PlanningError as error:
         db.session.rollback()
         flash(_("Neu planen ging nicht: %(reason)s", reason=str(error)), "error")
@@ -226,6 +226,9 @@ def replan(slug: str):
             s=f"{result.seconds:.1f}".replace(".", ","), n=len(result.affected)), "success")
     if result.notices is None:
         flash(_("Änderungsmitteilungen konnten nicht verschickt werden (Mail-Modul fehlt)."), "warning")
+    elif result.notices == -1:
+        flash(_("Die Betroffenen bekommen eine Änderungsmitteilung; sie wird im Hintergrund in den "
+                "Postausgang gelegt."), "info")
     elif result.notices:
         flash(_("%(n)s Änderungsmitteilungen sind im Postausgang.", n=result.notices), "info")
     return redirect(url_for("checkin.replanned", slug=slug, von=result.before.number, nach=result.after.number))
