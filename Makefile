@@ -50,7 +50,7 @@ test-packages:
 	$(call ensure_packages,$(TEST_PACKAGES),ohne sie werden die Browser- und PDF-Bildtests übersprungen)
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -d netzwerktreffen/translations -f -q
+	$(BIN)/pybabel -q compile --use-fuzzy -d netzwerktreffen/translations -f
 
 run: install
 	$(FLASK) db upgrade

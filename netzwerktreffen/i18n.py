@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from flask import current_app, has_request_context, request, session
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, gettext, refresh
 
 from .extensions import babel
 
@@ -67,6 +67,8 @@ def language_name(code: str) -> str:
 def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(app.root_path + "/translations"))
+    # choose the language afresh for every request, also where an app context outlives one request
+    app.before_request(refresh)
     app.jinja_env.filters.update(date=format_date, time=format_time,
                                  datetime=format_datetime, language_name=language_name)
     app.jinja_env.globals.update(get_locale=get_locale)
