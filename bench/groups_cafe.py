@@ -142,7 +142,7 @@ def _run_golfers(spec: str, limit: float, seed: int) -> dict:
             "seconds": seconds, "peak_mb": _peak_mb()}
 
 
-def _run_weighted(n: int, g: int, limit: float, seed: int) -> dict:
+def _run_weighted(n: int, g: int, limit: float, seed: int, shared: str | None = None) -> dict:
     from scheduler import parse_instance, validate
     from scheduler.groups import solve_groups_block
     from scheduler.problem import Plan
@@ -150,7 +150,8 @@ def _run_weighted(n: int, g: int, limit: float, seed: int) -> dict:
     from scheduler.values import PairValues
 
     started = time.monotonic()
-    instance = parse_instance(weighted_groups_instance(n, g))
+    data = json.loads((SHARED / f"{shared}.json").read_text("utf-8")) if shared else weighted_groups_instance(n, g)
+    instance = parse_instance(data)
     values = PairValues(instance)
     block = instance.blocks[0]
     result = solve_groups_block(instance, block, values, _deadline(started, limit), seed)
@@ -192,12 +193,8 @@ def _run_cafe(data: dict, limit: float, seed: int) -> dict:
     values = PairValues(instance)
     out: dict = {}
     if any(not isinstance(b, CafeBlock) for b in instance.blocks):
-        # a whole meeting: every block through the dispatcher
-        from scheduler.solve import solve
-
-        result = solve(instance, seed=seed, deadline=_deadline(started, limit))
-        rounds_by_block = {bid: list(rounds) for bid, rounds in result.plan.blocks.items()}
-        plan = result.plan
+        rounds_by_block = _whole_meeting(instance, values, _deadline(started, limit), seed)
+        plan = Plan(blocks={bid: tuple(_frozen(r) for r in rounds) for bid, rounds in rounds_by_block.items()})
     else:
         block = instance.blocks[0]
         result = solve_cafe_block(instance, block, values, _deadline(started, limit), seed)
@@ -222,34 +219,92 @@ def _run_cafe(data: dict, limit: float, seed: int) -> dict:
     return out
 
 
+def _frozen(round_):
+    if isinstance(round_, dict):
+        return {t: tuple(s) for t, s in round_.items()}
+    return tuple(tuple(g) for g in round_)
+
+
+def _whole_meeting(instance, values, deadline: float, seed: int) -> dict:
+    """Every block through `scheduler.solve.solve`; while the dispatcher does
+    not know groups and café yet, block by block with the same time shares."""
+    from scheduler.cafe import solve_cafe_block
+    from scheduler.groups import solve_groups_block
+    from scheduler.problem import CafeBlock, InstanceError
+    from scheduler.solve import plan_pairs_block, solve
+
+    try:
+        result = solve(instance, seed=seed, deadline=deadline)
+        return {bid: list(rounds) for bid, rounds in result.plan.blocks.items()}
+    except InstanceError as error:
+        if "not supported" not in str(error):
+            raise
+    sizes = [len(instance.participants) * block.rounds for block in instance.blocks]
+    out = {}
+    for k, block in enumerate(instance.blocks):
+        share = sizes[k] / sum(sizes[k:])
+        block_deadline = time.monotonic() + share * (deadline - time.monotonic())
+        if isinstance(block, CafeBlock):
+            planner = solve_cafe_block
+        elif block.group_size == 2:
+            planner = plan_pairs_block
+        else:
+            planner = solve_groups_block
+        out[block.id] = planner(instance, block, values, block_deadline, seed, lambda text: None).rounds
+    return out
+
+
 def _in_child(target, *args) -> dict:
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(1) as pool:
-        return pool.apply(target, args)
+        try:
+            return pool.apply(target, args)
+        except Exception as error:  # noqa: BLE001 - one failing row must not lose the table
+            return {"error": f"{type(error).__name__}: {error}"}
 
 
 # ----------------------------------------------------------------------------
 # The table
 
 
-def rows(time_limit: float = 60.0, seed: int = 0, only: str | None = None, quick: bool = False) -> list[dict]:
-    """Run every instance; one dict per table row."""
-    out = []
+class _Rows(list):
+    """Rows, each handed to `on_row` as soon as it is measured."""
+
+    def __init__(self, on_row):
+        super().__init__()
+        self.on_row = on_row
+
+    def append(self, row) -> None:
+        super().append(row)
+        if self.on_row:
+            self.on_row(row)
+
+
+def rows(time_limit: float = 60.0, seed: int = 0, only: str | None = None, quick: bool = False,
+         on_row=None) -> list[dict]:
+    """Run every instance; one dict per table row (`on_row(row)` as each finishes)."""
+    out = _Rows(on_row)
     limit = min(time_limit, 15.0) if quick else time_limit
     for spec, best, peer in GOLFERS:
         name = f"sgp {spec}"
         if only and only not in name:
             continue
         r = _in_child(_run_golfers, spec, limit, seed)
+        if "error" in r:
+            out.append({"instance": name, "kind": "error", "error": r["error"]})
+            continue
         target = (r["repeats"] == 0) if spec in ZERO_TARGET else (r["repeats"] < peer)
         out.append({"instance": name, "kind": "golfers", "repeats": r["repeats"], "best_known": best,
                     "peer_median": peer, "seconds": r["seconds"], "valid": r["valid"],
                     "peak_mb": r["peak_mb"], "target_met": target and r["valid"]})
-    for n, g in ((90, 3), (120, 4)):
-        name = f"groups{g} n={n}"
+    for n, g, shared in ((60, 3, "groups3-n60-r6"), (90, 3, None), (120, 4, None)):
+        name = f"groups{g} n={n}" + (" (shared)" if shared else "")
         if only and only not in name:
             continue
-        r = _in_child(_run_weighted, n, g, limit, seed)
+        r = _in_child(_run_weighted, n, g, limit, seed, shared)
+        if "error" in r:
+            out.append({"instance": name, "kind": "error", "error": r["error"]})
+            continue
         ratio = r["score"] / r["bound"] if r["bound"] else 1.0
         out.append({"instance": name, "kind": "weighted groups", "score": r["score"], "bound": r["bound"],
                     "gap": 1 - ratio, "seconds": r["seconds"], "valid": r["valid"], "peak_mb": r["peak_mb"],
@@ -263,6 +318,9 @@ def rows(time_limit: float = 60.0, seed: int = 0, only: str | None = None, quick
         if only and only not in name:
             continue
         r = _in_child(_run_cafe, make(), limit, seed)
+        if "error" in r:
+            out.append({"instance": name, "kind": "error", "error": r["error"]})
+            continue
         base = r.get("greedy")
         better = base is not None and r["score"] >= base["score"] + 0.05 * abs(base["score"]) \
             and r["repeats"] <= base["repeats"]
@@ -274,10 +332,16 @@ def rows(time_limit: float = 60.0, seed: int = 0, only: str | None = None, quick
     return out
 
 
-def format_rows(table: list[dict]) -> str:
-    lines = ["| instance | result | reference | seconds | peak MB | valid | target |",
-             "|---|---|---|---|---|---|---|"]
+HEADER = ["| instance | result | reference | seconds | peak MB | valid | target |",
+          "|---|---|---|---|---|---|---|"]
+
+
+def format_rows(table: list[dict], header: bool = True) -> str:
+    lines = list(HEADER) if header else []
     for r in table:
+        if r["kind"] == "error":
+            lines.append(f"| {r['instance']} | error: {r['error']} | | | | | missed |")
+            continue
         if r["kind"] == "golfers":
             result = f"{r['repeats']} excess repeats"
             reference = f"best known {r['best_known']}, peer median {r['peer_median']}"
@@ -306,8 +370,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="at most 15 s per instance")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON")
     args = parser.parse_args(argv)
-    table = rows(args.time_limit, args.seed, args.only, args.quick)
-    print(json.dumps(table, indent=1) if args.json else format_rows(table))
+    if args.json:
+        print(json.dumps(rows(args.time_limit, args.seed, args.only, args.quick), indent=1))
+        return 0
+    print("\n".join(HEADER), flush=True)
+    rows(args.time_limit, args.seed, args.only, args.quick,
+         on_row=lambda row: print(format_rows([row], header=False), flush=True))
     return 0
 
 

@@ -587,13 +587,15 @@ def cafe_bound(problem: CafeProblem, deadline: float, seed: int = 0) -> float:
 
 
 def solve_cafe_block(instance: Instance, block: CafeBlock, values: PairValues, deadline: float,
-                     seed: int = 0, report: Progress | None = None):
+                     seed: int = 0, report: Progress | None = None, problem: CafeProblem | None = None):
     """Plan one Pro-Action-Café block: a `scheduler.solve.BlockResult`
-    (rounds as ids, bound, method)."""
+    (rounds as ids, bound, method).  Raises Infeasible (from
+    `CafeProblem.build`, which a dispatcher may call first and pass as
+    `problem`) and TimeoutError when no seating is found in time."""
     from .solve import BlockResult
 
     report = report or (lambda text: log.info(text))
-    problem = CafeProblem.build(instance, block, values)
+    problem = problem or CafeProblem.build(instance, block, values)
     fixed = [dict(seating) for seating in block.fixed_rounds]
     if not problem.free_rounds:
         return BlockResult(fixed, cafe_score(instance, block, values, fixed), "fixed", optimal=True)

@@ -98,6 +98,8 @@ class GroupsProblem:
         first = [row[:] for row in values.value]
         again = [[float(w.repeat)] * n for _ in range(n)]
         locks = _locks(block, values, present, free_rounds, sizes)
+        if not block.allow_repeats:
+            _check_locked_repeats(block, ids, locks, met_before)
         published: dict[int, dict[int, frozenset]] = {}
         if block.published is not None:
             for t in free_rounds:
@@ -128,6 +130,21 @@ def _check_partners(block, ids, present, free_rounds, forbidden) -> None:
             raise Infeasible(f"{block.id}: {ids[i]} is present in {len(rounds)} rounds still to plan but "
                              f"may meet only {len(partners)} people, fewer than {(g - 1) * len(rounds)} "
                              "without repeats")
+
+
+def _check_locked_repeats(block, ids, locks, met_before) -> None:
+    """Locks that make a pair meet twice (with a fixed round or another lock)."""
+    seen: dict[tuple[int, int], int] = {}
+    for t, groups in sorted(locks.items()):
+        for group in groups:
+            for a, b in combinations(group, 2):
+                if met_before[a][b]:
+                    raise Infeasible(f"{block.id} round {t}: a lock joins {ids[a]} and {ids[b]}, who met in a "
+                                     "fixed round")
+                if (a, b) in seen:
+                    raise Infeasible(f"{block.id} rounds {seen[a, b]} and {t}: locks join {ids[a]} and "
+                                     f"{ids[b]} twice")
+                seen[a, b] = t
 
 
 def _check_pigeonholes(block, present, free_rounds, sizes) -> None:
@@ -705,7 +722,7 @@ def best_pairs_bound(value: list[list[float]], caps: list[int], edges: list[tupl
     return best / scale + slack
 
 
-TRIANGLES_MAX = 300000  # larger triangle LPs are skipped (the b-matching bound remains)
+TRIANGLES_MAX = 150000  # larger triangle LPs are skipped (the b-matching bound remains)
 
 
 def triangle_bound(problem: GroupsProblem, edges: list[tuple[int, int]], deadline: float) -> float | None:
@@ -808,7 +825,7 @@ def groups_bound(problem: GroupsProblem, deadline: float, seed: int = 0) -> floa
     if repeats:
         fixed -= p.again[0][1] * repeats
     now = time.monotonic()
-    pairs = best_pairs_bound(p.first, cap, edges, now + 0.4 * max(deadline - now, 0), seed)
+    pairs = best_pairs_bound(p.first, cap, edges, now + 0.25 * max(deadline - now, 0), seed)
     triangles = triangle_bound(p, edges, deadline)
     if triangles is not None:
         pairs = min(pairs, triangles)
@@ -832,20 +849,23 @@ def groups_bound(problem: GroupsProblem, deadline: float, seed: int = 0) -> floa
 
 
 def solve_groups_block(instance: Instance, block: SpeedBlock, values: PairValues, deadline: float,
-                       seed: int = 0, report: Progress | None = None):
+                       seed: int = 0, report: Progress | None = None, problem: GroupsProblem | None = None):
     """Plan one speed-networking block with groups of three or more: a
-    `scheduler.solve.BlockResult` (rounds as ids, bound, method)."""
+    `scheduler.solve.BlockResult` (rounds as ids, bound, method).  Raises
+    Infeasible (from `GroupsProblem.build`, which a dispatcher may call first
+    and pass as `problem`) and TimeoutError when no valid plan is found."""
     from .solve import BlockResult
 
     report = report or (lambda text: log.info(text))
-    problem = GroupsProblem.build(instance, block, values)
+    problem = problem or GroupsProblem.build(instance, block, values)
     fixed = [list(list(g) for g in groups) for groups in block.fixed_rounds]
     ids = values.ids
     if not problem.free_rounds:
         return BlockResult(fixed, _fixed_score(instance, block, values, fixed), "fixed", optimal=True)
     now = time.monotonic()
     zero = problem.zero_values
-    bound = groups_bound(problem, now + (0.02 if zero else 0.25) * max(deadline - now, 0), seed)
+    # the search levels off early; the triangle LP may take a third of the time
+    bound = groups_bound(problem, now + (0.02 if zero else 0.4) * max(deadline - now, 0), seed)
     report(f"{block.id}: bound {bound:.2f}")
     best = solve_groups(problem, deadline, seed, report)
     if best.conflicts:

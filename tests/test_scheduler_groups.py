@@ -153,6 +153,17 @@ def test_lock_that_joins_colleagues_is_infeasible():
         run(data)
 
 
+def test_locks_that_repeat_a_pair_are_infeasible():
+    data = instance(12, speed(3, 3, locks=[{"round": 1, "together": ["p00", "p05"]},
+                                          {"round": 2, "together": ["p05", "p00", "p07"]}]))
+    with pytest.raises(Infeasible, match="rounds 1 and 2: locks join p00 and p05 twice"):
+        run(data)
+    data["blocks"][0]["allow_repeats"] = True
+    inst, plan, _ = run(data)
+    assert validate(inst, plan) == []
+    assert {"p00", "p05", "p07"} <= set(next(g for g in plan.blocks["speed"][2] if "p00" in g))
+
+
 def test_same_seed_same_plan():
     data = instance(24, speed(4, 3))
     first = run(data, seconds=6, seed=3)[1]
