@@ -371,3 +371,23 @@ def test_send_to_all_renders_and_sends_in_the_background(published_meeting, logg
         time.sleep(0.1)
     assert [r.status for r in rows()] == [SENT] * 6
     assert len(list(Path(app.config["OUTBOX_DIR"]).glob("*.eml"))) == 6
+
+
+def test_send_schedules_reports_mails_still_waiting_when_the_server_is_down(published_meeting, smtp_server, runner):
+    meeting = published_meeting()
+    smtp_server.stop()
+    result = runner.invoke(args=["send-schedules", meeting.slug, "--timeout", "1"])
+    assert result.exit_code == 1
+    assert "0 gesendet, 0 fehlgeschlagen, 6 warten noch" in result.output
+    assert all(r.status == QUEUED and r.attempts == 0 and "127.0.0.1" in r.last_error for r in rows())
+    smtp_server.start()
+    assert outbox.deliver_due(now=utcnow() + timedelta(minutes=5)).sent == 6
+
+
+def test_organiser_note_is_escaped_in_html(published_meeting):
+    meeting = published_meeting(names=["<img src=x onerror=alert(1)>"])
+    rendered, _files = schedule_mail.render("schedule", meeting.registrations[0], [],
+                                            note="<script>alert('{name}')</script>")
+    assert "<script>" not in rendered.html and "&lt;script&gt;" in rendered.html
+    assert "<img" not in rendered.html and "&lt;img src=x onerror=alert(1)&gt;" in rendered.html
+    assert "<script>alert('<img src=x onerror=alert(1)>')</script>" in rendered.text  # plain text stays text
