@@ -21,21 +21,24 @@ RESTARTS = 20  # then the CP-SAT split takes over
 
 
 def colour_edges(edges: list[Edge], rounds: list[int], seed: int, deadline: float,
-                 fixed: dict[Edge, int] | None = None) -> dict[Edge, int] | None:
+                 fixed: dict[Edge, int] | None = None,
+                 allowed: dict[int, set[int]] | None = None) -> dict[Edge, int] | None:
     """A round for every edge so that no person has two edges in one round,
-    or None.  `fixed` edges keep their given round.  An edge that fits
+    or None.  `fixed` edges keep their given round; `allowed` limits the
+    rounds a person's edges may take (present, not in that round's trio).  An edge that fits
     nowhere, even after a Kempe swap, takes a round from a neighbouring edge,
     which goes back into the queue.  The search restarts (same seed, same
     sequence of restarts) when it runs long."""
     for attempt in range(RESTARTS):
-        colours = _colour_once(edges, rounds, random.Random(seed * RESTARTS + attempt), deadline, fixed or {})
+        colours = _colour_once(edges, rounds, random.Random(seed * RESTARTS + attempt), deadline,
+                               fixed or {}, allowed or {})
         if colours is not None or time.monotonic() > deadline:
             return colours
     return None
 
 
-def _colour_once(edges, rounds, rng: random.Random, deadline: float, fixed) -> dict[Edge, int] | None:
-    colouring = _Colouring(rounds, fixed)
+def _colour_once(edges, rounds, rng: random.Random, deadline: float, fixed, allowed) -> dict[Edge, int] | None:
+    colouring = _Colouring(rounds, fixed, allowed)
     queue = [e for e in edges if e not in colouring.fixed]
     rng.shuffle(queue)
     steps, budget = 0, MOVES_PER_EDGE * len(queue)
@@ -53,9 +56,10 @@ def _colour_once(edges, rounds, rng: random.Random, deadline: float, fixed) -> d
 
 
 class _Colouring:
-    def __init__(self, rounds: list[int], fixed: dict[Edge, int]):
+    def __init__(self, rounds: list[int], fixed: dict[Edge, int], allowed: dict[int, set[int]]):
         self.rounds = rounds
         self.fixed = fixed
+        self.allowed = allowed
         self.colour: dict[Edge, int] = {}
         self.at: dict[int, dict[int, Edge]] = {}  # person -> round -> edge
         for e, t in fixed.items():
@@ -73,7 +77,12 @@ class _Colouring:
 
     def free(self, i: int) -> list[int]:
         used = self.at.get(i, {})
-        return [t for t in self.rounds if t not in used]
+        mine = self.allowed.get(i)
+        return [t for t in self.rounds if t not in used and (mine is None or t in mine)]
+
+    def allows(self, i: int, t: int) -> bool:
+        mine = self.allowed.get(i)
+        return mine is None or t in mine
 
     def add(self, e: Edge, rng: random.Random) -> bool:
         u, v = e
@@ -94,7 +103,8 @@ class _Colouring:
         """Give e a round free at one end, taking it from the edge that holds
         it at the other end; that edge is returned, uncoloured."""
         u, v = e if rng.random() < 0.5 else (e[1], e[0])
-        options = [(t, self.at[v][t]) for t in self.free(u) if self.at[v][t] not in self.fixed]
+        held = self.at.get(v, {})
+        options = [(t, held[t]) for t in self.free(u) if t in held and held[t] not in self.fixed]
         if not options:
             return None
         t, other = rng.choice(options)
@@ -116,6 +126,8 @@ class _Colouring:
             if person == stop:
                 return False
             want = b if want == a else a
+        if not self.allows(person, want):
+            return False  # the path's last person would take a round they may not
         swapped = [(e, b if self.colour[e] == a else a) for e in path]
         for e, _ in swapped:
             self._unset(e)

@@ -15,10 +15,12 @@ from itertools import combinations
 
 from ortools.linear_solver import pywraplp
 
+from .model import triangles_in
 from .pairs import Edge, PairsProblem
 
 MAX_CUTS = 40  # odd-set cuts before rounding instead (the result is then unproven)
-ODD_ONE_OUT = -1  # a stand-in partner for whoever will join the trio
+ODD_ONE_OUT = -1
+TRIOS_TRIED = 5  # trios tried when the odd one out fits no pair  # a stand-in partner for whoever will join the trio
 
 
 def max_weight_matching(people: list[int], value: dict[Edge, float], deadline: float,
@@ -157,16 +159,22 @@ def _round_greedily(people: list[int], value: dict[Edge, float], x: dict[Edge, f
 
 
 def plan_round_by_round(problem: PairsProblem, deadline: float,
-                        candidates: set[Edge] | None = None) -> dict[int, list[tuple[int, ...]]] | None:
+                        prefer: set[Edge] = frozenset()) -> dict[int, list[tuple[int, ...]]] | None:
     """Groups (as index tuples) for every free round, or None when a round
-    cannot be completed.  `candidates` restricts the pairs considered (the
-    whole candidate graph when None)."""
+    cannot be completed.  Pairs in `prefer` (e.g. a b-matching's, which
+    give everyone enough partners over all rounds) come before all others."""
     used: set[Edge] = set()
     bonus = _published_bonus(problem)
+    if prefer:
+        top = max((abs(v) for v in problem.edge_value.values()), default=0) + 3 * problem.change_cost
+        for t in problem.free_rounds:
+            extra = bonus.setdefault(t, {})
+            for e in prefer:
+                extra[e] = extra.get(e, 0) + 10 * top + 1
     rounds: dict[int, list[tuple[int, ...]]] = {}
     for k, t in enumerate(problem.free_rounds):
         round_deadline = time.monotonic() + (deadline - time.monotonic()) / (len(problem.free_rounds) - k)
-        groups = _best_round(problem, t, used, bonus.get(t, {}), candidates, round_deadline)
+        groups = _best_round(problem, t, used, bonus.get(t, {}), round_deadline)
         if groups is None:
             return None
         rounds[t] = groups
@@ -175,12 +183,12 @@ def plan_round_by_round(problem: PairsProblem, deadline: float,
     return rounds
 
 
-def _best_round(problem: PairsProblem, t: int, used: set[Edge], bonus: dict, candidates, deadline: float):
+def _best_round(problem: PairsProblem, t: int, used: set[Edge], bonus: dict, deadline: float):
     here = set(problem.present[t])
     if not here:
         return []
     allowed = {}
-    for e in problem.edges if candidates is None else candidates:
+    for e in problem.edges:
         if e[0] in here and e[1] in here:
             if e not in used:
                 allowed[e] = problem.edge_value[e]
@@ -192,26 +200,39 @@ def _best_round(problem: PairsProblem, t: int, used: set[Edge], bonus: dict, can
     forced = [g for g in problem.locks.get(t, []) if len(g) == 2]
     for e in forced:
         value.setdefault(e, problem.edge_value[e])
-    odd = len(people) % 2 == 1
-    if odd:
-        locked = {i for e in forced for i in e}
-        for i in people:
-            if i not in locked:
-                value[ODD_ONE_OUT, i] = 0
-        people = [ODD_ONE_OUT] + people
-    matching = max_weight_matching(people, value, deadline, forced)
+    if len(people) % 2 == 0:
+        matching = max_weight_matching(people, value, deadline, forced)
+        return None if matching is None else sorted(matching + ([locked_trio] if locked_trio else []))
+    return _round_with_trio(problem, people, value, allowed, forced, deadline)
+
+
+def _round_with_trio(problem, people, value, allowed, forced, deadline):
+    """Odd head-count: a stand-in partner takes whoever the matching can
+    best spare, who then joins the pair they add most to; if they fit no
+    pair, the most valuable trios are tried one by one instead."""
+    locked = {i for e in forced for i in e}
+    with_stand_in = dict(value)
+    for i in people:
+        if i not in locked:
+            with_stand_in[ODD_ONE_OUT, i] = 0
+    matching = max_weight_matching([ODD_ONE_OUT] + people, with_stand_in, deadline, forced)
     if matching is None:
         return None
-    groups = [e for e in matching if ODD_ONE_OUT not in e]
-    if locked_trio:
-        groups.append(locked_trio)
-    if odd:
-        alone = next(e[1] for e in matching if e[0] == ODD_ONE_OUT)
-        trio = _join_best_pair(problem, alone, groups, allowed)
-        if trio is None:
-            return None
-        groups = [g for g in groups if g != trio[1]] + [trio[0]]
-    return sorted(groups)
+    pairs = [e for e in matching if ODD_ONE_OUT not in e]
+    alone = next(e[1] for e in matching if e[0] == ODD_ONE_OUT)
+    joined = _join_best_pair(alone, pairs, allowed)
+    if joined is not None:
+        return sorted([g for g in pairs if g != joined[1]] + [joined[0]])
+    trios = [k for k in triangles_in(_best_partners(value, 8) & set(allowed), people)
+             if not locked & set(k)]
+    trios.sort(key=lambda k: (-sum(value[e] for e in combinations(k, 2)), k))
+    for trio in trios[:TRIOS_TRIED]:
+        rest = [i for i in people if i not in trio]
+        matching = max_weight_matching(rest, {e: v for e, v in value.items() if e[0] in rest and e[1] in rest},
+                                       deadline, forced)
+        if matching is not None:
+            return sorted(matching + [trio])
+    return None
 
 
 def _best_partners(value: dict[Edge, float], k: int) -> set[Edge]:
@@ -226,7 +247,7 @@ def _best_partners(value: dict[Edge, float], k: int) -> set[Edge]:
     return out
 
 
-def _join_best_pair(problem: PairsProblem, alone: int, groups, allowed: dict[Edge, int]):
+def _join_best_pair(alone: int, groups, allowed: dict[Edge, int]):
     """The pair `alone` adds most to (both new pairs allowed): (trio, pair)."""
     best = None
     for pair in groups:

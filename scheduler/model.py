@@ -182,6 +182,10 @@ class BMatchingModel:
         kept = [self.problem.published[k] for k, var in self.keep.items() if solver.Value(var)]
         return uses, kept
 
+    def trios_chosen(self, solver: cp_model.CpSolver) -> dict[int, Triangle]:
+        """The trio picked for each odd round (only with candidate trios)."""
+        return {t: k for (k, t), var in self.trio.items() if solver.Value(var)}
+
 
 # ----------------------------------------------------------------------------
 # Rounds: everyone present in exactly one pair or in the round's one trio

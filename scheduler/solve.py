@@ -133,23 +133,28 @@ def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progr
 
     best = _Best(problem, fixed)
     best.consider("greedy", plan_greedily(problem))
-    if problem.published:
-        # re-planning: most published pairs stay; round by round keeps them and re-pairs the rest
+    if problem.published or best.rounds is None:
+        # re-planning: round by round keeps most published pairs and re-pairs the rest;
+        # otherwise a valid plan early when the greedy one failed
         best.consider("round-by-round", plan_round_by_round(problem, remaining(0.3)))
-        report(f"{block.id}: round by round from the published plan: {best.score:.2f}")
+        report(f"{block.id}: round by round: {best.score:.2f}")
     relaxed = _BMatchingStage(problem, seed, start=_pairs_of(best.planned()) if best.rounds else None)
     uses, kept, bound_scaled, optimal = relaxed.run(remaining(0.6))
     best.bound = _real_bound(problem, bound_scaled, relaxed.objective_scale)
     report(f"{block.id}: pairs chosen, bound {best.bound:.2f}{' (proven)' if optimal else ''}")
-    if uses is not None:
+    if uses is not None and not problem.odd_rounds:  # with trios, the relaxed choice rarely splits
         best.consider("b-matching+split", _split(problem, uses, kept, seed, remaining(0.5)))
+    if not best.reached() and uses is not None:
+        # round by round, the chosen pairs first: everyone keeps enough partners for later rounds
+        best.consider("b-matching+rounds", plan_round_by_round(problem, remaining(0.3), prefer=set(uses)))
     if not best.reached() and uses is not None and problem.odd_rounds:
         report(f"{block.id}: choosing the trios explicitly")
         trios = _candidate_trios(problem, set(uses))
         with_trios = _BMatchingStage(problem, seed, trios=trios, hint=uses, edges=relaxed.edges)
         uses3, kept3, _bound, _optimal = with_trios.run(remaining(0.5))
         if uses3 is not None:
-            best.consider("b-matching+trios+split", _split(problem, uses3, kept3, seed, remaining(0.6)))
+            best.consider("b-matching+trios+split",
+                          _split(problem, uses3, kept3, seed, remaining(0.6), with_trios.trios_chosen))
     if not best.reached() and _small(problem):
         report(f"{block.id}: improving with the round-by-round model")
         spent = time.monotonic() - started
@@ -231,6 +236,7 @@ class _BMatchingStage:
     start: set | None = None  # pairs of a known plan: a feasible start for the LP
     objective_scale: int = 1
     value: float = 0.0
+    trios_chosen: dict = field(default_factory=dict)  # odd round -> trio, with candidate trios
 
     def run(self, deadline: float):
         lp = None
@@ -288,6 +294,7 @@ class _BMatchingStage:
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None, [], _simple_bound(self.problem, self.objective_scale), False
         self.value = solver.ObjectiveValue()
+        self.trios_chosen = bm.trios_chosen(solver)
         uses, kept = bm.chosen(solver)
         return uses, kept, solver.BestObjectiveBound(), status == cp_model.OPTIMAL
 
@@ -296,7 +303,7 @@ def _pairs_of(planned: dict[int, list[tuple[int, ...]]]) -> set:
     return {e for groups in planned.values() for g in groups for e in combinations(g, 2)}
 
 
-TRIOS_PER_ROUND = 1000
+TRIOS_PER_ROUND = 200
 TRIO_PARTNERS = 10  # trios are drawn from the chosen pairs and everyone's best partners
 
 
@@ -318,11 +325,11 @@ def _candidate_trios(problem: PairsProblem, chosen: set) -> dict[int, list]:
 SPLIT_SECONDS = 3.0  # a split that works is found fast; give up after this (or a quarter of the time left)
 
 
-def _split(problem: PairsProblem, uses, kept, seed: int, deadline: float):
+def _split(problem: PairsProblem, uses, kept, seed: int, deadline: float, trios: dict | None = None):
     """The chosen pairs in rounds: edge colouring where it applies (a short
     try), else the CP-SAT split, first keeping the published groups the
     b-matching counted on, then keeping as many as it can."""
-    planned = _split_by_colouring(problem, uses, kept, seed, deadline)
+    planned = _split_by_colouring(problem, uses, kept, seed, deadline, trios or {})
     if planned is not None:
         return planned
     attempts = [dict(force=kept)]
@@ -344,23 +351,44 @@ def _split(problem: PairsProblem, uses, kept, seed: int, deadline: float):
     return None
 
 
-def _split_by_colouring(problem: PairsProblem, uses, kept, seed: int, deadline: float):
-    """Every free round has the same people, an even head-count and no
-    locks: a split is a proper edge colouring with one colour per round."""
+def _split_by_colouring(problem: PairsProblem, uses, kept, seed: int, deadline: float, trios: dict):
+    """With each odd round's trio set, the other chosen pairs need a round
+    each such that everyone has one partner in every round they attend
+    outside their trio: a list edge colouring, tried with Kempe chains."""
     rounds = problem.free_rounds
-    uniform = (not problem.odd_rounds and not any(problem.locks.values())
-               and all(problem.present[t] == problem.present[rounds[0]] for t in rounds)
-               and all(count == 1 for count in uses.values()))
-    if not uniform:
+    if set(trios) != set(problem.odd_rounds) or any(count != 1 for count in uses.values()):
         return None
-    fixed = {group.edges[0]: group.round for group in kept}
+    in_trio = {e: t for t, k in trios.items() for e in triangle_edges(k)}
+    pairs = sorted(e for e in uses if e not in in_trio)
+    allowed = {i: set() for i in range(problem.n)}
+    for t in rounds:
+        for i in problem.present[t]:
+            if i not in trios.get(t, ()):
+                allowed[i].add(t)
+    degree = [0] * problem.n
+    for a, b in pairs:
+        degree[a] += 1
+        degree[b] += 1
+    if any(degree[i] != len(allowed[i]) for i in range(problem.n)):
+        return None
+    fixed = {}
+    wanted = [(g, t) for t, groups in problem.locks.items() for g in groups]
+    wanted += [(g.members, g.round) for g in kept]
+    for group, t in wanted:
+        if len(group) == 3 or group in in_trio:
+            if not set(group) <= set(trios.get(t, ())):
+                return None
+        else:
+            fixed[group] = t
     now = time.monotonic()
-    colours = colour_edges(sorted(uses), rounds, seed, now + min(1.0, 0.3 * max(deadline - now, 0)), fixed)
+    colours = colour_edges(pairs, rounds, seed, now + min(1.0, 0.3 * max(deadline - now, 0)), fixed, allowed)
     if colours is None:
         return None
     planned: dict[int, list[tuple[int, ...]]] = {t: [] for t in rounds}
     for e, t in colours.items():
         planned[t].append(e)
+    for t, k in trios.items():
+        planned[t].append(k)
     return {t: sorted(groups) for t, groups in planned.items()}
 
 
