@@ -101,7 +101,26 @@ def rotation_plan(meeting) -> dict:
         {"id": scheduling.block_key(cafe), "rounds": cafe_rounds}]}
 
 
-def run(people: int) -> list[tuple[str, float, str]]:
+def _database(url: str | None, folder: Path):
+    """(SQLAlchemy URI, cleanup): a temporary SQLite file, or a fresh schema on the given PostgreSQL."""
+    if not url:
+        return f"sqlite:///{folder / 'bench.sqlite'}", lambda: None
+    import uuid
+
+    import psycopg
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    plain = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+
+    def drop():
+        with psycopg.connect(plain, autocommit=True) as connection:
+            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    separator = "&" if "?" in plain else "?"
+    return "postgresql+psycopg://" + plain.split("://", 1)[1] + f"{separator}options=-csearch_path%3D{schema}", drop
+
+
+def run(people: int, database_url: str | None = None) -> list[tuple[str, float, str]]:
     from netzwerktreffen import create_app, outbox, schedule_mail, scheduling
     from netzwerktreffen.demo import create_demo_meeting
     from netzwerktreffen.extensions import db
@@ -112,7 +131,8 @@ def run(people: int) -> list[tuple[str, float, str]]:
     server = subprocess.Popen([sys.executable, "-m", "bench.mail", "--serve", str(port), "--report",
                                str(folder / "server.json")], cwd=Path(__file__).resolve().parents[1])
     _wait_for_port(port)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}", "SECRET_KEY": "bench",
+    uri, drop_database = _database(database_url, folder)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "bench",
                       "SMTP_HOST": "127.0.0.1", "SMTP_PORT": port, "SMTP_SECURITY": "none",
                       "MAIL_DELIVERY": "manual", "BASE_URL": "https://treffen.example", "TESTING": True,
                       "OUTBOX_DIR": str(folder / "outbox")})
@@ -131,7 +151,9 @@ def run(people: int) -> list[tuple[str, float, str]]:
             result = outbox.send_and_wait(ids, timeout=300)
             done = time.perf_counter()
             db.session.remove()
+            db.engine.dispose()
     finally:
+        drop_database()
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
     counter = json.loads((folder / "server.json").read_text())
@@ -150,15 +172,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=300)
     parser.add_argument("--limit", type=float, default=30.0, help="target in seconds")
+    parser.add_argument("--database-url", help="PostgreSQL URL (a temporary schema is used); default: SQLite file")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)  # internal: run the SMTP server
     parser.add_argument("--report", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         serve(args.serve, args.report)
         return
-    rows = run(args.people)
+    rows = run(args.people, args.database_url)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    print(f"schedule mails with .ics to a local SMTP server: {args.people} people, {cores} cores")
+    database = "PostgreSQL" if args.database_url else "SQLite"
+    print(f"schedule mails with .ics to a local SMTP server: {args.people} people, {cores} cores, {database}")
     print(f"{'phase':32} {'seconds':>8}  detail")
     for phase, seconds, detail in rows:
         print(f"{phase:32} {seconds:8.2f}  {detail}")
