@@ -69,6 +69,7 @@ def test_personal_page_offers_webcal_and_https(client, published_meeting):
     page = client.get(f"/r/{person.token}").get_data(as_text=True)
     assert f'href="webcal://localhost/kalender/{person.feed_token}.ics"' in page
     assert f'href="http://localhost/kalender/{person.feed_token}.ics"' in page
+    assert f'href="/m/{meeting.slug}/programm.ics"' in page
 
 
 def test_public_agenda(client, published_meeting, make_meeting):
