@@ -391,3 +391,17 @@ def test_organiser_note_is_escaped_in_html(published_meeting):
     assert "<script>" not in rendered.html and "&lt;script&gt;" in rendered.html
     assert "<img" not in rendered.html and "&lt;img src=x onerror=alert(1)&gt;" in rendered.html
     assert "<script>alert('<img src=x onerror=alert(1)>')</script>" in rendered.text  # plain text stays text
+
+
+def test_sweep_queues_due_reminders_and_sends_leftovers(published_meeting, smtp_server):
+    """What the worker does every minute: due reminders, retries, and rows of a crashed worker."""
+    from datetime import date, time as clock
+    meeting = published_meeting()
+    meeting.date, meeting.start_time, meeting.reminder_hours = date.today() + timedelta(days=1), clock(9, 30), 48
+    db.session.commit()
+    [first, *_rest] = schedule_mail.queue_schedules(meeting, kick_delivery=False)
+    outbox.claim(first, utcnow())  # as if a worker died holding it
+    result = outbox.sweep()
+    assert result["reminders"] == 6 and result["sent"] == 11  # 5 schedules + 6 reminders
+    assert rows(id=first)[0].status == "sending"  # still leased
+    assert outbox.sweep()["reminders"] == 0
