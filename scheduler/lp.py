@@ -11,6 +11,7 @@ import math
 import random
 import time
 from collections import defaultdict
+from itertools import combinations
 
 import numpy
 from dataclasses import dataclass
@@ -50,7 +51,7 @@ def bmatching_lp(problem: PairsProblem, seconds: float, start: set[Edge] | None 
     if start is None or p.block.allow_repeats:
         columns = set(p.edges)
     else:
-        locked = {e for groups in p.locks.values() for g in groups for e in _pairs(g)}
+        locked = {e for groups in p.locks.values() for g in groups for e in combinations(g, 2)}
         columns = set(start) | locked | {e for g in p.published for e in g.edges}
     lp.add(sorted(columns))
     while True:
@@ -104,7 +105,7 @@ class _LP:
         most_pairs = max(sum(p.rounds_present) + sum(p.odd_present), 2) / 2
         self.cost = {e: self.scale * p.edge_value[e] + 0.5 * rng.random() / most_pairs for e in p.edges}
         self.meet: dict[Edge, pywraplp.Variable] = {}
-        self.locked = {e for groups in p.locks.values() for g in groups for e in _pairs(g)}
+        self.locked = {e for groups in p.locks.values() for g in groups for e in combinations(g, 2)}
         self.keep_rows: dict[Edge, list] = defaultdict(list)
         self._published()
 
@@ -172,7 +173,3 @@ class _LP:
         for e, var in self.meet.items():
             out[e] = var.reduced_cost()
         return out
-
-
-def _pairs(group):
-    return [(group[a], group[b]) for a in range(len(group)) for b in range(a + 1, len(group))]

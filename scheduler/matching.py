@@ -263,23 +263,15 @@ def _join_best_pair(alone: int, groups, allowed: dict[Edge, int]):
 
 def top_partners(problem: PairsProblem, k: int) -> set[Edge]:
     """Each person's k most valuable pairs (ties by index, for determinism)."""
-    by_person: dict[int, list[Edge]] = {}
-    for e in problem.edges:
-        for i in e:
-            by_person.setdefault(i, []).append(e)
-    out: set[Edge] = set()
-    for edges in by_person.values():
-        edges.sort(key=lambda e: (-problem.edge_value[e], e))
-        out.update(edges[:k])
-    return out
+    return _best_partners(problem.edge_value, k)
 
 
-def _published_bonus(problem: PairsProblem) -> dict[int, dict[tuple, int]]:
-    """Keeping a published group unchanged saves `change` for each member."""
-    bonus: dict[int, dict[tuple, int]] = {}
+def _published_bonus(problem: PairsProblem) -> dict[int, dict[Edge, int]]:
+    """Keeping a published pair unchanged saves `change` for both people."""
+    bonus: dict[int, dict[Edge, int]] = {}
     for group in problem.published:
-        key = group.members if len(group.members) == 3 else group.edges[0]
-        bonus.setdefault(group.round, {})[key] = len(group.members) * problem.change_cost
+        if len(group.members) == 2:
+            bonus.setdefault(group.round, {})[group.edges[0]] = 2 * problem.change_cost
     return bonus
 
 

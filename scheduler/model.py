@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import combinations
 
 from ortools.sat.python import cp_model
 
@@ -115,9 +116,8 @@ class BMatchingModel:
     def _locks(self) -> None:
         for groups in self.problem.locks.values():
             for group in groups:
-                for a in range(len(group)):
-                    for b in range(a + 1, len(group)):
-                        self.model.Add(self.meet[group[a], group[b]] == 1)
+                for e in combinations(group, 2):
+                    self.model.Add(self.meet[e] == 1)
 
     def _published(self) -> None:
         """A published group is kept only if its pairs meet."""

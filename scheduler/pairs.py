@@ -51,13 +51,6 @@ class PairsProblem:
     scale: int  # integers = real values * scale
     exact: bool  # whether scaling was exact (else the bound gets a slack)
 
-    def value(self, edge: Edge) -> int:
-        return self.edge_value[edge]
-
-    def real(self, scaled: float) -> float:
-        return scaled / self.scale
-
-    # ------------------------------------------------------------------
     @classmethod
     def build(cls, instance: Instance, block: SpeedBlock, values: PairValues) -> "PairsProblem":
         if block.group_size != 2:

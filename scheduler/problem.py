@@ -126,10 +126,6 @@ class Instance:
     wish: tuple[tuple[str, str], ...] = ()
     history: tuple[tuple[str, str], ...] = ()
 
-    @property
-    def ids(self) -> list[str]:
-        return [p.id for p in self.participants]
-
     def present_in(self, block: Block, round_index: int) -> list[str]:
         """Participants present in a round, in instance order."""
         return [p.id for p in self.participants if block.is_present(p.id, round_index)]
