@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 import time
 from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
@@ -333,9 +334,34 @@ def document_html(meeting: Meeting, kind: str, *, version: PlanVersion | None = 
 # PDF
 
 
+_STYLED = re.compile(r'<(\w+)([^>]*?)\sstyle="([^"]*)"([^>]*)>')
+
+
+def hoist_styles(html: str) -> str:
+    """Inline ``style`` attributes become classes in the head: WeasyPrint parses each distinct
+    declaration once instead of once per element (room plans repeat the same cells every round)."""
+    styles: dict[str, str] = {}
+
+    def to_class(match: re.Match) -> str:
+        tag, before, style, after = match.groups()
+        name = styles.setdefault(style, f"st{len(styles)}")
+        attributes = before + after
+        existing = re.search(r'class="([^"]*)"', attributes)
+        if existing:
+            merged = 'class="' + existing.group(1) + " " + name + '"'
+            return f"<{tag}{attributes.replace(existing.group(0), merged, 1)}>"
+        return f'<{tag}{before} class="{name}"{after}>'
+
+    body = _STYLED.sub(to_class, html)
+    if not styles:
+        return html
+    css = "\n".join(f".{name} {{ {style} }}" for style, name in styles.items())
+    return body.replace("</style>", css + "\n</style>", 1)
+
+
 def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML
-    return HTML(string=html, base_url=str(Path(__file__).resolve().parent)).write_pdf()
+    return HTML(string=hoist_styles(html), base_url=str(Path(__file__).resolve().parent)).write_pdf()
 
 
 def render_pdf(meeting: Meeting, kind: str, **options) -> bytes:
@@ -350,29 +376,72 @@ def available(meeting: Meeting) -> list[tuple[str, str, str]]:
             if (has_plan or kind not in NEEDS_PLAN) and (has_cafe or kind != "ernte")]
 
 
-def _pdf_to_file(args: tuple[str, str]) -> str:
-    html, path = args
-    Path(path).write_bytes(html_to_pdf(html))
-    return path
+CHUNKED = {"laufzettel", "namensschilder", "tischkarten"}  # no page numbers: can be made in pieces
+CHUNK_PAGES = 20
+
+
+def split_pages(html: str, pages_per_chunk: int = CHUNK_PAGES) -> list[str]:
+    """The document as several smaller ones, cut between its ``<section class="page …">`` sheets."""
+    marker = '<section class="page'
+    head, *sections = html.split(marker)
+    if len(sections) <= pages_per_chunk:
+        return [html]
+    tail_at = sections[-1].rfind("</body>")
+    tail = sections[-1][tail_at:]
+    sections[-1] = sections[-1][:tail_at]
+    return [head + "".join(marker + part for part in sections[i:i + pages_per_chunk]) + tail
+            for i in range(0, len(sections), pages_per_chunk)]
+
+
+def _pdf_of(html: str) -> bytes:
+    return html_to_pdf(html)
+
+
+def _merge(pdfs: list[bytes]) -> bytes:
+    if len(pdfs) == 1:
+        return pdfs[0]
+    import io
+
+    from pypdf import PdfWriter
+    writer = PdfWriter()
+    for pdf in pdfs:
+        writer.append(io.BytesIO(pdf))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def write_all(meeting: Meeting, out_dir: str | Path, *, processes: int | None = None) -> list[Path]:
-    """Write every document the meeting can print into ``out_dir``; returns the files written."""
+    """Write every document the meeting can print into ``out_dir``; returns the files written.
+
+    The HTML is rendered here (it needs the app); the PDFs are made in worker processes, the long
+    documents in pieces of 20 sheets, merged afterwards, so that every processor is busy.
+    """
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     plan = PrintPlan(meeting, published_version(meeting))
-    jobs = [(document_html(meeting, kind, plan=plan), str(folder / filename))
-            for kind, filename, _title in available(meeting)]
-    log.info("print: HTML of %d documents in %.1f s", len(jobs), time.monotonic() - started)
-    workers = processes if processes is not None else min(len(jobs), os.cpu_count() or 1)
-    if workers <= 1 or len(jobs) <= 1:
-        paths = [_pdf_to_file(job) for job in jobs]
+    workers = processes if processes is not None else (os.cpu_count() or 1)
+    documents = available(meeting)
+    pieces: dict[str, list] = {}
+    if workers <= 1:
+        for kind, filename, _title in documents:
+            pieces[filename] = [html_to_pdf(document_html(meeting, kind, plan=plan))]
     else:
         import multiprocessing
-        # the largest documents first, so that the slowest does not start last
-        jobs.sort(key=lambda job: -len(job[0]))
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            paths = list(pool.map(_pdf_to_file, jobs))
+            # the slowest documents first, so that the last piece to start is a short one
+            order = sorted(documents, key=lambda d: ["laufzettel", "raumplaene", "namensschilder",
+                                                     "tischkarten", "checkin", "ernte"].index(d[0]))
+            for kind, filename, _title in order:
+                html = document_html(meeting, kind, plan=plan)
+                chunks = split_pages(html) if kind in CHUNKED else [html]
+                pieces[filename] = [pool.submit(_pdf_of, chunk) for chunk in chunks]
+            pieces = {name: [future.result() for future in futures] for name, futures in pieces.items()}
+    paths = []
+    for filename, pdfs in pieces.items():
+        path = folder / filename
+        path.write_bytes(_merge(pdfs))
+        paths.append(path)
     log.info("print: %d PDFs in %.1f s", len(paths), time.monotonic() - started)
-    return sorted(Path(p) for p in paths)
+    return sorted(paths)
