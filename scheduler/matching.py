@@ -173,6 +173,8 @@ def plan_round_by_round(problem: PairsProblem, deadline: float,
                 extra[e] = extra.get(e, 0) + 10 * top + 1
     rounds: dict[int, list[tuple[int, ...]]] = {}
     for k, t in enumerate(problem.free_rounds):
+        if time.monotonic() >= deadline:
+            return None
         round_deadline = time.monotonic() + (deadline - time.monotonic()) / (len(problem.free_rounds) - k)
         groups = _best_round(problem, t, used, bonus.get(t, {}), round_deadline)
         if groups is None:

@@ -139,14 +139,15 @@ def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progr
         best.consider("round-by-round", plan_round_by_round(problem, remaining(0.3)))
         report(f"{block.id}: round by round: {best.score:.2f}")
     relaxed = _BMatchingStage(problem, seed, start=_pairs_of(best.planned()) if best.rounds else None)
-    uses, kept, bound_scaled, optimal = relaxed.run(remaining(0.6))
+    uses, kept, bound_scaled, optimal = relaxed.run(remaining(0.7))
     best.bound = _real_bound(problem, bound_scaled, relaxed.objective_scale)
     report(f"{block.id}: pairs chosen, bound {best.bound:.2f}{' (proven)' if optimal else ''}")
     if uses is not None and not problem.odd_rounds:  # with trios, the relaxed choice rarely splits
         best.consider("b-matching+split", _split(problem, uses, kept, seed, remaining(0.5)))
-    if not best.reached() and uses is not None:
+    if not best.reached() and deadline - time.monotonic() > _round_by_round_seconds(problem):
         # round by round, the chosen pairs first: everyone keeps enough partners for later rounds
-        best.consider("b-matching+rounds", plan_round_by_round(problem, remaining(0.3), prefer=set(uses)))
+        best.consider("b-matching+rounds" if uses else "round-by-round",
+                      plan_round_by_round(problem, remaining(0.3 if uses else 1.0), prefer=set(uses or ())))
     if not best.reached() and uses is not None and problem.odd_rounds:
         report(f"{block.id}: choosing the trios explicitly")
         trios = _candidate_trios(problem, set(uses))
@@ -162,6 +163,11 @@ def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progr
     if best.rounds is None:
         raise TimeoutError(f"{block.id}: no plan found within the time limit")
     return BlockResult(best.rounds, max(best.bound, best.score), best.method, optimal=best.reached())
+
+
+def _round_by_round_seconds(problem: PairsProblem) -> float:
+    """A rough least time for round-by-round matching to be worth starting."""
+    return len(problem.free_rounds) * (0.05 + len(problem.edges) / 100_000)
 
 
 @dataclass
@@ -199,9 +205,14 @@ SMALL_MODEL = 40_000  # group-and-round variables the exact model may have
 
 
 def _small(problem: PairsProblem) -> bool:
-    pairs = sum(1 for t in problem.free_rounds for e in problem.edges
-                if e[0] in problem.present[t] and e[1] in problem.present[t])
-    return pairs <= SMALL_MODEL
+    """Whether the exact model (a variable per pair and round) is small."""
+    total = 0
+    for t in problem.free_rounds:
+        here = set(problem.present[t])
+        total += sum(1 for a, b in problem.edges if a in here and b in here)
+        if total > SMALL_MODEL:
+            return False
+    return True
 
 
 def _improve_exactly(problem: PairsProblem, best: _Best, seed: int, deadline: float) -> None:
@@ -220,6 +231,9 @@ def _improve_exactly(problem: PairsProblem, best: _Best, seed: int, deadline: fl
         best.consider("round model", model.rounds(solver))
         if status == cp_model.OPTIMAL and every_trio:
             best.bound = min(best.bound, best.score)
+
+
+FULL_MODEL_PAIRS = 20_000  # CP-SAT on every pair only below this (building it takes seconds)
 
 
 @dataclass
@@ -246,6 +260,8 @@ class _BMatchingStage:
                 self.value = lp.bound
                 return {e: 1 for e in lp.support}, [], lp.bound, True
             self.edges = self._pruned_edges(lp, deadline) if lp is not None else None
+            if self.edges is None and len(self.problem.edges) > FULL_MODEL_PAIRS:
+                return None, [], _simple_bound(self.problem, 1), False  # no time to model every pair
         uses, kept, bound, optimal = self._solve(self.edges, deadline)
         if lp is not None:
             bound = min(bound, lp.bound)
@@ -257,7 +273,7 @@ class _BMatchingStage:
         begin = None
         if self.start:
             begin = set(self.start) | top_partners(p, len(p.free_rounds) + 2)
-        return bmatching_lp(p, 0.5 * (deadline - time.monotonic()), begin)
+        return bmatching_lp(p, 0.8 * (deadline - time.monotonic()), begin)
 
     def solved_by_lp(self, lp) -> bool:
         """An integral LP optimum of a plain block (no fairness, published
