@@ -281,6 +281,9 @@ def test_mail_in_the_recipients_language(published_meeting):
     english, _files = schedule_mail.render("schedule", meeting.registrations[0], [])
     german, _files = schedule_mail.render("schedule", meeting.registrations[1], [])
     assert 'lang="en"' in english.html and 'lang="de"' in german.html
+    assert english.subject == "Your personal schedule: 3. Netzwerktreffen Migration"
+    assert german.subject == "Ihr persönlicher Ablauf: 3. Netzwerktreffen Migration"
+    assert "Dear Anna Weber," in english.text and "Guten Tag Olena Kovalenko," in german.text
 
 
 def test_hostile_names_are_escaped_in_headers_html_and_ical(published_meeting, smtp_server):
