@@ -453,18 +453,22 @@ class GroupsPlan:
     iterations: int = 0
 
 
-MOVES_PER_SECOND = 100000  # annealing moves planned per second of the time limit
+MOVES_PER_SECOND = 150000  # annealing moves planned per second of the time limit
 
 
 def move_budget(seconds: float) -> int:
     """Annealing moves for a time limit: counted, not timed, so that the same
-    seed gives the same plan; the limit is rounded down to 1, 2, 5, 10, 20,
-    30, 60, 120, 300 ... seconds so that start-up jitter does not change it.
+    seed gives the same plan; the limit is rounded down to 1, 2, 3, 5, 7,
+    10, 15, 20, 25, 30, 40, 50, 60, 90 ... seconds so that start-up jitter
+    rarely changes it.
     A slow machine stops at the deadline instead (best plan so far)."""
-    steps = [0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1200, 3600]
+    steps = [0.25, 0.5, 1, 2, 3, 5, 7, 10, 15, 20, 25, 30, 40, 50, 60, 90, 120, 180, 300, 600, 1200, 3600]
     grid = max([s for s in steps if s <= seconds] or [0.1])
     return int(MOVES_PER_SECOND * grid)
 
+
+ANNEAL_START = 0.5  # start temperature: this share of a typical move's change
+ANNEAL_END = 1 / 500  # end temperature, relative to the start
 
 TABU_MAX_STABLE = 2000  # moves without a new best before perturbing the best plan
 TABU_TENURE = (4, 14)  # a swapped pair stays tabu for 4 + random(14) moves
@@ -518,8 +522,8 @@ class _Search:
                 samples.append(abs(state.swap_delta(t, a, b)))
         samples = [s for s in samples if 0 < s < state.hard_weight] or [1.0]
         samples.sort()
-        t_start = samples[len(samples) // 2] * 0.5
-        t_end = t_start / 500
+        t_start = samples[len(samples) // 2] * ANNEAL_START
+        t_end = t_start * ANNEAL_END
         temp = t_start
         steps = 0
         while steps < moves:
@@ -725,6 +729,15 @@ def best_pairs_bound(value: list[list[float]], caps: list[int], edges: list[tupl
 TRIANGLES_MAX = 150000  # larger triangle LPs are skipped (the b-matching bound remains)
 
 
+def triangle_bound_applies(problem: GroupsProblem, edge_count: int) -> bool:
+    """Groups of one size, no repeats, and about TRIANGLES_MAX triangles at most."""
+    p = problem
+    if not p.hard_repeat or p.block.group_size < 3 or any(len(set(p.sizes[t])) > 1 for t in p.free_rounds):
+        return False
+    density = edge_count / max(p.n * (p.n - 1) / 2, 1)
+    return math.comb(p.n, 3) * density ** 3 <= TRIANGLES_MAX
+
+
 def triangle_bound(problem: GroupsProblem, edges: list[tuple[int, int]], deadline: float) -> float | None:
     """The LP relaxation of choosing groups through their triangles, a proven
     bound that sees that good pairs must also close good triangles.
@@ -825,8 +838,10 @@ def groups_bound(problem: GroupsProblem, deadline: float, seed: int = 0) -> floa
     if repeats:
         fixed -= p.again[0][1] * repeats
     now = time.monotonic()
-    pairs = best_pairs_bound(p.first, cap, edges, now + 0.25 * max(deadline - now, 0), seed)
-    triangles = triangle_bound(p, edges, deadline)
+    try_triangles = triangle_bound_applies(p, len(edges))
+    pairs = best_pairs_bound(p.first, cap, edges, now + (0.25 if try_triangles else 1.0) * max(deadline - now, 0),
+                             seed)
+    triangles = triangle_bound(p, edges, deadline) if try_triangles else None
     if triangles is not None:
         pairs = min(pairs, triangles)
     bound = fixed + pairs
@@ -865,7 +880,8 @@ def solve_groups_block(instance: Instance, block: SpeedBlock, values: PairValues
     now = time.monotonic()
     zero = problem.zero_values
     # the search levels off early; the triangle LP may take a third of the time
-    bound = groups_bound(problem, now + (0.02 if zero else 0.4) * max(deadline - now, 0), seed)
+    share = 0.02 if zero else 0.4 if triangle_bound_applies(problem, problem.n * (problem.n - 1) // 2) else 0.15
+    bound = groups_bound(problem, now + share * max(deadline - now, 0), seed)
     report(f"{block.id}: bound {bound:.2f}")
     best = solve_groups(problem, deadline, seed, report)
     if best.conflicts:

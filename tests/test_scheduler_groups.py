@@ -82,7 +82,7 @@ def test_prime_power():
 
 
 def test_move_budget_is_counted_not_timed():
-    assert move_budget(9.97) == move_budget(5.01) < move_budget(10.0)
+    assert move_budget(9.97) == move_budget(7.01) < move_budget(10.0)
 
 
 # ----------------------------------------------------------------------------
