@@ -86,7 +86,7 @@ def run_task(name: str, *args):
 
 def _import_task_modules() -> None:
     """Tasks register themselves on import; a worker process imports them all."""
-    from . import outbox, planning, schedule_mail  # noqa: F401
+    from . import outbox, planning, replanning, schedule_mail  # noqa: F401
 
 
 def run_worker(app: Flask, burst: bool = False) -> None:
