@@ -12,14 +12,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField
+from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from . import planning, printing, replanning, scheduling
 from .auth import organiser_meeting
 from .extensions import db
 from .models import CONFIRMED, Meeting, Registration, utcnow
-from .registration import AlreadyRegistered, RegistrationData, find_registration, new_registration
+from .registration import (AlreadyRegistered, RegistrationData, consent_version, find_registration,
+                           new_registration)
 from .registration_forms import MultiCheckboxField, strip
 
 bp = Blueprint("checkin", __name__, url_prefix="/organisation/treffen/<slug>/tag")
@@ -43,6 +44,10 @@ class WalkInForm(FlaskForm):
                                       "keine Mails, aber einen gedruckten Laufzettel mit QR-Code."))
     languages = MultiCheckboxField(_l("Sprachen"), validators=[DataRequired()])
     blocks = MultiCheckboxField(_l("Nimmt teil an"), coerce=int)
+    consent = BooleanField(_l("Die Person hat den Datenschutzhinweis gesehen und ist mit der Verarbeitung "
+                              "ihrer Angaben für dieses Treffen einverstanden."),
+                           validators=[DataRequired(message=_l("Ohne Einwilligung kann die Person nicht "
+                                                               "eingeteilt werden."))])
 
 
 def walk_in_form(meeting: Meeting) -> WalkInForm:
@@ -164,7 +169,7 @@ def is_placeholder(email: str) -> bool:
 
 def add_walk_in(meeting: Meeting, data: RegistrationData) -> Registration:
     """A person who came without registering: confirmed (also beyond capacity), checked in, walk_in."""
-    registration = new_registration(meeting, data, "de", "walk-in")
+    registration = new_registration(meeting, data, "de", "walk-in/" + consent_version(meeting, "de"))
     registration.status, registration.waitlisted_at = CONFIRMED, None
     registration.walk_in = True
     registration.checked_in_at = utcnow()

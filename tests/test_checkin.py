@@ -62,12 +62,13 @@ def test_walk_in_without_address_gets_a_placeholder_and_is_confirmed_beyond_capa
     sector = day_meeting.sectors[2]
     response = logged_in.post(url(day_meeting, "spontan"), data={
         "name": "Walter Spontan", "organisation": "Bildungswerk Süd", "sector": sector.id, "email": "",
-        "languages": ["de"], "blocks": [b.id for b in day_meeting.blocks]})
+        "languages": ["de"], "blocks": [b.id for b in day_meeting.blocks], "consent": "y"})
     assert response.status_code == 302
     walk_in = person(day_meeting, "Walter Spontan")
     assert walk_in.status == CONFIRMED and walk_in.walk_in and walk_in.checked_in_at is not None
     assert walk_in.email.endswith("@" + WALK_IN_DOMAIN) and walk_in.sector == sector
     assert [b.id for b in walk_in.blocks] == [b.id for b in day_meeting.blocks]
+    assert walk_in.consent_version.startswith("walk-in/") and walk_in.consent_at is not None
     page = logged_in.get(response.location).get_data(as_text=True)
     assert "Walter Spontan" in page and "spontan" in page
 
@@ -76,10 +77,11 @@ def test_walk_in_form_errors_and_existing_address(day_meeting, logged_in):
     response = logged_in.post(url(day_meeting, "spontan"), data={"name": "", "organisation": ""},
                               follow_redirects=True)
     assert "Vor- und Nachname" in response.get_data(as_text=True)
+    assert "Ohne Einwilligung" in response.get_data(as_text=True)
     assert len(day_meeting.registrations) == 12
     response = logged_in.post(url(day_meeting, "spontan"), data={
         "name": "Anna W.", "organisation": "Jobcenter", "sector": day_meeting.sectors[0].id,
-        "email": "person0@example.org", "languages": ["de"]}, follow_redirects=True)
+        "email": "person0@example.org", "languages": ["de"], "consent": "y"}, follow_redirects=True)
     assert "bereits Anna Weber angemeldet" in response.get_data(as_text=True)
 
 
