@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from . import planning, printing, replanning, scheduling
 from .auth import organiser_meeting
 from .extensions import db
+from .i18n import local_now
 from .models import CONFIRMED, Meeting, Registration, utcnow
 from .registration import (AlreadyRegistered, RegistrationData, consent_version, find_registration,
                            new_registration)
@@ -83,6 +84,18 @@ def state(registration: Registration) -> str:
     return "open"
 
 
+def suggested_held(meeting: Meeting, now=None) -> dict[str, int]:
+    """Rounds over per block: as stored, or on the day of the meeting by the clock if that says more."""
+    now = now or local_now()
+    held = replanning.held_rounds(meeting)
+    if meeting.date == now.date():
+        for block in meeting.blocks:
+            over = sum(1 for start, _end in block.round_times() if start <= now.time())  # begun = held
+            key = scheduling.block_key(block)
+            held[key] = max(held[key], min(over, block.rounds))
+    return held
+
+
 def _back(slug: str, anchor: str = ""):
     q = request.form.get("q", "") or request.args.get("q", "")
     return redirect(url_for("checkin.index", slug=slug, q=q or None) + (f"#{anchor}" if anchor else ""))
@@ -104,7 +117,7 @@ def index(slug: str):
     published = scheduling.latest(meeting, "published")
     return render_template("checkin/index.html", meeting=meeting, people=shown, query=query, counts=counts,
                            state=state, form=walk_in_form(meeting), published=published,
-                           documents=printing.available(meeting), held=replanning.held_rounds(meeting), tab="day")
+                           documents=printing.available(meeting), held=suggested_held(meeting), tab="day")
 
 
 @bp.route("/<int:registration_id>/angekommen", methods=["POST"])

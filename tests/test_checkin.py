@@ -136,3 +136,16 @@ def test_other_organisers_cannot_see_the_day(day_meeting, client, auth, make_org
     assert client.get(url(day_meeting)).status_code == 404
     assert client.get(f"/organisation/treffen/{day_meeting.slug}/beamer/ablauf.json").status_code == 404
     assert client.get(url(day_meeting, "drucken/checkin.pdf")).status_code == 404
+
+
+def test_rounds_held_suggested_by_the_clock_on_the_day(day_meeting):
+    from datetime import datetime
+
+    from netzwerktreffen.checkin import suggested_held
+    speed, cafe = day_meeting.blocks
+    day_meeting.date = datetime(2026, 11, 22).date()
+    at = datetime(2026, 11, 22, 10, 17)  # rounds at 10:00, 10:08, 10:16, 10:24
+    assert suggested_held(day_meeting, at) == {scheduling.block_key(speed): 3, scheduling.block_key(cafe): 0}
+    speed.rounds_held = 4
+    assert suggested_held(day_meeting, at)[scheduling.block_key(speed)] == 4
+    assert suggested_held(day_meeting, datetime(2026, 11, 21, 12, 0))[scheduling.block_key(cafe)] == 0
