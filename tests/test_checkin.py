@@ -9,6 +9,7 @@ from netzwerktreffen.extensions import db
 from netzwerktreffen.models import CONFIRMED, PUBLISHED
 
 from day_helpers import make_day_meeting, publish_plan
+from test_browser import browser_page, chromium_path, live_server  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
@@ -149,3 +150,44 @@ def test_rounds_held_suggested_by_the_clock_on_the_day(day_meeting):
     speed.rounds_held = 4
     assert suggested_held(day_meeting, at)[scheduling.block_key(speed)] == 4
     assert suggested_held(day_meeting, datetime(2026, 11, 21, 12, 0))[scheduling.block_key(cafe)] == 0
+
+
+@pytest.mark.slow
+def test_projector_clock_runs_pauses_and_signals_the_end_of_a_round(day_meeting, live_server, browser_page,
+                                                                     organiser):
+    from datetime import datetime, time as clock_time
+
+    from netzwerktreffen.i18n import BERLIN, local_now
+    publish_plan(day_meeting)
+    page = browser_page
+    nine = datetime.combine(local_now().date(), clock_time(9, 0), tzinfo=BERLIN)  # before the first round
+    page.clock.install(time=nine.timestamp())
+    page.goto(f"{live_server}/login")
+    page.fill("#email", organiser.email)
+    page.fill("#password", "richtig-geheim-42")
+    page.click("button:has-text('Anmelden')")
+    page.goto(f"{live_server}/organisation/treffen/{day_meeting.slug}/beamer/")
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    page.wait_for_function("document.getElementById('spots').children.length > 0")
+    assert page.inner_text("#round") == "Als Nächstes: Runde 1 von 4"
+    assert page.inner_text("#left") == "60:00"
+    page.keyboard.press("s")  # round 1 starts now
+    page.clock.run_for(1000)
+    assert page.inner_text("#round") == "Runde 1 von 4"
+    page.keyboard.press("ArrowRight")
+    page.clock.run_for(1000)
+    assert page.inner_text("#round") == "Runde 2 von 4" and page.inner_text("#left") in ("06:00", "05:59")
+    assert "Anna Weber" in page.inner_text("#spots")
+    page.keyboard.press(" ")
+    page.clock.run_for(1000)
+    assert "angehalten" in page.inner_text("#state")
+    left = page.inner_text("#left")
+    page.clock.run_for(5000)
+    assert page.inner_text("#left") == left  # paused: the time left stands still
+    page.keyboard.press(" ")
+    page.clock.run_for(6 * 60 * 1000)
+    assert page.inner_text("#round") == "Ende der Runde – bitte wechseln"
+    assert "over" in page.get_attribute("body", "class")
+    page.clock.run_for(2 * 60 * 1000)  # the changeover is over: round 3 runs by itself
+    assert page.inner_text("#round") == "Runde 3 von 4"
