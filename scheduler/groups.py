@@ -64,6 +64,12 @@ class GroupsProblem:
     fairness: float
     zero_values: bool  # all pair values equal (a Social Golfer instance)
 
+    def met_before_any(self) -> bool:
+        return any(any(row) for row in self.met_before)
+
+    def locks_any(self) -> bool:
+        return any(self.locks.values())
+
     @classmethod
     def build(cls, instance: Instance, block: SpeedBlock, values: PairValues) -> "GroupsProblem":
         ids, index = values.ids, values.index
@@ -213,7 +219,6 @@ class _State:
         self.first = [[(-hard_weight if forbidden[i][j] else first[i][j]) for j in range(n)] for i in range(n)]
         self.again = [[(hard_weight if (forbidden[i][j] or problem.hard_repeat) else again[i][j])
                        for j in range(n)] for i in range(n)]
-        self.pinned = {t: set(i for m in problem.locks.get(t, []) for i in m) for t in problem.free_rounds}
         # pairs that met more than once, or met though forbidden
         self.over = {(i, j) for i in range(n) for j in range(i + 1, n)
                      if self.count[i][j] > 1 or (self.count[i][j] and forbidden[i][j])}
@@ -342,17 +347,15 @@ class _State:
                     else:
                         over.discard(key)
 
-    def conflicted(self, t: int) -> list[int]:
-        """People in round t who sit with someone they may not meet again (or at all)."""
-        p = self.p
-        out = []
-        for group in self.rounds[t]:
-            for a in group:
-                row = self.count[a]
-                for x in group:
-                    if x != a and (row[x] > 1 or p.forbidden[a][x]) and self.again[a][x] > 0:
-                        out.append(a)
-                        break
+    def conflicted_by_round(self) -> dict[int, set[int]]:
+        """Per free round: people sharing a group with someone they meet more
+        than once (soft or hard) or may not meet."""
+        out: dict[int, set[int]] = defaultdict(set)
+        for i, j in self.over:
+            for t, where in self.where.items():
+                if where[i] == where[j] and where[i] >= 0:
+                    out[t].add(i)
+                    out[t].add(j)
         return out
 
     def snapshot(self) -> dict[int, list[list[int]]]:
@@ -631,27 +634,8 @@ class _Search:
         return self._movable_set
 
 
-def _conflicted_by_round(self: _State) -> dict[int, set[int]]:
-    """Per free round: people sharing a group with someone they meet more than
-    once (soft or hard) or may not meet."""
-    out: dict[int, set[int]] = defaultdict(set)
-    for i, j in self.over:
-        for t, where in self.where.items():
-            if where[i] == where[j] and where[i] >= 0:
-                out[t].add(i)
-                out[t].add(j)
-    return out
 
 
-_State.conflicted_by_round = _conflicted_by_round
-
-
-def _met_before_any(self: GroupsProblem) -> bool:
-    return any(any(row) for row in self.met_before)
-
-
-GroupsProblem.met_before_any = _met_before_any
-GroupsProblem.locks_any = lambda self: any(self.locks.values())
 
 
 def solve_groups(problem: GroupsProblem, deadline: float, seed: int = 0,
