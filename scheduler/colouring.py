@@ -102,15 +102,17 @@ class _Colouring:
     def kick(self, e: Edge, rng: random.Random) -> Edge | None:
         """Give e a round free at one end, taking it from the edge that holds
         it at the other end; that edge is returned, uncoloured."""
-        u, v = e if rng.random() < 0.5 else (e[1], e[0])
-        held = self.at.get(v, {})
-        options = [(t, held[t]) for t in self.free(u) if t in held and held[t] not in self.fixed]
-        if not options:
-            return None
-        t, other = rng.choice(options)
-        self._unset(other)
-        self._set(e, t)
-        return other
+        ends = [e, (e[1], e[0])]
+        rng.shuffle(ends)
+        for u, v in ends:
+            held = self.at.get(v, {})
+            options = [(t, held[t]) for t in self.free(u) if t in held and held[t] not in self.fixed]
+            if options:
+                t, other = rng.choice(options)
+                self._unset(other)
+                self._set(e, t)
+                return other
+        return None
 
     def _swap_chain(self, start: int, a: int, b: int, stop: int) -> bool:
         """Swap rounds a and b along the alternating path from `start`

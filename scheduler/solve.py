@@ -144,18 +144,22 @@ def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progr
     report(f"{block.id}: pairs chosen, bound {best.bound:.2f}{' (proven)' if optimal else ''}")
     if uses is not None and not problem.odd_rounds:  # with trios, the relaxed choice rarely splits
         best.consider("b-matching+split", _split(problem, uses, kept, seed, remaining(0.5)))
-    if not best.reached() and deadline - time.monotonic() > _round_by_round_seconds(problem):
-        # round by round, the chosen pairs first: everyone keeps enough partners for later rounds
-        best.consider("b-matching+rounds" if uses else "round-by-round",
-                      plan_round_by_round(problem, remaining(0.3 if uses else 1.0), prefer=set(uses or ())))
     if not best.reached() and uses is not None and problem.odd_rounds:
         report(f"{block.id}: choosing the trios explicitly")
         trios = _candidate_trios(problem, set(uses))
-        with_trios = _BMatchingStage(problem, seed, trios=trios, hint=uses, edges=relaxed.edges)
+        # a restriction (only candidate trios), so the pairs may be restricted too
+        edges = relaxed.edges or sorted(set(uses) | top_partners(problem, 2 * len(problem.free_rounds))
+                                        | _locked_and_published_pairs(problem))
+        with_trios = _BMatchingStage(problem, seed, trios=trios, hint=uses, edges=edges)
         uses3, kept3, _bound, _optimal = with_trios.run(remaining(0.5))
         if uses3 is not None:
+            uses = uses3
             best.consider("b-matching+trios+split",
                           _split(problem, uses3, kept3, seed, remaining(0.6), with_trios.trios_chosen))
+    if not best.reached() and deadline - time.monotonic() > _round_by_round_seconds(problem):
+        # round by round, the chosen pairs first: everyone keeps enough partners for later rounds
+        best.consider("b-matching+rounds" if uses else "round-by-round",
+                      plan_round_by_round(problem, remaining(0.5 if uses else 1.0), prefer=set(uses or ())))
     if not best.reached() and _small(problem):
         report(f"{block.id}: improving with the round-by-round model")
         spent = time.monotonic() - started
@@ -201,7 +205,7 @@ class _Best:
 
 
 IMPROVE_SECONDS = 5.0  # the exact model's search, or twice the time spent before, whichever is longer
-SMALL_MODEL = 40_000  # group-and-round variables the exact model may have
+SMALL_MODEL = 15_000  # group-and-round variables the exact model may have
 
 
 def _small(problem: PairsProblem) -> bool:
@@ -287,9 +291,7 @@ class _BMatchingStage:
         """The pairs that can be in a b-matching at least as good as one
         found on a sparse set of pairs."""
         p = self.problem
-        sparse = set(lp.support) | top_partners(p, len(p.free_rounds))
-        sparse |= {e for groups in p.locks.values() for g in groups for e in combinations(g, 2)}
-        sparse |= {e for g in p.published for e in g.edges}
+        sparse = set(lp.support) | top_partners(p, len(p.free_rounds)) | _locked_and_published_pairs(p)
         now = time.monotonic()
         uses, _kept, _bound, _optimal = self._solve(sorted(sparse), now + 0.3 * (deadline - now))
         if uses is None:
@@ -315,6 +317,11 @@ class _BMatchingStage:
         return uses, kept, solver.BestObjectiveBound(), status == cp_model.OPTIMAL
 
 
+def _locked_and_published_pairs(problem: PairsProblem) -> set:
+    locked = {e for groups in problem.locks.values() for g in groups for e in combinations(g, 2)}
+    return locked | {e for g in problem.published for e in g.edges}
+
+
 def _pairs_of(planned: dict[int, list[tuple[int, ...]]]) -> set:
     return {e for groups in planned.values() for g in groups for e in combinations(g, 2)}
 
@@ -338,6 +345,7 @@ def _candidate_trios(problem: PairsProblem, chosen: set) -> dict[int, list]:
     return out
 
 
+COLOURING_SECONDS = 3.0  # Kempe-chain colouring before the CP-SAT split takes over
 SPLIT_SECONDS = 3.0  # a split that works is found fast; give up after this (or a quarter of the time left)
 
 
@@ -397,7 +405,8 @@ def _split_by_colouring(problem: PairsProblem, uses, kept, seed: int, deadline: 
         else:
             fixed[group] = t
     now = time.monotonic()
-    colours = colour_edges(pairs, rounds, seed, now + min(1.0, 0.3 * max(deadline - now, 0)), fixed, allowed)
+    until = now + min(COLOURING_SECONDS, 0.5 * max(deadline - now, 0))
+    colours = colour_edges(pairs, rounds, seed, until, fixed, allowed)
     if colours is None:
         return None
     planned: dict[int, list[tuple[int, ...]]] = {t: [] for t in rounds}
