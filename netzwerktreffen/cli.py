@@ -185,7 +185,9 @@ def print_documents(slug: str, out_dir: str) -> None:
         click.echo("Es gibt noch keinen veröffentlichten Rundenplan: nur Namensschilder, Check-in-Liste und Ernte-Bögen.",
                    err=True)
     started = time.monotonic()
-    with current_app.test_request_context():
+    # the QR codes link to BASE_URL (the address people reach the app under), as the mails do
+    base = current_app.config.get("BASE_URL") or "http://127.0.0.1:5000"
+    with current_app.test_request_context(base_url=base):
         files = printing.write_all(meeting, out_dir)
     for path in files:
         click.echo(f"{path} geschrieben.")

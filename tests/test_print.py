@@ -149,6 +149,8 @@ def test_print_command_writes_every_document(day_meeting, runner, tmp_path):
     assert names == sorted(filename for filename, _title in printing.DOCUMENTS.values())
     for path in (tmp_path / "pdf").glob("*.pdf"):
         assert len(PdfReader(path).pages) >= 1
+    links = _decode_qr_codes((tmp_path / "pdf" / "laufzettel.pdf").read_bytes(), tmp_path)
+    assert links and all(link.startswith("http://netzwerktreffen.test/r/") for link in links)  # BASE_URL
 
 
 def test_downloads_on_the_day_page(day_meeting, logged_in):
