@@ -25,7 +25,7 @@ from .model import BMatchingModel, RoundsModel, SplitModel, triangle_edges, tria
 from .pairs import PairsProblem
 from .problem import Block, CafeBlock, Infeasible, Instance, InstanceError, Plan, SpeedBlock
 from .solver import new_solver
-from .validate import score_plan
+from .validate import score_plan, validate_plan
 from .values import PairValues
 
 log = logging.getLogger(__name__)
@@ -166,6 +166,8 @@ def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progr
         _improve_exactly(problem, best, seed, min(deadline, time.monotonic() + max(IMPROVE_SECONDS, 2 * spent)))
     if best.rounds is None:
         raise TimeoutError(f"{block.id}: no plan found within the time limit")
+    if best.score > best.bound + 1e-6:
+        log.warning("%s: score %.2f above the bound %.2f: the bound is wrong", block.id, best.score, best.bound)
     return BlockResult(best.rounds, max(best.bound, best.score), best.method, optimal=best.reached())
 
 
@@ -186,11 +188,16 @@ class _Best:
     bound: float = float("inf")
 
     def consider(self, method: str, planned: dict | None) -> None:
+        """Keep `planned` if it is valid and better than the best so far."""
         if planned is None:
             return
         ids = self.problem.values.ids
         rounds = self.fixed + [[tuple(ids[i] for i in group) for group in planned[t]]
                                for t in self.problem.free_rounds]
+        broken = validate_plan(_only_block(self.problem), _as_plan(self.problem, rounds), self.problem.values)
+        if broken:  # a planner bug: never hand out an invalid plan
+            log.warning("%s: %s plan dropped: %s", self.problem.block.id, method, broken[0].message)
+            return
         score = _block_score(self.problem, rounds)
         if score > self.score + 1e-9:
             self.rounds, self.score, self.method = rounds, score, method
@@ -453,10 +460,17 @@ def _fixed_pairs_value(problem: PairsProblem) -> float:
                for (a, b), count in problem.met_before.items())
 
 
-def _block_score(problem: PairsProblem, rounds: list) -> float:
+def _only_block(problem: PairsProblem) -> Instance:
+    """The instance with only this block, to score or check it alone."""
     instance = problem.values.instance
-    plan = Plan(blocks={problem.block.id: tuple(tuple(tuple(g) for g in r) for r in rounds)})
-    single = Instance(participants=instance.participants, blocks=(problem.block,), weights=instance.weights,
-                      sector_affinity=instance.sector_affinity, avoid=instance.avoid, wish=instance.wish,
-                      history=instance.history)
-    return score_plan(single, plan, problem.values)[0]
+    return Instance(participants=instance.participants, blocks=(problem.block,), weights=instance.weights,
+                    sector_affinity=instance.sector_affinity, avoid=instance.avoid, wish=instance.wish,
+                    history=instance.history)
+
+
+def _as_plan(problem: PairsProblem, rounds: list) -> Plan:
+    return Plan(blocks={problem.block.id: tuple(tuple(tuple(g) for g in r) for r in rounds)})
+
+
+def _block_score(problem: PairsProblem, rounds: list) -> float:
+    return score_plan(_only_block(problem), _as_plan(problem, rounds), problem.values)[0]
