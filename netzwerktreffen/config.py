@@ -43,6 +43,13 @@ def from_environment(instance_path: Path) -> dict:
         # "starttls" (default), "ssl" or "none"
         "SMTP_SECURITY": env("SMTP_SECURITY", "starttls"),
         "MAIL_FROM": env("MAIL_FROM", "netzwerktreffen@localhost"),
+        "SMTP_TIMEOUT": float(env("SMTP_TIMEOUT", "30")),
+        # "background" (worker thread, or RQ with REDIS_URL), "inline" or "manual" (cron / flask send-mail)
+        "MAIL_DELIVERY": env("MAIL_DELIVERY", "background"),
+        "MAIL_MAX_ATTEMPTS": int(env("MAIL_MAX_ATTEMPTS", "8")),
+        "MAIL_BACKOFF_SECONDS": float(env("MAIL_BACKOFF_SECONDS", "30")),
+        "MAIL_LEASE_SECONDS": float(env("MAIL_LEASE_SECONDS", "300")),
+        "MAIL_SWEEP_SECONDS": float(env("MAIL_SWEEP_SECONDS", "60")),
         "REDIS_URL": env("REDIS_URL", ""),
         "OUTBOX_DIR": str(instance_path / "outbox"),
         "BASE_URL": env("BASE_URL", ""),
