@@ -5,8 +5,15 @@ A pure library (no web framework, no database).  The contract is
 
     instance = parse_instance(data)             # dict -> Instance, InstanceError (exit 2)
     violations = validate(instance, plan_dict)  # live validation, list of Violation
-    result = solve(instance, time_limit=30)     # SolveResult; Infeasible (exit 3)
-    result.plan.to_dict()
+    report = check(instance, plan_dict)         # what `python -m scheduler check` prints
+
+    from scheduler.solve import solve           # the solver (imports OR-Tools)
+    result = solve(instance, time_limit=30, seed=0, progress=print)  # SolveResult
+    result.plan.to_dict()                       # Infeasible (exit 3), TimeoutError
+
+The package itself imports no solver: validation stays plain Python.  (The
+solver is reached as `scheduler.solve.solve`, not `scheduler.solve`, which
+is the module.)
 """
 
 from __future__ import annotations
@@ -19,26 +26,10 @@ from .validate import Violation, check_fixed_rounds, check_plan, score_plan, val
 
 __all__ = [
     "Instance", "Participant", "Weights", "SpeedBlock", "SpeedLock", "CafeBlock", "CafeTable",
-    "CafeLock", "Plan", "Violation", "SolveResult", "InstanceError", "Infeasible",
+    "CafeLock", "Plan", "Violation", "InstanceError", "Infeasible",
     "parse_instance", "parse_plan", "validate", "check", "check_plan", "validate_plan",
-    "score_plan", "solve",
+    "score_plan",
 ]
-
-
-def solve(instance: Instance, time_limit: float = 60.0, seed: int = 0, **options):
-    """Plan every block (see `scheduler.solve.solve`); imports the solver
-    only when called, so validation stays free of OR-Tools."""
-    from .solve import solve as run
-
-    return run(instance, time_limit, seed, **options)
-
-
-def __getattr__(name: str):
-    if name == "SolveResult":
-        from .solve import SolveResult
-
-        return SolveResult
-    raise AttributeError(name)
 
 
 def parse_instance(data: Any) -> Instance:

@@ -79,14 +79,14 @@ def test_colouring_splits_regular_bipartite_graphs(half, degree, seed):
 @pytest.mark.parametrize("n, rounds, late, fairness", [
     (8, 3, 0.0, 0), (9, 3, 0.0, 0), (10, 2, 0.2, 0), (8, 3, 0.0, 3), (11, 3, 0.2, 2),
 ])
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2])
 def test_bound_is_never_below_the_true_optimum(n, rounds, late, fairness, seed):
     """The exact model (every trio) gives the true optimum on tiny blocks:
     the plan may not beat it, the bound may not be below it."""
     assert_bound_holds(generate(n, rounds, seed, late=late, fairness=fairness), seed)
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2])
 def test_bound_holds_when_replanning(seed):
     data = generate(10, 4, seed)
     sent = solve(parse_instance(data), time_limit=5, seed=seed).plan.to_dict()

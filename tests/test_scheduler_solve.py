@@ -13,8 +13,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the bench package holds the instance generator
 
 from bench.generate import generate, with_no_shows  # noqa: E402
-from scheduler import parse_instance, solve, validate  # noqa: E402
+from scheduler import parse_instance, validate  # noqa: E402
 from scheduler.problem import Infeasible, InstanceError  # noqa: E402
+from scheduler.solve import solve  # noqa: E402
 
 
 def run_cli(*args, cwd=ROOT):
@@ -28,7 +29,7 @@ instances = st.builds(
     late=st.sampled_from([0.0, 0.2]), fairness=st.sampled_from([0, 5]))
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=instances, lock=st.booleans())
 def test_every_solution_passes_the_validator(data, lock):
     if lock:
