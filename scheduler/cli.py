@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -76,6 +77,14 @@ def main(argv: list[str] | None = None, started: float | None = None) -> int:
     except Infeasible as error:
         print(f"infeasible: {error}", file=sys.stderr)
         return EXIT_INFEASIBLE
+    except BrokenPipeError:  # e.g. `solve ... | head`: the reader left
+        _quiet_stdout()
+        return EXIT_OK
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe, let Python's exit flush into /dev/null quietly."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _check(instance, args) -> int:
@@ -84,8 +93,12 @@ def _check(instance, args) -> int:
     except InstanceError as error:
         raise InstanceError(_in_file(args.plan, error)) from None
     report = check(instance, plan)
-    print(json.dumps(report, indent=2, ensure_ascii=False))
-    return EXIT_OK if report["valid"] else EXIT_VIOLATIONS
+    code = EXIT_OK if report["valid"] else EXIT_VIOLATIONS
+    try:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    except BrokenPipeError:
+        _quiet_stdout()
+    return code
 
 
 def _solve(instance, args, started: float) -> int:
