@@ -9,7 +9,8 @@ PORT   ?= 5000
 DEMO_PARTICIPANTS ?= 60
 
 # Debian packages: WeasyPrint's libraries and fonts for the PDFs (run), chromium and poppler for the tests.
-RUN_PACKAGES  := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+RUN_PACKAGES  := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 \
+                 fonts-dejavu-core fonts-liberation
 TEST_PACKAGES := chromium poppler-utils
 
 .PHONY: install run test bench translations translations-update clean system-packages test-packages

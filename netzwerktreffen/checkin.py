@@ -26,7 +26,7 @@ from .registration_forms import MultiCheckboxField, strip
 
 bp = Blueprint("checkin", __name__, url_prefix="/organisation/treffen/<slug>/tag")
 
-WALK_IN_DOMAIN = "invalid.netzwerktreffen"  # RFC 2606: never delivered
+WALK_IN_DOMAIN = "netzwerktreffen.invalid"  # the reserved .invalid domain (RFC 2606): never delivered
 
 
 @bp.before_request

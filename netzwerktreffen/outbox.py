@@ -61,11 +61,22 @@ def is_queued(dedupe_key: str) -> bool:
     return db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)) is not None
 
 
+def is_undeliverable(address: str) -> bool:
+    domain = address.strip().rpartition("@")[2].lower().rstrip(".")
+    return domain == "invalid" or domain.endswith(".invalid")
+
+
 def queue(kind: str, to_email: str, to_name: str, rendered: mail.Rendered, *,
           meeting: Meeting | None = None, registration: Registration | None = None,
           dedupe_key: str | None = None, attachments: list[dict] | None = None) -> OutboxMessage | None:
-    """Add a mail to the outbox (not committed). None when ``dedupe_key`` was queued before."""
+    """Add a mail to the outbox (not committed).
+
+    None when ``dedupe_key`` was queued before, or when the address can never
+    be delivered (the reserved ``.invalid`` domain, e.g. walk-ins without one).
+    """
     if dedupe_key and is_queued(dedupe_key):
+        return None
+    if is_undeliverable(to_email):
         return None
     row = OutboxMessage(
         meeting=meeting, registration=registration, kind=kind, dedupe_key=dedupe_key,

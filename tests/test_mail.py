@@ -408,3 +408,16 @@ def test_sweep_queues_due_reminders_and_sends_leftovers(published_meeting, smtp_
     assert result["reminders"] == 6 and result["sent"] == 11  # 5 schedules + 6 reminders
     assert rows(id=first)[0].status == "sending"  # still leased
     assert outbox.sweep()["reminders"] == 0
+
+
+def test_undeliverable_addresses_are_never_queued(app, make_meeting, make_registration):
+    """Walk-ins registered without an address get a reserved .invalid one: no mail is queued for it."""
+    from sqlalchemy import func
+    meeting = make_meeting()
+    walk_in = make_registration(meeting, name="Spontan Gekommen", email="walkin-abc@netzwerktreffen.invalid")
+    before = db.session.scalar(select(func.count(OutboxMessage.id)))
+    from netzwerktreffen.registration import notify
+    notify(walk_in, "confirmation")
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == before
+    assert outbox.is_undeliverable("x@invalid") and outbox.is_undeliverable("x@a.INVALID")
+    assert not outbox.is_undeliverable("x@example.org")
