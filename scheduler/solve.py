@@ -24,7 +24,7 @@ from .matching import plan_greedily, plan_round_by_round, top_partners
 from .model import BMatchingModel, RoundsModel, SplitModel, triangle_edges, triangles_in
 from .pairs import PairsProblem
 from .problem import Block, CafeBlock, Infeasible, Instance, InstanceError, Plan, SpeedBlock
-from .solver import new_solver
+from .solver import Run, current_run, new_solver, stopped
 from .validate import score_plan, validate_plan
 from .values import PairValues
 
@@ -85,17 +85,57 @@ def unsupported_block(instance: Instance) -> str | None:
 
 
 def solve(instance: Instance, time_limit: float = 60.0, seed: int = 0, *,
-          deadline: float | None = None, progress: Progress | None = None) -> SolveResult:
+          deadline: float | None = None, progress: Progress | None = None,
+          on_improvement: Callable[[float, float | None], None] | None = None,
+          should_stop: Callable[[], bool] | None = None) -> SolveResult:
     """Plan every block within `time_limit` seconds (or until the monotonic
     `deadline`), sharing the time by block size.  Raises InstanceError for
     blocks not supported yet, Infeasible when no plan exists and
-    TimeoutError when no plan was found in time."""
+    TimeoutError when no plan was found in time.
+
+    `on_improvement(score, bound)` hears the best score so far of the blocks
+    planned so far (and their bound, once known); `should_stop()` is polled,
+    and once it says yes the running searches end with their best plan and
+    only quick stages run for the blocks left."""
+    run = Run(should_stop)
+    token = current_run.set(run)
+    end_watch = run.watch()
+    try:
+        return _solve(instance, time_limit, seed, deadline, _Report(progress, on_improvement))
+    finally:
+        end_watch()
+        current_run.reset(token)
+
+
+class _Report:
+    """Progress for the caller: text lines, and each block's best score and bound as they improve."""
+
+    def __init__(self, progress: Progress | None, on_improvement):
+        self.text = progress or (lambda text: log.info(text))
+        self.on_improvement = on_improvement
+        self.scores: dict[str, float] = {}
+        self.bounds: dict[str, float] = {}
+
+    def __call__(self, text: str) -> None:
+        self.text(text)
+
+    def improved(self, block_id: str, score: float | None = None, bound: float | None = None) -> None:
+        if score is not None:
+            self.scores[block_id] = score
+        if bound is not None and bound != float("inf"):
+            self.bounds[block_id] = bound
+        if self.on_improvement and self.scores:
+            known = all(b in self.bounds for b in self.scores)
+            self.on_improvement(sum(self.scores.values()), sum(self.bounds.values()) if known else None)
+
+
+def _solve(instance: Instance, time_limit: float, seed: int, deadline: float | None,
+           report: _Report) -> SolveResult:
     started = time.monotonic()
     deadline = started + time_limit if deadline is None else deadline
     message = unsupported_block(instance)
     if message:
         raise InstanceError(message)
-    report = progress or (lambda text: log.info(text))
     values = PairValues(instance)
     sizes = [len(instance.participants) * block.rounds for block in instance.blocks]
     results: dict[str, BlockResult] = {}
@@ -103,6 +143,7 @@ def solve(instance: Instance, time_limit: float = 60.0, seed: int = 0, *,
         share = sizes[k] / sum(sizes[k:])
         block_deadline = time.monotonic() + share * (deadline - time.monotonic())
         results[block.id] = planner_for(block)(instance, block, values, block_deadline, seed, report)
+        report.improved(block.id, _block_total(instance, block, results[block.id], values), results[block.id].bound)
     plan = Plan(blocks={block_id: tuple(r.rounds) for block_id, r in results.items()})
     score, _ = score_plan(instance, plan, values)
     bound = max(sum(r.bound for r in results.values()), score)
@@ -112,6 +153,12 @@ def solve(instance: Instance, time_limit: float = 60.0, seed: int = 0, *,
     result.plan = Plan(blocks=plan.blocks, score=round(score, 6), bound=round(bound, 6),
                        extra={"gap": round(result.gap, 6)})
     return result
+
+
+def _block_total(instance: Instance, block: Block, result: BlockResult, values: PairValues) -> float:
+    """One block's score as the spec counts it (for progress reports)."""
+    _total, blocks = score_plan(instance, Plan(blocks={block.id: tuple(result.rounds)}), values)
+    return blocks[block.id].score
 
 
 # ----------------------------------------------------------------------------
@@ -131,7 +178,7 @@ def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progr
         now = time.monotonic()
         return now + share * max(deadline - now, 0)
 
-    best = _Best(problem, fixed)
+    best = _Best(problem, fixed, notify=getattr(report, "improved", None))
     best.consider("greedy", plan_greedily(problem))
     if problem.published or best.rounds is None:
         # re-planning: round by round keeps most published pairs and re-pairs the rest;
@@ -141,10 +188,11 @@ def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progr
     relaxed = _BMatchingStage(problem, seed, start=_pairs_of(best.planned()) if best.rounds else None)
     uses, kept, bound_scaled, optimal = relaxed.run(remaining(0.7))
     best.bound = _real_bound(problem, bound_scaled, relaxed.objective_scale)
+    best.tell()
     report(f"{block.id}: pairs chosen, bound {best.bound:.2f}{' (proven)' if optimal else ''}")
     if uses is not None and not problem.odd_rounds:  # with trios, the relaxed choice rarely splits
         best.consider("b-matching+split", _split(problem, uses, kept, seed, remaining(0.5)))
-    if not best.reached() and uses is not None and problem.odd_rounds:
+    if not best.reached() and uses is not None and problem.odd_rounds and not stopped():
         report(f"{block.id}: choosing the trios explicitly")
         trios = _candidate_trios(problem, set(uses))
         # a restriction (only candidate trios), so the pairs may be restricted too
@@ -156,11 +204,12 @@ def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progr
             uses = uses3
             best.consider("b-matching+trios+split",
                           _split(problem, uses3, kept3, seed, remaining(0.6), with_trios.trios_chosen))
-    if not best.reached() and deadline - time.monotonic() > _round_by_round_seconds(problem):
+    if (not best.reached() and deadline - time.monotonic() > _round_by_round_seconds(problem)
+            and (not stopped() or best.rounds is None)):
         # round by round, the chosen pairs first: everyone keeps enough partners for later rounds
         best.consider("b-matching+rounds" if uses else "round-by-round",
                       plan_round_by_round(problem, remaining(0.5 if uses else 1.0), prefer=set(uses or ())))
-    if not best.reached() and _small(problem):
+    if not best.reached() and _small(problem) and not stopped():
         report(f"{block.id}: improving with the round-by-round model")
         spent = time.monotonic() - started
         _improve_exactly(problem, best, seed, min(deadline, time.monotonic() + max(IMPROVE_SECONDS, 2 * spent)))
@@ -186,6 +235,11 @@ class _Best:
     score: float = float("-inf")
     method: str = ""
     bound: float = float("inf")
+    notify: Callable | None = None  # hears (block id, best score, bound) when they change
+
+    def tell(self) -> None:
+        if self.notify is not None:
+            self.notify(self.problem.block.id, self.score if self.rounds is not None else None, self.bound)
 
     def consider(self, method: str, planned: dict | None) -> None:
         """Keep `planned` if it is valid and better than the best so far."""
@@ -201,6 +255,7 @@ class _Best:
         score = _block_score(self.problem, rounds)
         if score > self.score + 1e-9:
             self.rounds, self.score, self.method = rounds, score, method
+            self.tell()
 
     def reached(self) -> bool:
         return self.rounds is not None and self.score >= self.bound - 1e-6

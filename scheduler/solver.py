@@ -1,19 +1,72 @@
-"""CP-SAT solver settings in one place."""
+"""CP-SAT solver settings in one place, and the stop button of a running solve."""
 
 from __future__ import annotations
 
 import os
+import threading
+import weakref
+from contextvars import ContextVar
+from typing import Callable
 
 from ortools.sat.python import cp_model
 
 WORKERS = int(os.environ.get("SCHEDULER_WORKERS", "1"))
 
 
+class Run:
+    """One `solve` call: whether its caller asked it to stop, and the CP-SAT searches to stop then."""
+
+    def __init__(self, should_stop: Callable[[], bool] | None):
+        self.should_stop = should_stop
+        self.stopped = False
+        self._solvers: weakref.WeakSet = weakref.WeakSet()
+        self._lock = threading.Lock()
+
+    def add(self, solver: cp_model.CpSolver) -> None:
+        with self._lock:
+            self._solvers.add(solver)
+
+    def stop(self) -> None:
+        """Stop now: running searches return their best solution, later ones get no time."""
+        with self._lock:
+            self.stopped = True
+            for solver in list(self._solvers):
+                solver.stop_search()
+
+    def watch(self, interval: float = 0.2) -> Callable[[], None]:
+        """Poll `should_stop` in a thread of its own; returns the function that ends the watch."""
+        if self.should_stop is None:
+            return lambda: None
+        done = threading.Event()
+
+        def poll() -> None:
+            while not done.wait(interval):
+                if self.should_stop():
+                    self.stop()
+                    return
+
+        threading.Thread(target=poll, name="scheduler-stop-watch", daemon=True).start()
+        return done.set
+
+
+current_run: ContextVar[Run | None] = ContextVar("scheduler_run", default=None)
+
+
+def stopped() -> bool:
+    """True once the caller of the running `solve` pressed stop: skip optional stages."""
+    run = current_run.get()
+    return run is not None and run.stopped
+
+
 def new_solver(seconds: float, seed: int, workers: int = WORKERS) -> cp_model.CpSolver:
     """A solver with a wall-time limit and a fixed seed.  One worker keeps the
-    search deterministic: same seed, same plan (unless the time limit cuts it)."""
+    search deterministic: same seed, same plan (unless the time limit cuts it).
+    Inside a `solve` whose caller stops it, the search ends early with its best solution."""
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(seconds, 0.01)
+    run = current_run.get()
+    solver.parameters.max_time_in_seconds = 0.01 if run is not None and run.stopped else max(seconds, 0.01)
     solver.parameters.random_seed = seed
     solver.parameters.num_workers = workers
+    if run is not None:
+        run.add(solver)
     return solver
