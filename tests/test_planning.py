@@ -346,3 +346,38 @@ def test_rq_worker_path_with_real_redis(app, planned_meeting, monkeypatch, datab
     job = wait_for(job.id, 5)
     assert job.status == "done", job.message
     assert job.plan_version is not None and job.plan_version.status == DRAFT
+
+
+def test_stopped_job_keeps_the_best_plan_so_far(planned_meeting):
+    meeting = planned_meeting()
+    job = PlanningJob(meeting=meeting, time_limit=120, status="queued", stop_requested=True)
+    db.session.add(job)
+    db.session.commit()
+    planning.run_job(job.id)  # what the worker runs
+    db.session.expire_all()
+    job = db.session.get(PlanningJob, job.id)
+    assert job.status == "stopped", job.message
+    assert job.plan_version is not None
+    assert scheduler.check(job.plan_version.instance, job.plan_version.plan)["valid"]
+    assert job.best_score == pytest.approx(job.plan_version.score)
+
+
+def test_progress_is_written_to_the_job_while_solving(planned_meeting, monkeypatch):
+    """The progress bar reads best score and bound from the job row; the solver reports into it."""
+    meeting = planned_meeting()
+    job = PlanningJob(meeting=meeting, time_limit=10, status="queued")
+    db.session.add(job)
+    db.session.commit()
+    seen = []
+    original = planning._JobProgress.improved
+
+    def spy(self, score, bound=None):
+        original(self, score, bound)
+        with self.engine.connect() as connection:
+            seen.append(connection.execute(select(PlanningJob.best_score, PlanningJob.bound)
+                                           .where(PlanningJob.id == self.job_id)).one())
+    monkeypatch.setattr(planning._JobProgress, "improved", spy)
+    planning.run_job(job.id)
+    assert seen and seen[0][0] is not None  # written while the solver was still running
+    db.session.expire_all()
+    assert db.session.get(PlanningJob, job.id).status == "done"
