@@ -65,10 +65,15 @@ def plan_pairs_block(instance: Instance, block: SpeedBlock, values: PairValues, 
 
 
 def planner_for(block: Block) -> Planner | None:
-    """The planner for a block's kind; groups of three or more and
-    Pro-Action-Café get theirs in the next issue."""
+    """The planner for a block's kind: pairs, groups of three or more, Pro-Action-Café."""
     if isinstance(block, SpeedBlock) and block.group_size == 2:
         return plan_pairs_block
+    if isinstance(block, SpeedBlock):
+        from .groups import solve_groups_block
+        return solve_groups_block
+    if isinstance(block, CafeBlock):
+        from .cafe import solve_cafe_block
+        return solve_cafe_block
     return None
 
 

@@ -79,11 +79,13 @@ def test_replanning_keeps_fixed_rounds_and_most_of_the_published_plan():
     assert [sorted(map(sorted, r)) for r in rounds[:2]] == [sorted(map(sorted, r)) for r in sent["blocks"][0]["rounds"][:2]]
 
 
-def test_unsupported_blocks_are_reported():
+def test_every_block_kind_has_a_planner():
     data = generate(12, 2, seed=1)
     data["blocks"][0]["group_size"] = 3
-    with pytest.raises(InstanceError, match=r"blocks\[0\]: speed-networking groups of 3 are not supported"):
-        solve(parse_instance(data), time_limit=2)
+    instance = parse_instance(data)
+    result = solve(instance, time_limit=5)
+    assert validate(instance, result.plan) == []
+    assert all(len(group) == 3 for round_ in result.plan.blocks[data["blocks"][0]["id"]] for group in round_)
 
 
 def test_infeasible_instances_say_why():
