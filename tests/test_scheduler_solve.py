@@ -14,7 +14,7 @@ sys.path.insert(0, str(ROOT))  # the bench package holds the instance generator
 
 from bench.generate import generate, with_no_shows  # noqa: E402
 from scheduler import parse_instance, validate  # noqa: E402
-from scheduler.problem import Infeasible, InstanceError  # noqa: E402
+from scheduler.problem import Infeasible  # noqa: E402
 from scheduler.solve import solve  # noqa: E402
 
 
