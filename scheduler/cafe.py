@@ -32,6 +32,7 @@ from typing import Callable
 
 from .groups import move_budget
 from .problem import CafeBlock, Infeasible, Instance, Plan
+from .solver import stopped
 from .values import PairValues
 
 __all__ = ["CafeProblem", "CafeSeating", "solve_cafe", "solve_cafe_block", "plan_cafe_greedy",
@@ -459,7 +460,7 @@ def _anneal(problem: CafeProblem, state: _CafeState, until: float, moves: int,
     steps = 0
     while steps < moves:
         if steps % 256 == 0:
-            if time.monotonic() >= until:
+            if time.monotonic() >= until or stopped():
                 break
             temp = t_start * (t_end / t_start) ** (steps / moves)
         steps += 1
@@ -602,6 +603,9 @@ def solve_cafe_block(instance: Instance, block: CafeBlock, values: PairValues, d
     now = time.monotonic()
     bound = cafe_bound(problem, now + 0.1 * max(deadline - now, 0), seed)
     report(f"{block.id}: bound {bound:.2f}")
+    notify = getattr(report, "improved", None)  # the dispatcher's progress for the web app
+    if notify:
+        notify(block.id, bound=bound)
     found = solve_cafe(problem, deadline, seed, report)
     rounds = fixed + [as_ids(problem, found.seating[r]) for r in problem.free_rounds]
     score = cafe_score(instance, block, values, rounds)

@@ -34,6 +34,7 @@ from itertools import combinations
 from typing import Callable
 
 from .problem import Infeasible, Instance, SpeedBlock
+from .solver import stopped
 from .validate import speed_group_sizes
 from .values import PairValues
 
@@ -531,7 +532,7 @@ class _Search:
         steps = 0
         while steps < moves:
             if steps % 256 == 0:
-                if time.monotonic() >= until:
+                if time.monotonic() >= until or stopped():
                     break
                 temp = t_start * (t_end / t_start) ** (steps / moves)
             steps += 1
@@ -566,7 +567,7 @@ class _Search:
         stable = 0
         max_stable = TABU_MAX_STABLE
         while True:
-            if it % 32 == 0 and time.monotonic() >= until:
+            if it % 32 == 0 and (time.monotonic() >= until or stopped()):
                 break
             it += 1
             best_moves: list[tuple[int, int, int]] = []
@@ -793,7 +794,13 @@ def triangle_bound(problem: GroupsProblem, edges: list[tuple[int, int]], deadlin
         return None  # the relaxation says no plan; the search will tell
     if status != pywraplp.Solver.OPTIMAL:
         return None
-    return objective.Value() + 1e-6 * max(1.0, abs(objective.Value()))
+    value = objective.Value()
+    from .pairs import _scale
+
+    scale, exact = _scale([first[a][b] for a, b in edges])
+    if exact:  # every plan's value is a multiple of 1/scale: round down, with the LP's tolerance
+        return math.floor(value * scale + 1e-6) / scale
+    return value + 1e-6 * max(1.0, abs(value))
 
 
 def groups_bound(problem: GroupsProblem, deadline: float, seed: int = 0) -> float:
@@ -867,6 +874,9 @@ def solve_groups_block(instance: Instance, block: SpeedBlock, values: PairValues
     share = 0.02 if zero else 0.4 if triangle_bound_applies(problem, problem.n * (problem.n - 1) // 2) else 0.15
     bound = groups_bound(problem, now + share * max(deadline - now, 0), seed)
     report(f"{block.id}: bound {bound:.2f}")
+    notify = getattr(report, "improved", None)  # the dispatcher's progress for the web app
+    if notify:
+        notify(block.id, bound=bound)
     best = solve_groups(problem, deadline, seed, report)
     if best.conflicts:
         raise TimeoutError(f"{block.id}: no plan without repeats or forbidden pairs found within "
