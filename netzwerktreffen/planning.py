@@ -222,8 +222,7 @@ class _JobProgress:
 def current_instance(version: PlanVersion) -> dict:
     """The version's instance with today's locks: what manual changes are checked against."""
     instance = copy.deepcopy(version.instance)
-    fresh = scheduling.build_instance(version.meeting)
-    locks = {b["id"]: b.get("locks", []) for b in fresh["blocks"]}
+    locks = {scheduling.block_key(b): scheduling.block_locks(b) for b in version.meeting.blocks}
     for block in instance["blocks"]:
         block["locks"] = [lock for lock in locks.get(block["id"], []) if _people_known(instance, lock)]
     return instance

@@ -12,6 +12,7 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms import FloatField
 from wtforms.validators import NumberRange
 
@@ -46,7 +47,9 @@ def load_version(meeting, number: int):
 
 
 def people_by_id(meeting) -> dict[str, Registration]:
-    return {scheduling.participant_id(r): r for r in meeting.registrations}
+    people = db.session.scalars(select(Registration).where(Registration.meeting_id == meeting.id)
+                                .options(selectinload(Registration.sector), selectinload(Registration.meeting)))
+    return {scheduling.participant_id(r): r for r in people}
 
 
 @bp.route("/")
@@ -119,8 +122,10 @@ def show(slug: str, number: int):
     schedule = scheduling.Schedule(meeting, version.plan)
     assessment = quality.assess(planning.current_instance(version), version.plan)
     published = scheduling.latest(meeting, PUBLISHED)
+    person_link = url_for("plans.person", slug=slug, number=number, registration_id=0)[:-1]
     return render_template("plans/show.html", meeting=meeting, version=version, schedule=schedule,
                            people=people_by_id(meeting), quality=assessment, published=published,
+                           person_link=person_link, why_link=url_for("plans.why", slug=slug, number=number),
                            histogram=quality.histogram, counts=quality.counts)
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 import scheduler
+from scheduler.validate import check_plan
 from scheduler.values import PairValues
 
 
@@ -49,9 +50,9 @@ def _groups(plan: dict):
 
 
 def assess(instance: dict, plan: dict) -> Quality:
-    parsed = scheduler.parse_instance(instance)
-    values = PairValues(parsed)
-    report = scheduler.check(parsed, plan)
+    parsed = scheduler.Instance.from_dict(instance)
+    values = PairValues(parsed)  # once: the validator, the score and the figures below share it
+    report = check_plan(parsed, scheduler.parse_plan(plan), values)
     people = {p.id: p for p in parsed.participants}
     partners: dict[str, set[str]] = defaultdict(set)
     met = Counter()

@@ -112,6 +112,24 @@ def _attending(block: Block, people: list[Registration]) -> set[int]:
     return {p.id for p in people if block in p.blocks}
 
 
+def block_locks(block: Block, attending: set[int] | None = None) -> list[dict]:
+    """The organiser's locks of a block in the instance format (only people attending, when given)."""
+    def attends(*ids) -> bool:
+        return attending is None or all(rid in attending for rid in ids)
+    table_ids = {t.id for t in block.cafe_tables}
+    locks = []
+    for lock in block.locks:
+        if lock.round >= block.rounds:
+            continue
+        if block.kind == CAFE and lock.cafe_table_id in table_ids and attends(lock.registration_id):
+            locks.append({"round": lock.round, "table": table_key(lock.cafe_table_id),
+                          "participant": participant_id(lock.registration_id)})
+        elif block.kind == SPEED and lock.other_id is not None and attends(lock.registration_id, lock.other_id):
+            locks.append({"round": lock.round, "together": [participant_id(lock.registration_id),
+                                                            participant_id(lock.other_id)]})
+    return locks
+
+
 def _speed_block(block: Block, people: list[Registration]) -> dict:
     attending = _attending(block, people)
     return {
@@ -119,11 +137,7 @@ def _speed_block(block: Block, people: list[Registration]) -> dict:
         "allow_repeats": bool(block.allow_repeats),
         "present": {participant_id(p): [] for p in people if p.id not in attending},
         "fixed_rounds": [], "published": None,
-        "locks": [{"round": lock.round, "together": [participant_id(lock.registration_id),
-                                                      participant_id(lock.other_id)]}
-                  for lock in block.locks if lock.other_id is not None
-                  and lock.registration_id in attending and lock.other_id in attending
-                  and lock.round < block.rounds],
+        "locks": block_locks(block, attending),
     }
 
 
@@ -153,10 +167,7 @@ def _cafe_block(block: Block, people: list[Registration]) -> dict:
         "preferences": preferences,
         "present": {participant_id(p): [] for p in people if p.id not in attending},
         "fixed_rounds": [], "published": None,
-        "locks": [{"round": lock.round, "table": table_key(lock.cafe_table_id),
-                   "participant": participant_id(lock.registration_id)}
-                  for lock in block.locks if lock.cafe_table_id in table_ids
-                  and lock.registration_id in attending and lock.round < block.rounds],
+        "locks": block_locks(block, attending),
     }
 
 

@@ -295,6 +295,8 @@ def _rounds_match_kind(block, rounds) -> bool:
 
 def check_fixed_rounds(instance: Instance, values: PairValues | None = None) -> None:
     """Raise InstanceError when a fixed round breaks a hard rule."""
+    if not any(block.fixed_rounds for block in instance.blocks):
+        return
     values = values or PairValues(instance)
     for k, block in enumerate(instance.blocks):
         if not block.fixed_rounds:
