@@ -1,7 +1,7 @@
 """`python -m bench`: the planner against round-by-round matching.
 
 Runs the shared instances (../shared/bench, pairs blocks only; the others are
-listed as not yet supported) and generated ones, each solve in a subprocess
+in the groups/café table printed after it, bench/groups_cafe.py) and generated ones, each solve in a subprocess
 so peak memory (the child's own ru_maxrss) is honest, and prints one table.
 """
 
@@ -15,6 +15,8 @@ import tempfile
 from pathlib import Path
 
 from .generate import instances, with_no_shows
+from .groups_cafe import HEADER, format_rows
+from .groups_cafe import rows as groups_cafe_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE_TIME_FACTOR = 4  # the baseline gets more time: it is measured, not raced
@@ -35,9 +37,9 @@ def run(method: str, path: Path, seconds: float) -> dict:
 def supported(data: dict) -> str | None:
     for block in data["blocks"]:
         if block["kind"] != "speed-networking":
-            return "pro-action-cafe: not yet supported"
+            return "pro-action-cafe: see the groups/café table below"
         if block.get("group_size", 2) != 2:
-            return f"groups of {block['group_size']}: not yet supported"
+            return f"groups of {block['group_size']}: see the groups/café table below"
     return None
 
 
@@ -83,6 +85,10 @@ def main() -> None:
             ours = run("solve", path, args.time_limit)
             base = run("rounds", path, BASELINE_TIME_FACTOR * args.time_limit)
             print(_row(name, n, rounds, ours, base), flush=True)
+    print("\nGroups, Social Golfer and Pro-Action-Café (issue 4), per instance at most "
+          f"{args.time_limit:g} s:\n" + "\n".join(HEADER), flush=True)
+    groups_cafe_rows(args.time_limit, only=args.only,
+                     on_row=lambda row: print(format_rows([row], header=False), flush=True))
 
 
 def _row(name, n, rounds, ours, base) -> str:
