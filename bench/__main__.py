@@ -1,8 +1,9 @@
 """`python -m bench`: the planner against round-by-round matching.
 
 Runs the shared instances (../shared/bench, pairs blocks only; the others are
-in the groups/café table printed after it, bench/groups_cafe.py) and generated ones, each solve in a subprocess
-so peak memory (the child's own ru_maxrss) is honest, and prints one table.
+in the groups/café table printed after it, bench/groups_cafe.py) and generated
+ones, each solve in a subprocess so peak memory (the child's own ru_maxrss) is
+honest, and prints one table.
 """
 
 from __future__ import annotations
