@@ -1,26 +1,24 @@
 """The solver's progress reports and stop button (used by the web app's progress bar)."""
 from __future__ import annotations
 
-import json
+import sys
 from pathlib import Path
 
 import pytest
 
-from scheduler import check, parse_instance
-from scheduler.solve import solve
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.generate import generate  # noqa: E402
+from scheduler import check, parse_instance  # noqa: E402
+from scheduler.solve import solve  # noqa: E402
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "bench"
 
-
-def instance(name):
-    path = SHARED / name
-    if not path.exists():
-        pytest.skip(f"{path} is missing (../shared/bench beside the project)")
-    return parse_instance(json.loads(path.read_text()))
+def odd_late_instance():
+    """97 people (odd), 7 rounds, some arriving late: several solver stages run."""
+    return parse_instance(generate(97, 7, seed=5, late=0.1))
 
 
 def test_improvements_are_reported_up_to_the_result():
-    problem = instance("pairs-n97-r7-late.json")
+    problem = odd_late_instance()
     seen = []
     result = solve(problem, time_limit=20, seed=1, on_improvement=lambda score, bound: seen.append((score, bound)))
     assert seen, "no progress was reported"
@@ -33,7 +31,7 @@ def test_improvements_are_reported_up_to_the_result():
 
 
 def test_stop_returns_a_valid_plan_at_once():
-    problem = instance("pairs-n97-r7-late.json")
+    problem = odd_late_instance()
     result = solve(problem, time_limit=300, seed=1, should_stop=lambda: True)
     report = check(problem, result.plan)
     assert report["valid"], report["violations"][:3]
