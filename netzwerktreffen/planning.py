@@ -122,37 +122,24 @@ class Solved:
 def solve_meeting(meeting: Meeting, time_limit: float = 30.0, seed: int = 0, *,
                   on_progress=None, should_stop=None) -> Solved:
     """Build the instance, solve, store a draft. Raises PlanningError with the reason."""
+    from scheduler.solve import solve  # OR-Tools is loaded when planning, not when the app starts
     check_plannable(meeting)
     instance = scheduling.build_instance(meeting)
     started = time.monotonic()
     try:
         parsed = scheduler.parse_instance(instance)
-        result = _solver()(parsed, time_limit=time_limit, seed=seed, **_solver_hooks(on_progress, should_stop))
+        result = solve(parsed, time_limit=time_limit, seed=seed, on_improvement=on_progress,
+                       should_stop=should_stop)
     except scheduler.InstanceError as error:
         raise PlanningError(_("Die Angaben lassen sich nicht planen: %(reason)s", reason=str(error))) from error
     except scheduler.Infeasible as error:
         raise PlanningError(_("Es gibt keinen gültigen Plan: %(reason)s", reason=str(error))) from error
+    except TimeoutError as error:
+        raise PlanningError(_("In der Rechenzeit wurde kein Plan gefunden. Bitte geben Sie mehr Zeit.")) from error
     plan = result.plan.to_dict()
     version = store_version(meeting, instance, plan, source="optimiser", bound=result.bound)
     stopped = bool(should_stop and should_stop())
     return Solved(version, result.score, result.bound, result.gap, time.monotonic() - started, stopped)
-
-
-def _solver():
-    from scheduler.solve import solve
-    return solve
-
-
-def _solver_hooks(on_progress, should_stop) -> dict:
-    """Pass the hooks the scheduler's ``solve`` understands."""
-    import inspect
-    accepted = inspect.signature(_solver()).parameters
-    hooks = {}
-    if on_progress and "on_improvement" in accepted:
-        hooks["on_improvement"] = on_progress
-    if should_stop and "should_stop" in accepted:
-        hooks["should_stop"] = should_stop
-    return hooks
 
 
 @task

@@ -366,9 +366,9 @@ def _solve_block(instance: dict, block: dict, deadline: float, seed: int) -> tup
     if best is not None and deadline - time.monotonic() < MIN_SOLVER_SECONDS:
         return best, method
     try:
+        from scheduler.solve import solve
         parsed = scheduler.parse_instance(sub)
-        result = planning._solver()(parsed, time_limit=max(MIN_SOLVER_SECONDS, deadline - time.monotonic()),
-                                    seed=seed)
+        result = solve(parsed, time_limit=max(MIN_SOLVER_SECONDS, deadline - time.monotonic()), seed=seed)
     except (scheduler.InstanceError, TimeoutError) as error:  # not supported yet, or no plan in time
         if best is not None:
             return best, method
