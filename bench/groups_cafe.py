@@ -23,7 +23,6 @@ import random
 import resource
 import sys
 import time
-from collections import Counter
 from itertools import combinations
 from pathlib import Path
 
@@ -160,8 +159,6 @@ def _run_weighted(n: int, g: int, limit: float, seed: int, shared: str | None = 
     score, _ = score_plan(instance, plan, values)
     peak = _peak_mb()
     # the b-matching bound alone (the definition), measured after the run
-    from itertools import combinations
-
     from scheduler.groups import GroupsProblem, best_pairs_bound
     problem = GroupsProblem.build(instance, block, values)
     g = block.group_size

@@ -12,7 +12,6 @@ import uuid
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import text
 
 from netzwerktreffen import create_app
 from netzwerktreffen.extensions import db

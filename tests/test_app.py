@@ -7,7 +7,7 @@ import socket
 import pytest
 from sqlalchemy import func, select
 
-from netzwerktreffen import config, create_app
+from netzwerktreffen import config
 from netzwerktreffen.extensions import db
 from netzwerktreffen.models import CONFIRMED, Meeting, Registration
 
