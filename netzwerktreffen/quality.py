@@ -9,6 +9,8 @@ import scheduler
 from scheduler.validate import check_plan
 from scheduler.values import PairValues
 
+from .scheduling import plan_groups
+
 
 @dataclass
 class Quality:
@@ -40,15 +42,6 @@ class Quality:
         return [(label, self.choice_rank.get(rank, 0) / total) for rank, label in labels]
 
 
-def _groups(plan: dict):
-    """(block id, round, members) for every group or table."""
-    for block in plan.get("blocks", []):
-        for r, round_ in enumerate(block.get("rounds", [])):
-            groups = round_.values() if isinstance(round_, dict) else round_
-            for members in groups:
-                yield block["id"], r, list(members)
-
-
 def assess(instance: dict, plan: dict) -> Quality:
     parsed = scheduler.Instance.from_dict(instance)
     values = PairValues(parsed)  # once: the validator, the score and the figures below share it
@@ -57,7 +50,7 @@ def assess(instance: dict, plan: dict) -> Quality:
     partners: dict[str, set[str]] = defaultdict(set)
     met = Counter()
     groups = common = 0
-    for block_id, r, members in _groups(plan):
+    for block_id, r, members in plan_groups(plan):
         members = [m for m in members if m in people]
         groups += 1
         if members and set.intersection(*(set(people[m].languages) for m in members)):

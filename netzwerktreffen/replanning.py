@@ -65,8 +65,7 @@ def seated_rounds(rounds) -> dict[str, set[int]]:
     """pid -> the rounds (indices) a plan block's rounds seat them in."""
     seated: dict[str, set[int]] = defaultdict(set)
     for r, round_ in enumerate(rounds):
-        groups = round_.values() if isinstance(round_, dict) else round_
-        for members in groups:
+        for members in scheduling.round_groups(round_):
             for pid in members:
                 seated[pid].add(r)
     return seated
@@ -125,8 +124,7 @@ def _still_fits(block: dict, participants: list[str]) -> bool:
         return False
     for r in range(len(block.get("fixed_rounds") or []), block["rounds"]):
         round_ = published[r]
-        groups = round_.values() if isinstance(round_, dict) else round_
-        seated = [pid for members in groups for pid in members]
+        seated = [pid for members in scheduling.round_groups(round_) for pid in members]
         wanted = {pid for pid in participants if _present_in(block, pid, r)}
         if len(seated) != len(set(seated)) or set(seated) != wanted:
             return False

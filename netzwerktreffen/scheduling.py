@@ -91,7 +91,7 @@ def _history(meeting: Meeting, people: list[Registration]) -> list[list[str]]:
     pairs = set()
     for version in earlier:
         emails = {r.id: r.email for r in version.meeting.registrations}
-        for group in _groups_of_plan(version.plan):
+        for _block, _round, group in plan_groups(version.plan):
             met = [by_email[emails[registration_id(pid)]] for pid in group
                    if registration_id(pid) in emails and emails[registration_id(pid)] in by_email]
             for a, b in combinations(sorted({p.id for p in met}), 2):
@@ -99,13 +99,17 @@ def _history(meeting: Meeting, people: list[Registration]) -> list[list[str]]:
     return [[participant_id(a), participant_id(b)] for a, b in sorted(pairs)]
 
 
-def _groups_of_plan(plan: dict):
+def round_groups(round_) -> list:
+    """The groups of one plan round: a speed round's groups, or the people at each café table."""
+    return list(round_.values()) if isinstance(round_, dict) else list(round_)
+
+
+def plan_groups(plan: dict):
+    """(block id, round, members) for every group or table of a plan."""
     for block in plan.get("blocks", []):
-        for round_ in block.get("rounds", []):
-            if isinstance(round_, dict):
-                yield from round_.values()
-            else:
-                yield from round_
+        for r, round_ in enumerate(block.get("rounds", [])):
+            for members in round_groups(round_):
+                yield block["id"], r, list(members)
 
 
 def _attending(block: Block, people: list[Registration]) -> set[int]:

@@ -28,11 +28,10 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Callable
 
 from .groups import move_budget
 from .problem import CafeBlock, Infeasible, Instance, Plan
-from .solver import stopped
+from .solver import Progress, stopped
 from .values import PairValues
 
 __all__ = ["CafeProblem", "CafeSeating", "solve_cafe", "solve_cafe_block", "plan_cafe_greedy",
@@ -40,7 +39,6 @@ __all__ = ["CafeProblem", "CafeSeating", "solve_cafe", "solve_cafe_block", "plan
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[str], None]
 
 
 @dataclass

@@ -31,10 +31,9 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Callable
 
 from .problem import Infeasible, Instance, SpeedBlock
-from .solver import stopped
+from .solver import Progress, stopped
 from .validate import speed_group_sizes
 from .values import PairValues
 
@@ -43,7 +42,6 @@ __all__ = ["GroupsProblem", "GroupsPlan", "solve_groups", "solve_groups_block", 
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[str], None]
 
 
 @dataclass

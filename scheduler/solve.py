@@ -24,13 +24,12 @@ from .matching import plan_greedily, plan_round_by_round, top_partners
 from .model import BMatchingModel, RoundsModel, SplitModel, triangle_edges, triangles_in
 from .pairs import PairsProblem
 from .problem import Block, CafeBlock, Infeasible, Instance, InstanceError, Plan, SpeedBlock
-from .solver import Run, current_run, new_solver, stopped
+from .solver import Progress, Run, current_run, new_solver, stopped
 from .validate import score_plan, validate_plan
 from .values import PairValues
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[str], None]
 
 
 @dataclass

@@ -12,6 +12,8 @@ from ortools.sat.python import cp_model
 
 WORKERS = int(os.environ.get("SCHEDULER_WORKERS", "1"))
 
+Progress = Callable[[str], None]  # hears a line of text about the search
+
 
 class Run:
     """One `solve` call: whether its caller asked it to stop, and the CP-SAT searches to stop then."""
