@@ -120,38 +120,31 @@ def index(slug: str):
                            documents=printing.available(meeting), held=suggested_held(meeting), tab="day")
 
 
-@bp.route("/<int:registration_id>/angekommen", methods=["POST"])
-def arrive(slug: str, registration_id: int):
+def _mark(slug: str, registration_id: int, arrived: bool, no_show: bool, message: str, category: str):
+    """Set a person's state at the desk (one tap), then back to their row in the list."""
     meeting = organiser_meeting(slug)
     person = _person(meeting, registration_id)
     if FlaskForm().validate_on_submit():
-        person.checked_in_at = person.checked_in_at or utcnow()
-        person.no_show = False
+        person.checked_in_at = (person.checked_in_at or utcnow()) if arrived else None
+        person.no_show = no_show
         db.session.commit()
-        flash(_("%(name)s ist angekommen.", name=person.name), "success")
+        flash(message % {"name": person.name}, category)
     return _back(slug, f"r{person.id}")
+
+
+@bp.route("/<int:registration_id>/angekommen", methods=["POST"])
+def arrive(slug: str, registration_id: int):
+    return _mark(slug, registration_id, True, False, _("%(name)s ist angekommen."), "success")
 
 
 @bp.route("/<int:registration_id>/nicht-erschienen", methods=["POST"])
 def no_show(slug: str, registration_id: int):
-    meeting = organiser_meeting(slug)
-    person = _person(meeting, registration_id)
-    if FlaskForm().validate_on_submit():
-        person.no_show, person.checked_in_at = True, None
-        db.session.commit()
-        flash(_("%(name)s ist als nicht erschienen markiert.", name=person.name), "info")
-    return _back(slug, f"r{person.id}")
+    return _mark(slug, registration_id, False, True, _("%(name)s ist als nicht erschienen markiert."), "info")
 
 
 @bp.route("/<int:registration_id>/zuruecksetzen", methods=["POST"])
 def reset(slug: str, registration_id: int):
-    meeting = organiser_meeting(slug)
-    person = _person(meeting, registration_id)
-    if FlaskForm().validate_on_submit():
-        person.no_show, person.checked_in_at = False, None
-        db.session.commit()
-        flash(_("%(name)s ist wieder offen.", name=person.name), "info")
-    return _back(slug, f"r{person.id}")
+    return _mark(slug, registration_id, False, False, _("%(name)s ist wieder offen."), "info")
 
 
 @bp.route("/offene-fehlen", methods=["POST"])
