@@ -125,3 +125,11 @@ def affine_rounds(n: int, group_size: int, rounds: int, deadline: float) -> list
             groups.append(group)
         out.append(groups)
     return out
+
+
+def zero_repeat_rounds(n: int, group_size: int, rounds: int, deadline: float) -> list[list[list[int]]]:
+    """Rounds of groups over people 0..n-1 in which no pair meets twice, built
+    before `deadline` (monotonic) from a known construction; [] when none applies.
+    May return fewer rounds than asked for (the search adds the rest)."""
+    now = time.monotonic()
+    return affine_rounds(n, group_size, rounds, now + min(0.5, 0.05 * max(deadline - now, 0)))

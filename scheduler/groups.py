@@ -369,7 +369,7 @@ def _designed_rounds(problem: GroupsProblem, deadline: float) -> dict[int, list[
     """Rounds without repeats from an affine design, for Social Golfer
     instances (equal values, everyone present, nothing fixed, locked or
     published) whose sizes are powers of one prime."""
-    from .designs import affine_rounds
+    from .designs import zero_repeat_rounds
 
     p = problem
     g = p.block.group_size
@@ -380,8 +380,7 @@ def _designed_rounds(problem: GroupsProblem, deadline: float) -> dict[int, list[
     people = p.present[rounds[0]]
     if any(p.present[t] != people for t in rounds) or len(people) % g:
         return {}
-    now = time.monotonic()
-    design = affine_rounds(len(people), g, len(rounds), now + min(0.5, 0.05 * max(deadline - now, 0)))
+    design = zero_repeat_rounds(len(people), g, len(rounds), deadline)
     return {t: [[people[i] for i in group] for group in design[k]] for k, t in enumerate(rounds[:len(design)])}
 
 
