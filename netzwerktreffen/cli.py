@@ -18,6 +18,7 @@ def init_app(app) -> None:
     app.cli.add_command(print_documents)
     app.cli.add_command(send_schedules)
     app.cli.add_command(send_reminders)
+    app.cli.add_command(purge_due)
     app.cli.add_command(send_mail)
 
 
@@ -154,6 +155,26 @@ def send_reminders() -> None:
     result = outbox.deliver_due()
     click.echo(f"{queued} Erinnerungen in die Warteschlange gestellt; {result.sent} Mails gesendet, "
                f"{result.retrying + result.failed} nicht zugestellt.")
+
+
+@click.command("purge-due")
+@click.option("--dry-run", is_flag=True, help="Nur anzeigen, was gelöscht würde")
+def purge_due(dry_run: bool) -> None:
+    """Delete the personal data of meetings whose retention period has ended (run it from cron, daily)."""
+    from . import retention
+    from .i18n import format_date
+    if dry_run:
+        due = retention.due_meetings()
+        for meeting in due:
+            click.echo(f"{meeting.slug}: {len(meeting.registrations)} Anmeldungen, Löschung fällig seit "
+                       f"{format_date(retention.deletion_date(meeting))}")
+        click.echo(f"{len(due)} Treffen zu löschen (Probelauf, nichts gelöscht).")
+        return
+    done = retention.purge_due()
+    for meeting, purged in done:
+        click.echo(f"{meeting.slug}: {purged.registrations} Anmeldungen, {purged.plan_versions} Planversionen, "
+                   f"{purged.messages} Mails gelöscht.")
+    click.echo(f"Personenbezogene Daten von {len(done)} Treffen gelöscht.")
 
 
 @click.command("send-mail")

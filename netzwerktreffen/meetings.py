@@ -17,7 +17,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import BuildError
 
-from . import defaults
+from . import defaults, retention
 from . import registration as registrations
 from .auth import find_organiser, organiser_meeting
 from .extensions import db
@@ -399,8 +399,24 @@ def overview(slug: str):
         "tables": sum(len(r.tables) for r in meeting.rooms),
         "seats": sum(t.seats for r in meeting.rooms for t in r.tables),
         "open": registrations.registration_open(meeting),
+        "deletion_date": retention.deletion_date(meeting),
+        "may_delete": retention.may_delete_now(meeting),
     }
     return page("meetings/overview.html", meeting, "overview", facts=facts)
+
+
+@bp.route("/treffen/<slug>/daten-loeschen", methods=["POST"])
+def purge_view(slug: str):
+    """Delete the personal data now, before the retention period ends (only after the meeting)."""
+    meeting = organiser_meeting(slug)
+    if not retention.may_delete_now(meeting):
+        flash(_("Die Anmeldedaten lassen sich erst nach dem Treffen löschen.") if meeting.purged_at is None
+              else _("Die Anmeldedaten sind schon gelöscht."), "error")
+        return redirect(url_for(".overview", slug=slug))
+    purged = retention.purge(meeting)
+    flash(_("Die personenbezogenen Daten von %(n)s Anmeldungen sind gelöscht, mit Rundenplänen und Mails.",
+            n=purged.registrations), "success")
+    return redirect(url_for(".overview", slug=slug))
 
 
 @bp.route("/treffen/<slug>/bearbeiten", methods=["GET", "POST"])

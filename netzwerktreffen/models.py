@@ -119,6 +119,9 @@ class Meeting(db.Model):
     # optimiser weights (scheduler-io "weights"); missing keys take the scheduler's defaults
     weights: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # set when the retention period ended and the personal data was deleted (netzwerktreffen.retention)
+    purged_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    purged_registrations: Mapped[Optional[int]] = mapped_column(Integer)
 
     organisers: Mapped[list[Organiser]] = relationship(
         secondary=meeting_organisers, back_populates="meetings")

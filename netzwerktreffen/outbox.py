@@ -347,15 +347,17 @@ def send_and_wait(ids: list[int], timeout: float = 120.0, poll: float = 0.5) -> 
 
 
 # --------------------------------------------------------------------------
-# Periodic sweep: reminders and leftovers, every minute
+# Periodic sweep: reminders, leftovers and deletion after the retention period, every minute
 
 
 def sweep() -> dict:
-    """Queue due reminders and send whatever is due (also mail left over from before a restart)."""
-    from . import schedule_mail
+    """Delete the personal data of meetings whose retention period has ended, queue due reminders
+    and send whatever is due (also mail left over from before a restart)."""
+    from . import retention, schedule_mail
+    purged = len(retention.purge_due())
     reminders = schedule_mail.send_reminders(kick_delivery=False)
     result = deliver_due()
-    return {"reminders": reminders, **result.__dict__}
+    return {"purged": purged, "reminders": reminders, **result.__dict__}
 
 
 _sweeper: threading.Thread | None = None
