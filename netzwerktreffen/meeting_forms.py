@@ -130,6 +130,9 @@ class MeetingForm(FlaskForm):
                                description=_l("Name und Anschrift der verantwortlichen Stelle (Art. 13 DSGVO)."))
     retention_days = IntegerField(_l("Aufbewahrung der Anmeldedaten (Tage nach dem Treffen)"),
                                   validators=[InputRequired(), NumberRange(min=1, max=3650)])
+    reminder_hours = IntegerField(_l("Erinnerungsmail (Stunden vor Beginn)"),
+                                  validators=[InputRequired(), NumberRange(min=0, max=336)],
+                                  description=_l("Mit dem persönlichen Ablauf; 0 = keine Erinnerung."))
 
     def __init__(self, *args, meeting: Meeting | None = None, **kwargs):
         super().__init__(*args, obj=meeting, **kwargs)
@@ -198,7 +201,7 @@ class MeetingForm(FlaskForm):
         """Column values for ``create_meeting``/``update_meeting``."""
         names = ("title", "series_name", "series_number", "slug", "description", "date", "start_time",
                  "end_time", "venue", "address", "is_public", "registration_opens", "registration_closes",
-                 "capacity", "contact_name", "contact_email", "controller", "retention_days")
+                 "capacity", "contact_name", "contact_email", "controller", "retention_days", "reminder_hours")
         data = {name: getattr(self, name).data for name in names}
         for name in ("title", "series_name", "description", "venue", "address", "contact_name", "controller"):
             data[name] = data[name] or ""

@@ -366,12 +366,12 @@ def index():
 
 def suggested_meeting(organiser: Organiser) -> tuple[dict, Meeting | None]:
     """Values for a new meeting: the next of the organiser's latest series, at the same place and terms."""
-    values = {"languages": ["de"], "capacity": 60, "retention_days": 90,
+    values = {"languages": ["de"], "capacity": 60, "retention_days": 90, "reminder_hours": 24,
               "start_time": time(9, 30), "end_time": time(13, 0)}
     latest = max(organiser.meetings, key=lambda m: (m.date, m.created_at or datetime.min), default=None)
     if latest is not None:
         for name in ("title", "series_name", "venue", "address", "capacity", "languages", "contact_name",
-                     "contact_email", "controller", "retention_days", "start_time", "end_time"):
+                     "contact_email", "controller", "retention_days", "reminder_hours", "start_time", "end_time"):
             values[name] = getattr(latest, name)
         if latest.series_number:
             values["series_number"] = latest.series_number + 1

@@ -39,6 +39,7 @@ def meeting_form(meeting=None, **overrides):
             "capacity": str(meeting.capacity), "languages": list(meeting.languages),
             "contact_name": meeting.contact_name, "contact_email": meeting.contact_email,
             "controller": meeting.controller, "retention_days": str(meeting.retention_days),
+            "reminder_hours": str(meeting.reminder_hours),
             "is_public": "y" if meeting.is_public else None,
         }
     else:
@@ -51,7 +52,7 @@ def meeting_form(meeting=None, **overrides):
             "registration_opens": "", "registration_closes": f"{(day - timedelta(days=2)).isoformat()}T23:59",
             "capacity": "80", "languages": ["de", "en", "uk"], "contact_name": "Stella Khalafyan",
             "contact_email": "Integration@Landkreis.example", "controller": "Landkreis Stendal, Der Landrat",
-            "retention_days": "90", "is_public": "y",
+            "retention_days": "90", "reminder_hours": "24", "is_public": "y",
         }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
@@ -129,6 +130,8 @@ def test_new_meeting_form_continues_the_latest_series(logged_in, make_meeting, o
     ({"title": "x" * 201}, "title"),
     ({"title": "\x00"}, "title"),
     ({"retention_days": "-5"}, "retention_days"),
+    ({"reminder_hours": "-1"}, "reminder_hours"),
+    ({"reminder_hours": ""}, "reminder_hours"),
 ])
 def test_bad_meeting_input_is_refused_at_its_field(logged_in, make_meeting, organiser, overrides, message):
     make_meeting(slug="anderes", organisers=[organiser])
@@ -150,7 +153,8 @@ def test_bad_meeting_input_is_refused_at_its_field(logged_in, make_meeting, orga
 
 def test_edit_meeting_and_change_slug(logged_in, make_meeting, organiser):
     meeting = make_meeting(organisers=[organiser])
-    form = meeting_form(meeting, title="Neuer Titel", slug="neuer-name", series_number="4", is_public=None)
+    form = meeting_form(meeting, title="Neuer Titel", slug="neuer-name", series_number="4", is_public=None,
+                        reminder_hours="0")
     response = logged_in.post(f"{BASE}/treffen/bearbeiten", data=form)
     assert response.status_code == 302 and response.location == f"{BASE}/neuer-name"
     db.session.expire_all()
@@ -158,6 +162,7 @@ def test_edit_meeting_and_change_slug(logged_in, make_meeting, organiser):
     assert (meeting.title, meeting.slug, meeting.display_title) == ("Neuer Titel", "neuer-name",
                                                                    "4. Netzwerktreffen Migration")
     assert meeting.is_public is False
+    assert meeting.reminder_hours == 0  # no reminder mail
     assert logged_in.get(f"{BASE}/treffen").status_code == 404
 
 
@@ -651,7 +656,7 @@ def test_forms_need_the_csrf_token(client, make_meeting, organiser, app_config):
 
 FIELDS = ["title", "series_name", "series_number", "slug", "description", "date", "start_time", "end_time", "venue",
           "address", "is_public", "registration_opens", "registration_closes", "capacity", "languages",
-          "contact_name", "contact_email", "controller", "retention_days", "email", "name", "grid_columns",
+          "contact_name", "contact_email", "controller", "retention_days", "reminder_hours", "email", "name", "grid_columns",
           "grid_rows", "table-number", "table-name", "table-seats", "table-column", "table-row", "rounds",
           "minutes_per_round", "changeover_minutes", "room", "group_size", "allow_repeats", "guiding_questions",
           "cafe-question", "cafe-host", "cafe-host_name", "cafe-table", "cafe-language", "sector-key", "sector-name",
