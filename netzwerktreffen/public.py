@@ -1,7 +1,7 @@
 """Public pages: upcoming meetings, registration, and the personal link."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,7 +11,7 @@ from wtforms import EmailField
 from wtforms.validators import DataRequired, Email
 
 from . import registration as registrations
-from . import scheduling
+from . import contacts, scheduling
 from .extensions import db
 from .i18n import local_now
 from .models import CANCELLED, PUBLISHED, Meeting
@@ -113,9 +113,25 @@ def personal(token: str):
             flash(_("Ihre Änderungen sind gespeichert."), "success")
             return redirect(url_for("public.personal", token=token))
     status = 400 if form.is_submitted() else 200
+    met = contacts.contacts_of(registration) if contacts.meeting_over(meeting) else None
     return render_template("public/personal.html", registration=registration, meeting=meeting,
                            form=form, cancel_form=CancelForm(), position=_waitlist_position(registration),
-                           seats=_published_seats(registration)), status
+                           seats=_published_seats(registration), contacts=met), status
+
+
+@bp.route("/r/<token>/kontakte.vcf")
+def contacts_vcard(token: str):
+    """The contacts met who share their details, for the address book; after the meeting only."""
+    registration = personal_registration(token)
+    meeting = registration.meeting
+    if not contacts.meeting_over(meeting):
+        abort(404)
+    cards = contacts.vcards(contacts.contacts_of(registration), meeting)
+    response = make_response(cards)
+    response.headers["Content-Type"] = "text/vcard; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="kontakte-{meeting.slug}.vcf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/r/<token>/absagen", methods=["POST"])

@@ -1,0 +1,101 @@
+"""After the meeting: whom did I meet, with contact details only of those who agreed."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import vobject
+
+from netzwerktreffen import contacts
+from netzwerktreffen.extensions import db
+
+
+def held_meeting(published_meeting, sharing=(1, 2), no_show=()):
+    """The six-person published meeting, held yesterday; ``sharing`` agreed to pass on their details."""
+    meeting = published_meeting()
+    meeting.date = date.today() - timedelta(days=1)
+    people = sorted(meeting.registrations, key=lambda r: r.id)
+    for k, person in enumerate(people):
+        person.consent_contact = k in sharing
+        person.no_show = k in no_show
+    people[1].role = "Integrationskursträger-Leitung"
+    db.session.commit()
+    return meeting, people
+
+
+def test_contacts_follow_the_plan(app, published_meeting):
+    _meeting, people = held_meeting(published_meeting)
+    met = contacts.contacts_of(people[0])  # Anna: speed with 1, 2, 3; café with 2, 3 then 4, 5
+    assert [c.person.name for c in met] == ["Olena Kovalenko", "Mehmet Kaya", "Grace Mensah", "Sabine Wolf",
+                                            "Tarek Haddad"]
+    where = {c.person.name: c.where for c in met}
+    assert where["Olena Kovalenko"] == ["Speed Networking, Runde 1"]
+    assert where["Mehmet Kaya"][0] == "Speed Networking, Runde 2"
+    assert where["Mehmet Kaya"][1].startswith("Pro-Action-Café, Runde 1, Tisch 7")
+    assert [c.shares for c in met] == [True, True, False, False, False]
+    # Olena (1) sat with Tarek (5) at café table 8 in round 1 and in speed round 3
+    assert "Tarek Haddad" in [c.person.name for c in contacts.contacts_of(people[1])]
+
+
+def test_no_shows_met_nobody(app, published_meeting):
+    _meeting, people = held_meeting(published_meeting, no_show=(2,))
+    assert "Mehmet Kaya" not in [c.person.name for c in contacts.contacts_of(people[0])]
+    assert contacts.contacts_of(people[2]) == []
+
+
+def test_personal_page_shows_contacts_only_after_the_meeting(client, published_meeting):
+    meeting, people = held_meeting(published_meeting)
+    page = client.get(f"/r/{people[0].token}").get_data(as_text=True)
+    assert "Wen Sie getroffen haben" in page
+    assert "5 Personen; 2 von ihnen haben zugestimmt" in page
+    assert "person1@example.org" in page and "person2@example.org" in page
+    assert "person3@example.org" not in page and "person4@example.org" not in page  # did not agree
+    assert page.count("keine Weitergabe gewünscht") == 3
+    assert "Integrationskursträger-Leitung" in page
+    # the same meeting tomorrow: no list, no file
+    meeting.date = date.today() + timedelta(days=1)
+    db.session.commit()
+    page = client.get(f"/r/{people[0].token}").get_data(as_text=True)
+    assert "Wen Sie getroffen haben" not in page and "person1@example.org" not in page
+    assert client.get(f"/r/{people[0].token}/kontakte.vcf").status_code == 404
+
+
+def test_meeting_over_uses_the_end_time():
+    class Meeting:
+        date = date(2026, 11, 22)
+        end_time = datetime(2026, 11, 22, 13, 0).time()
+    assert not contacts.meeting_over(Meeting, now=datetime(2026, 11, 22, 12, 59))
+    assert contacts.meeting_over(Meeting, now=datetime(2026, 11, 22, 13, 0))
+
+
+def test_vcard_holds_only_those_who_agreed(client, published_meeting):
+    _meeting, people = held_meeting(published_meeting)
+    response = client.get(f"/r/{people[0].token}/kontakte.vcf")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/vcard")
+    assert "attachment" in response.headers["Content-Disposition"]
+    cards = list(vobject.readComponents(response.get_data(as_text=True)))
+    assert [(c.fn.value, c.email.value, c.n.value.family, c.n.value.given) for c in cards] == [
+        ("Olena Kovalenko", "person1@example.org", "Kovalenko", "Olena"),
+        ("Mehmet Kaya", "person2@example.org", "Kaya", "Mehmet")]
+    assert cards[0].org.value == ["VHS Esslingen"] and cards[0].title.value == "Integrationskursträger-Leitung"
+    assert "Speed Networking, Runde 1" in cards[0].note.value
+
+
+def test_hostile_names_are_escaped_in_page_and_vcard(client, published_meeting):
+    meeting = published_meeting(names=["Anna", "<script>alert(1)</script>; Evil,Name"])
+    meeting.date = date.today() - timedelta(days=1)
+    people = sorted(meeting.registrations, key=lambda r: r.id)
+    people[1].consent_contact = True
+    db.session.commit()
+    page = client.get(f"/r/{people[0].token}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+    [card] = vobject.readComponents(client.get(f"/r/{people[0].token}/kontakte.vcf").get_data(as_text=True))
+    assert card.fn.value == "<script>alert(1)</script>; Evil,Name"
+
+
+def test_cancelled_registration_sees_no_contacts(client, published_meeting):
+    _meeting, people = held_meeting(published_meeting)
+    people[0].status = "cancelled"
+    db.session.commit()
+    assert "Wen Sie getroffen haben" not in client.get(f"/r/{people[0].token}").get_data(as_text=True)
+    assert client.get(f"/r/{people[0].token}/kontakte.vcf").get_data(as_text=True) == ""
