@@ -29,7 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import i18n
     i18n.init_app(app)
 
-    from . import auth, errors, feeds, mailing, meetings, outbox, plans, public, registrations
+    from . import auth, errors, feeds, harvest, mailing, meetings, outbox, plans, public, registrations
     app.register_blueprint(auth.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(meetings.bp)
@@ -40,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(projector.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(mailing.bp)
+    app.register_blueprint(harvest.bp)
     outbox.init_app(app)
     errors.init_app(app)
 

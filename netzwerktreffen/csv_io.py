@@ -85,7 +85,7 @@ def export_csv(registrations: Iterable[Registration]) -> bytes:
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow([header for _key, header, _aliases in COLUMNS])
     for registration in registrations:
-        writer.writerow([_guard_formula(cell) for cell in _export_row(registration)])
+        writer.writerow([guard_formula(cell) for cell in _export_row(registration)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -114,7 +114,7 @@ def _format_timestamp(value: datetime | None) -> str:
     return to_local(value).strftime("%d.%m.%Y %H:%M") if value else ""
 
 
-def _guard_formula(cell: str) -> str:
+def guard_formula(cell: str) -> str:
     """Prefix cells a spreadsheet would run as a formula with an apostrophe.
 
     Cells that already start with apostrophes before such a character get one more,
@@ -124,7 +124,7 @@ def _guard_formula(cell: str) -> str:
 
 
 def _unguard_formula(cell: str) -> str:
-    """Undo ``_guard_formula``, so that export -> import gives back the same text."""
+    """Undo ``guard_formula``, so that export -> import gives back the same text."""
     return cell[1:] if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_STARTS) else cell
 
 

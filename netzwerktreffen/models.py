@@ -248,6 +248,11 @@ class CafeTable(db.Model):
     host_name: Mapped[str] = mapped_column(String(200), default="")  # when the host is not registered
     table_id: Mapped[Optional[int]] = mapped_column(ForeignKey("meeting_table.id", ondelete="SET NULL"))
     language: Mapped[str] = mapped_column(String(8), default="")  # "" = any language
+    # the table's harvest (netzwerktreffen.harvest): notes per round, then the next steps
+    harvest_notes: Mapped[Optional[list]] = mapped_column(JSON)
+    harvest_next_steps: Mapped[str] = mapped_column(Text, default="", server_default="")
+    harvest_author: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    harvest_updated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
     block: Mapped[Block] = relationship(back_populates="cafe_tables")
     host: Mapped[Optional["Registration"]] = relationship(foreign_keys=[host_id])

@@ -11,7 +11,7 @@ from wtforms import EmailField
 from wtforms.validators import DataRequired, Email
 
 from . import registration as registrations
-from . import contacts, scheduling
+from . import contacts, harvest, scheduling
 from .extensions import db
 from .i18n import local_now
 from .models import CANCELLED, PUBLISHED, Meeting
@@ -113,10 +113,36 @@ def personal(token: str):
             flash(_("Ihre Änderungen sind gespeichert."), "success")
             return redirect(url_for("public.personal", token=token))
     status = 400 if form.is_submitted() else 200
-    met = contacts.contacts_of(registration) if contacts.meeting_over(meeting) else None
+    over = contacts.meeting_over(meeting)
     return render_template("public/personal.html", registration=registration, meeting=meeting,
                            form=form, cancel_form=CancelForm(), position=_waitlist_position(registration),
-                           seats=_published_seats(registration), contacts=met), status
+                           seats=_published_seats(registration),
+                           contacts=contacts.contacts_of(registration) if over else None,
+                           hosted=_hosted_tables(registration),
+                           results=harvest.results(meeting, only_filled=True) if over else []), status
+
+
+def _hosted_tables(registration) -> list:
+    if registration.status == CANCELLED:
+        return []
+    return [t for b in registration.meeting.blocks if b.is_cafe for t in b.cafe_tables
+            if t.host_id == registration.id]
+
+
+@bp.route("/r/<token>/ernte/<int:cafe_table_id>", methods=["GET", "POST"])
+def host_harvest(token: str, cafe_table_id: int):
+    """The host writes down their table's results (during the café or afterwards)."""
+    registration = personal_registration(token)
+    table = next((t for t in _hosted_tables(registration) if t.id == cafe_table_id), None)
+    if table is None:
+        abort(404)
+    form = harvest.HarvestForm.for_table(table)
+    if form.validate_on_submit():
+        harvest.save(table, form, author=registration.name)
+        flash(_("Die Ergebnisse Ihres Tisches sind gespeichert. Danke!"), "success")
+        return redirect(url_for("public.personal", token=token) + "#ernte")
+    return render_template("public/harvest.html", registration=registration, meeting=registration.meeting,
+                           table=table, form=form), 400 if form.is_submitted() else 200
 
 
 @bp.route("/r/<token>/kontakte.vcf")

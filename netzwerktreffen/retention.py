@@ -8,6 +8,7 @@ names and organisations), the meeting's mails in the outbox and, without an
 SMTP server, their ``.eml`` files. What stays is the meeting itself (rooms,
 agenda, sectors) so that the next meeting of a series can be set up from it,
 and two facts: when the data was deleted and how many registrations there were.
+The café's harvest stays too (it is the meeting's result), without who wrote it.
 
 It runs by itself: the periodic sweep of the web process calls ``purge_due``;
 with Redis, ``flask --app netzwerktreffen purge-due`` runs from cron. An
@@ -80,7 +81,7 @@ def purge(meeting: Meeting) -> Purged:
             db.session.execute(delete(link).where(link.c.registration_id.in_(people)))
         db.session.execute(update(CafeTable).where(CafeTable.host_id.in_(people)).values(host_id=None))
         db.session.execute(update(CafeTable).where(CafeTable.block_id.in_([b.id for b in meeting.blocks]))
-                           .values(host_name=""))
+                           .values(host_name="", harvest_author=""))
         db.session.execute(delete(PlanningJob).where(PlanningJob.meeting_id == meeting.id))
         result.plan_versions = db.session.execute(
             delete(PlanVersion).where(PlanVersion.meeting_id == meeting.id)).rowcount

@@ -34,6 +34,8 @@ def past_meeting(published_meeting, slug="vorbei", days_ago=100, names=NAMES):
     people[2].cafe_choices.append(CafeChoice(cafe_table=cafe.cafe_tables[1], rank=0))
     db.session.add(PlanLock(block=meeting.blocks[0], round=0, registration=people[0], other=people[1]))
     cafe.cafe_tables[1].host_name = "Gast-Gastgeberin Ohnekonto"
+    cafe.cafe_tables[0].harvest_notes = ["Kita-Plätze fehlen"]
+    cafe.cafe_tables[0].harvest_author = people[0].name
     db.session.commit()
     assert len(schedule_mail.queue_schedules(meeting, kick_delivery=False)) == 6  # with names in the .ics
     return meeting
@@ -66,6 +68,7 @@ def test_due_meetings_are_purged_completely_and_others_are_kept(app, published_m
     assert purged.purged_at is not None and purged.purged_registrations == 6
     assert [b.title for b in purged.blocks] == ["Speed Networking", "Pro-Action-Café"]
     assert [t.question for t in purged.blocks[1].cafe_tables][0].startswith("Wie gelingt")
+    assert purged.blocks[1].cafe_tables[0].harvest_notes == ["Kita-Plätze fehlen"]  # the result stays
     # the other meeting is untouched: people, plan and mail files
     assert len(db.session.get(Meeting, kept_id).registrations) == 6
     assert db.session.scalar(select(db.func.count()).select_from(PlanVersion)
