@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 
 from scheduler import Infeasible, parse_instance, validate
 from scheduler.designs import affine_rounds, prime_power
-from scheduler.groups import GroupsProblem, move_budget, solve_groups_block
+import scheduler.groups as groups_module
+from scheduler.groups import (GroupsProblem, _CliqueLP, best_pairs_bound, clique_bound, clique_size, groups_bound,
+                              move_budget, solve_groups_block)
 from scheduler.problem import Plan
 from scheduler.validate import score_plan, speed_group_sizes
 from scheduler.values import PairValues
@@ -256,3 +258,171 @@ def test_problem_sizes_per_round():
     problem = GroupsProblem.build(inst, inst.blocks[0], PairValues(inst))
     assert problem.sizes[0] == [3, 3, 3, 3]  # 12 present
     assert problem.sizes[1] == [4, 3, 3, 3]  # 13 present: one group of four
+
+
+# ----------------------------------------------------------------------------
+# The clique LP bound
+
+
+def partitions(people: list[int], size: int):
+    """Every split of `people` into groups of `size` (as tuples of tuples)."""
+    if not people:
+        yield ()
+        return
+    first, rest = people[0], people[1:]
+    from itertools import combinations as choose
+    for mates in choose(rest, size - 1):
+        left = [i for i in rest if i not in mates]
+        for others in partitions(left, size):
+            yield ((first, *mates),) + others
+
+
+def best_plan_value(n: int, size: int, present: list[list[int]], value, forbidden) -> float | None:
+    """The best pair value of rounds of groups of `size` (round t among the
+    people `present[t]`) in which no pair meets twice and no forbidden pair
+    meets, by trying every plan; None when there is none."""
+    per_round = []
+    for people in present:
+        options = []
+        for split in partitions(people, size):
+            mask, worth, bad = 0, 0.0, False
+            for group in split:
+                for a, b in combinations(group, 2):
+                    bad = bad or forbidden[a][b]
+                    mask |= 1 << (a * n + b)
+                    worth += value[a][b]
+            if not bad:
+                options.append((mask, worth))
+        per_round.append(options)
+    best = None
+
+    def extend(t: int, used: int, total: float):
+        nonlocal best
+        if t == len(per_round):
+            best = total if best is None else max(best, total)
+            return
+        for mask, worth in per_round[t]:
+            if not mask & used:
+                extend(t + 1, used | mask, total + worth)
+
+    extend(0, 0, 0.0)
+    return best
+
+
+def tiny_problem(n: int, size: int, present: list[list[int]], value, forbidden) -> GroupsProblem:
+    data = instance(n, speed(len(present), size))
+    for p in data["participants"]:
+        p["languages"] = ["de"]
+    ids = [p["id"] for p in data["participants"]]
+    data["blocks"][0]["present"] = {ids[i]: [t for t, people in enumerate(present) if i in people]
+                                    for i in range(n)}
+    inst = parse_instance(data)
+    problem = GroupsProblem.build(inst, inst.blocks[0], PairValues(inst))
+    problem.first = [row[:] for row in value]
+    problem.forbidden = [row[:] for row in forbidden]
+    return problem
+
+
+TINY = [(9, 3, [list(range(9))] * 2), (12, 3, [list(range(9)), list(range(3, 12))]),
+        (12, 4, [list(range(8)), list(range(4, 12))]),
+        (12, 4, [list(range(8)), list(range(4, 12)), list(range(4)) + list(range(8, 12))])]
+
+
+@st.composite
+def tiny_values(draw):
+    n, size, present = draw(st.sampled_from(TINY))
+    value = [[0.0] * n for _ in range(n)]
+    forbidden = [[False] * n for _ in range(n)]
+    for a, b in combinations(range(n), 2):
+        value[a][b] = value[b][a] = float(draw(st.integers(-3, 9)))
+        forbidden[a][b] = forbidden[b][a] = draw(st.integers(0, 11)) == 0
+    return n, size, present, value, forbidden
+
+
+def free_edges(problem: GroupsProblem) -> list[tuple[int, int]]:
+    """Pairs who may meet and share a round, as `groups_bound` passes them."""
+    share = lambda a, b: any(a in problem.present[t] and b in problem.present[t] for t in problem.free_rounds)
+    return [(a, b) for a, b in combinations(range(problem.n), 2) if not problem.forbidden[a][b] and share(a, b)]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny_values(), st.booleans())
+def test_clique_bound_is_never_below_the_best_plan(case, triangles_only):
+    n, size, present, value, forbidden = case
+    best = best_plan_value(n, size, present, value, forbidden)
+    problem = tiny_problem(n, size, present, value, forbidden)
+    limits = dict(groups_module.CLIQUE_SETS_MAX)
+    if triangles_only:
+        groups_module.CLIQUE_SETS_MAX[4] = 0  # groups of four through their triangles
+    try:
+        assert clique_size(problem) == (3 if triangles_only or size == 3 else 4)
+        bound = clique_bound(problem, free_edges(problem), time.monotonic() + 30)
+    finally:
+        groups_module.CLIQUE_SETS_MAX.update(limits)
+    assert bound is not None
+    if best is not None:  # else no plan at all: any bound will do
+        assert bound >= best - 1e-9
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny_values(), st.integers(0, 2 ** 32 - 1), st.sampled_from([0.0, 0.3, 1.0, 4.0]))
+def test_any_nonnegative_duals_bound_the_best_plan(case, seed, spread):
+    """LP duality: the bound priced from any duals u, v >= 0 is at least the optimum."""
+    import numpy
+
+    n, size, present, value, forbidden = case
+    best = best_plan_value(n, size, present, value, forbidden)
+    problem = tiny_problem(n, size, present, value, forbidden)
+    lp = _CliqueLP(problem, size, free_edges(problem))
+    rng = numpy.random.default_rng(seed)
+    u = rng.uniform(0, spread, n) * (rng.random(n) < 0.5)
+    v = numpy.triu(rng.uniform(0, spread, (n, n)) * (rng.random((n, n)) < 0.5), 1)
+    bound, _entering = lp.price(u, v + v.T, 10)
+    if best is not None:
+        assert bound >= best - 1e-9
+
+
+@pytest.mark.parametrize("n, size, rounds", [(9, 3, 4), (16, 4, 5)])
+def test_clique_bound_is_exact_on_affine_planes(n, size, rounds):
+    # all pairs worth one: the affine plane's rounds meet every pair once, so
+    # the optimum is every pair, and the bound must not drop below it
+    value = [[1.0] * n for _ in range(n)]
+    forbidden = [[False] * n for _ in range(n)]
+    problem = tiny_problem(n, size, [list(range(n))] * rounds, value, forbidden)
+    design = affine_rounds(n, size, rounds, time.monotonic() + 5)
+    assert len(design) == rounds
+    best = n * (n - 1) / 2
+    assert clique_bound(problem, free_edges(problem), time.monotonic() + 30) == best
+    # duals below the LP's optimal ones: the sets' reduced costs must make up for it
+    import numpy
+
+    lp = _CliqueLP(problem, size, free_edges(problem))
+    assert lp.solve(time.monotonic() + 30, []) == pytest.approx(best)
+    u, v = lp.duals
+    rng = numpy.random.default_rng(n)
+    for _ in range(20):
+        shrink = rng.uniform(0.5, 1.0, n)
+        assert lp.price(u * shrink, v * numpy.outer(shrink, shrink), 10)[0] >= best - 1e-9
+
+
+def test_clique_bound_applies_without_repeats_and_with_one_group_size():
+    inst = parse_instance(instance(24, speed(3, 4)))
+    values = PairValues(inst)
+    assert clique_size(GroupsProblem.build(inst, inst.blocks[0], values)) == 4
+    inst = parse_instance(instance(25, speed(3, 5)))
+    assert clique_size(GroupsProblem.build(inst, inst.blocks[0], PairValues(inst))) == 4
+    inst = parse_instance(instance(24, speed(3, 4, allow_repeats=True)))
+    assert clique_size(GroupsProblem.build(inst, inst.blocks[0], PairValues(inst))) is None
+    inst = parse_instance(instance(25, speed(2, 4)))  # one group of five
+    assert clique_size(GroupsProblem.build(inst, inst.blocks[0], PairValues(inst))) is None
+
+
+def test_clique_bound_is_tighter_than_the_b_matching():
+    inst = parse_instance(instance(24, speed(3, 4)))
+    problem = GroupsProblem.build(inst, inst.blocks[0], PairValues(inst))
+    edges = [(a, b) for a, b in combinations(range(24), 2) if not problem.forbidden[a][b]]
+    caps = [3 * 3] * 24
+    b_matching = best_pairs_bound(problem.first, caps, edges, time.monotonic() + 30)
+    clique = clique_bound(problem, edges, time.monotonic() + 30)
+    assert clique < b_matching
+    assert groups_bound(problem, time.monotonic() + 30) <= clique
