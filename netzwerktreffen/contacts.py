@@ -1,4 +1,4 @@
-"""After the meeting: whom did I meet? (step 6 of the brief)
+"""After the meeting: whom did I meet? (step 6 of the brief), and the thank-you mail that says so.
 
 From the published plan, everyone who sat in the same speed-networking group
 or at the same café table in the same round. Names, organisations and sectors
@@ -15,9 +15,10 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from . import scheduling
+from . import harvest, mail, outbox, scheduling
+from .extensions import db
 from .i18n import local_now
-from .models import CANCELLED, PUBLISHED, Meeting, Registration
+from .models import CANCELLED, CONFIRMED, PUBLISHED, Meeting, Registration
 
 
 @dataclass
@@ -41,15 +42,22 @@ def _attended(person: Registration) -> bool:
     return person.status != CANCELLED and not person.no_show
 
 
-def contacts_of(registration: Registration) -> list[Contact]:
-    """Everyone the person met in the published plan, in the order they met."""
-    meeting = registration.meeting
+def published_schedule(meeting: Meeting) -> scheduling.Schedule | None:
     version = scheduling.latest(meeting, PUBLISHED)
-    if version is None or not _attended(registration):
+    return scheduling.Schedule(meeting, version.plan) if version else None
+
+
+def contacts_of(registration: Registration, schedule: scheduling.Schedule | None = None,
+                people: dict[int, Registration] | None = None) -> list[Contact]:
+    """Everyone the person met in the published plan, in the order they met
+    (``schedule`` and ``people`` may be passed in when asking for many people)."""
+    meeting = registration.meeting
+    schedule = schedule or published_schedule(meeting)
+    if schedule is None or not _attended(registration):
         return []
-    people = {r.id: r for r in meeting.registrations}
+    people = people or {r.id: r for r in meeting.registrations}
     found: dict[int, Contact] = {}
-    for seat in scheduling.Schedule(meeting, version.plan).seats_of(registration):
+    for seat in schedule.seats_of(registration):
         where = _("%(block)s, Runde %(n)s", block=seat.block.title, n=seat.round + 1)
         if seat.cafe_table is not None:
             where += ", " + _("Tisch %(t)s", t=seat.label)
@@ -83,3 +91,56 @@ def vcards(contacts: list[Contact], meeting: Meeting) -> str:
                                    where="; ".join(contact.where))
         cards.append(card.serialize())
     return "".join(cards)
+
+
+# --------------------------------------------------------------------------
+# The thank-you mail after the meeting
+
+
+class NotYet(Exception):
+    """The meeting has not ended; the message is for the organiser."""
+
+
+def render_followup(registration: Registration, note: str = "", schedule: scheduling.Schedule | None = None,
+                    people: dict[int, Registration] | None = None,
+                    results: int | None = None) -> mail.Rendered:
+    """Thanks, how many people they met and how many share their details, the café's results: all on the
+    personal page, which the mail links to (no one's address is in the mail)."""
+    from .schedule_mail import fill_placeholders
+    meeting = registration.meeting
+    met = contacts_of(registration, schedule, people)
+    if results is None:
+        results = len(harvest.results(meeting, only_filled=True))
+    return mail.render("followup", registration.locale or "de", registration=registration, meeting=meeting,
+                       link=mail.external_url("public.personal", token=registration.token),
+                       met=len(met), sharing=sum(1 for c in met if c.shares), results=results,
+                       note=fill_placeholders(note, registration))
+
+
+def followup_recipients(meeting: Meeting) -> list[Registration]:
+    """Everyone confirmed who came (not marked as a no-show)."""
+    return [r for r in meeting.registrations if r.status == CONFIRMED and not r.no_show]
+
+
+def queue_followups(meeting: Meeting, note: str = "", kick_delivery: bool = True) -> int:
+    """Queue the thank-you mail for everyone who came, once per person; returns how many were queued."""
+    from flask_babel import force_locale
+    if not meeting_over(meeting):
+        raise NotYet(_("Die Dankesmail lässt sich erst nach dem Ende des Treffens senden."))
+    schedule = published_schedule(meeting)
+    people = {r.id: r for r in meeting.registrations}
+    results = len(harvest.results(meeting, only_filled=True))
+    queued = 0
+    for registration in followup_recipients(meeting):
+        key = f"followup:{meeting.id}:{registration.id}"
+        if outbox.is_queued(key):
+            continue
+        with force_locale(registration.locale or "de"):
+            rendered = render_followup(registration, note, schedule, people, results)
+        if outbox.queue("followup", registration.email, registration.name, rendered, meeting=meeting,
+                        registration=registration, dedupe_key=key) is not None:
+            queued += 1
+    db.session.commit()
+    if kick_delivery and queued:
+        outbox.kick()
+    return queued

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from wtforms import TextAreaField
 from wtforms.validators import Length, ValidationError
 
-from . import outbox, planning, schedule_mail, scheduling
+from . import contacts, outbox, planning, schedule_mail, scheduling
 from .auth import organiser_meeting
 from .extensions import db
 from .models import CONFIRMED, FAILED, PUBLISHED, QUEUED, SUPERSEDED, OutboxMessage, PlanVersion, Registration
@@ -26,6 +26,7 @@ PREVIEW_KINDS = {
     "promoted": _l("Nachgerückt"),
     "cancelled": _l("Absage bestätigt"),
     "link": _l("Persönlicher Link"),
+    "followup": _l("Dank nach dem Treffen (Kontakte, Ergebnisse)"),
 }
 STATUS_LABELS = {QUEUED: _l("wartet"), "sending": _l("wird gesendet"), "sent": _l("gesendet"),
                  FAILED: _l("fehlgeschlagen")}
@@ -89,11 +90,15 @@ def preview(slug: str):
                     note=request.values.get("note", ""))
     rendered = attachments = None
     if chosen is not None and (request.method == "GET" or form.validate()):
-        rendered, attachments = schedule_mail.preview(kind, chosen, form.note.data or "")
+        if kind == "followup":
+            rendered, attachments = contacts.render_followup(chosen, form.note.data or ""), []
+        else:
+            rendered, attachments = schedule_mail.preview(kind, chosen, form.note.data or "")
     published = scheduling.latest(meeting, PUBLISHED)
     return render_template("mailing/preview.html", meeting=meeting, people=people, chosen=chosen, kind=kind,
                            kinds=PREVIEW_KINDS, form=form, rendered=rendered, attachments=attachments or [],
-                           published=published, placeholders=schedule_mail.PLACEHOLDER_NAMES)
+                           published=published, placeholders=schedule_mail.PLACEHOLDER_NAMES,
+                           meeting_over=contacts.meeting_over(meeting))
 
 
 @bp.route("/ablauf-senden", methods=["POST"])
@@ -112,6 +117,25 @@ def send_schedules(slug: str):
         return redirect(url_for("mailing.index", slug=slug))
     flash(_("Die Abläufe werden jetzt vorbereitet und gesendet. Wer seinen Ablauf für diesen Plan schon "
             "bekommen hat, bekommt ihn nicht noch einmal. Den Stand sehen Sie hier im Postausgang."), "success")
+    return redirect(url_for("mailing.index", slug=slug))
+
+
+@bp.route("/dank-senden", methods=["POST"])
+def send_followups(slug: str):
+    """After the meeting: the thank-you mail to everyone who came (each person once)."""
+    meeting = organiser_meeting(slug)
+    form = SendForm()
+    if not form.validate_on_submit():
+        for error in form.note.errors:
+            flash(error, "error")
+        return redirect(url_for("mailing.preview", slug=slug, kind="followup"))
+    try:
+        count = contacts.queue_followups(meeting, note=form.note.data or "")
+    except contacts.NotYet as error:
+        flash(str(error), "error")
+        return redirect(url_for("mailing.index", slug=slug))
+    flash(_("%(n)s Dankesmails sind in der Warteschlange. Wer sie schon bekommen hat, bekommt sie nicht noch "
+            "einmal.", n=count), "success")
     return redirect(url_for("mailing.index", slug=slug))
 
 

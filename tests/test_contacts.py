@@ -99,3 +99,35 @@ def test_cancelled_registration_sees_no_contacts(client, published_meeting):
     db.session.commit()
     assert "Wen Sie getroffen haben" not in client.get(f"/r/{people[0].token}").get_data(as_text=True)
     assert client.get(f"/r/{people[0].token}/kontakte.vcf").get_data(as_text=True) == ""
+
+
+def test_thank_you_mail_after_the_meeting(logged_in, published_meeting, outbox):
+    meeting, people = held_meeting(published_meeting, no_show=(5,))
+    people[3].locale = "en"
+    meeting.blocks[1].cafe_tables[0].harvest_notes = ["Kita-Plätze fehlen"]
+    db.session.commit()
+    preview = logged_in.get("/organisation/treffen/ablauf/post/vorschau?kind=followup").get_data(as_text=True)
+    assert "Danke für Ihre Teilnahme: 3. Netzwerktreffen Migration" in preview
+    response = logged_in.post("/organisation/treffen/ablauf/post/dank-senden", data={"note": "Bis zum nächsten Mal, {name}!"})
+    assert response.status_code == 302
+    mails = outbox()
+    assert sorted(m["To"].addresses[0].addr_spec for m in mails) == [f"person{k}@example.org" for k in range(5)]
+    anna = next(m for m in mails if "person0@" in m["To"])
+    text = anna.get_body(("plain",)).get_content()
+    assert "Sie haben 4 Personen getroffen; 2 von ihnen geben Ihnen ihre Kontaktdaten." in text  # Tarek did not come
+    assert "Die Ergebnisse von 1 Café-Tischen sind aufgeschrieben." in text
+    assert "Bis zum nächsten Mal, Anna Weber!" in text and f"/r/{people[0].token}" in text
+    assert "person1@example.org" not in text  # addresses stay on the personal page
+    grace = next(m for m in mails if "person3@" in m["To"])
+    assert grace["Subject"].startswith("Thank you")
+    # sending again queues nobody twice
+    logged_in.post("/organisation/treffen/ablauf/post/dank-senden", data={"note": ""})
+    assert len(outbox()) == 5
+
+
+def test_thank_you_mail_not_before_the_end(logged_in, published_meeting, outbox):
+    published_meeting()  # next month
+    response = logged_in.post("/organisation/treffen/ablauf/post/dank-senden", data={"note": ""},
+                              follow_redirects=True)
+    assert "erst nach dem Ende des Treffens" in response.get_data(as_text=True)
+    assert outbox() == []
