@@ -211,6 +211,21 @@ class MeetingForm(FlaskForm):
         return data
 
 
+class DeleteMeetingForm(FlaskForm):
+    """Deleting a meeting for good: the organiser types its short name to confirm."""
+
+    confirm = StringField(_l("Kurzname des Treffens zur Bestätigung"), filters=[clean],
+                          validators=[DataRequired(), Length(max=80)])
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+
+    def validate_confirm(self, field):
+        if field.data != self.meeting.slug:
+            raise ValidationError(_("Bitte geben Sie genau „%(slug)s“ ein.", slug=self.meeting.slug))
+
+
 class OrganiserForm(FlaskForm):
     email = EmailField(_l("E-Mail-Adresse des Kontos"), filters=[clean],
                        validators=[DataRequired(), Email(), Length(max=254)],

@@ -22,8 +22,8 @@ from . import registration as registrations
 from .auth import find_organiser, organiser_meeting
 from .extensions import db
 from .i18n import format_time, local_now
-from .meeting_forms import (BLOCK_FORMS, SLUG, AffinityForm, CafeTableForm, MeetingForm, OrganiserForm, RoomForm,
-                            SectorForm, TableForm, TopicForm, affinity_cell, default_affinity, format_affinity,
+from .meeting_forms import (BLOCK_FORMS, SLUG, AffinityForm, CafeTableForm, DeleteMeetingForm, MeetingForm,
+                            OrganiserForm, RoomForm, SectorForm, TableForm, TopicForm, affinity_cell, default_affinity, format_affinity,
                             parse_affinities, slugify, suggested_table, unique)
 from .models import (CAFE, CONFIRMED, WAITLISTED, Block, CafeChoice, CafeTable, Meeting, MeetingTable,
                      Organiser, PlanLock, Registration, Room, Sector, SectorAffinity, Topic, registration_blocks,
@@ -435,7 +435,31 @@ def edit(slug: str):
             flash(_("Es sind schon %(n)s Personen bestätigt, mehr als die %(capacity)s Plätze. "
                     "Niemand wird automatisch ausgeladen.", n=confirmed, capacity=meeting.capacity), "warning")
         return redirect(url_for(".overview", slug=meeting.slug))
-    return page("meetings/meeting_form.html", meeting, "overview", status(form), form=form)
+    return page("meetings/meeting_form.html", meeting, "overview", status(form), form=form,
+                delete_form=DeleteMeetingForm(meeting=meeting, formdata=None))
+
+
+def delete_meeting(meeting: Meeting) -> None:
+    """The meeting and everything in it: first the personal data (as at the end of the retention
+    period, which also removes plans, jobs and mails), then the meeting with its rooms and agenda."""
+    slug = meeting.slug
+    retention.purge(meeting)
+    db.session.delete(meeting)
+    db.session.commit()
+    log.info("meeting %s deleted", slug)
+
+
+@bp.route("/treffen/<slug>/loeschen", methods=["POST"])
+def delete_view(slug: str):
+    meeting = organiser_meeting(slug)
+    form = DeleteMeetingForm(meeting=meeting)
+    if not form.validate_on_submit():
+        return page("meetings/meeting_form.html", meeting, "overview", 400,
+                    form=MeetingForm(meeting=meeting, formdata=None), delete_form=form)
+    title = meeting.display_title
+    delete_meeting(meeting)
+    flash(_("Das Treffen „%(title)s“ ist mit allen Anmeldungen, Plänen und Mails gelöscht.", title=title), "success")
+    return redirect(url_for(".index"))
 
 
 # -- Organising team -----------------------------------------------------------------------------------

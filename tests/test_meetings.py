@@ -685,3 +685,28 @@ def test_junk_input_never_fails(logged_in, make_meeting, make_registration, orga
                          {name: JUNK[(i + j) % len(JUNK)] for j, name in enumerate(FIELDS + cells)}):
                 response = logged_in.post(url, data=data)
                 assert response.status_code in (302, 400), (url, junk[:20], response.status_code)
+
+
+def test_delete_a_meeting_with_everything_in_it(logged_in, published_meeting, outbox):
+    from netzwerktreffen import schedule_mail
+    from netzwerktreffen.models import CafeTable, OutboxMessage, PlanVersion, Registration
+    meeting = published_meeting(slug="weg")
+    kept = published_meeting(slug="bleibt")
+    schedule_mail.queue_schedules(meeting, kick_delivery=False)
+    assert len(outbox()) == 6
+    page = text(logged_in.get(f"{BASE}/weg/bearbeiten"))
+    assert "Treffen endgültig löschen" in page and "alle 6 Anmeldungen" in page
+    # a wrong confirmation deletes nothing
+    response = logged_in.post(f"{BASE}/weg/loeschen", data={"confirm": "bleibt"})
+    assert response.status_code == 400 and "Bitte geben Sie genau „weg“ ein." in text(response)
+    assert count(Meeting) == 2 and count(Registration) == 12
+    response = logged_in.post(f"{BASE}/weg/loeschen", data={"confirm": "weg"})
+    assert response.status_code == 302 and response.location == "/organisation/"
+    assert "ist mit allen Anmeldungen, Plänen und Mails gelöscht" in text(logged_in.get("/organisation/"))
+    db.session.expire_all()
+    assert [m.slug for m in db.session.scalars(select(Meeting))] == ["bleibt"]
+    assert count(Registration) == 6 and count(PlanVersion) == 1 and count(OutboxMessage) == 0
+    assert count(Room) == 2 and count(CafeTable) == 2  # the other meeting's
+    assert outbox() == []  # the .eml files of its mails are gone too
+    assert logged_in.get(f"{BASE}/weg").status_code == 404
+    assert db.session.get(Meeting, kept.id).registrations
