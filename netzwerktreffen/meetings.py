@@ -17,7 +17,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import BuildError
 
-from . import defaults, retention
+from . import contacts, defaults, retention
 from . import registration as registrations
 from .auth import find_organiser, organiser_meeting
 from .extensions import db
@@ -401,6 +401,7 @@ def overview(slug: str):
         "open": registrations.registration_open(meeting),
         "deletion_date": retention.deletion_date(meeting),
         "may_delete": retention.may_delete_now(meeting),
+        "over": contacts.meeting_over(meeting),
     }
     return page("meetings/overview.html", meeting, "overview", facts=facts)
 

@@ -161,3 +161,13 @@ def test_the_periodic_sweep_purges(app, published_meeting):
     past_meeting(published_meeting)
     assert mail_outbox.sweep()["purged"] == 1
     assert "Zarah Löschmann" not in texts_in_database()
+
+
+def test_past_meetings_show_what_is_left_to_do(logged_in, published_meeting):
+    past_meeting(published_meeting, days_ago=3)
+    page = logged_in.get("/organisation/treffen/vorbei").get_data(as_text=True)
+    assert "Nach dem Treffen" in page and "Dankesmail ansehen und senden" in page
+    assert "/organisation/treffen/vorbei/ernte/" in page
+    logged_in.post("/organisation/treffen/vorbei/daten-loeschen")
+    dashboard = logged_in.get("/organisation/").get_data(as_text=True)
+    assert f"Anmeldedaten gelöscht am {date.today().strftime('%d.%m.%Y')}" in dashboard
