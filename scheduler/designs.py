@@ -8,8 +8,12 @@ that share only the zero vector never repeat a pair (a *partial spread*).
 A small depth-first search picks as many such subspaces as it can.
 
 Examples: 8-4-8 and 8-4-9 (32 = 2^5 people, groups of 4 = 2^2: 9 planes of
-GF(2)^5 meet only in zero), 4-4-5, 9-3-13, 16-4-... .  Instances whose
-head-count is not a prime power get nothing here and rely on local search.
+GF(2)^5 meet only in zero), 4-4-5, 9-3-13, 16-4-... .
+
+`zero_repeat_rounds` goes further with `scheduler.golfers`: a construction for
+32 people in foursomes over 10 rounds (8-4-10, beyond any partial spread) and a
+CP-SAT search over cyclically symmetric schedules (5-3-7, 6-5-6, 10-3-13, ...).
+Whatever is still missing is left to the local search of `groups`.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from __future__ import annotations
 import time
 from itertools import product
 
-__all__ = ["affine_rounds", "prime_power"]
+__all__ = ["affine_rounds", "prime_power", "zero_repeat_rounds"]
 
 
 def prime_power(n: int) -> tuple[int, int] | None:
@@ -129,7 +133,26 @@ def affine_rounds(n: int, group_size: int, rounds: int, deadline: float) -> list
 
 def zero_repeat_rounds(n: int, group_size: int, rounds: int, deadline: float) -> list[list[list[int]]]:
     """Rounds of groups over people 0..n-1 in which no pair meets twice, built
-    before `deadline` (monotonic) from a known construction; [] when none applies.
-    May return fewer rounds than asked for (the search adds the rest)."""
+    before `deadline` (monotonic) from a known construction or a short
+    symmetric search; [] when none applies.  May return fewer rounds than asked
+    for (the search adds the rest).
+
+    In order: the affine spread (prime-power sizes, a fraction of a second),
+    the 2^16 group-divisible design for 32 people in foursomes (up to 10
+    rounds), then CP-SAT over schedules invariant under a cyclic shift
+    (`golfers.cyclic_rounds`) with at most a quarter of the time left, at most
+    15 s, so that the local search keeps most of the time when it finds nothing."""
+    from .golfers import cyclic_rounds, doubled_affine_rounds
+
     now = time.monotonic()
-    return affine_rounds(n, group_size, rounds, now + min(0.5, 0.05 * max(deadline - now, 0)))
+    best = affine_rounds(n, group_size, rounds, now + min(0.5, 0.05 * max(deadline - now, 0)))
+    if len(best) >= rounds:
+        return best
+    doubled = doubled_affine_rounds(n, group_size, rounds)
+    if len(doubled) > len(best):
+        best = doubled
+    if len(best) >= rounds:
+        return best
+    now = time.monotonic()
+    found = cyclic_rounds(n, group_size, rounds, now + min(15.0, 0.25 * max(deadline - now, 0)))
+    return found if len(found) > len(best) else best
