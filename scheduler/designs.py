@@ -140,8 +140,9 @@ def zero_repeat_rounds(n: int, group_size: int, rounds: int, deadline: float) ->
     In order: the affine spread (prime-power sizes, a fraction of a second),
     the 2^16 group-divisible design for 32 people in foursomes (up to 10
     rounds), then CP-SAT over schedules invariant under a cyclic shift
-    (`golfers.cyclic_rounds`) with at most a quarter of the time left, at most
-    15 s, so that the local search keeps most of the time when it finds nothing."""
+    (`golfers.cyclic_rounds`, small models only) with at most 15 % of the time
+    left and at most 5 s, so that the local search keeps most of the time when
+    it finds nothing."""
     from .golfers import cyclic_rounds, doubled_affine_rounds
 
     now = time.monotonic()
@@ -154,5 +155,5 @@ def zero_repeat_rounds(n: int, group_size: int, rounds: int, deadline: float) ->
     if len(best) >= rounds:
         return best
     now = time.monotonic()
-    found = cyclic_rounds(n, group_size, rounds, now + min(15.0, 0.25 * max(deadline - now, 0)))
+    found = cyclic_rounds(n, group_size, rounds, now + min(5.0, 0.15 * max(deadline - now, 0)))
     return found if len(found) > len(best) else best

@@ -76,3 +76,8 @@ def test_zero_repeat_rounds_social_golfer_instances(spec):
     groups, size, rounds = map(int, spec.split("-"))
     n = groups * size
     assert_schedule(zero_repeat_rounds(n, size, rounds, time.monotonic() + GENEROUS), n, size, rounds)
+
+
+def test_cyclic_rounds_skips_models_too_large_to_build():
+    # 120 people in threes: every cyclic model is past MAX_CLAUSES, left to local search
+    assert cyclic_rounds(120, 3, 6, time.monotonic() + GENEROUS) == []
