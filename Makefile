@@ -70,4 +70,4 @@ clean:
 # After changing UI text: collect the German source strings and update the English catalogue.
 translations-update: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o netzwerktreffen/translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i netzwerktreffen/translations/messages.pot -d netzwerktreffen/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i netzwerktreffen/translations/messages.pot -d netzwerktreffen/translations --no-fuzzy-matching --ignore-obsolete

@@ -187,6 +187,9 @@ def add_walk_in(meeting: Meeting, data: RegistrationData) -> Registration:
 @bp.route("/spontan", methods=["POST"])
 def walk_in(slug: str):
     meeting = organiser_meeting(slug)
+    if meeting.purged_at is not None:
+        from .registrations import refuse_after_purge
+        return refuse_after_purge(meeting)
     form = walk_in_form(meeting)
     if not form.validate_on_submit():
         for name, errors in form.errors.items():

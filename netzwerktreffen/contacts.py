@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from . import harvest, mail, outbox, scheduling
 from .extensions import db
 from .i18n import local_now
-from .models import CANCELLED, CONFIRMED, PUBLISHED, Meeting, Registration
+from .models import CONFIRMED, PUBLISHED, Meeting, Registration
 
 
 @dataclass
@@ -38,8 +38,9 @@ def meeting_over(meeting: Meeting, now: datetime | None = None) -> bool:
     return (now or local_now()) >= datetime.combine(meeting.date, meeting.end_time)
 
 
-def _attended(person: Registration) -> bool:
-    return person.status != CANCELLED and not person.no_show
+def attended(person: Registration) -> bool:
+    """Confirmed and not marked as a no-show."""
+    return person.status == CONFIRMED and not person.no_show
 
 
 def published_schedule(meeting: Meeting) -> scheduling.Schedule | None:
@@ -53,7 +54,7 @@ def contacts_of(registration: Registration, schedule: scheduling.Schedule | None
     (``schedule`` and ``people`` may be passed in when asking for many people)."""
     meeting = registration.meeting
     schedule = schedule or published_schedule(meeting)
-    if schedule is None or not _attended(registration):
+    if schedule is None or not attended(registration):
         return []
     people = people or {r.id: r for r in meeting.registrations}
     found: dict[int, Contact] = {}
@@ -63,7 +64,7 @@ def contacts_of(registration: Registration, schedule: scheduling.Schedule | None
             where += ", " + _("Tisch %(t)s", t=seat.label)
         for rid in seat.people:
             other = people.get(rid)
-            if rid == registration.id or other is None or not _attended(other):
+            if rid == registration.id or other is None or not attended(other):
                 continue
             found.setdefault(rid, Contact(other)).where.append(where)
     return list(found.values())

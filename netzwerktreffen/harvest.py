@@ -55,6 +55,8 @@ class HarvestForm(FlaskForm):
                    prefix=f"t{cafe_table.id}", **kwargs)
         while len(form.notes) < len(questions):  # a submitted form lacking fields gets them back, empty
             form.notes.append_entry("")
+        while len(form.notes) > len(questions):  # and one with more than the café has rounds loses them
+            form.notes.pop_entry()
         for entry, question in zip(form.notes, questions):
             entry.label.text = question
         return form
@@ -74,7 +76,8 @@ def has_harvest(cafe_table: CafeTable) -> bool:
 
 def save(cafe_table: CafeTable, form: HarvestForm, author: str) -> None:
     """Store the form's notes; ``author`` is who saved (a host's or organiser's name)."""
-    cafe_table.harvest_notes = [entry.data or "" for entry in form.notes]
+    rounds = len(round_questions(cafe_table.block))
+    cafe_table.harvest_notes = [entry.data or "" for entry in form.notes][:rounds]
     cafe_table.harvest_next_steps = form.next_steps.data or ""
     cafe_table.harvest_author = author[:200]
     cafe_table.harvest_updated_at = utcnow()

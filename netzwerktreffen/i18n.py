@@ -71,4 +71,6 @@ def init_app(app) -> None:
     app.before_request(refresh)
     app.jinja_env.filters.update(date=format_date, time=format_time,
                                  datetime=format_datetime, language_name=language_name)
+    from .printing import css_string
+    app.jinja_env.filters["css_string"] = css_string
     app.jinja_env.globals.update(get_locale=get_locale)

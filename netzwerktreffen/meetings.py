@@ -441,13 +441,9 @@ def edit(slug: str):
 
 
 def delete_meeting(meeting: Meeting) -> None:
-    """The meeting and everything in it: first the personal data (as at the end of the retention
-    period, which also removes plans, jobs and mails), then the meeting with its rooms and agenda."""
-    slug = meeting.slug
-    retention.purge(meeting)
-    db.session.delete(meeting)
-    db.session.commit()
-    log.info("meeting %s deleted", slug)
+    """The meeting and everything in it, in one transaction: the personal data as at the end of the
+    retention period (also plans, jobs and mails), and the meeting with its rooms and agenda."""
+    retention.purge(meeting, delete_meeting=True)
 
 
 @bp.route("/treffen/<slug>/loeschen", methods=["POST"])

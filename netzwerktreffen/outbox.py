@@ -354,9 +354,9 @@ def sweep() -> dict:
     """Delete the personal data of meetings whose retention period has ended, queue due reminders
     and send whatever is due (also mail left over from before a restart)."""
     from . import retention, schedule_mail
-    purged = len(retention.purge_due())
     reminders = schedule_mail.send_reminders(kick_delivery=False)
     result = deliver_due()
+    purged = len(retention.purge_due())  # after sending: a failing deletion must not stop the mail
     return {"purged": purged, "reminders": reminders, **result.__dict__}
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import render_template
+from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -202,6 +203,19 @@ class PrintPlan:
         if self.schedule is None:
             return []
         return sort_people([self.people[rid] for rid in self.schedule.by_person if rid in self.people])
+
+
+CSS_PLAIN = set(" .,:;-–·!?()/_'&+#%@")
+
+
+def css_string(value) -> Markup:
+    """Text as a quoted CSS string for the print styles (page footers): quotes, backslashes, angle
+    brackets and line breaks are escaped the CSS way, since HTML escaping does not apply in <style>."""
+    text = value.unescape() if isinstance(value, Markup) else str(value)  # Markup: escaped by the template
+    out = []
+    for ch in text:
+        out.append(ch if ch.isalnum() or ch in CSS_PLAIN else f"\\{ord(ch):x} ")
+    return Markup('"' + "".join(out) + '"')
 
 
 def sort_people(people) -> list[Registration]:

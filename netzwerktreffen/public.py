@@ -113,13 +113,13 @@ def personal(token: str):
             flash(_("Ihre Änderungen sind gespeichert."), "success")
             return redirect(url_for("public.personal", token=token))
     status = 400 if form.is_submitted() else 200
-    over = contacts.meeting_over(meeting)
+    came = contacts.meeting_over(meeting) and contacts.attended(registration)
     return render_template("public/personal.html", registration=registration, meeting=meeting,
                            form=form, cancel_form=CancelForm(), position=_waitlist_position(registration),
                            seats=_published_seats(registration),
-                           contacts=contacts.contacts_of(registration) if over else None,
+                           contacts=contacts.contacts_of(registration) if came else None,
                            hosted=_hosted_tables(registration),
-                           results=harvest.results(meeting, only_filled=True) if over else []), status
+                           results=harvest.results(meeting, only_filled=True) if came else []), status
 
 
 def _hosted_tables(registration) -> list:
@@ -150,7 +150,7 @@ def contacts_vcard(token: str):
     """The contacts met who share their details, for the address book; after the meeting only."""
     registration = personal_registration(token)
     meeting = registration.meeting
-    if not contacts.meeting_over(meeting):
+    if not contacts.meeting_over(meeting) or not contacts.attended(registration):
         abort(404)
     cards = contacts.vcards(contacts.contacts_of(registration), meeting)
     response = make_response(cards)

@@ -71,7 +71,9 @@ def consent_version(meeting: Meeting, locale: str = "de") -> str:
 
 def registration_open(meeting: Meeting, now: datetime | None = None) -> bool:
     now = now or local_now()
-    if not meeting.is_public:
+    if not meeting.is_public or meeting.purged_at is not None:
+        return False
+    if now >= datetime.combine(meeting.date, meeting.end_time):  # over: whatever the closing date says
         return False
     if meeting.registration_opens and now < meeting.registration_opens:
         return False

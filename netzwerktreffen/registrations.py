@@ -226,6 +226,13 @@ def import_registrations(meeting: Meeting, data: bytes, consent: str) -> ImportR
 
 # ---------------------------------------------------------------- views
 
+def refuse_after_purge(meeting: Meeting):
+    """No one is added to a meeting whose personal data was deleted (it would stay for good)."""
+    flash(_("Die Anmeldedaten dieses Treffens sind gelöscht; es lassen sich keine Personen mehr hinzufügen."),
+          "error")
+    return redirect(url_for("registrations.index", slug=meeting.slug))
+
+
 def render_page(template: str, **context) -> str:
     """A page inside the meeting's layout (templates/meetings/_layout.html), with the "Anmeldungen" tab."""
     return render_template(template, tab="registrations", **context)
@@ -266,6 +273,8 @@ def edit(slug: str, registration_id: int):
 @bp.route("/neu", methods=["GET", "POST"])
 def new(slug: str):
     meeting = organiser_meeting(slug)
+    if meeting.purged_at is not None:
+        return refuse_after_purge(meeting)
     form = build_form(ManualRegistrationForm, meeting)
     if validate_submitted(form):
         service._lock_meeting(meeting)  # noqa: SLF001 - the same lock as registration.register
@@ -361,6 +370,8 @@ def template_csv(slug: str):
 @bp.route("/import", methods=["GET", "POST"])
 def import_csv(slug: str):
     meeting = organiser_meeting(slug)
+    if meeting.purged_at is not None:
+        return refuse_after_purge(meeting)
     form = ImportForm()
     result = ImportResult()
     if form.validate_on_submit():

@@ -58,19 +58,30 @@ def may_delete_now(meeting: Meeting, on: date | None = None) -> bool:
 
 
 def due_meetings(on: date | None = None) -> list[Meeting]:
-    """Meetings whose retention period has ended and whose data is still there."""
+    """Meetings whose retention period has ended and that still hold personal data (also one purged
+    before, should anything have been added since)."""
     on = on or today()
-    candidates = db.session.scalars(select(Meeting).where(Meeting.purged_at.is_(None), Meeting.date < on))
+    left = select(Registration.id).where(Registration.meeting_id == Meeting.id).exists()
+    candidates = db.session.scalars(select(Meeting).where(Meeting.date < on,
+                                                          or_(Meeting.purged_at.is_(None), left)))
     return [m for m in candidates if deletion_date(m) <= on]
 
 
-def purge(meeting: Meeting) -> Purged:
-    """Delete the meeting's personal data in one transaction; then the outbox files of its mails."""
-    people = select(Registration.id).where(Registration.meeting_id == meeting.id)
-    ids = list(db.session.scalars(people))
-    result = Purged(registrations=len(ids))
+def purge(meeting: Meeting, *, delete_meeting: bool = False) -> Purged:
+    """Delete the meeting's personal data in one transaction (with ``delete_meeting``, the meeting too,
+    in the same transaction); then the outbox files of its mails.
+
+    The first statement marks the meeting as purged: on PostgreSQL that locks its row, on SQLite the
+    database, so a second purge of the same meeting waits and then finds nothing left to count."""
+    meeting_id, slug = meeting.id, meeting.slug
+    block_ids = [b.id for b in meeting.blocks]
+    people = select(Registration.id).where(Registration.meeting_id == meeting_id)
     try:
-        mails = or_(OutboxMessage.meeting_id == meeting.id, OutboxMessage.registration_id.in_(people))
+        db.session.execute(update(Meeting).where(Meeting.id == meeting_id).values(purged_at=utcnow()))
+        before = db.session.scalar(select(Meeting.purged_registrations).where(Meeting.id == meeting_id)) or 0
+        ids = list(db.session.scalars(people))
+        result = Purged(registrations=len(ids))
+        mails = or_(OutboxMessage.meeting_id == meeting_id, OutboxMessage.registration_id.in_(people))
         message_ids = set(db.session.scalars(select(OutboxMessage.message_id).where(mails)))
         result.messages = db.session.execute(delete(OutboxMessage).where(mails)).rowcount
         # SQLite does not enforce ON DELETE, so every row that points at a registration goes explicitly
@@ -80,21 +91,24 @@ def purge(meeting: Meeting) -> Purged:
         for link in (registration_offers, registration_needs, registration_blocks):
             db.session.execute(delete(link).where(link.c.registration_id.in_(people)))
         db.session.execute(update(CafeTable).where(CafeTable.host_id.in_(people)).values(host_id=None))
-        db.session.execute(update(CafeTable).where(CafeTable.block_id.in_([b.id for b in meeting.blocks]))
+        db.session.execute(update(CafeTable).where(CafeTable.block_id.in_(block_ids))
                            .values(host_name="", harvest_author=""))
-        db.session.execute(delete(PlanningJob).where(PlanningJob.meeting_id == meeting.id))
+        db.session.execute(delete(PlanningJob).where(PlanningJob.meeting_id == meeting_id))
         result.plan_versions = db.session.execute(
-            delete(PlanVersion).where(PlanVersion.meeting_id == meeting.id)).rowcount
-        db.session.execute(delete(Registration).where(Registration.meeting_id == meeting.id))
-        meeting.purged_at = utcnow()
-        meeting.purged_registrations = len(ids)
+            delete(PlanVersion).where(PlanVersion.meeting_id == meeting_id)).rowcount
+        db.session.execute(delete(Registration).where(Registration.meeting_id == meeting_id))
+        db.session.execute(update(Meeting).where(Meeting.id == meeting_id)
+                           .values(purged_registrations=before + len(ids)))
+        if delete_meeting:
+            db.session.expire(meeting)  # its collections are read again: without the rows deleted above
+            db.session.delete(meeting)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     db.session.expire_all()  # the session still holds the deleted rows in relationships
     result.files = _delete_outbox_files(message_ids)
-    log.info("personal data of %s deleted: %s", meeting.slug, result)
+    log.info("personal data of %s deleted%s: %s", slug, " with the meeting" if delete_meeting else "", result)
     return result
 
 
@@ -118,8 +132,12 @@ def _delete_outbox_files(message_ids: set[str]) -> int:
 
 
 def purge_due(on: date | None = None) -> list[tuple[Meeting, Purged]]:
-    """Delete the data of every meeting whose retention period has ended."""
+    """Delete the data of every meeting whose retention period has ended; one that fails is logged and
+    tried again next time, the others go ahead."""
     done = []
     for meeting in due_meetings(on):
-        done.append((meeting, purge(meeting)))
+        try:
+            done.append((meeting, purge(meeting)))
+        except Exception:
+            log.exception("deleting the personal data of %s failed; tried again on the next sweep", meeting.slug)
     return done

@@ -46,7 +46,7 @@ def test_personal_page_shows_contacts_only_after_the_meeting(client, published_m
     meeting, people = held_meeting(published_meeting)
     page = client.get(f"/r/{people[0].token}").get_data(as_text=True)
     assert "Wen Sie getroffen haben" in page
-    assert "5 Personen; 2 von ihnen haben zugestimmt" in page
+    assert "Sie haben 5 Personen getroffen. 2 davon geben Ihnen ihre Kontaktdaten." in page
     assert "person1@example.org" in page and "person2@example.org" in page
     assert "person3@example.org" not in page and "person4@example.org" not in page  # did not agree
     assert page.count("keine Weitergabe gewünscht") == 3
@@ -93,12 +93,16 @@ def test_hostile_names_are_escaped_in_page_and_vcard(client, published_meeting):
     assert card.fn.value == "<script>alert(1)</script>; Evil,Name"
 
 
-def test_cancelled_registration_sees_no_contacts(client, published_meeting):
-    _meeting, people = held_meeting(published_meeting)
+def test_cancelled_and_absent_people_see_no_contacts_and_no_results(client, published_meeting):
+    meeting, people = held_meeting(published_meeting, no_show=(1,))
+    meeting.blocks[1].cafe_tables[0].harvest_notes = ["Kita-Plätze fehlen"]
     people[0].status = "cancelled"
     db.session.commit()
-    assert "Wen Sie getroffen haben" not in client.get(f"/r/{people[0].token}").get_data(as_text=True)
-    assert client.get(f"/r/{people[0].token}/kontakte.vcf").get_data(as_text=True) == ""
+    for person in people[:2]:
+        page = client.get(f"/r/{person.token}").get_data(as_text=True)
+        assert "Wen Sie getroffen haben" not in page and "Kita-Plätze fehlen" not in page
+        assert client.get(f"/r/{person.token}/kontakte.vcf").status_code == 404
+    assert "Kita-Plätze fehlen" in client.get(f"/r/{people[2].token}").get_data(as_text=True)
 
 
 def test_thank_you_mail_after_the_meeting(logged_in, published_meeting, outbox):
@@ -114,8 +118,8 @@ def test_thank_you_mail_after_the_meeting(logged_in, published_meeting, outbox):
     assert sorted(m["To"].addresses[0].addr_spec for m in mails) == [f"person{k}@example.org" for k in range(5)]
     anna = next(m for m in mails if "person0@" in m["To"])
     text = anna.get_body(("plain",)).get_content()
-    assert "Sie haben 4 Personen getroffen; 2 von ihnen geben Ihnen ihre Kontaktdaten." in text  # Tarek did not come
-    assert "Die Ergebnisse von 1 Café-Tischen sind aufgeschrieben." in text
+    assert "Sie haben 4 Personen getroffen. 2 davon geben Ihnen ihre Kontaktdaten." in text  # Tarek did not come
+    assert "Die Ergebnisse eines Café-Tisches sind aufgeschrieben." in text
     assert "Bis zum nächsten Mal, Anna Weber!" in text and f"/r/{people[0].token}" in text
     assert "person1@example.org" not in text  # addresses stay on the personal page
     grace = next(m for m in mails if "person3@" in m["To"])

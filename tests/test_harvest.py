@@ -112,14 +112,32 @@ def test_organiser_transcribes_and_exports(logged_in, published_meeting):
 def test_other_organisers_and_meetings_are_kept_apart(client, auth, make_organiser, published_meeting):
     meeting = published_meeting()
     other = published_meeting(slug="anders")
+    own, foreign = meeting.blocks[1].cafe_tables[0], other.blocks[1].cafe_tables[0]
     make_organiser(email="fremd@example.org")
     auth.login(email="fremd@example.org")
-    assert client.get(f"{BASE}/").status_code == 404
+    for url in (f"{BASE}/", f"{BASE}/{own.id}", f"{BASE}/ergebnisse.csv", f"{BASE}/ergebnisse.pdf"):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"{BASE}/{own.id}", data=host_form(own.id, ["fremd"])).status_code == 404
     auth.logout()
     auth.login()
-    foreign = other.blocks[1].cafe_tables[0]
     assert client.get(f"{BASE}/{foreign.id}").status_code == 404  # a table of another meeting
-    assert meeting.id != other.id
+    assert client.post(f"{BASE}/{foreign.id}", data=host_form(foreign.id, ["falsch"])).status_code == 404
+    # the host of the other meeting's table cannot write into this meeting's table through their link
+    other_host = people_of(other)[0]
+    assert client.post(f"/r/{other_host.token}/ernte/{own.id}", data=host_form(own.id, ["falsch"])).status_code == 404
+    db.session.expire_all()
+    assert db.session.get(CafeTable, own.id).harvest_notes is None
+    assert db.session.get(CafeTable, foreign.id).harvest_notes is None
+
+
+def test_more_note_fields_than_rounds_are_not_stored(client, published_meeting):
+    meeting = published_meeting()
+    anna = people_of(meeting)[0]
+    table = meeting.blocks[1].cafe_tables[0]  # two rounds
+    response = client.post(f"/r/{anna.token}/ernte/{table.id}", data=host_form(table.id, [f"n{k}" for k in range(50)]))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(CafeTable, table.id).harvest_notes == ["n0", "n1"]
 
 
 def test_no_harvest_tab_without_a_cafe(logged_in, make_meeting, organiser):

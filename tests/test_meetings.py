@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from netzwerktreffen import defaults
 from netzwerktreffen.extensions import db
 from netzwerktreffen.models import (CAFE, CONFIRMED, SPEED, WAITLISTED, Block, CafeTable, Meeting, MeetingTable,
-                                    Room, Sector, SectorAffinity, Topic)
+                                    PlanLock, Room, Sector, SectorAffinity, Topic)
 
 BASE = "/organisation/treffen"
 
@@ -694,6 +694,10 @@ def test_delete_a_meeting_with_everything_in_it(logged_in, published_meeting, ou
     kept = published_meeting(slug="bleibt")
     schedule_mail.queue_schedules(meeting, kick_delivery=False)
     assert len(outbox()) == 6
+    db.session.add(PlanLock(block=meeting.blocks[0], round=0, registration=meeting.registrations[0],
+                            other=meeting.registrations[1]))
+    db.session.commit()
+    gone_id, block_ids, room_ids = meeting.id, [b.id for b in meeting.blocks], [r.id for r in meeting.rooms]
     page = text(logged_in.get(f"{BASE}/weg/bearbeiten"))
     assert "Treffen endgültig löschen" in page and "alle 6 Anmeldungen" in page
     # a wrong confirmation deletes nothing
@@ -710,3 +714,13 @@ def test_delete_a_meeting_with_everything_in_it(logged_in, published_meeting, ou
     assert outbox() == []  # the .eml files of its mails are gone too
     assert logged_in.get(f"{BASE}/weg").status_code == 404
     assert db.session.get(Meeting, kept.id).registrations
+    # nothing of it is left in any table (SQLite does not enforce ON DELETE, so this is the ORM's doing)
+    for table in db.metadata.sorted_tables:
+        if "meeting_id" in table.columns:
+            rows = db.session.scalar(select(func.count()).select_from(table).where(table.c.meeting_id == gone_id))
+            assert rows == 0, table.name
+        if "block_id" in table.columns:
+            assert db.session.scalar(select(func.count()).select_from(table)
+                                     .where(table.c.block_id.in_(block_ids))) == 0, table.name
+    assert count(MeetingTable) == 5 and not db.session.scalar(select(func.count()).select_from(MeetingTable)
+                                                                .where(MeetingTable.room_id.in_(room_ids)))

@@ -161,3 +161,18 @@ def test_downloads_on_the_day_page(day_meeting, logged_in):
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
     assert logged_in.get(f"/organisation/treffen/{day_meeting.slug}/tag/drucken/gibtsnicht.pdf").status_code == 404
+
+
+def test_page_footer_keeps_quotes_ampersands_and_angle_brackets(day_meeting):
+    from netzwerktreffen.extensions import db
+    day_meeting.series_number = None
+    day_meeting.title = 'Netzwerk "Arbeit & Bildung" <Süd>\\'
+    db.session.commit()
+    for page, text in enumerate(pages_text(render(day_meeting, "checkin")), start=1):
+        assert f'Netzwerk "Arbeit & Bildung" <Süd>\\ · ' in text and f"Seite {page}" in text
+        assert "&amp;" not in text
+
+
+def test_css_string_escapes_what_would_end_the_string_or_the_style():
+    assert printing.css_string('a"b\\c</style>\n') == '"a\\22 b\\5c c\\3c /style\\3e \\a "'
+    assert printing.css_string("Café · 22.11.2026 · Seite ") == '"Café · 22.11.2026 · Seite "'

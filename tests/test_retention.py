@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import String, Text, select
+import json
+
+from sqlalchemy import JSON, String, Text, select
 
 from netzwerktreffen import outbox as mail_outbox
 from netzwerktreffen import retention, schedule_mail
 from netzwerktreffen.extensions import db
+from netzwerktreffen.i18n import local_now
 from netzwerktreffen.models import (CafeChoice, Meeting, OutboxMessage, PlanLock, PlanVersion, Registration,
                                     registration_blocks)
 
@@ -15,20 +18,24 @@ NAMES = ["Zarah Löschmann", "Piotr Vergessen", "Amina Fristende", "Jonas Aufbew
 
 
 def texts_in_database() -> str:
-    """Every text value of every table, as one string to search in."""
+    """Every text and JSON value of every table (plans, instances, mail attachments), as one string."""
     found = []
     for table in db.metadata.sorted_tables:
-        columns = [c for c in table.columns if isinstance(c.type, (String, Text))]
+        columns = [c for c in table.columns if isinstance(c.type, (String, Text, JSON))]
         if columns:
             for row in db.session.execute(select(*columns)):
-                found += [str(v) for v in row if v]
+                found += [v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) for v in row if v]
     return "\n".join(found)
+
+
+def berlin_today() -> date:
+    return local_now().date()
 
 
 def past_meeting(published_meeting, slug="vorbei", days_ago=100, names=NAMES):
     """A published meeting held ``days_ago`` days ago (retention 90 days), with mails, a choice and a lock."""
     meeting = published_meeting(slug=slug, names=names)
-    meeting.date = date.today() - timedelta(days=days_ago)
+    meeting.date = berlin_today() - timedelta(days=days_ago)
     people = sorted(meeting.registrations, key=lambda r: r.id)
     cafe = meeting.blocks[1]
     people[2].cafe_choices.append(CafeChoice(cafe_table=cafe.cafe_tables[1], rank=0))
@@ -130,7 +137,7 @@ def test_organiser_deletes_early_only_after_the_meeting(logged_in, published_mee
     response = logged_in.post("/organisation/treffen/vorbei/daten-loeschen", follow_redirects=True)
     text = response.get_data(as_text=True)
     assert "Die personenbezogenen Daten von 6 Anmeldungen sind gelöscht" in text
-    assert f"Personenbezogene Daten gelöscht am {date.today().strftime('%d.%m.%Y')} (6 Anmeldungen)." in text
+    assert f"Personenbezogene Daten gelöscht am {berlin_today().strftime('%d.%m.%Y')} (6 Anmeldungen)." in text
     assert "Zarah Löschmann" not in texts_in_database()
     again = logged_in.post("/organisation/treffen/vorbei/daten-loeschen", follow_redirects=True)
     assert "schon gelöscht" in again.get_data(as_text=True)
@@ -170,4 +177,54 @@ def test_past_meetings_show_what_is_left_to_do(logged_in, published_meeting):
     assert "/organisation/treffen/vorbei/ernte/" in page
     logged_in.post("/organisation/treffen/vorbei/daten-loeschen")
     dashboard = logged_in.get("/organisation/").get_data(as_text=True)
-    assert f"Anmeldedaten gelöscht am {date.today().strftime('%d.%m.%Y')}" in dashboard
+    assert f"Anmeldedaten gelöscht am {berlin_today().strftime('%d.%m.%Y')}" in dashboard
+
+
+def test_no_one_is_added_after_the_purge_and_leftovers_are_purged_too(logged_in, published_meeting,
+                                                                      make_registration):
+    meeting = past_meeting(published_meeting)
+    meeting.registration_closes = None  # no closing date: still closed, the meeting is over
+    db.session.commit()
+    from netzwerktreffen.registration import registration_open
+    assert not registration_open(meeting)  # the public form is closed once the meeting is over
+    retention.purge(meeting)
+    for url in ("/organisation/treffen/vorbei/anmeldungen/neu", "/organisation/treffen/vorbei/anmeldungen/import",
+                "/organisation/treffen/vorbei/tag/spontan"):
+        response = logged_in.post(url, data={}, follow_redirects=True)
+        assert "es lassen sich keine Personen mehr hinzufügen" in response.get_data(as_text=True)
+    assert len(db.session.get(Meeting, meeting.id).registrations) == 0
+    # should anyone still get in (e.g. straight into the database), the next run deletes them too
+    make_registration(meeting, name="Spät Eingetragen", email="spaet@example.org")
+    done = retention.purge_due()
+    assert [(m.slug, p.registrations) for m, p in done] == [("vorbei", 1)]
+    assert db.session.get(Meeting, meeting.id).purged_registrations == 7
+    assert "Spät Eingetragen" not in texts_in_database()
+
+
+def test_a_failing_purge_does_not_stop_the_mail_or_other_meetings(app, published_meeting, monkeypatch, outbox):
+    first = past_meeting(published_meeting, slug="kaputt")
+    second = past_meeting(published_meeting, slug="geht", names=["Zweite Person"] + NAMES[1:])
+    real = retention.purge
+
+    def purge(meeting, **kwargs):
+        if meeting.slug == "kaputt":
+            raise RuntimeError("disk full")
+        return real(meeting, **kwargs)
+    monkeypatch.setattr(retention, "purge", purge)
+    assert mail_outbox.sweep()["purged"] == 1
+    assert db.session.get(Meeting, second.id).purged_at is not None
+    assert db.session.get(Meeting, first.id).purged_at is None and len(first.registrations) == 6
+    # the mail of the meeting that could not be purged was still delivered
+    assert db.session.scalar(select(db.func.count()).select_from(OutboxMessage)
+                             .where(OutboxMessage.meeting_id == first.id, OutboxMessage.status == "sent")) == 6
+
+
+def test_registration_closes_when_the_meeting_is_over(app, published_meeting):
+    from datetime import datetime, time
+
+    from netzwerktreffen.registration import registration_open
+    meeting = published_meeting()
+    meeting.registration_closes = None
+    day = meeting.date
+    assert registration_open(meeting, now=datetime.combine(day, time(12, 59)))
+    assert not registration_open(meeting, now=datetime.combine(day, time(13, 0)))
