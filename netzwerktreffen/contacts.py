@@ -1,4 +1,5 @@
-"""After the meeting: whom did I meet? (step 6 of the brief), and the thank-you mail that says so.
+"""Who is coming (the list of participants who agreed to be on it); after the meeting: whom did I
+meet? (step 6 of the brief), and the thank-you mail that says so.
 
 From the published plan, everyone who sat in the same speed-networking group
 or at the same café table in the same round. Names, organisations and sectors
@@ -31,6 +32,20 @@ class Contact:
     @property
     def shares(self) -> bool:
         return bool(self.person.consent_contact)
+
+
+def listed_people(meeting: Meeting) -> list[tuple[str, list[Registration]]]:
+    """Who is coming, for everyone registered: confirmed people who agreed to be on the list
+    (name, organisation, sector), grouped by sector along the process chain, then by name."""
+    people = [r for r in meeting.registrations if r.status == CONFIRMED and r.consent_listing and not r.no_show]
+    groups: dict[int, list[Registration]] = {}
+    for person in people:
+        groups.setdefault(person.sector.position if person.sector else 10**6, []).append(person)
+    out = []
+    for _position, members in sorted(groups.items()):
+        members.sort(key=lambda r: (r.name.casefold(), r.organisation.casefold()))
+        out.append((members[0].sector.name if members[0].sector else _("ohne Bereich"), members))
+    return out
 
 
 def meeting_over(meeting: Meeting, now: datetime | None = None) -> bool:

@@ -7,7 +7,7 @@ meeting is printed in seconds.
 
 Documents (``DOCUMENTS``): room plans per round, table cards, personal schedule
 slips with a QR code of the personal link, name badges, the check-in list and
-the café's harvest sheets. Room plans and slips can be limited to the rounds
+the café's harvest sheets, and the list of participants who agreed to be on it. Room plans and slips can be limited to the rounds
 and people a re-planning changed (``rounds``, ``people``).
 """
 from __future__ import annotations
@@ -42,6 +42,7 @@ DOCUMENTS = OrderedDict([
     ("namensschilder", ("namensschilder.pdf", _l("Namensschilder (DIN A6, vier je Blatt)"))),
     ("checkin", ("checkin-liste.pdf", _l("Check-in-Liste"))),
     ("ernte", ("ernteboegen.pdf", _l("Ernte-Bögen für das Pro-Action-Café"))),
+    ("teilnehmende", ("teilnehmendenliste.pdf", _l("Teilnehmendenliste zum Auslegen (wer zugestimmt hat)"))),
 ])
 NEEDS_PLAN = {"raumplaene", "tischkarten", "laufzettel"}
 SPARE_LINES = 15  # empty lines on the check-in list for walk-ins
@@ -318,6 +319,12 @@ def harvest_html(plan: PrintPlan) -> str:
     return render_template("print/harvest.html", sheets=sheets, **_common(plan.meeting, _("Ernte-Bögen")))
 
 
+def participants_html(plan: PrintPlan) -> str:
+    from .contacts import listed_people
+    return render_template("print/participants.html", groups=listed_people(plan.meeting),
+                           **_common(plan.meeting, _("Wer dabei ist")))
+
+
 def document_html(meeting: Meeting, kind: str, *, version: PlanVersion | None = None,
                   people: set[int] | None = None, rounds: set[tuple[str, int]] | None = None,
                   plan: PrintPlan | None = None) -> str:
@@ -341,6 +348,8 @@ def document_html(meeting: Meeting, kind: str, *, version: PlanVersion | None = 
         return badges_html(plan, people)
     if kind == "checkin":
         return checkin_list_html(plan)
+    if kind == "teilnehmende":
+        return participants_html(plan)
     return harvest_html(plan)
 
 
@@ -446,7 +455,7 @@ def write_all(meeting: Meeting, out_dir: str | Path, *, processes: int | None = 
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
             # the slowest documents first, so that the last piece to start is a short one
             order = sorted(documents, key=lambda d: ["laufzettel", "raumplaene", "namensschilder",
-                                                     "tischkarten", "checkin", "ernte"].index(d[0]))
+                                                     "tischkarten", "checkin", "teilnehmende", "ernte"].index(d[0]))
             for kind, filename, _title in order:
                 html = document_html(meeting, kind, plan=plan)
                 chunks = split_pages(html) if kind in CHUNKED else [html]

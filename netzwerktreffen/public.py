@@ -14,7 +14,7 @@ from . import registration as registrations
 from . import contacts, harvest, scheduling
 from .extensions import db
 from .i18n import local_now
-from .models import CANCELLED, PUBLISHED, Meeting
+from .models import CANCELLED, CONFIRMED, PUBLISHED, Meeting
 from .registration_forms import PersonalForm, RegistrationForm, build_form, form_data, validate_submitted
 
 bp = Blueprint("public", __name__)
@@ -119,6 +119,7 @@ def personal(token: str):
                            seats=_published_seats(registration),
                            contacts=contacts.contacts_of(registration) if came else None,
                            hosted=_hosted_tables(registration),
+                           listed=contacts.listed_people(meeting) if registration.status == CONFIRMED else [],
                            results=harvest.results(meeting, only_filled=True) if came else []), status
 
 

@@ -135,3 +135,30 @@ def test_thank_you_mail_not_before_the_end(logged_in, published_meeting, outbox)
                               follow_redirects=True)
     assert "erst nach dem Ende des Treffens" in response.get_data(as_text=True)
     assert outbox() == []
+
+
+
+def test_who_is_coming_lists_only_those_who_agreed(client, published_meeting):
+    import io
+
+    from pypdf import PdfReader
+
+    from netzwerktreffen import printing
+    meeting = published_meeting()
+    people = sorted(meeting.registrations, key=lambda r: r.id)
+    for k, person in enumerate(people):
+        person.consent_listing = k in (1, 2, 4)
+    people[4].status = "cancelled"
+    db.session.commit()
+    page = client.get(f"/r/{people[0].token}").get_data(as_text=True)
+    section = page.split('id="teilnehmende"', 1)[1].split("</details>", 1)[0]
+    assert "2 Personen stehen auf der Liste" in section
+    assert "Olena Kovalenko" in section and "Mehmet Kaya" in section
+    assert "Anna Weber" not in section and "Sabine Wolf" not in section  # did not agree; cancelled
+    # sectors along the process chain: the language school before the chamber
+    assert section.index("Sprachschule/VHS") < section.index("IHK/HWK")
+    assert 'id="teilnehmende"' not in client.get(f"/r/{people[4].token}").get_data(as_text=True)
+    with client.application.test_request_context():
+        pdf = printing.render_pdf(meeting, "teilnehmende")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Olena Kovalenko" in text and "Mehmet Kaya" in text and "Anna Weber" not in text
