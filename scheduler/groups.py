@@ -460,7 +460,10 @@ class GroupsPlan:
 MOVES_PER_SECOND = 150000  # annealing moves planned per second of the time limit
 
 
-def move_budget(seconds: float) -> int:
+ANNEAL_MOVES_PER_SECOND = 400000  # the groups' annealing: about 600000 swaps a second run here unloaded
+
+
+def move_budget(seconds: float, per_second: int = MOVES_PER_SECOND) -> int:
     """Annealing moves for a time limit: counted, not timed, so that the same
     seed gives the same plan; the limit is rounded down to 1, 2, 3, 5, 7,
     10, 15, 20, 25, 30, 40, 50, 60, 90 ... seconds so that start-up jitter
@@ -468,11 +471,13 @@ def move_budget(seconds: float) -> int:
     A slow machine stops at the deadline instead (best plan so far)."""
     steps = [0.25, 0.5, 1, 2, 3, 5, 7, 10, 15, 20, 25, 30, 40, 50, 60, 90, 120, 180, 300, 600, 1200, 3600]
     grid = max([s for s in steps if s <= seconds] or [0.1])
-    return int(MOVES_PER_SECOND * grid)
+    return int(per_second * grid)
 
 
 ANNEAL_START = 0.5  # start temperature: this share of a typical move's change
 ANNEAL_END = 1 / 500  # end temperature, relative to the start
+REHEAT = 0.2  # start temperature of the further annealings, from the best plan
+REHEATS = 4  # further annealings at most
 
 TABU_MAX_STABLE = 2000  # moves without a new best before perturbing the best plan
 TABU_TENURE = (4, 14)  # a swapped pair stays tabu for 4 + random(14) moves
@@ -509,8 +514,9 @@ class _Search:
         return False
 
     # -- simulated annealing on random swaps: the weighted part ---------------
-    def anneal(self, state: _State, until: float, moves: int) -> None:
-        """`moves` random swaps (fewer if `until` comes first), cooling by count."""
+    def anneal(self, state: _State, until: float, moves: int, start: float = ANNEAL_START) -> None:
+        """`moves` random swaps (fewer if `until` comes first), cooling by
+        count from `start` times a typical move's change."""
         rng, p = self.rng, self.p
         rounds = self.rounds_with_moves
         if not rounds:
@@ -526,15 +532,20 @@ class _Search:
                 samples.append(abs(state.swap_delta(t, a, b)))
         samples = [s for s in samples if 0 < s < state.hard_weight] or [1.0]
         samples.sort()
-        t_start = samples[len(samples) // 2] * ANNEAL_START
+        t_start = samples[len(samples) // 2] * start
         t_end = t_start * ANNEAL_END
         temp = t_start
         steps = 0
+        began = time.monotonic()
         while steps < moves:
             if steps % 256 == 0:
-                if time.monotonic() >= until or stopped():
+                now = time.monotonic()
+                if now >= until or stopped():
                     break
-                temp = t_start * (t_end / t_start) ** (steps / moves)
+                # cooling by count (same seed, same plan), or by the clock
+                # where the machine is too slow to make every move in time
+                done = max(steps / moves, (now - began) / max(until - began, 1e-9))
+                temp = t_start * (t_end / t_start) ** done
             steps += 1
             t = rounds[rng.randrange(len(rounds))]
             movable = self.movable[t]
@@ -658,9 +669,18 @@ def solve_groups(problem: GroupsProblem, deadline: float, seed: int = 0,
         search.tabu(state, deadline)
     else:
         now = time.monotonic()
-        search.anneal(state, now + 0.8 * (deadline - now), move_budget(0.8 * (deadline - now)))
+        search.anneal(state, now + 0.8 * (deadline - now),
+                      move_budget(0.8 * (deadline - now), ANNEAL_MOVES_PER_SECOND))
         state = _State(problem, search.best.rounds, search.hard_weight)
         search.tabu(state, deadline)
+        for _ in range(REHEATS):
+            # the time the counted moves left over: anneal the best plan again, from a lower temperature
+            now = time.monotonic()
+            if search.best.conflicts or deadline - now < 1 or stopped():
+                break
+            state = _State(problem, search.best.rounds, search.hard_weight)
+            search.anneal(state, deadline, move_budget(deadline - now, ANNEAL_MOVES_PER_SECOND), REHEAT)
+            report(f"{problem.block.id}: annealed again, value {search.best.objective:.2f}")
     best = search.best
     report(f"{problem.block.id}: {best.conflicts} conflicts, value {best.objective:.2f}, "
            f"{search.iterations} moves")
