@@ -8,7 +8,11 @@ plans it:
     each group grows by the person who adds most, penalties for repeats);
  2. local search on swaps of two people between groups of one round, with a
     pair meet-count matrix so that a move costs O(group size):
-    * simulated annealing when pair values differ (the weighted part);
+    * simulated annealing when pair values differ (the weighted part),
+      then again from the best plan at a lower temperature with the time
+      left (large neighbourhoods re-solved by CP-SAT -- a few groups of one
+      round, or of two rounds with the same people -- found nothing the
+      annealing had missed, so they are not used);
     * tabu search on conflicting players (Dotú & Van Hentenryck) to remove
       repeats and forbidden meetings, with perturbation from the best plan;
  3. the best plan found before the deadline wins; same seed, same plan.

@@ -426,3 +426,46 @@ def test_clique_bound_is_tighter_than_the_b_matching():
     clique = clique_bound(problem, edges, time.monotonic() + 30)
     assert clique < b_matching
     assert groups_bound(problem, time.monotonic() + 30) <= clique
+
+
+# ----------------------------------------------------------------------------
+# The weighted search keeps fixed rounds, locks and the published plan's rules
+
+
+@st.composite
+def replanned_instances(draw):
+    size = draw(st.sampled_from([3, 4]))
+    groups = draw(st.integers(min_value=size + 1, max_value=size + 2))  # enough groups for no repeats
+    n = size * groups + draw(st.integers(0, groups - 1))
+    rounds = draw(st.integers(min_value=2, max_value=4))
+    data = instance(n, speed(rounds, size))
+    for p in data["participants"]:
+        p["languages"] = ["de"]
+    first = run(data, seconds=0.5, seed=draw(st.integers(0, 1000)))[1].blocks["speed"]
+    fixed = draw(st.integers(0, rounds - 1))
+    block = data["blocks"][0]
+    block["fixed_rounds"] = [[list(g) for g in r] for r in first[:fixed]]
+    if draw(st.booleans()):
+        block["published"] = [[list(g) for g in r] for r in first]
+    r = draw(st.integers(fixed, rounds - 1))
+    group = draw(st.sampled_from([g for g in first[r]]))
+    block["locks"] = [{"round": r, "together": list(group[:2])}]
+    return data
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(replanned_instances(), st.integers(0, 3))
+def test_weighted_search_keeps_fixed_rounds_and_locks(data, seed):
+    inst, plan, result = run(data, seconds=1.0, seed=seed)
+    assert validate(inst, plan) == []
+    block = data["blocks"][0]
+    rounds = plan.blocks["speed"]
+    assert [[list(g) for g in r] for r in rounds[:len(block["fixed_rounds"])]] == block["fixed_rounds"]
+    for lock in block["locks"]:
+        assert any(set(lock["together"]) <= set(g) for g in rounds[lock["round"]])
+    assert score_plan(inst, plan)[0] <= result.bound + 1e-6
+
+
+def test_annealing_budget_has_its_own_rate():
+    assert move_budget(10.0, 400000) == 4000000
+    assert move_budget(10.0) == move_budget(10.0, groups_module.MOVES_PER_SECOND)
