@@ -795,9 +795,15 @@ class _CliqueLP:
             ok[i, j] = ok[j, i] = True
         self.ok = ok
         # all triples (a < b < c) of people who may meet pairwise, sorted by a
-        triples = numpy.array(list(combinations(range(n), 3)), dtype=numpy.int32).reshape(-1, 3)
-        a, b, c = triples[:, 0], triples[:, 1], triples[:, 2]
-        self.triples = triples[ok[a, b] & ok[a, c] & ok[b, c]]
+        parts = []
+        for a in range(n):
+            for b in numpy.flatnonzero(ok[a, a + 1:]) + a + 1:
+                c = numpy.flatnonzero(ok[a, b + 1:] & ok[b, b + 1:]) + b + 1
+                if len(c):
+                    part = numpy.empty((len(c), 3), dtype=numpy.int32)
+                    part[:, 0], part[:, 1], part[:, 2] = a, b, c
+                    parts.append(part)
+        self.triples = numpy.concatenate(parts) if parts else numpy.zeros((0, 3), dtype=numpy.int32)
         self.first_of = numpy.searchsorted(self.triples[:, 0], numpy.arange(n + 1))
         self.columns: dict[tuple[int, ...], int] = {}  # set -> index of its LP variable
 
