@@ -481,7 +481,7 @@ def move_budget(seconds: float, per_second: int = MOVES_PER_SECOND) -> int:
 ANNEAL_START = 0.5  # start temperature: this share of a typical move's change
 ANNEAL_END = 1 / 500  # end temperature, relative to the start
 REHEAT = 0.2  # start temperature of the further annealings, from the best plan
-REHEATS = 4  # further annealings at most
+REHEATS = 4  # further annealings, a quarter of the first one's moves each
 
 TABU_MAX_STABLE = 2000  # moves without a new best before perturbing the best plan
 TABU_TENURE = (4, 14)  # a swapped pair stays tabu for 4 + random(14) moves
@@ -673,17 +673,18 @@ def solve_groups(problem: GroupsProblem, deadline: float, seed: int = 0,
         search.tabu(state, deadline)
     else:
         now = time.monotonic()
-        search.anneal(state, now + 0.8 * (deadline - now),
-                      move_budget(0.8 * (deadline - now), ANNEAL_MOVES_PER_SECOND))
+        moves = move_budget(0.8 * (deadline - now), ANNEAL_MOVES_PER_SECOND)
+        search.anneal(state, now + 0.8 * (deadline - now), moves)
         state = _State(problem, search.best.rounds, search.hard_weight)
         search.tabu(state, deadline)
         for _ in range(REHEATS):
-            # the time the counted moves left over: anneal the best plan again, from a lower temperature
-            now = time.monotonic()
-            if search.best.conflicts or deadline - now < 1 or stopped():
+            # anneal the best plan again from a lower temperature, a counted
+            # share of the moves each (same seed, same plan); the deadline
+            # cuts them on a slow machine
+            if search.best.conflicts or time.monotonic() >= deadline or stopped():
                 break
             state = _State(problem, search.best.rounds, search.hard_weight)
-            search.anneal(state, deadline, move_budget(deadline - now, ANNEAL_MOVES_PER_SECOND), REHEAT)
+            search.anneal(state, deadline, moves // REHEATS, REHEAT)
             report(f"{problem.block.id}: annealed again, value {search.best.objective:.2f}")
     best = search.best
     report(f"{problem.block.id}: {best.conflicts} conflicts, value {best.objective:.2f}, "
