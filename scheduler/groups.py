@@ -9,8 +9,8 @@ plans it:
  2. local search on swaps of two people between groups of one round, with a
     pair meet-count matrix so that a move costs O(group size):
     * simulated annealing when pair values differ (the weighted part),
-      then again from the best plan at a lower temperature with the time
-      left (large neighbourhoods re-solved by CP-SAT -- a few groups of one
+      then four times again from the best plan at a lower temperature, a
+      quarter of the moves each (large neighbourhoods re-solved by CP-SAT -- a few groups of one
       round, or of two rounds with the same people -- found nothing the
       annealing had missed, so they are not used);
     * tabu search on conflicting players (Dotú & Van Hentenryck) to remove
