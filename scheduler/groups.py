@@ -373,9 +373,10 @@ class _State:
 
 
 def _designed_rounds(problem: GroupsProblem, deadline: float) -> dict[int, list[list[int]]]:
-    """Rounds without repeats from an affine design, for Social Golfer
-    instances (equal values, everyone present, nothing fixed, locked or
-    published) whose sizes are powers of one prime."""
+    """Rounds without repeats from a construction (`designs.zero_repeat_rounds`:
+    affine designs, the 8-4-10 group-divisible design, a cyclic search) for
+    Social Golfer instances (equal values, everyone present, nothing fixed,
+    locked or published)."""
     from .designs import zero_repeat_rounds
 
     p = problem
@@ -662,7 +663,7 @@ def solve_groups(problem: GroupsProblem, deadline: float, seed: int = 0,
     search = _Search(problem, rng, deadline)
     designed = _designed_rounds(problem, deadline)
     if designed:
-        report(f"{problem.block.id}: {len(designed)} rounds from an affine design")
+        report(f"{problem.block.id}: {len(designed)} rounds without repeats from a construction")
     state = _State(problem, plan_groups_greedy(problem, rng, fixed=designed), search.hard_weight)
     search.keep_if_better(state)
     report(f"{problem.block.id}: greedy plan, {search.best.conflicts} conflicts, "
