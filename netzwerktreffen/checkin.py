@@ -23,6 +23,7 @@ from .models import CONFIRMED, Meeting, Registration, utcnow
 from .registration import (AlreadyRegistered, RegistrationData, consent_version, find_registration,
                            new_registration)
 from .registration_forms import MultiCheckboxField, strip
+from .registrations import meeting_registration, refuse_after_purge
 
 bp = Blueprint("checkin", __name__, url_prefix="/organisation/treffen/<slug>/tag")
 
@@ -61,13 +62,6 @@ def walk_in_form(meeting: Meeting) -> WalkInForm:
         form.languages.data = ["de"] if "de" in (meeting.languages or ["de"]) else (meeting.languages or ["de"])[:1]
         form.blocks.data = [b.id for b in meeting.blocks]
     return form
-
-
-def _person(meeting: Meeting, registration_id: int) -> Registration:
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.meeting_id != meeting.id:
-        abort(404)
-    return registration
 
 
 def matches(registration: Registration, query: str) -> bool:
@@ -123,7 +117,7 @@ def index(slug: str):
 def _mark(slug: str, registration_id: int, arrived: bool, no_show: bool, message: str, category: str):
     """Set a person's state at the desk (one tap), then back to their row in the list."""
     meeting = organiser_meeting(slug)
-    person = _person(meeting, registration_id)
+    person = meeting_registration(meeting, registration_id)
     if FlaskForm().validate_on_submit():
         person.checked_in_at = (person.checked_in_at or utcnow()) if arrived else None
         person.no_show = no_show
@@ -188,7 +182,6 @@ def add_walk_in(meeting: Meeting, data: RegistrationData) -> Registration:
 def walk_in(slug: str):
     meeting = organiser_meeting(slug)
     if meeting.purged_at is not None:
-        from .registrations import refuse_after_purge
         return refuse_after_purge(meeting)
     form = walk_in_form(meeting)
     if not form.validate_on_submit():
@@ -284,8 +277,7 @@ def replanned(slug: str):
     affected, rounds = replanning.affected_people(changes, before.plan, after.plan)
     blocks = {scheduling.block_key(b): b for b in meeting.blocks}
     names = {scheduling.participant_id(r): r.name for r in meeting.registrations}
-    tables = {scheduling.table_key(t): (t.table.label if t.table else str(k + 1))
-              for b in meeting.blocks for k, t in enumerate(b.cafe_tables)}
+    tables = {scheduling.table_key(t): t.number for b in meeting.blocks for t in b.cafe_tables}
     by_person: dict[int, list[str]] = {}
     for change in changes:
         where = _("%(block)s, Runde %(n)s", block=blocks[change.block_id].title if change.block_id in blocks

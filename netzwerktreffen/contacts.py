@@ -16,10 +16,10 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from . import harvest, mail, outbox, scheduling
+from . import harvest, mail, outbox, schedule_mail, scheduling
 from .extensions import db
 from .i18n import local_now
-from .models import CONFIRMED, PUBLISHED, Meeting, Registration
+from .models import CONFIRMED, Meeting, Registration
 
 
 @dataclass
@@ -58,17 +58,12 @@ def attended(person: Registration) -> bool:
     return person.status == CONFIRMED and not person.no_show
 
 
-def published_schedule(meeting: Meeting) -> scheduling.Schedule | None:
-    version = scheduling.latest(meeting, PUBLISHED)
-    return scheduling.Schedule(meeting, version.plan) if version else None
-
-
 def contacts_of(registration: Registration, schedule: scheduling.Schedule | None = None,
                 people: dict[int, Registration] | None = None) -> list[Contact]:
     """Everyone the person met in the published plan, in the order they met
     (``schedule`` and ``people`` may be passed in when asking for many people)."""
     meeting = registration.meeting
-    schedule = schedule or published_schedule(meeting)
+    schedule = schedule or schedule_mail.published_schedule(meeting)[1]
     if schedule is None or not attended(registration):
         return []
     people = people or {r.id: r for r in meeting.registrations}
@@ -122,7 +117,6 @@ def render_followup(registration: Registration, note: str = "", schedule: schedu
                     results: int | None = None) -> mail.Rendered:
     """Thanks, how many people they met and how many share their details, the café's results: all on the
     personal page, which the mail links to (no one's address is in the mail)."""
-    from .schedule_mail import fill_placeholders
     meeting = registration.meeting
     met = contacts_of(registration, schedule, people)
     if results is None:
@@ -130,7 +124,7 @@ def render_followup(registration: Registration, note: str = "", schedule: schedu
     return mail.render("followup", registration.locale or "de", registration=registration, meeting=meeting,
                        link=mail.external_url("public.personal", token=registration.token),
                        met=len(met), sharing=sum(1 for c in met if c.shares), results=results,
-                       note=fill_placeholders(note, registration))
+                       note=schedule_mail.fill_placeholders(note, registration))
 
 
 def followup_recipients(meeting: Meeting) -> list[Registration]:
@@ -143,7 +137,7 @@ def queue_followups(meeting: Meeting, note: str = "", kick_delivery: bool = True
     from flask_babel import force_locale
     if not meeting_over(meeting):
         raise NotYet(_("Die Dankesmail lässt sich erst nach dem Ende des Treffens senden."))
-    schedule = published_schedule(meeting)
+    _version, schedule = schedule_mail.published_schedule(meeting)
     people = {r.id: r for r in meeting.registrations}
     results = len(harvest.results(meeting, only_filled=True))
     queued = 0

@@ -16,7 +16,7 @@ import io
 import logging
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -25,6 +25,7 @@ from wtforms import FieldList, TextAreaField
 from wtforms.validators import Length
 
 from .auth import organiser_meeting
+from .meetings import meeting_cafe_table
 from .csv_io import guard_formula
 from .defaults import guiding_questions
 from .extensions import db
@@ -101,20 +102,12 @@ def results(meeting: Meeting, only_filled: bool = False) -> list[TableResult]:
         if not block.is_cafe:
             continue
         questions = round_questions(block)
-        for k, table in enumerate(block.cafe_tables):
+        for table in block.cafe_tables:
             if only_filled and not has_harvest(table):
                 continue
             notes = list(table.harvest_notes or []) + [""] * len(questions)
-            number = table.table.label if table.table else str(k + 1)
-            out.append(TableResult(block, table, number, list(zip(questions, notes)), table.harvest_next_steps))
+            out.append(TableResult(block, table, table.number, list(zip(questions, notes)), table.harvest_next_steps))
     return out
-
-
-def meeting_table(meeting: Meeting, cafe_table_id: int) -> CafeTable:
-    table = db.session.get(CafeTable, cafe_table_id)
-    if table is None or table.block.meeting_id != meeting.id:
-        abort(404)
-    return table
 
 
 # --------------------------------------------------------------------------
@@ -138,7 +131,7 @@ def index(slug: str):
 @bp.route("/<int:cafe_table_id>", methods=["GET", "POST"])
 def edit(slug: str, cafe_table_id: int):
     meeting = organiser_meeting(slug)
-    table = meeting_table(meeting, cafe_table_id)
+    table = meeting_cafe_table(meeting, cafe_table_id)
     form = HarvestForm.for_table(table)
     if form.validate_on_submit():
         save(table, form, author="")

@@ -262,6 +262,11 @@ class CafeTable(db.Model):
     def host_label(self) -> str:
         return self.host.name if self.host else self.host_name
 
+    @property
+    def number(self) -> str:
+        """What is printed and said for the table: its physical table's label, else its place in the block."""
+        return self.table.label if self.table else str(self.block.cafe_tables.index(self) + 1)
+
 
 class Sector(db.Model):
     """An actor type (Jobcenter, Sprachschule/VHS, …); ``position`` orders the process chain."""

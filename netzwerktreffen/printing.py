@@ -178,9 +178,7 @@ class PrintPlan:
     def seat_number(self, seat: scheduling.Seat) -> str:
         """The printed spot or table number of a person's seat."""
         if seat.cafe_table is not None:
-            if seat.cafe_table.table is not None:
-                return seat.cafe_table.table.label
-            return str(seat.block.cafe_tables.index(seat.cafe_table) + 1)
+            return seat.cafe_table.number
         k = int(seat.spot) - 1
         count = len(self.schedule.spots(seat.block, seat.round))
         return self._frame(seat.block, count)[4][k]
@@ -311,7 +309,7 @@ def harvest_html(plan: PrintPlan) -> str:
         questions = [q for q in (block.guiding_questions or []) if q] or guiding_questions(3)
         layout = plan.layout(block, 0) if plan.schedule else None
         for k, cafe_table in enumerate(block.cafe_tables):
-            number = cafe_table.table.label if cafe_table.table else str(k + 1)
+            number = cafe_table.number
             if layout and k < len(layout.spots):
                 number = layout.spots[k].number
             sheets.append({"block": block, "table": cafe_table, "number": number,
