@@ -255,6 +255,21 @@ class _RoundVariables:
     def groups(self):
         return list(self.pair.items()) + list(self.trio.items())
 
+    def add_round(self, t: int, pair: dict[Edge, cp_model.IntVar], trio: dict[Triangle, cp_model.IntVar],
+                  meetings: dict[Edge, list]) -> None:
+        """Round t's groups: everyone present in exactly one, locks kept; each pair's variables are
+        collected in `meetings` (a pair meets as a pair or inside a trio)."""
+        p = self.problem
+        _cover_round(self.model, p.present[t], pair, trio, t in p.odd_rounds)
+        _lock_round(self.model, p.locks.get(t, []), pair, trio)
+        for e, var in pair.items():
+            self.pair[e, t] = var
+            meetings[e].append(var)
+        for k, var in trio.items():
+            self.trio[k, t] = var
+            for e in triangle_edges(k):
+                meetings[e].append(var)
+
     def group_var(self, group: PublishedGroup):
         """The variable for a published group sitting together again, if any."""
         return (self.trio if len(group.members) == 3 else self.pair).get((group.members, group.round))
@@ -291,15 +306,7 @@ class SplitModel(_RoundVariables):
             if t in problem.odd_rounds:
                 trio = {k: model.NewBoolVar(f"trio_{k[0]}_{k[1]}_{k[2]}_r{t}")
                         for k in triangles_in(chosen, here)}
-            _cover_round(model, problem.present[t], pair, trio, t in problem.odd_rounds)
-            _lock_round(model, problem.locks.get(t, []), pair, trio)
-            for e, var in pair.items():
-                self.pair[e, t] = var
-                meetings[e].append(var)
-            for k, var in trio.items():
-                self.trio[k, t] = var
-                for e in triangle_edges(k):
-                    meetings[e].append(var)
+            self.add_round(t, pair, trio, meetings)
         for e, count in uses.items():
             model.Add(sum(meetings[e]) == count)
         for group in force:
@@ -360,15 +367,7 @@ class RoundsModel(_RoundVariables):
             if t in p.odd_rounds:
                 found = triangles_in(edges, here) if trios is None else trios.get(t, [])
                 trio = {k: model.NewBoolVar(f"trio_{k[0]}_{k[1]}_{k[2]}_r{t}") for k in found}
-            _cover_round(model, p.present[t], pair, trio, t in p.odd_rounds)
-            _lock_round(model, p.locks.get(t, []), pair, trio)
-            for e, var in pair.items():
-                self.pair[e, t] = var
-                meetings[e].append(var)
-            for k, var in trio.items():
-                self.trio[k, t] = var
-                for e in triangle_edges(k):
-                    meetings[e].append(var)
+            self.add_round(t, pair, trio, meetings)
         self._objective(meetings)
         return self
 
