@@ -101,15 +101,20 @@ def preview(slug: str):
                            meeting_over=contacts.meeting_over(meeting))
 
 
+def _back_to_preview(form: SendForm, slug: str, kind: str | None = None):
+    """A note that did not validate: its errors as messages, and back to the preview of that mail."""
+    for error in form.note.errors:
+        flash(error, "error")
+    return redirect(url_for("mailing.preview", slug=slug, kind=kind))
+
+
 @bp.route("/ablauf-senden", methods=["POST"])
 def send_schedules(slug: str):
     """Queue everyone's schedule of the published plan (people who already got it are skipped)."""
     meeting = organiser_meeting(slug)
     form = SendForm()
     if not form.validate_on_submit():
-        for error in form.note.errors:
-            flash(error, "error")
-        return redirect(url_for("mailing.preview", slug=slug))
+        return _back_to_preview(form, slug)
     try:
         schedule_mail.start_sending_schedules(meeting, note=form.note.data or "")
     except planning.PlanningError as error:
@@ -126,9 +131,7 @@ def send_followups(slug: str):
     meeting = organiser_meeting(slug)
     form = SendForm()
     if not form.validate_on_submit():
-        for error in form.note.errors:
-            flash(error, "error")
-        return redirect(url_for("mailing.preview", slug=slug, kind="followup"))
+        return _back_to_preview(form, slug, kind="followup")
     try:
         count = contacts.queue_followups(meeting, note=form.note.data or "")
     except contacts.NotYet as error:
