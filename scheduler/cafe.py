@@ -31,7 +31,7 @@ from itertools import combinations
 
 from .groups import move_budget
 from .problem import CafeBlock, Infeasible, Instance, Plan
-from .solver import Progress, stopped
+from .solver import Progress, budget_seconds, stopped
 from .values import PairValues
 
 __all__ = ["CafeProblem", "CafeSeating", "solve_cafe", "solve_cafe_block", "plan_cafe_greedy",
@@ -63,6 +63,8 @@ class CafeProblem:
     locks: dict[int, dict[int, int]]  # free round -> person -> table
     published: dict[int, dict[int, int]]  # free round -> person -> published table
     change: float
+    revisit: float = 60.0  # a guest back at a table they sat at before
+    balance: float = 100.0  # each guest beyond ceil(G / T) at a table
 
     @classmethod
     def build(cls, instance: Instance, block: CafeBlock, values: PairValues) -> "CafeProblem":
@@ -90,14 +92,7 @@ class CafeProblem:
             for k, seats in enumerate(room[r]):
                 if seats < 0:
                     raise Infeasible(f"{block.id} round {r}: table {tables[k]} has no seat")
-            count = len(guests[r])
-            low[r], extra = divmod(count, len(tables))
-            too_small = [k for k, seats in enumerate(room[r]) if seats < low[r]]
-            roomy = sum(1 for seats in room[r] if seats > low[r])
-            if too_small or roomy < extra:
-                seats = sum(t.seats for t in block.tables)
-                raise Infeasible(f"{block.id} round {r}: {len(tables)} tables with {seats} seats cannot "
-                                 f"seat {len(present[r])} people present with balanced tables")
+            low[r] = len(guests[r]) // len(tables)
         visited: list[set[int]] = [set() for _ in range(n)]
         met_before = [[0] * n for _ in range(n)]
         for seating in block.fixed_rounds:
@@ -137,14 +132,7 @@ class CafeProblem:
                 raise Infeasible(f"{where} and to table {tables[locks[lock.round][i]]}")
             if not speaks[i][k]:
                 raise Infeasible(f"{where} but does not speak its language")
-            if k in visited[i]:
-                raise Infeasible(f"{where} but sat there in a fixed round")
             locks[lock.round][i] = k
-        for i in range(n):
-            rounds = [r for r in free_rounds if i in locks[r]]
-            tables_locked = [locks[r][i] for r in rounds]
-            if len(set(tables_locked)) < len(tables_locked):
-                raise Infeasible(f"{block.id}: {ids[i]} is locked to the same table in two rounds")
         published: dict[int, dict[int, int]] = {}
         if block.published is not None:
             for r in free_rounds:
@@ -153,10 +141,16 @@ class CafeProblem:
         return cls(block=block, values=values, n=n, tables=tables, host=host, hosting=hosting,
                    free_rounds=free_rounds, present=present, guests=guests, room=room, low=low,
                    speaks=speaks, visited=visited, points=points, gain=gain, again=again,
-                   met_before=met_before, locks=locks, published=published, change=float(w.change))
+                   met_before=met_before, locks=locks, published=published, change=float(w.change),
+                   revisit=float(w.revisit), balance=float(w.balance))
 
     def allowed(self, i: int, k: int) -> bool:
+        """May sit there without a cost: speaks its language and has not sat there yet."""
         return self.speaks[i][k] and k not in self.visited[i]
+
+    def even(self, r: int) -> int:
+        """Guests a table holds in round r before each further one costs `balance`: ceil(G / T)."""
+        return -(-len(self.guests[r]) // len(self.tables))
 
 
 # ----------------------------------------------------------------------------
@@ -317,10 +311,18 @@ class _CafeState:
                         self.sat[i][k] += 1
         self.guests_at = {r: [sum(1 for i in seated if i != p.host[k]) for k, seated in enumerate(tables)]
                           for r, tables in self.seating.items()}
+        self.even = {r: p.even(r) for r in self.seating}
+
+    def penalties(self) -> float:
+        """Revisits and guests beyond even filling, as the score charges them."""
+        p = self.p
+        revisits = sum(max(0, c - 1) for sat in self.sat for c in sat.values())
+        overfull = sum(max(0, c - self.even[r]) for r, counts in self.guests_at.items() for c in counts)
+        return p.revisit * revisits + p.balance * overfull
 
     def objective(self) -> float:
         p = self.p
-        total = 0.0
+        total = -self.penalties()
         for r, tables in self.seating.items():
             for k, seated in enumerate(tables):
                 for i in seated:
@@ -362,17 +364,25 @@ class _CafeState:
             out -= p.change
         return out
 
+    def _revisit_delta(self, i: int, a: int, k: int) -> float:
+        """Revisit cost saved (positive) or added (negative) when i goes from table a to table k."""
+        sat = self.sat[i]
+        return self.p.revisit * ((1 if sat.get(a, 0) >= 2 else 0) - (1 if sat.get(k, 0) >= 1 else 0))
+
     def move_delta(self, r: int, i: int, k: int) -> float:
         a = self.table_of[r][i]
         tables = self.seating[r]
+        counts, even = self.guests_at[r], self.even[r]
+        balance = self.p.balance * ((1 if counts[a] > even else 0) - (1 if counts[k] >= even else 0))
         return (self._leave(i, tables[a]) + self._join(i, tables[k])
-                + self._place(r, i, k) - self._place(r, i, a))
+                + self._place(r, i, k) - self._place(r, i, a) + self._revisit_delta(i, a, k) + balance)
 
     def swap_delta(self, r: int, i: int, j: int) -> float:
         a, b = self.table_of[r][i], self.table_of[r][j]
         tables = self.seating[r]
         d = self._leave(i, tables[a]) + self._leave(j, tables[b])
         d += self._join(i, tables[b], skip=j) + self._join(j, tables[a], skip=i)
+        d += self._revisit_delta(i, a, b) + self._revisit_delta(j, b, a)
         # i and j shared no table before the swap and share none after
         return d + self._place(r, i, b) + self._place(r, j, a) - self._place(r, i, a) - self._place(r, j, b)
 
@@ -408,7 +418,8 @@ class _CafeState:
         self._seat(r, j, a)
 
     def may_sit(self, i: int, k: int) -> bool:
-        return self.p.speaks[i][k] and not self.sat[i].get(k)
+        """A hard rule only: the table's language (a revisit costs, it is allowed)."""
+        return self.p.speaks[i][k]
 
     def snapshot(self) -> Seating:
         return {r: [list(t) for t in tables] for r, tables in self.seating.items()}
@@ -425,17 +436,14 @@ def _anneal(problem: CafeProblem, state: _CafeState, until: float, moves: int,
     if not rounds:
         return best, best_value
     T = len(p.tables)
-    top = {r: p.low[r] + 1 for r in rounds}
-    has_extra = {r: len(p.guests[r]) % T != 0 for r in rounds}
 
     def random_move():
         r = rounds[rng.randrange(len(rounds))]
         i = movable[r][rng.randrange(len(movable[r]))]
         a = state.table_of[r][i]
-        if has_extra[r] and rng.random() < 0.3 and state.guests_at[r][a] == top[r]:
+        if rng.random() < 0.3:
             k = rng.randrange(T)
-            if (k != a and state.guests_at[r][k] == p.low[r] and state.guests_at[r][k] < p.room[r][k]
-                    and state.may_sit(i, k)):
+            if k != a and state.guests_at[r][k] < p.room[r][k] and state.may_sit(i, k):
                 return ("move", r, i, k)
             return None
         j = movable[r][rng.randrange(len(movable[r]))]
@@ -490,15 +498,24 @@ class CafeSeating:
 
 
 def solve_cafe(problem: CafeProblem, deadline: float, seed: int = 0,
-               report: Progress | None = None) -> CafeSeating:
-    """The best seating of the free rounds found before `deadline`."""
+               report: Progress | None = None, first: Seating | None = None) -> CafeSeating:
+    """The best seating of the free rounds found before `deadline`, starting
+    from the best of `first` (the constructive start), the greedy seating and
+    the linear model's (which keeps tables even and never revisits a table, so
+    it finds nothing where a revisit or an uneven table is needed)."""
     report = report or (lambda text: log.info(text))
     rng = random.Random(seed)
     p = problem
     now = time.monotonic()
+    work = budget_seconds(deadline - now)
     greedy = plan_cafe_greedy(p, seed)
-    start = seat_linear(p, now + 0.3 * max(deadline - now, 0), seed, hint=greedy)
+    try:
+        start = seat_linear(p, min(deadline, now + 0.3 * work), seed, hint=greedy or first)
+    except Infeasible:
+        start = None
     candidates = []
+    if first is not None:
+        candidates.append((_CafeState(p, first).objective(), first, "flow"))
     kept = _published_seating(p)
     if kept is not None:
         candidates.append((_CafeState(p, kept).objective(), kept, "published"))
@@ -512,7 +529,7 @@ def solve_cafe(problem: CafeProblem, deadline: float, seed: int = 0,
     value, seating, method = candidates[0]
     report(f"{p.block.id}: first seating ({method}) worth {value:.2f}")
     state = _CafeState(p, seating)
-    best, best_value = _anneal(p, state, deadline, move_budget(deadline - time.monotonic()), rng)
+    best, best_value = _anneal(p, state, deadline, move_budget(0.65 * work), rng)
     if best_value > value + 1e-9:
         seating, value, method = best, best_value, f"{method}+annealing"
     report(f"{p.block.id}: seating worth {value:.2f} ({method})")
@@ -558,17 +575,30 @@ def cafe_bound(problem: CafeProblem, deadline: float, seed: int = 0) -> float:
     rounds_of = [0] * n
     bound = 0.0
     rounds_as_guest = [0] * n
+    # Tables may be fuller than even at a cost of `balance` per guest beyond it.  A table with e guests
+    # beyond even gives each of its s people e table-mates more than even filling allows: at most
+    # (s * e + 1) / 2 pairs more, each worth at most the best pair value.  Where `balance` outweighs that,
+    # no plan gains by it and each person has at most as many table-mates as even tables give.
+    best_gain = max((v for row in p.gain for v in row), default=0.0)
+    most_seats = max(t.seats for t in p.block.tables)
+    even_caps = p.balance >= max(best_gain, 0.0) * (most_seats + 1) / 2
     for r in p.free_rounds:
         biggest = max(p.room[r][k] + (1 if p.host[k] is not None and p.host[k] in set(p.present[r]) else 0)
                       for k in range(len(p.tables)))
-        biggest = min(biggest, p.low[r] + 2)  # balanced: at most low+1 guests and a host
+        if even_caps:
+            biggest = min(biggest, p.even(r) + 1)  # at most ceil(G / T) guests and a host
         for i in p.present[r]:
             cap[i] += biggest - 1
             rounds_of[i] |= 1 << r
         for i in p.guests[r]:
             rounds_as_guest[i] += 1
+    # a table sat at before brings its points again at a cost of `revisit`: no gain where that outweighs them
+    revisits_pay = p.revisit < max((v for row in p.points for v in row), default=0.0)
     for i in range(n):
-        best = sorted((p.points[i][k] for k in range(len(p.tables)) if p.allowed(i, k)), reverse=True)
+        best = sorted((p.points[i][k] for k in range(len(p.tables))
+                       if p.allowed(i, k) or (revisits_pay and p.speaks[i][k])), reverse=True)
+        if revisits_pay:
+            best = best[:1] * rounds_as_guest[i]
         bound += sum(best[:rounds_as_guest[i]])
     # first meetings of pairs that did not meet in the fixed rounds
     edges = [(i, j) for i, j in combinations(range(n), 2)
@@ -586,7 +616,8 @@ def cafe_bound(problem: CafeProblem, deadline: float, seed: int = 0) -> float:
 
 
 def solve_cafe_block(instance: Instance, block: CafeBlock, values: PairValues, deadline: float,
-                     seed: int = 0, report: Progress | None = None, problem: CafeProblem | None = None):
+                     seed: int = 0, report: Progress | None = None, problem: CafeProblem | None = None,
+                     start: list | None = None):
     """Plan one Pro-Action-Café block: a `scheduler.solve.BlockResult`
     (rounds as ids, bound, method).  Raises Infeasible (from
     `CafeProblem.build`, which a dispatcher may call first and pass as
@@ -599,12 +630,17 @@ def solve_cafe_block(instance: Instance, block: CafeBlock, values: PairValues, d
     if not problem.free_rounds:
         return BlockResult(fixed, cafe_score(instance, block, values, fixed), "fixed", optimal=True)
     now = time.monotonic()
-    bound = cafe_bound(problem, now + 0.1 * max(deadline - now, 0), seed)
+    bound = cafe_bound(problem, now + 0.1 * budget_seconds(max(deadline - now, 0)), seed)
     report(f"{block.id}: bound {bound:.2f}")
     notify = getattr(report, "improved", None)  # the dispatcher's progress for the web app
     if notify:
         notify(block.id, bound=bound)
-    found = solve_cafe(problem, deadline, seed, report)
+    first = None
+    if start is not None:
+        index = values.index
+        first = {r: [[index[pid] for pid in start[r].get(tid, ())] for tid in problem.tables]
+                 for r in problem.free_rounds}
+    found = solve_cafe(problem, deadline, seed, report, first)
     rounds = fixed + [as_ids(problem, found.seating[r]) for r in problem.free_rounds]
     score = cafe_score(instance, block, values, rounds)
     return BlockResult(rounds, max(bound, score), found.method, optimal=score >= bound - 1e-9)

@@ -1,5 +1,5 @@
 """`python -m scheduler solve|check`: exit 0 ok, 2 invalid input, 3 infeasible,
-4 violations found (check), 1 no plan within the time limit."""
+4 violations found (check), 5 no plan within the time limit."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ import time
 from pathlib import Path
 
 from . import check, parse_instance, parse_plan
+from .explain import explain_plan
 from .problem import Infeasible, InstanceError
 from .solve import solve
 
-EXIT_OK, EXIT_TIMEOUT, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_VIOLATIONS = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_INVALID, EXIT_INFEASIBLE, EXIT_VIOLATIONS, EXIT_NO_PLAN = 0, 2, 3, 4, 5
 
 
 class _Parser(argparse.ArgumentParser):
@@ -109,11 +110,11 @@ def _solve(instance, args, started: float) -> int:
     # keep a margin for writing the plan and leaving the process
     deadline = started + args.time_limit - min(0.3, 0.1 * args.time_limit)
     try:
-        result = solve(instance, seed=args.seed, deadline=deadline,
+        result = solve(instance, time_limit=args.time_limit, seed=args.seed, deadline=deadline,
                        progress=(lambda text: print(text, file=sys.stderr)) if args.verbose else None)
     except TimeoutError as error:
         print(f"error: {error}", file=sys.stderr)
-        return EXIT_TIMEOUT
+        return EXIT_NO_PLAN
     text = json.dumps(result.plan.to_dict(), indent=1, ensure_ascii=False)
     if args.output:
         Path(args.output).write_text(text + "\n", encoding="utf-8")
@@ -122,4 +123,6 @@ def _solve(instance, args, started: float) -> int:
     methods = ", ".join(f"{b}: {m}" for b, m in result.methods.items())
     print(f"score {result.score:.2f}  bound {result.bound:.2f}  gap {100 * result.gap:.3f}%  "
           f"{time.monotonic() - started:.2f} s  ({methods})", file=sys.stderr)
+    for note in explain_plan(instance, result.plan):  # every pause, revisit and uneven table, with its reason
+        print(note.message, file=sys.stderr)
     return EXIT_OK

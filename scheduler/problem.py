@@ -23,7 +23,19 @@ class InstanceError(ValueError):
 
 
 class Infeasible(Exception):
-    """The instance has no feasible plan (exit code 3); the message says why."""
+    """The instance has no feasible plan (exit code 3); the message says why.
+
+    `code` is a stable key for translation (e.g. "cafe-seats"), `block` the
+    block id, `round` the round (0-based) or None, `participants` the ids of
+    the people concerned and `numbers` the figures the message quotes."""
+
+    def __init__(self, message: str, *, code: str = "infeasible", block: str | None = None,
+                 round: int | None = None, participants: tuple[str, ...] = (),
+                 numbers: dict | None = None):
+        super().__init__(message)
+        self.code, self.block, self.round = code, block, round
+        self.participants = tuple(participants)
+        self.numbers = dict(numbers or {})
 
 
 # A speed-networking round is a tuple of groups; a café round maps table id to
@@ -43,6 +55,10 @@ class Weights:
     forbidden: float = 100  # café: each round a forbidden pair shares a table
     fairness: float = 0  # speed: times the worst-off participant's value
     change: float = 2  # per person and round changed against `published`
+    pause: float = 60  # speed: each person and round sat out
+    revisit: float = 60  # café: each time a guest sits at a table they sat at before
+    balance: float = 100  # café: each guest beyond even filling of the tables
+    coverage: float = 40  # speed: each meeting a coverage rule misses
 
 
 @dataclass(frozen=True)
@@ -79,6 +95,36 @@ class CafeTable:
 
 
 @dataclass(frozen=True)
+class Selector:
+    """Who a coverage rule speaks of: people of some sectors, or named people."""
+
+    sectors: frozenset[str] | None = None
+    participants: frozenset[str] | None = None
+
+    def matches(self, person: "Participant") -> bool:
+        if self.sectors is not None:
+            return person.sector in self.sectors
+        return self.participants is not None and person.id in self.participants
+
+    def to_dict(self) -> dict:
+        if self.sectors is not None:
+            return {"sectors": sorted(self.sectors)}
+        return {"participants": sorted(self.participants or ())}
+
+
+@dataclass(frozen=True)
+class CoverageRule:
+    """Everyone matching `who` (present in the block) meets at least `at_least` people matching `meets`."""
+
+    who: Selector
+    meets: Selector
+    at_least: int
+
+    def to_dict(self) -> dict:
+        return {"who": self.who.to_dict(), "meets": self.meets.to_dict(), "at_least": self.at_least}
+
+
+@dataclass(frozen=True)
 class SpeedBlock:
     id: str
     rounds: int
@@ -88,6 +134,7 @@ class SpeedBlock:
     fixed_rounds: tuple[SpeedRound, ...] = ()  # the first rounds, already held
     published: tuple[SpeedRound, ...] | None = None  # all rounds people were sent
     locks: tuple[SpeedLock, ...] = ()
+    coverage: tuple[CoverageRule, ...] = ()
     kind: str = SPEED
 
     def is_present(self, person: str, round_index: int) -> bool:
@@ -144,6 +191,12 @@ class Plan:
     score: float | None = None
     bound: float | None = None
     extra: dict = field(default_factory=dict)  # e.g. "gap", "status"
+    pauses: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)  # speed block id -> per round
+
+    def paused(self, block_id: str, round_index: int) -> tuple[str, ...]:
+        """Who sits round `round_index` of a speed block out (as the plan lists it)."""
+        rounds = self.pauses.get(block_id, ())
+        return rounds[round_index] if round_index < len(rounds) else ()
 
     @classmethod
     def from_dict(cls, data: Any) -> "Plan":
@@ -152,7 +205,11 @@ class Plan:
     def to_dict(self) -> dict:
         out: dict[str, Any] = {"format": PLAN_FORMAT, "blocks": []}
         for block_id, rounds in self.blocks.items():
-            out["blocks"].append({"id": block_id, "rounds": [_round_to_json(r) for r in rounds]})
+            row = {"id": block_id, "rounds": [_round_to_json(r) for r in rounds]}
+            pauses = self.pauses.get(block_id)
+            if pauses and any(pauses):
+                row["pauses"] = [list(p) for p in pauses]
+            out["blocks"].append(row)
         if self.score is not None:
             out["score"] = self.score
         if self.bound is not None:
@@ -407,7 +464,7 @@ class _InstanceReader:
 
     def speed_block(self, row: dict, path: str) -> SpeedBlock:
         _object(row, path, {"id", "kind", "rounds", "group_size", "allow_repeats", "present",
-                            "fixed_rounds", "published", "locks"}, ("id", "rounds"))
+                            "fixed_rounds", "published", "locks", "coverage"}, ("id", "rounds"))
         rounds = _positive_int(row["rounds"], f"{path}.rounds")
         group_size = _positive_int(row.get("group_size", 2), f"{path}.group_size")
         if group_size < 2:
@@ -440,7 +497,35 @@ class _InstanceReader:
             published=None if published is None else self.rounds_list(
                 published, f"{path}.published", rounds, self.speed_round, exact=True),
             locks=tuple(locks),
+            coverage=self.coverage(row.get("coverage", []), f"{path}.coverage"),
         )
+
+    def selector(self, data: Any, path: str) -> Selector:
+        _object(data, path, {"sector", "sectors", "participants"})
+        if len(data) != 1:
+            raise _fail(path, 'must name exactly one of "sector", "sectors" or "participants"')
+        if "sector" in data:
+            return Selector(sectors=frozenset({_string(data["sector"], f"{path}.sector")}))
+        if "sectors" in data:
+            items = _list(data["sectors"], f"{path}.sectors")
+            if not items:
+                raise _fail(f"{path}.sectors", "must not be empty")
+            return Selector(sectors=frozenset(_string(v, f"{path}.sectors[{k}]") for k, v in enumerate(items)))
+        items = _list(data["participants"], f"{path}.participants")
+        if not items:
+            raise _fail(f"{path}.participants", "must not be empty")
+        return Selector(participants=frozenset(self.person(v, f"{path}.participants[{k}]")
+                                               for k, v in enumerate(items)))
+
+    def coverage(self, data: Any, path: str) -> tuple[CoverageRule, ...]:
+        rules = []
+        for k, rule in enumerate(_list(data, path)):
+            rpath = f"{path}[{k}]"
+            _object(rule, rpath, {"who", "meets", "at_least"}, ("who", "meets", "at_least"))
+            rules.append(CoverageRule(self.selector(rule["who"], f"{rpath}.who"),
+                                      self.selector(rule["meets"], f"{rpath}.meets"),
+                                      _positive_int(rule["at_least"], f"{rpath}.at_least")))
+        return tuple(rules)
 
     def cafe_block(self, row: dict, path: str) -> CafeBlock:
         _object(row, path, {"id", "kind", "rounds", "tables", "preferences", "present",
@@ -522,12 +607,18 @@ def read_plan(data: Any) -> Plan:
     if top["format"] != PLAN_FORMAT:
         raise _fail("format", f'must be "{PLAN_FORMAT}", got {_json_type(top["format"])}')
     blocks: dict[str, tuple] = {}
+    pauses: dict[str, tuple] = {}
     for k, row in enumerate(_list(top["blocks"], "blocks")):
         path = f"blocks[{k}]"
-        _object(row, path, {"id", "rounds"}, ("id", "rounds"))
+        _object(row, path, {"id", "rounds", "pauses"}, ("id", "rounds"))
         block_id = _string(row["id"], f"{path}.id")
         if block_id in blocks:
             raise _fail(f"{path}.id", f'duplicate id "{block_id}"')
+        if "pauses" in row:
+            ppath = f"{path}.pauses"
+            pauses[block_id] = tuple(
+                tuple(_string(p, f"{ppath}[{r}][{m}]") for m, p in enumerate(_list(people, f"{ppath}[{r}]")))
+                for r, people in enumerate(_list(row["pauses"], ppath)))
         rounds = []
         for r, item in enumerate(_list(row["rounds"], f"{path}.rounds")):
             rpath = f"{path}.rounds[{r}]"
@@ -543,7 +634,8 @@ def read_plan(data: Any) -> Plan:
     bound = top.get("bound")
     return Plan(blocks=blocks,
                 score=None if score is None else _number(score, "score", minimum=None),
-                bound=None if bound is None else _number(bound, "bound", minimum=None))
+                bound=None if bound is None else _number(bound, "bound", minimum=None),
+                pauses=pauses)
 
 
 def _round_to_json(round_: Any) -> Any:
@@ -574,6 +666,8 @@ def instance_to_dict(instance: Instance) -> dict:
         if isinstance(block, SpeedBlock):
             row.update(group_size=block.group_size, allow_repeats=block.allow_repeats)
             row["locks"] = [{"round": lock.round, "together": list(lock.together)} for lock in block.locks]
+            if block.coverage:
+                row["coverage"] = [rule.to_dict() for rule in block.coverage]
         else:
             row["tables"] = [{"id": t.id, "topic": t.topic, "host": t.host, "seats": t.seats,
                               "language": t.language} for t in block.tables]

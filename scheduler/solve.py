@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from typing import Callable
 
@@ -24,7 +24,7 @@ from .matching import plan_greedily, plan_round_by_round, top_partners
 from .model import BMatchingModel, RoundsModel, SplitModel, triangle_edges, triangles_in
 from .pairs import PairsProblem
 from .problem import Block, CafeBlock, Infeasible, Instance, InstanceError, Plan, SpeedBlock
-from .solver import Progress, Run, current_run, new_solver, stopped
+from .solver import Progress, Run, current_budget, current_run, new_solver, stopped
 from .validate import score_plan, validate_plan
 from .values import PairValues
 
@@ -38,6 +38,7 @@ class BlockResult:
     bound: float  # proven upper bound on the block's score
     method: str  # which stage produced the rounds
     optimal: bool = False
+    pauses: list | None = None  # speed networking: per round, who sits it out
 
 
 @dataclass
@@ -91,32 +92,40 @@ def unsupported_block(instance: Instance) -> str | None:
 def solve(instance: Instance, time_limit: float = 60.0, seed: int = 0, *,
           deadline: float | None = None, progress: Progress | None = None,
           on_improvement: Callable[[float, float | None], None] | None = None,
-          should_stop: Callable[[], bool] | None = None) -> SolveResult:
+          should_stop: Callable[[], bool] | None = None,
+          on_plan: Callable[[dict], None] | None = None) -> SolveResult:
     """Plan every block within `time_limit` seconds (or until the monotonic
-    `deadline`), sharing the time by block size.  Raises InstanceError for
-    blocks not supported yet, Infeasible when no plan exists and
-    TimeoutError when no plan was found in time.
+    `deadline`, whichever comes first).
 
-    `on_improvement(score, bound)` hears the best score so far of the blocks
-    planned so far (and their bound, once known); `should_stop()` is polled,
-    and once it says yes the running searches end with their best plan and
-    only quick stages run for the blocks left."""
+    First every block gets a constructive start (`scheduler.start`): a valid
+    plan with pauses, revisits or uneven tables only where the people and
+    tables leave no other way.  Then each block's search improves it; the
+    searches count their work in shares of `time_limit`, so the same seed gives
+    the same plan on a busy machine, and the deadline only cuts a machine too
+    slow for them.  Raises Infeasible when no plan exists even with pauses and
+    revisits, TimeoutError (exit 5) when not even the start fits in the time.
+
+    `on_improvement(score, bound)` hears the best score so far and the bound
+    once known; `on_plan(plan_dict)` hears every better complete plan, the
+    start first; `should_stop()` is polled, and once it says yes the running
+    searches end with their best plan."""
     run = Run(should_stop)
     token = current_run.set(run)
     end_watch = run.watch()
     try:
-        return _solve(instance, time_limit, seed, deadline, _Report(progress, on_improvement))
+        return _solve(instance, time_limit, seed, deadline, _Report(progress, on_improvement, on_plan))
     finally:
         end_watch()
         current_run.reset(token)
 
 
 class _Report:
-    """Progress for the caller: text lines, and each block's best score and bound as they improve."""
+    """Progress for the caller: text lines, each block's best score and bound as they improve, better plans."""
 
-    def __init__(self, progress: Progress | None, on_improvement):
+    def __init__(self, progress: Progress | None, on_improvement, on_plan=None):
         self.text = progress or (lambda text: log.info(text))
         self.on_improvement = on_improvement
+        self.on_plan = on_plan
         self.scores: dict[str, float] = {}
         self.bounds: dict[str, float] = {}
 
@@ -125,43 +134,192 @@ class _Report:
 
     def improved(self, block_id: str, score: float | None = None, bound: float | None = None) -> None:
         if score is not None:
-            self.scores[block_id] = score
+            self.scores[block_id] = max(score, self.scores.get(block_id, float("-inf")))
         if bound is not None and bound != float("inf"):
-            self.bounds[block_id] = bound
+            self.bounds[block_id] = min(bound, self.bounds.get(block_id, float("inf")))
         if self.on_improvement and self.scores:
             known = all(b in self.bounds for b in self.scores)
             self.on_improvement(sum(self.scores.values()), sum(self.bounds.values()) if known else None)
 
+    def plan(self, plan: Plan) -> None:
+        if self.on_plan is not None:
+            self.on_plan(plan.to_dict())
+
+
+WORK_SHARE = 0.85  # of the time limit, counted out to the blocks' searches; the rest is start-up and bounds
+
 
 def _solve(instance: Instance, time_limit: float, seed: int, deadline: float | None,
            report: _Report) -> SolveResult:
+    from .start import start_cafe, start_speed
+
     started = time.monotonic()
-    deadline = started + time_limit if deadline is None else deadline
+    deadline = started + time_limit if deadline is None else min(deadline, started + time_limit)
     message = unsupported_block(instance)
     if message:
         raise InstanceError(message)
     values = PairValues(instance)
+    best: dict[str, BlockResult] = {}
+    scores: dict[str, float] = {}
+    for block in instance.blocks:
+        if time.monotonic() >= deadline:
+            raise TimeoutError("no plan found within the time limit (not even a first one)")
+        if isinstance(block, SpeedBlock):
+            start = start_speed(instance, block, values, seed)
+            best[block.id] = BlockResult(start.rounds, float("inf"), "start", pauses=start.pauses)
+        else:
+            best[block.id] = BlockResult(start_cafe(instance, block, values), float("inf"), "start")
+        scores[block.id] = _block_total(instance, block, best[block.id], values)
+        report.improved(block.id, scores[block.id])
+    if time.monotonic() >= deadline:
+        raise TimeoutError("no plan found within the time limit (not even a first one)")
+    report(f"first plan: score {sum(scores.values()):.2f} ({time.monotonic() - started:.2f} s)")
+    report.plan(_assemble(instance, best, values))
+    work = WORK_SHARE * time_limit
     sizes = [len(instance.participants) * block.rounds for block in instance.blocks]
-    results: dict[str, BlockResult] = {}
     for k, block in enumerate(instance.blocks):
+        if stopped() or time.monotonic() >= deadline:
+            break
         share = sizes[k] / sum(sizes[k:])
         block_deadline = time.monotonic() + share * (deadline - time.monotonic())
-        results[block.id] = planner_for(block)(instance, block, values, block_deadline, seed, report)
-        report.improved(block.id, _block_total(instance, block, results[block.id], values), results[block.id].bound)
-    plan = Plan(blocks={block_id: tuple(r.rounds) for block_id, r in results.items()})
+        token = current_budget.set(work * sizes[k] / sum(sizes))
+        try:
+            found = _improve(instance, block, values, best[block.id], block_deadline, seed, report)
+        finally:
+            current_budget.reset(token)
+        if found is not None:
+            score = _block_total(instance, block, found, values)
+            if score > scores[block.id] + 1e-9:
+                best[block.id], scores[block.id] = found, score
+                report.plan(_assemble(instance, best, values))
+            else:
+                best[block.id].bound = min(best[block.id].bound, found.bound)
+        report.improved(block.id, scores[block.id], best[block.id].bound)
+    for block in instance.blocks:  # blocks the searches did not reach keep a proven bound too
+        if best[block.id].bound == float("inf"):
+            best[block.id].bound = _fallback_bound(instance, block, values)
+    plan = _assemble(instance, best, values)
     score, _ = score_plan(instance, plan, values)
-    bound = max(sum(r.bound for r in results.values()), score)
-    methods = {block_id: r.method for block_id, r in results.items()}
+    bound = max(sum(r.bound for r in best.values()), score)
+    methods = {block_id: r.method for block_id, r in best.items()}
     seconds = time.monotonic() - started
     result = SolveResult(plan, score, bound, seconds, methods)
     result.plan = Plan(blocks=plan.blocks, score=round(score, 6), bound=round(bound, 6),
-                       extra={"gap": round(result.gap, 6)})
+                       extra={"gap": round(result.gap, 6)}, pauses=plan.pauses)
     return result
 
 
+def _assemble(instance: Instance, results: dict[str, BlockResult], values: PairValues) -> Plan:
+    blocks = {block_id: tuple(_as_round(r) for r in result.rounds) for block_id, result in results.items()}
+    pauses = {block_id: tuple(tuple(p) for p in result.pauses) for block_id, result in results.items()
+              if result.pauses and any(result.pauses)}
+    plan = Plan(blocks=blocks, pauses=pauses)
+    score, _ = score_plan(instance, plan, values)
+    return Plan(blocks=blocks, pauses=pauses, score=round(score, 6))
+
+
+def _as_round(round_):
+    if isinstance(round_, dict):
+        return {table: tuple(people) for table, people in round_.items()}
+    return tuple(tuple(group) for group in round_)
+
+
+def _improve(instance: Instance, block: Block, values: PairValues, start: BlockResult, deadline: float,
+             seed: int, report: _Report) -> BlockResult | None:
+    """The block's search, started from (and compared against) the constructive start."""
+    if isinstance(block, CafeBlock):
+        from .cafe import solve_cafe_block
+        try:
+            return solve_cafe_block(instance, block, values, deadline, seed, report, start=start.rounds)
+        except (Infeasible, TimeoutError) as error:
+            report(f"{block.id}: the search kept the first plan ({error})")
+            return None
+    free = range(len(block.fixed_rounds), block.rounds)
+    pauses = start.pauses or [[] for _ in range(block.rounds)]
+    targets: list[tuple[SpeedBlock, float]] = []
+    if not any(pauses[t] for t in range(block.rounds)):
+        targets.append((block, 1.0))
+    else:
+        if not any(pauses[t] for t in range(len(block.fixed_rounds))) and not _pauses_unavoidable(
+                instance, block, values):
+            targets.append((block, 0.4))  # maybe no one needs to pause after all
+        targets.append((_without_pauses(instance, block, pauses), 1.0))
+    found: BlockResult | None = None
+    found_score = float("-inf")
+    for target, share in targets:
+        if stopped() or time.monotonic() >= deadline:
+            break
+        now = time.monotonic()
+        try:
+            result = planner_for(target)(instance, target, values, now + share * (deadline - now), seed, report)
+        except (Infeasible, TimeoutError) as error:
+            report(f"{block.id}: {error}")
+            continue
+        result.pauses = [list(p) for p in pauses] if target is not block else [[] for _ in range(block.rounds)]
+        if target is block:
+            result.pauses[:len(block.fixed_rounds)] = [list(p) for p in pauses[:len(block.fixed_rounds)]]
+        plan = Plan(blocks={block.id: tuple(_as_round(r) for r in result.rounds)},
+                    pauses={block.id: tuple(tuple(p) for p in result.pauses)})
+        single = _single(instance, block)
+        broken = validate_plan(single, plan, values)
+        if broken:  # a planner bug: never hand out an invalid plan
+            log.warning("%s: plan dropped: %s", block.id, broken[0].message)
+            continue
+        score = score_plan(single, plan, values)[0]
+        if target is not block or any(result.pauses):
+            result.bound = _fallback_bound(instance, block, values)
+        if score > found_score:
+            found, found_score = result, score
+        if target is block and not any(result.pauses[t] for t in free):
+            break  # nobody pauses: the pause-free plan is the one to keep
+    return found
+
+
+def _single(instance: Instance, block: Block) -> Instance:
+    return Instance(participants=instance.participants, blocks=(block,), weights=instance.weights,
+                    sector_affinity=instance.sector_affinity, avoid=instance.avoid, wish=instance.wish,
+                    history=instance.history)
+
+
+def _without_pauses(instance: Instance, block: SpeedBlock, pauses: list) -> SpeedBlock:
+    """The block with every pause turned into absence, for the searches that know no pauses."""
+    present = dict(block.present)
+    for person in instance.participants:
+        rounds = tuple(r for r in range(block.rounds)
+                       if block.is_present(person.id, r) and person.id not in pauses[r])
+        if len(rounds) != block.rounds or person.id in block.present:
+            present[person.id] = rounds
+    return replace(block, present=present)
+
+
+def _pauses_unavoidable(instance: Instance, block: SpeedBlock, values: PairValues) -> bool:
+    """Someone is present in more free rounds than they have people they may still meet."""
+    free = list(range(len(block.fixed_rounds), block.rounds))
+    met = {(a, b) for groups in block.fixed_rounds for g in groups for a in g for b in g}
+    ids = values.ids
+    for i, pid in enumerate(ids):
+        rounds = [t for t in free if block.is_present(pid, t)]
+        if not rounds:
+            continue
+        partners = sum(1 for j, other in enumerate(ids)
+                       if j != i and not values.is_forbidden[i][j]
+                       and (block.allow_repeats or (pid, other) not in met)
+                       and any(block.is_present(other, t) for t in rounds))
+        if partners < (block.group_size - 1) * len(rounds):
+            return True
+    return False
+
+
+def _fallback_bound(instance: Instance, block: Block, values: PairValues) -> float:
+    from .bounds import any_plan_bound
+    return any_plan_bound(instance, block, values)
+
+
 def _block_total(instance: Instance, block: Block, result: BlockResult, values: PairValues) -> float:
-    """One block's score as the spec counts it (for progress reports)."""
-    _total, blocks = score_plan(instance, Plan(blocks={block.id: tuple(result.rounds)}), values)
+    """One block's score as the spec counts it (pauses included)."""
+    plan = Plan(blocks={block.id: tuple(_as_round(r) for r in result.rounds)},
+                pauses={block.id: tuple(tuple(p) for p in result.pauses)} if result.pauses else {})
+    _total, blocks = score_plan(instance, plan, values)
     return blocks[block.id].score
 
 

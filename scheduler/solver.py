@@ -52,6 +52,16 @@ class Run:
 
 
 current_run: ContextVar[Run | None] = ContextVar("scheduler_run", default=None)
+current_budget: ContextVar[float | None] = ContextVar("scheduler_budget", default=None)
+
+
+def budget_seconds(fallback: float) -> float:
+    """Seconds of counted work for the block being planned: its share of the
+    time limit, fixed before any search starts, so that the same seed gives
+    the same plan on a busy machine (the deadline only cuts a machine too slow
+    for it).  `fallback` (usually the time left) outside a dispatcher."""
+    budget = current_budget.get()
+    return fallback if budget is None else budget
 
 
 def stopped() -> bool:

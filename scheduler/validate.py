@@ -20,7 +20,8 @@ from .problem import CafeBlock, Instance, InstanceError, Plan, SpeedBlock
 from .values import PairValues
 
 __all__ = ["Violation", "BlockScore", "validate_plan", "score_plan", "check_plan",
-           "speed_group_sizes", "check_fixed_rounds"]
+           "speed_group_sizes", "check_fixed_rounds", "effective_pauses", "coverage_missing",
+           "cafe_revisits", "cafe_overfull"]
 
 
 @dataclass(frozen=True)
@@ -45,11 +46,18 @@ class BlockScore:
     preferences: float = 0.0  # café: ranked-choice points
     worst_off: float | None = None  # speed with fairness: the lowest participant value
     changes: int = 0  # person-rounds changed against `published`
+    pauses: int = 0  # speed: person-rounds sat out
+    coverage_missing: int = 0  # speed: meetings the coverage rules miss
+    revisits: int = 0  # café: a guest at a table they sat at before
+    overfull: int = 0  # café: guests beyond even filling
     details: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         out = {"score": _round(self.score), "pairs": _round(self.pairs), "repeats": self.repeats,
                "changes": self.changes}
+        for key in ("pauses", "coverage_missing", "revisits", "overfull"):
+            if getattr(self, key):
+                out[key] = getattr(self, key)
         if self.worst_off is not None:
             out["worst_off"] = _round(self.worst_off)
         if self.preferences or self.forbidden_meetings:
@@ -95,16 +103,20 @@ class _BlockChecker:
             self.add("round-count", None, (),
                      f"{len(self.rounds)} rounds planned, the block has {self.block.rounds}")
 
-    def attendance(self, r: int, seated: list[str]) -> None:
-        """Everyone present exactly once, no one absent, no unknown ids."""
+    def attendance(self, r: int, seated: list[str], paused: list[str] = ()) -> None:
+        """Everyone present exactly once (seated or paused), no one absent, no unknown ids."""
         counts = Counter(seated)
         for pid, count in counts.items():
             if pid not in self.known:
                 self.add("unknown-participant", r, (pid,), f'unknown participant "{pid}"')
             elif count > 1:
-                self.add("seated-twice", r, (pid,), f"{pid} is seated {count} times")
+                self.add("seated-twice", r, (pid,), f"{pid} is seated {count} times"
+                         + (" (paused and in a group)" if pid in paused else ""))
             if pid in self.known and not self.block.is_present(pid, r):
-                self.add("absent-seated", r, (pid,), f"{pid} is seated but not present")
+                if pid in paused:
+                    self.add("absent-paused", r, (pid,), f"{pid} is paused but not present")
+                else:
+                    self.add("absent-seated", r, (pid,), f"{pid} is seated but not present")
         for pid in self.instance.present_in(self.block, r):
             if pid not in counts:
                 self.add("missing-participant", r, (pid,), f"{pid} is present but not seated")
@@ -116,33 +128,52 @@ class _BlockChecker:
 
 
 class _SpeedChecker(_BlockChecker):
+    def __init__(self, instance: Instance, values: PairValues, block, rounds: tuple,
+                 pauses: tuple = ()):
+        super().__init__(instance, values, block, rounds)
+        self.pauses = pauses
+
     def run(self) -> list[Violation]:
         self.round_count()
         self.fixed_rounds(lambda a, b: _group_sets(a) == _group_sets(b))
+        if len(self.pauses) > len(self.rounds):
+            self.add("pause-rounds", None, (),
+                     f"pauses list {len(self.pauses)} rounds, the plan has {len(self.rounds)}")
         for r, groups in enumerate(self.rounds):
             self.check_round(r, groups)
         self.repeats()
         self.locks()
         return self.found
 
+    def paused(self, r: int, groups) -> list[str]:
+        """Who sits round r out: as listed, and in a fixed round whoever is present but in no group."""
+        listed = list(self.pauses[r]) if r < len(self.pauses) else []
+        if r < len(self.block.fixed_rounds):
+            seated = {pid for group in groups for pid in group}
+            listed += [pid for pid in self.instance.present_in(self.block, r)
+                       if pid not in seated and pid not in listed]
+        return listed
+
     def check_round(self, r: int, groups) -> None:
-        self.attendance(r, [pid for group in groups for pid in group])
-        self.group_sizes(r, groups)
+        paused = self.paused(r, groups)
+        self.attendance(r, [pid for group in groups for pid in group] + paused, paused)
+        self.group_sizes(r, groups, len(set(paused)))
         self.forbidden_pairs(r, groups)
 
-    def group_sizes(self, r: int, groups) -> None:
+    def group_sizes(self, r: int, groups, paused: int = 0) -> None:
         g = self.block.group_size
         for k, group in enumerate(groups):
             if len(group) not in (g, g + 1):
                 self.add("group-size", r, group,
                          f"spot {k + 1} has {len(group)} {'person' if len(group) == 1 else 'people'}; "
                          f"groups have {g} (or {g + 1} where the head-count does not divide)")
-        head_count = len(self.instance.present_in(self.block, r))
+        head_count = len(self.instance.present_in(self.block, r)) - paused
         sizes = speed_group_sizes(head_count, g)
         larger = sum(1 for group in groups if len(group) == g + 1)
         if sizes is not None and larger != sizes[1] and all(len(gr) in (g, g + 1) for gr in groups):
             self.add("too-many-larger-groups", r, (),
-                     f"{larger} groups of {g + 1}, but {head_count} people present need {sizes[1]}")
+                     f"{larger} groups of {g + 1}, but {head_count} people present"
+                     f"{' and not paused' if paused else ''} need {sizes[1]}")
 
     def forbidden_pairs(self, r: int, groups) -> None:
         for group in groups:
@@ -183,7 +214,6 @@ class _CafeChecker(_BlockChecker):
         self.fixed_rounds(lambda a, b: _table_sets(a) == _table_sets(b))
         for r, seating in enumerate(self.rounds):
             self.check_round(r, seating)
-        self.table_repeats()
         self.locks()
         return self.found
 
@@ -194,7 +224,6 @@ class _CafeChecker(_BlockChecker):
         self.attendance(r, [pid for people in seating.values() for pid in people])
         self.hosts(r, seating)
         self.seats_and_language(r, seating)
-        self.balance(r, seating)
 
     def hosts(self, r: int, seating: dict) -> None:
         for table in self.block.tables:
@@ -216,28 +245,6 @@ class _CafeChecker(_BlockChecker):
                     if pid in people and table.language not in people[pid].languages:
                         self.add("table-language", r, (pid,),
                                  f"{pid} does not speak {table.language}, the language of table {tid}")
-
-    def balance(self, r: int, seating: dict) -> None:
-        guests = [sum(1 for pid in seating.get(t.id, ()) if pid != t.host) for t in self.block.tables]
-        if guests and max(guests) - min(guests) > 1:
-            self.add("tables-unbalanced", r, (),
-                     f"tables hold {min(guests)} to {max(guests)} guests besides the host; "
-                     "they may differ by at most one")
-
-    def table_repeats(self) -> None:
-        hosts = {t.host for t in self.block.tables}
-        first: dict[tuple[str, str], int] = {}
-        for r, seating in enumerate(self.rounds):
-            for tid, seated in seating.items():
-                for pid in set(seated):
-                    if pid in hosts and self.tables.get(tid) and self.tables[tid].host == pid:
-                        continue
-                    if (pid, tid) in first:
-                        self.found.append(Violation(
-                            "table-repeat", self.block.id, r, (pid,),
-                            f"{self.block.id} rounds {first[pid, tid]} and {r}: {pid} sits at table {tid} twice"))
-                    else:
-                        first[pid, tid] = r
 
     def locks(self) -> None:
         for lock in self.block.locks:
@@ -261,9 +268,10 @@ def _table_sets(seating: dict) -> dict:
     return {table: frozenset(people) for table, people in seating.items() if people}
 
 
-def _checker(instance: Instance, values: PairValues, block, rounds) -> _BlockChecker:
-    cls = _SpeedChecker if isinstance(block, SpeedBlock) else _CafeChecker
-    return cls(instance, values, block, rounds)
+def _checker(instance: Instance, values: PairValues, block, rounds, pauses: tuple = ()) -> _BlockChecker:
+    if isinstance(block, SpeedBlock):
+        return _SpeedChecker(instance, values, block, rounds, pauses)
+    return _CafeChecker(instance, values, block, rounds)
 
 
 def validate_plan(instance: Instance, plan: Plan, values: PairValues | None = None) -> list[Violation]:
@@ -283,7 +291,10 @@ def validate_plan(instance: Instance, plan: Plan, values: PairValues | None = No
             kind = "lists of groups" if isinstance(block, SpeedBlock) else "objects mapping tables to people"
             found.append(Violation("wrong-round-shape", block.id, None, (), f"{block.id}: rounds must be {kind}"))
             continue
-        found.extend(_checker(instance, values, block, rounds).run())
+        if isinstance(block, CafeBlock) and plan.pauses.get(block.id):
+            found.append(Violation("cafe-pauses", block.id, None, (),
+                                   f"{block.id}: a Pro-Action-Café block has no pauses"))
+        found.extend(_checker(instance, values, block, rounds, plan.pauses.get(block.id, ())).run())
     return found
 
 
@@ -315,7 +326,43 @@ def check_fixed_rounds(instance: Instance, values: PairValues | None = None) -> 
 # Score
 
 
-def _speed_score(instance: Instance, values: PairValues, block: SpeedBlock, rounds) -> BlockScore:
+def effective_pauses(instance: Instance, block: SpeedBlock, rounds, pauses=()) -> list[set[str]]:
+    """Per round, who sits it out: the plan's `pauses` of people present, and in
+    a fixed round whoever is present but in no group."""
+    out = []
+    for r, groups in enumerate(rounds):
+        present = set(instance.present_in(block, r))
+        paused = set(pauses[r]) & present if r < len(pauses) else set()
+        if r < len(block.fixed_rounds):
+            paused |= present - {pid for group in groups for pid in group}
+        out.append(paused)
+    return out
+
+
+def coverage_missing(instance: Instance, block: SpeedBlock, rounds) -> list[tuple[int, str, int]]:
+    """Per coverage rule and person it speaks of: (rule index, person, meetings missing)."""
+    if not block.coverage:
+        return []
+    people = {p.id: p for p in instance.participants}
+    mates: dict[str, set[str]] = defaultdict(set)
+    for groups in rounds:
+        for group in groups:
+            for pid in group:
+                mates[pid].update(m for m in group if m != pid)
+    attending = [p for p in instance.participants
+                 if any(block.is_present(p.id, r) for r in range(block.rounds))]
+    out = []
+    for k, rule in enumerate(block.coverage):
+        for person in attending:
+            if not rule.who.matches(person):
+                continue
+            met = sum(1 for m in mates[person.id] if m in people and rule.meets.matches(people[m]))
+            if met < rule.at_least:
+                out.append((k, person.id, rule.at_least - met))
+    return out
+
+
+def _speed_score(instance: Instance, values: PairValues, block: SpeedBlock, rounds, pauses=()) -> BlockScore:
     w = instance.weights
     meetings: Counter = Counter()
     for groups in rounds:
@@ -336,9 +383,41 @@ def _speed_score(instance: Instance, values: PairValues, block: SpeedBlock, roun
         counted = [pid for pid in values.ids if any(block.is_present(pid, r) for r in range(block.rounds))]
         result.worst_off = min((person_value[pid] for pid in counted), default=0.0)
         result.score += w.fairness * result.worst_off
-    result.changes = _changes(block, rounds, _speed_mates)
-    result.score -= w.change * result.changes
+    paused = effective_pauses(instance, block, rounds, pauses)
+    result.pauses = sum(len(p) for p in paused)
+    result.coverage_missing = sum(missing for _k, _pid, missing in coverage_missing(instance, block, rounds))
+    result.changes = _changes(block, rounds, lambda r: _speed_mates(rounds[r], paused[r]))
+    result.score -= (w.change * result.changes + w.pause * result.pauses
+                     + w.coverage * result.coverage_missing)
     return result
+
+
+def cafe_revisits(block: CafeBlock, rounds) -> list[tuple[int, str, str]]:
+    """(round, guest, table) each time a guest sits at a table they sat at in an earlier round."""
+    hosts = {t.id: t.host for t in block.tables}
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for r, seating in enumerate(rounds):
+        for tid, seated in seating.items():
+            for pid in set(seated):
+                if pid == hosts.get(tid):
+                    continue
+                if (pid, tid) in seen:
+                    out.append((r, pid, tid))
+                seen.add((pid, tid))
+    return out
+
+
+def cafe_overfull(block: CafeBlock, rounds) -> list[tuple[int, str, int]]:
+    """(round, table, guests beyond even filling): in a round with G guests at
+    the block's T tables, a table holding more than ceil(G / T) guests."""
+    hosts = {t.id: t.host for t in block.tables}
+    out = []
+    for r, seating in enumerate(rounds):
+        guests = {tid: sum(1 for pid in seated if pid != hosts.get(tid)) for tid, seated in seating.items()}
+        even = -(-sum(guests.values()) // len(block.tables))
+        out += [(r, tid, count - even) for tid, count in guests.items() if count > even]
+    return out
 
 
 def _cafe_score(instance: Instance, values: PairValues, block: CafeBlock, rounds) -> BlockScore:
@@ -362,14 +441,19 @@ def _cafe_score(instance: Instance, values: PairValues, block: CafeBlock, rounds
         result.repeats += count - 1
         if values.forbidden(a, b):
             result.forbidden_meetings += count
-    result.changes = _changes(block, rounds, _cafe_tables)
+    result.changes = _changes(block, rounds, lambda r: _cafe_tables(rounds[r]))
+    result.revisits = len(cafe_revisits(block, rounds))
+    result.overfull = sum(extra for _r, _t, extra in cafe_overfull(block, rounds))
     result.score = (result.preferences + result.pairs - w.repeat * result.repeats
-                    - w.forbidden * result.forbidden_meetings - w.change * result.changes)
+                    - w.forbidden * result.forbidden_meetings - w.change * result.changes
+                    - w.revisit * result.revisits - w.balance * result.overfull)
     return result
 
 
-def _speed_mates(round_) -> dict[str, frozenset]:
-    return {pid: frozenset(group) - {pid} for group in round_ for pid in group}
+def _speed_mates(round_, paused=()) -> dict[str, frozenset]:
+    mates = {pid: frozenset() for pid in paused}
+    mates.update({pid: frozenset(group) - {pid} for group in round_ for pid in group})
+    return mates
 
 
 def _cafe_tables(round_) -> dict[str, str]:
@@ -377,12 +461,14 @@ def _cafe_tables(round_) -> dict[str, str]:
 
 
 def _changes(block, rounds, placement) -> int:
-    """Person-rounds after the fixed ones, present in both plans, placed differently."""
+    """Person-rounds after the fixed ones, in both plans, placed differently
+    (a pause counts as a group of one's own)."""
     if block.published is None:
         return 0
     changed = 0
+    sent_placement = _speed_mates if isinstance(block, SpeedBlock) else _cafe_tables
     for r in range(len(block.fixed_rounds), min(len(rounds), len(block.published))):
-        now, sent = placement(rounds[r]), placement(block.published[r])
+        now, sent = placement(r), sent_placement(block.published[r])
         changed += sum(1 for pid, where in now.items() if pid in sent and sent[pid] != where)
     return changed
 
@@ -396,7 +482,7 @@ def score_plan(instance: Instance, plan: Plan, values: PairValues | None = None)
         if not _rounds_match_kind(block, rounds):
             blocks[block.id] = BlockScore()
         elif isinstance(block, SpeedBlock):
-            blocks[block.id] = _speed_score(instance, values, block, rounds)
+            blocks[block.id] = _speed_score(instance, values, block, rounds, plan.pauses.get(block.id, ()))
         else:
             blocks[block.id] = _cafe_score(instance, values, block, rounds)
     return sum(b.score for b in blocks.values()), blocks

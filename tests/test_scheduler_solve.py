@@ -88,23 +88,50 @@ def test_every_block_kind_has_a_planner():
     assert all(len(group) == 3 for round_ in result.plan.blocks[data["blocks"][0]["id"]] for group in round_)
 
 
-def test_infeasible_instances_say_why():
+def _paused(result, block_id):
+    return [set(p) for p in result.plan.pauses.get(block_id, ())]
+
+
+def test_people_who_may_meet_nobody_pause_instead_of_no_plan():
+    """Revision 2: colleagues everywhere is no dead end; whoever has nobody to meet sits the round out."""
     data = generate(10, 3, seed=2)
     for p in data["participants"]:
         p["organisation"] = "Same"
-    with pytest.raises(Infeasible, match="no two people present may meet"):
-        solve(parse_instance(data), time_limit=2)
+    instance = parse_instance(data)
+    result = solve(instance, time_limit=2)
+    assert validate(instance, result.plan) == []
+    block = data["blocks"][0]["id"]
+    assert all(groups == () for groups in result.plan.blocks[block])
+    assert _paused(result, block) == [set(p["id"] for p in data["participants"])] * 3
+    assert result.score == pytest.approx(-60 * 10 * 3)
+
+
+def test_too_few_partners_pause_only_the_rounds_they_must():
+    data = generate(4, 3, seed=2)
+    for k, p in enumerate(data["participants"]):
+        p["organisation"] = "A" if k < 2 else "B"
+        p["languages"] = ["de"]
+    data["avoid"], data["wish"], data["history"] = [], [], []
+    instance = parse_instance(data)
+    result = solve(instance, time_limit=2)
+    assert validate(instance, result.plan) == []
+    block = data["blocks"][0]["id"]
+    pauses = _paused(result, block)
+    # two partners each for three rounds: two rounds of pairs, everyone pauses once, all in one round
+    assert sum(len(p) for p in pauses) == 4
+    assert sorted(len(p) for p in pauses) == [0, 0, 4]
+
+
+def test_locks_that_cannot_hold_say_why_naming_the_people():
     data = generate(10, 3, seed=2)
     a, b = data["participants"][0], data["participants"][1]
     b["organisation"] = a["organisation"]
     data["blocks"][0]["locks"] = [{"round": 1, "together": [a["id"], b["id"]]}]
-    with pytest.raises(Infeasible, match="a lock joins p000 and p001, who share an organisation"):
+    with pytest.raises(Infeasible, match=r"a lock joins Person 0 \(p000\) and Person 1 \(p001\), who share an "
+                                         "organisation") as raised:
         solve(parse_instance(data), time_limit=2)
-    data = generate(4, 3, seed=2)
-    for k, p in enumerate(data["participants"]):
-        p["organisation"] = "A" if k < 2 else "B"
-    with pytest.raises(Infeasible, match="present in 3 rounds still to plan but has only 2 possible partners"):
-        solve(parse_instance(data), time_limit=2)
+    assert raised.value.code == "lock-forbidden" and raised.value.round == 1
+    assert raised.value.participants == ("p000", "p001")
 
 
 def test_cli_exit_codes(tmp_path):
@@ -134,7 +161,18 @@ def test_cli_exit_codes(tmp_path):
         p["organisation"] = "Same"
     instance.write_text(json.dumps(data))
     done = run_cli("solve", instance, "--time-limit", 5)
-    assert done.returncode == 3 and done.stderr.startswith("infeasible:")
+    assert done.returncode == 0, done.stderr  # revision 2: everyone pauses, and says why
+    assert "Person 0 (p000) pauses: everyone present they share a language with is a colleague" in done.stderr
+    assert done.stderr.count(" pauses: ") == 6 * 2
+    cafe = generate(6, 2, seed=1)
+    cafe["blocks"] = [{"id": "cafe", "kind": "pro-action-cafe", "rounds": 2,
+                       "tables": [{"id": "t1", "seats": 2}, {"id": "t2", "seats": 2}]}]
+    instance.write_text(json.dumps(cafe))
+    done = run_cli("solve", instance, "--time-limit", 5)
+    assert done.returncode == 3, done.stderr
+    assert done.stderr.startswith("infeasible: cafe round 0: 2 tables with 4 seats < 6 people present")
+    done = run_cli("solve", instance, "--time-limit", 0.01)
+    assert done.returncode == 5 and "no plan found within the time limit" in done.stderr
 
 
 def test_an_invalid_candidate_plan_is_never_kept():
