@@ -93,6 +93,11 @@ class CafeProblem:
                 if seats < 0:
                     raise Infeasible(f"{block.id} round {r}: table {tables[k]} has no seat")
             low[r] = len(guests[r]) // len(tables)
+            if sum(max(seats, 0) for seats in room[r]) < len(guests[r]):
+                seats = sum(t.seats for t in block.tables)
+                raise Infeasible(f"{block.id} round {r}: {len(tables)} tables with {seats} seats < "
+                                 f"{len(present[r])} people present", code="cafe-seats", block=block.id, round=r,
+                                 numbers={"tables": len(tables), "seats": seats, "people": len(present[r])})
         visited: list[set[int]] = [set() for _ in range(n)]
         met_before = [[0] * n for _ in range(n)]
         for seating in block.fixed_rounds:
@@ -635,6 +640,9 @@ def solve_cafe_block(instance: Instance, block: CafeBlock, values: PairValues, d
     notify = getattr(report, "improved", None)  # the dispatcher's progress for the web app
     if notify:
         notify(block.id, bound=bound)
+    if start is None:  # called on its own: the constructive start, which raises Infeasible if no seating exists
+        from .start import start_cafe
+        start = start_cafe(instance, block, values)
     first = None
     if start is not None:
         index = values.index

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from .problem import Infeasible, Instance, SpeedBlock
-from .solver import Progress, stopped
+from .solver import Progress, budget_seconds, stopped
 from .validate import speed_group_sizes
 from .values import PairValues
 
@@ -656,8 +656,10 @@ class _Search:
 
 
 def solve_groups(problem: GroupsProblem, deadline: float, seed: int = 0,
-                 report: Progress | None = None) -> GroupsPlan:
-    """The best plan of the free rounds found before `deadline` (monotonic)."""
+                 report: Progress | None = None, work: float | None = None) -> GroupsPlan:
+    """The best plan of the free rounds found before `deadline` (monotonic).
+    `work`: the seconds of counted moves (default: the time left), so that the
+    same seed gives the same plan however busy the machine is."""
     report = report or (lambda text: log.info(text))
     rng = random.Random(seed)
     search = _Search(problem, rng, deadline)
@@ -674,7 +676,7 @@ def solve_groups(problem: GroupsProblem, deadline: float, seed: int = 0,
         search.tabu(state, deadline)
     else:
         now = time.monotonic()
-        moves = move_budget(0.8 * (deadline - now), ANNEAL_MOVES_PER_SECOND)
+        moves = move_budget(0.8 * (deadline - now if work is None else work), ANNEAL_MOVES_PER_SECOND)
         search.anneal(state, now + 0.8 * (deadline - now), moves)
         state = _State(problem, search.best.rounds, search.hard_weight)
         search.tabu(state, deadline)
@@ -1002,6 +1004,7 @@ def solve_groups_block(instance: Instance, block: SpeedBlock, values: PairValues
     if not problem.free_rounds:
         return BlockResult(fixed, _fixed_score(instance, block, values, fixed), "fixed", optimal=True)
     now = time.monotonic()
+    work = budget_seconds(max(deadline - now, 0))  # counted: the same for a seed on any machine
     zero = problem.zero_values
     # the search levels off early; the clique LP may take a third of the time
     share = 0.02 if zero else 0.4 if clique_size(problem) is not None else 0.15
@@ -1010,7 +1013,7 @@ def solve_groups_block(instance: Instance, block: SpeedBlock, values: PairValues
     notify = getattr(report, "improved", None)  # the dispatcher's progress for the web app
     if notify:
         notify(block.id, bound=bound)
-    best = solve_groups(problem, deadline, seed, report)
+    best = solve_groups(problem, deadline, seed, report, work=(1 - share) * work)
     if best.conflicts:
         raise TimeoutError(f"{block.id}: no plan without repeats or forbidden pairs found within "
                            "the time limit")

@@ -24,7 +24,7 @@ from .matching import plan_greedily, plan_round_by_round, top_partners
 from .model import BMatchingModel, RoundsModel, SplitModel, triangle_edges, triangles_in
 from .pairs import PairsProblem
 from .problem import Block, CafeBlock, Infeasible, Instance, InstanceError, Plan, SpeedBlock
-from .solver import Progress, Run, current_budget, current_run, new_solver, stopped
+from .solver import Progress, Run, budget_seconds, current_budget, current_run, new_solver, stopped
 from .validate import score_plan, validate_plan
 from .values import PairValues
 
@@ -246,15 +246,20 @@ def _improve(instance: Instance, block: Block, values: PairValues, start: BlockR
         targets.append((_without_pauses(instance, block, pauses), 1.0))
     found: BlockResult | None = None
     found_score = float("-inf")
+    work = budget_seconds(deadline - time.monotonic())
     for target, share in targets:
         if stopped() or time.monotonic() >= deadline:
             break
         now = time.monotonic()
+        token = current_budget.set(share * work)
         try:
             result = planner_for(target)(instance, target, values, now + share * (deadline - now), seed, report)
         except (Infeasible, TimeoutError) as error:
             report(f"{block.id}: {error}")
             continue
+        finally:
+            current_budget.reset(token)
+        work *= 1 - share
         result.pauses = [list(p) for p in pauses] if target is not block else [[] for _ in range(block.rounds)]
         if target is block:
             result.pauses[:len(block.fixed_rounds)] = [list(p) for p in pauses[:len(block.fixed_rounds)]]

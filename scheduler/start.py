@@ -252,6 +252,7 @@ def start_speed(instance: Instance, block: SpeedBlock, values: PairValues, seed:
     greedy orderings find.  Raises Infeasible only for locks that cannot hold."""
     locks = _speed_locks(instance, block, values)
     ids = values.ids
+    unavoidable = _unavoidable_pauses(instance, block, values)
     best: SpeedStart | None = None
     for attempt in range(SPEED_ATTEMPTS):
         state = _SpeedRounds(instance, block, values, random.Random(seed * 7919 + attempt))
@@ -268,9 +269,27 @@ def start_speed(instance: Instance, block: SpeedBlock, values: PairValues, seed:
         found = SpeedStart(rounds, pauses, state.total)
         if best is None or (found.pause_count, -found.value) < (best.pause_count, -best.value):
             best = found
-        if best.pause_count == sum(len(p) for p in best.pauses[:len(block.fixed_rounds)]):
-            break  # nobody pauses in a free round: no ordering does better on pauses
+        if best.pause_count - sum(len(p) for p in best.pauses[:len(block.fixed_rounds)]) <= unavoidable:
+            break  # only the pauses no plan avoids: no ordering does better on pauses
     return best
+
+
+def _unavoidable_pauses(instance: Instance, block: SpeedBlock, values: PairValues) -> int:
+    """Pauses in the free rounds that no plan avoids (see scheduler.bounds.forced_pauses)."""
+    from .bounds import forced_pauses
+
+    free = range(len(block.fixed_rounds), block.rounds)
+    present = np.array([[block.is_present(pid, t) for t in free] for pid in values.ids], dtype=bool)
+    present = present.reshape(len(values.ids), len(free))
+    may = ~np.array(values.is_forbidden, dtype=bool)
+    np.fill_diagonal(may, False)
+    if not block.allow_repeats:
+        for groups in block.fixed_rounds:
+            for group in groups:
+                members = [values.index[p] for p in group]
+                for a in members:
+                    may[a, members] = False
+    return int(forced_pauses(block, present, may).sum())
 
 
 # ----------------------------------------------------------------------------
@@ -309,9 +328,10 @@ def start_cafe(instance: Instance, block: CafeBlock, values: PairValues) -> list
         rounds.append({tid: list(seated) for tid, seated in seating.items()})
         remember(seating)
     for r in range(len(block.fixed_rounds), block.rounds):
-        present = instance.present_in(block, r)
+        present_order = instance.present_in(block, r)
+        present = set(present_order)
         seating = {t.id: ([t.host] if t.host is not None and t.host in present else []) for t in tables}
-        guests = [pid for pid in present if pid not in hosts]
+        guests = [pid for pid in present_order if pid not in hosts]
         room = [t.seats - len(seating[t.id]) for t in tables]
         locked: dict[str, int] = {}
         for lock in block.locks:
