@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import weakref
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Callable
 
@@ -53,6 +54,18 @@ class Run:
 
 current_run: ContextVar[Run | None] = ContextVar("scheduler_run", default=None)
 current_budget: ContextVar[float | None] = ContextVar("scheduler_budget", default=None)
+
+
+@contextmanager
+def work_budget(seconds: float):
+    """Inside: the block searches count `seconds` of work whatever their
+    deadline (tests give a wide deadline and a small budget, so that a busy
+    machine cannot cut the search and the same seed gives the same plan)."""
+    token = current_budget.set(seconds)
+    try:
+        yield
+    finally:
+        current_budget.reset(token)
 
 
 def budget_seconds(fallback: float) -> float:
