@@ -376,9 +376,9 @@ def _solve_block(instance: dict, block: dict, deadline: float, seed: int) -> tup
         if best is not None:
             return best, method
         raise planning.PlanningError(_("Es gibt keinen gültigen Plan: %(reason)s", reason=str(error))) from error
-    rounds = result.plan.to_dict()["blocks"][0]["rounds"]
+    solved = result.plan.to_dict()["blocks"][0]
     if best is None or result.score > best_score + 1e-6:
-        return rounds, "solver"
+        return solved["rounds"], "solver", solved.get("pauses")
     return best, method
 
 
@@ -391,8 +391,11 @@ def solve_blocks(instance: dict, deadline: float, seed: int = 0) -> tuple[dict, 
     for k, block in enumerate(instance["blocks"]):
         remaining = len(instance["blocks"]) - k
         block_deadline = time.monotonic() + max(0.0, deadline - time.monotonic()) / remaining
-        rounds, methods[block["id"]] = _solve_block(instance, block, block_deadline, seed)
-        plan_blocks.append({"id": block["id"], "rounds": rounds})
+        rounds, methods[block["id"]], *pauses = _solve_block(instance, block, block_deadline, seed)
+        row = {"id": block["id"], "rounds": rounds}
+        if pauses and pauses[0]:  # speed networking: who sits a round out (scheduler contract revision 2)
+            row["pauses"] = pauses[0]
+        plan_blocks.append(row)
     return {"format": scheduling.PLAN_FORMAT, "blocks": plan_blocks}, methods
 
 
