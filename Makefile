@@ -13,7 +13,7 @@ RUN_PACKAGES  := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subs
                  fonts-dejavu-core fonts-liberation
 TEST_PACKAGES := chromium poppler-utils
 
-.PHONY: install run test bench translations translations-update clean system-packages test-packages
+.PHONY: install run test test-fast bench translations translations-update clean system-packages test-packages
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -60,6 +60,10 @@ run: install
 
 test: install test-packages
 	$(BIN)/pytest
+
+# The quick loop while developing: SQLite only, no browser, no slow solver runs. `make test` runs everything.
+test-fast: install
+	$(BIN)/pytest -q -m "not slow" -k "not postgresql and not browser"
 
 bench: install
 	$(BIN)/python -m bench

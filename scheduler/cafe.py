@@ -431,7 +431,7 @@ class _CafeState:
 
 
 def _anneal(problem: CafeProblem, state: _CafeState, until: float, moves: int,
-            rng: random.Random) -> tuple[Seating, float]:
+            rng: random.Random, on_better=None) -> tuple[Seating, float]:
     """`moves` random moves and swaps (fewer if `until` comes first), cooling by count."""
     p = problem
     movable = {r: [i for i in p.guests[r] if i not in p.locks[r]] for r in p.free_rounds}
@@ -469,11 +469,15 @@ def _anneal(problem: CafeProblem, state: _CafeState, until: float, moves: int,
     t_end = t_start / 300
     temp = t_start
     steps = 0
+    told = best_value
     while steps < moves:
         if steps % 256 == 0:
             if time.monotonic() >= until or stopped():
                 break
             temp = t_start * (t_end / t_start) ** (steps / moves)
+            if on_better is not None and steps % 65536 == 0 and best_value > told:
+                on_better(best_value)  # the progress panel hears the best value as it improves
+                told = best_value
         steps += 1
         m = random_move()
         if m is None:
@@ -503,7 +507,7 @@ class CafeSeating:
 
 
 def solve_cafe(problem: CafeProblem, deadline: float, seed: int = 0,
-               report: Progress | None = None, first: Seating | None = None) -> CafeSeating:
+               report: Progress | None = None, first: Seating | None = None, on_better=None) -> CafeSeating:
     """The best seating of the free rounds found before `deadline`, starting
     from the best of `first` (the constructive start), the greedy seating and
     the linear model's (which keeps tables even and never revisits a table, so
@@ -534,7 +538,7 @@ def solve_cafe(problem: CafeProblem, deadline: float, seed: int = 0,
     value, seating, method = candidates[0]
     report(f"{p.block.id}: first seating ({method}) worth {value:.2f}")
     state = _CafeState(p, seating)
-    best, best_value = _anneal(p, state, deadline, move_budget(0.65 * work), rng)
+    best, best_value = _anneal(p, state, deadline, move_budget(0.65 * work), rng, on_better)
     if best_value > value + 1e-9:
         seating, value, method = best, best_value, f"{method}+annealing"
     report(f"{p.block.id}: seating worth {value:.2f} ({method})")
@@ -648,7 +652,12 @@ def solve_cafe_block(instance: Instance, block: CafeBlock, values: PairValues, d
         index = values.index
         first = {r: [[index[pid] for pid in start[r].get(tid, ())] for tid in problem.tables]
                  for r in problem.free_rounds}
-    found = solve_cafe(problem, deadline, seed, report, first)
+    on_better = None
+    if notify and first is not None:  # the search's values differ from the score by what the fixed rounds bring
+        rounds = fixed + [as_ids(problem, first[r]) for r in problem.free_rounds]
+        offset = cafe_score(instance, block, values, rounds) - _CafeState(problem, first).objective()
+        on_better = lambda value: notify(block.id, score=value + offset)  # noqa: E731
+    found = solve_cafe(problem, deadline, seed, report, first, on_better)
     rounds = fixed + [as_ids(problem, found.seating[r]) for r in problem.free_rounds]
     score = cafe_score(instance, block, values, rounds)
     return BlockResult(rounds, max(bound, score), found.method, optimal=score >= bound - 1e-9)

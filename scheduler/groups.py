@@ -656,6 +656,25 @@ class _Search:
 
 
 
+def _published_rounds(problem: GroupsProblem) -> dict[int, list[list[int]]] | None:
+    """The published rounds still to plan, when they still fit: the same people present,
+    the group sizes of the round, every lock kept."""
+    block = problem.block
+    if block.published is None:
+        return None
+    index = problem.values.index
+    rounds = {}
+    for t in problem.free_rounds:
+        groups = [[index[p] for p in group] for group in block.published[t]]
+        members = [i for group in groups for i in group]
+        if (sorted(members) != sorted(problem.present[t])
+                or sorted(len(g) for g in groups) != sorted(problem.sizes[t])
+                or not all(any(set(lock) <= set(g) for g in groups) for lock in problem.locks.get(t, []))):
+            return None
+        rounds[t] = groups
+    return rounds
+
+
 def solve_groups(problem: GroupsProblem, deadline: float, seed: int = 0,
                  report: Progress | None = None, work: float | None = None) -> GroupsPlan:
     """The best plan of the free rounds found before `deadline` (monotonic).
@@ -669,6 +688,9 @@ def solve_groups(problem: GroupsProblem, deadline: float, seed: int = 0,
         report(f"{problem.block.id}: {len(designed)} rounds without repeats from a construction")
     state = _State(problem, plan_groups_greedy(problem, rng, fixed=designed), search.hard_weight)
     search.keep_if_better(state)
+    published = _published_rounds(problem)
+    if published is not None and search.keep_if_better(_State(problem, published, search.hard_weight)):
+        state = _State(problem, published, search.hard_weight)  # the plan people were sent, still as good
     report(f"{problem.block.id}: greedy plan, {search.best.conflicts} conflicts, "
            f"value {search.best.objective:.2f}")
     if problem.zero_values:

@@ -255,7 +255,7 @@ def _improve(instance: Instance, block: Block, values: PairValues, start: BlockR
         try:
             result = planner_for(target)(instance, target, values, now + share * (deadline - now), seed, report)
         except (Infeasible, TimeoutError) as error:
-            report(f"{block.id}: {error}")
+            report(str(error))
             continue
         finally:
             current_budget.reset(token)
@@ -434,6 +434,7 @@ class _Best:
 
 
 IMPROVE_SECONDS = 5.0  # the exact model's search, or twice the time spent before, whichever is longer
+EVERY_TRIO_PEOPLE = 30  # the exact model has every trio up to this many people (building more takes seconds)
 SMALL_MODEL = 15_000  # group-and-round variables the exact model may have
 
 
@@ -451,7 +452,7 @@ def _small(problem: PairsProblem) -> bool:
 def _improve_exactly(problem: PairsProblem, best: _Best, seed: int, deadline: float) -> None:
     """The exact round-by-round model, hinted with the best plan.  With every
     trio modelled, INFEASIBLE proves there is no plan at all."""
-    every_trio = problem.n <= 60
+    every_trio = problem.n <= EVERY_TRIO_PEOPLE
     model = RoundsModel.build(problem, trios=None if every_trio else _candidate_trios(problem, set()))
     if best.rounds is not None:
         model.hint(best.planned())

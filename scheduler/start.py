@@ -354,6 +354,13 @@ def start_cafe(instance: Instance, block: CafeBlock, values: PairValues) -> list
                              round=r, participants=tuple(nobody), numbers={"languages": languages})
         G = len(guests)
         even = -(-G // T) if T else 0
+        # At a table of any language a guest will sit with about `even` others; each one they share no
+        # language with costs `forbidden`: a guest who speaks only a rare language goes to a table held in it.
+        profiles: dict[frozenset, int] = {}
+        for pid in guests:
+            profiles[people[pid].languages] = profiles.get(people[pid].languages, 0) + 1
+        strangers = {pid: sum(c for langs, c in profiles.items() if not (langs & people[pid].languages))
+                     / max(G - 1, 1) for pid in guests}
         flow = min_cost_flow.SimpleMinCostFlow()
         source, sink = 0, 1 + G + T
         for g_k, pid in enumerate(guests):
@@ -367,6 +374,8 @@ def start_cafe(instance: Instance, block: CafeBlock, values: PairValues) -> list
                 if host is not None and host in present and (pid, host) not in met:
                     gain += values.s(pid, host)
                 cost = -gain + (w.revisit if k in visited.get(pid, ()) else 0)
+                if not tables[k].language:
+                    cost += w.forbidden * strangers[pid] * min(room[k], even)
                 flow.add_arc_with_capacity_and_unit_cost(1 + g_k, 1 + G + k, 1, round(cost * FLOW_SCALE))
         for k in range(T):
             within = max(0, min(room[k], even))
@@ -383,9 +392,75 @@ def start_cafe(instance: Instance, block: CafeBlock, values: PairValues) -> list
             tail, head = flow.tail(arc), flow.head(arc)
             if 1 <= tail <= G and flow.flow(arc):
                 seating[tables[head - 1 - G].id].append(guests[tail - 1])
+        _part_forbidden_pairs(instance, block, values, seating, options, set(locked), visited, table_index)
         rounds.append(seating)
         remember(seating)
     return rounds
+
+
+SWAP_PASSES = 2  # passes over the guests who sit with someone they may not meet
+
+
+def _part_forbidden_pairs(instance, block, values, seating, options, locked, visited, table_index) -> None:
+    """Swap guests between tables (or move one to a table with room within even filling) where that
+    parts colleagues, "not with" pairs and people without a common language, revisits counted."""
+    w = instance.weights
+    index, forbid = values.index, values.is_forbidden
+    tables = list(block.tables)
+    hosts = {t.host for t in tables}
+    members = [[index[p] for p in seating[t.id]] for t in tables]
+    table_of = {i: k for k, seated in enumerate(members) for i in seated}
+    guests = [i for seated in members for i in seated if values.ids[i] not in hosts]
+    even = -(-len(guests) // len(tables))
+    option_sets = {index[pid]: set(ks) for pid, ks in options.items()}
+    room = [t.seats for t in tables]
+    movable = [i for i in guests if values.ids[i] not in locked]
+    movable_set = set(movable)
+
+    def clash(i: int, seated, skip: int = -1) -> int:
+        row = forbid[i]
+        return sum(1 for j in seated if j != i and j != skip and row[j])
+
+    def again(i: int, k: int) -> int:
+        return 1 if k in visited.get(values.ids[i], ()) else 0
+
+    for _ in range(SWAP_PASSES):
+        changed = False
+        for u in movable:
+            a = table_of[u]
+            cu = clash(u, members[a])
+            if not cu:
+                continue
+            best, best_move = 0.0, None
+            for k in option_sets[u]:
+                if k == a:
+                    continue
+                base = w.forbidden * (clash(u, members[k]) - cu) + w.revisit * (again(u, k) - again(u, a))
+                guests_k = sum(1 for j in members[k] if values.ids[j] not in hosts)
+                if len(members[k]) < room[k] and guests_k < even and base < best:
+                    best, best_move = base, (u, None, k)
+                for v in members[k]:
+                    if v not in movable_set or a not in option_sets[v]:
+                        continue
+                    d = (w.forbidden * (clash(u, members[k], skip=v) - cu + clash(v, members[a], skip=u)
+                                        - clash(v, members[k]))
+                         + w.revisit * (again(u, k) - again(u, a) + again(v, a) - again(v, k)))
+                    if d < best:
+                        best, best_move = d, (u, v, k)
+            if best_move is not None:
+                u, v, k = best_move
+                members[a].remove(u)
+                members[k].append(u)
+                table_of[u] = k
+                if v is not None:
+                    members[k].remove(v)
+                    members[a].append(v)
+                    table_of[v] = a
+                changed = True
+        if not changed:
+            break
+    for k, table in enumerate(tables):
+        seating[table.id] = [values.ids[i] for i in members[k]]
 
 
 def _check_cafe_lock(instance, block, lock, k, present, hosts, locked, people) -> None:

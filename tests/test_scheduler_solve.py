@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 from collections import Counter
+from itertools import combinations
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from bench.generate import generate, with_no_shows  # noqa: E402
 from scheduler import parse_instance, validate  # noqa: E402
 from scheduler.problem import Infeasible  # noqa: E402
 from scheduler.solve import solve  # noqa: E402
+from scheduler.values import PairValues  # noqa: E402
 
 
 def run_cli(*args, cwd=ROOT):
@@ -42,10 +44,17 @@ def test_every_solution_passes_the_validator(data, lock):
     assert [v.message for v in validate(instance, result.plan)] == []
     assert result.score <= result.bound + 1e-6
     rounds = result.plan.blocks["speed"]
+    values = PairValues(instance)
+    met = set()
     for r, groups in enumerate(rounds):
         present = instance.present_in(instance.blocks[0], r)
-        assert sorted(p for g in groups for p in g) == sorted(present)
-        assert Counter(len(g) for g in groups)[3] == len(present) % 2
+        paused = list(result.plan.paused("speed", r))
+        assert sorted([p for g in groups for p in g] + paused) == sorted(present)
+        assert Counter(len(g) for g in groups)[3] == (len(present) - len(paused)) % 2
+        # a person pauses only where nobody they may meet is free (revision 2)
+        for a, b in combinations(paused, 2):
+            assert values.forbidden(a, b) or frozenset((a, b)) in met, (r, a, b)
+        met |= {frozenset(pair) for g in groups for pair in combinations(g, 2)}
     if lock:
         pair = set(data["blocks"][0]["locks"][0]["together"])
         assert any(pair <= set(g) for g in rounds[0])
