@@ -134,7 +134,7 @@ def _cafe_notes(instance: Instance, people: _People, block: CafeBlock, plan: Pla
     notes = []
     for r, pid, tid in cafe_revisits(block, rounds):
         me = people.by_id[pid]
-        speaks = [t.id for t in block.tables if not t.language or t.language in me.languages]
+        speaks = _their_tables(instance, people, block, pid)
         rounds_here = sum(1 for t in range(block.rounds) if block.is_present(pid, t))
         numbers = {"table": tid, "tables": len(speaks), "rounds": rounds_here, "languages": sorted(me.languages)}
         if len(speaks) < rounds_here:
@@ -158,6 +158,15 @@ def _cafe_notes(instance: Instance, people: _People, block: CafeBlock, plan: Pla
                           f"{block.id} round {r}: table {tid} holds {extra} guests beyond even filling: {reason}",
                           numbers))
     return notes
+
+
+def _their_tables(instance: Instance, people: _People, block: CafeBlock, pid: str) -> list[str]:
+    """Tables a guest can talk at: held in a language they speak, or of any language while they share
+    one with at least half of the others in the block."""
+    me = people.by_id[pid]
+    others = [p for p in instance.participants if p.id != pid]
+    common = sum(1 for p in others if p.languages & me.languages) >= len(others) / 2
+    return [t.id for t in block.tables if (t.language in me.languages if t.language else common)]
 
 
 def explain_plan(instance: Instance, plan: Plan, values: PairValues | None = None) -> list[Note]:
@@ -242,7 +251,7 @@ def _diagnose_cafe(instance: Instance, people: _People, block: CafeBlock) -> lis
         if person.id in hosts:
             continue
         rounds = sum(1 for r in range(block.rounds) if block.is_present(person.id, r))
-        tables = [t.id for t in block.tables if not t.language or t.language in person.languages]
+        tables = _their_tables(instance, people, block, person.id)
         if rounds and len(tables) < rounds:
             notes.append(Note("cafe-revisits", block.id, None, (person.id,),
                               f"{block.id}: {who(instance, person.id)} speaks the language of {len(tables)} "

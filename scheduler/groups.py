@@ -163,7 +163,7 @@ def _check_pigeonholes(block, present, free_rounds, sizes) -> None:
     """With the same people in two rounds, a group larger than the number of
     groups must hold two people who shared a group in the other round."""
     for t, u in zip(free_rounds, free_rounds[1:]):
-        if set(present[t]) == set(present[u]) and len(sizes[u]) < max(sizes[u]):
+        if sizes[u] and set(present[t]) == set(present[u]) and len(sizes[u]) < max(sizes[u]):
             raise Infeasible(f"{block.id} round {u}: {len(sizes[u])} groups, so a group of {max(sizes[u])} "
                              f"would hold two people who met in round {t}")
 

@@ -252,10 +252,14 @@ def _improve(instance: Instance, block: Block, values: PairValues, start: BlockR
             break
         now = time.monotonic()
         token = current_budget.set(share * work)
+        heard = report if target is block else _PausedReport(report, instance.weights.pause * sum(map(len, pauses)))
         try:
-            result = planner_for(target)(instance, target, values, now + share * (deadline - now), seed, report)
+            result = planner_for(target)(instance, target, values, now + share * (deadline - now), seed, heard)
         except (Infeasible, TimeoutError) as error:
             report(str(error))
+            continue
+        except Exception:  # a search's bug must not take the valid start away
+            log.exception("%s: the search failed; the first plan is kept", block.id)
             continue
         finally:
             current_budget.reset(token)
@@ -278,6 +282,21 @@ def _improve(instance: Instance, block: Block, values: PairValues, start: BlockR
         if target is block and not any(result.pauses[t] for t in free):
             break  # nobody pauses: the pause-free plan is the one to keep
     return found
+
+
+class _PausedReport:
+    """What a search on the block without its pauses reports, as scores of the block with them:
+    every pause costs, and that block's bound holds only for plans with these very pauses."""
+
+    def __init__(self, report: _Report, cost: float):
+        self.report, self.cost = report, cost
+
+    def __call__(self, text: str) -> None:
+        self.report(text)
+
+    def improved(self, block_id: str, score: float | None = None, bound: float | None = None) -> None:
+        if score is not None:
+            self.report.improved(block_id, score - self.cost)
 
 
 def _single(instance: Instance, block: Block) -> Instance:
