@@ -171,7 +171,7 @@ def _host_seating(problem: CafeProblem, r: int) -> list[list[int]]:
 
 
 def seat_linear(problem: CafeProblem, deadline: float, seed: int = 0,
-                hint: Seating | None = None) -> Seating | None:
+                hint: Seating | None = None, work: float | None = None) -> Seating | None:
     """Every guest in every free round with all hard rules, maximising the
     linear part: ranked choices, the value of the host, keeping published
     tables.  None when no seating is found in time; raises Infeasible when
@@ -217,7 +217,7 @@ def seat_linear(problem: CafeProblem, deadline: float, seed: int = 0,
         for (r, i, k), var in x.items():
             model.AddHint(var, 1 if i in hint[r][k] else 0)
     model.Maximize(sum(terms))
-    solver = new_solver(max(deadline - time.monotonic(), 0.05), seed)
+    solver = new_solver(max(deadline - time.monotonic(), 0.05), seed, work=work)
     status = solver.Solve(model)
     if status == cp_model.INFEASIBLE:
         raise Infeasible(f"{p.block.id}: no seating gives every guest a new table in every round "
@@ -519,7 +519,7 @@ def solve_cafe(problem: CafeProblem, deadline: float, seed: int = 0,
     work = budget_seconds(deadline - now)
     greedy = plan_cafe_greedy(p, seed)
     try:
-        start = seat_linear(p, min(deadline, now + 0.3 * work), seed, hint=greedy or first)
+        start = seat_linear(p, min(deadline, now + 0.5 * work), seed, hint=greedy or first, work=0.15 * work)
     except Infeasible:
         start = None
     candidates = []

@@ -83,13 +83,17 @@ def stopped() -> bool:
     return run is not None and run.stopped
 
 
-def new_solver(seconds: float, seed: int, workers: int = WORKERS) -> cp_model.CpSolver:
+def new_solver(seconds: float, seed: int, workers: int = WORKERS, work: float | None = None) -> cp_model.CpSolver:
     """A solver with a wall-time limit and a fixed seed.  One worker keeps the
     search deterministic: same seed, same plan (unless the time limit cuts it).
+    With `work`, the search also stops after that much deterministic time (counted
+    work, the same on a busy machine), and the wall time only caps a slow machine.
     Inside a `solve` whose caller stops it, the search ends early with its best solution."""
     solver = cp_model.CpSolver()
     run = current_run.get()
     solver.parameters.max_time_in_seconds = 0.01 if run is not None and run.stopped else max(seconds, 0.01)
+    if work is not None:
+        solver.parameters.max_deterministic_time = max(work, 0.01)
     solver.parameters.random_seed = seed
     solver.parameters.num_workers = workers
     if run is not None:

@@ -176,8 +176,12 @@ def test_shared_cafe_beats_the_greedy_baseline_with_no_more_repeats():
 
 
 def test_same_seed_same_plan():
+    """Counted work (2 s worth) with a deadline far away: a busy machine cannot cut the search."""
+    from scheduler.solver import work_budget
+
     data = cafe(30, 6, 3)
-    assert run(data, seconds=4, seed=5)[1].blocks == run(data, seconds=4, seed=5)[1].blocks
+    with work_budget(2.0):
+        assert run(data, seconds=30, seed=5)[1].blocks == run(data, seconds=30, seed=5)[1].blocks
 
 
 def test_replanning_keeps_fixed_rounds_and_the_published_plan():
