@@ -9,7 +9,8 @@ A pure library (no web framework, no database).  The contract is
 
     from scheduler.solve import solve           # the solver (imports OR-Tools)
     result = solve(instance, time_limit=30, seed=0, progress=print)  # SolveResult
-    result.plan.to_dict()                       # Infeasible (exit 3), TimeoutError
+    result.plan.to_dict()                       # Infeasible (exit 3), TimeoutError (exit 5)
+    notes = explain_plan(instance, result.plan) # every pause and revisit with its reason (codes)
 
 The package itself imports no solver: validation stays plain Python.  (The
 solver is reached as `scheduler.solve.solve`, not `scheduler.solve`, which
@@ -22,13 +23,14 @@ from typing import Any
 
 from .problem import (CafeBlock, CafeLock, CafeTable, Infeasible, Instance, InstanceError,
                       Participant, Plan, SpeedBlock, SpeedLock, Weights)
+from .explain import Note, diagnose, explain_plan
 from .validate import Violation, check_fixed_rounds, check_plan, score_plan, validate_plan
 
 __all__ = [
     "Instance", "Participant", "Weights", "SpeedBlock", "SpeedLock", "CafeBlock", "CafeTable",
     "CafeLock", "Plan", "Violation", "InstanceError", "Infeasible",
     "parse_instance", "parse_plan", "validate", "check", "check_plan", "validate_plan",
-    "score_plan",
+    "score_plan", "Note", "explain_plan", "diagnose",
 ]
 
 

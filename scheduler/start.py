@@ -38,7 +38,7 @@ def who(instance: Instance, pid: str) -> str:
     """A person as messages name them: `Rana Haddad (p17)`."""
     for person in instance.participants:
         if person.id == pid:
-            return f"{person.name} ({pid})" if person.name else pid
+            return f"{person.name} ({pid})" if person.name and person.name != pid else pid
     return pid
 
 

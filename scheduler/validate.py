@@ -92,7 +92,13 @@ class _BlockChecker:
     def __init__(self, instance: Instance, values: PairValues, block, rounds: tuple):
         self.instance, self.values, self.block, self.rounds = instance, values, block, rounds
         self.known = set(values.ids)
+        self.names = {p.id: p.name for p in instance.participants}
         self.found: list[Violation] = []
+
+    def who(self, pid: str) -> str:
+        """A person as messages name them: `Rana Haddad (p17)` (the id alone where the name is it or missing)."""
+        name = self.names.get(pid)
+        return f"{name} ({pid})" if name and name != pid else pid
 
     def add(self, code: str, round_: int | None, people: Iterable[str], message: str) -> None:
         prefix = self.block.id if round_ is None else f"{self.block.id} round {round_}"
@@ -110,16 +116,16 @@ class _BlockChecker:
             if pid not in self.known:
                 self.add("unknown-participant", r, (pid,), f'unknown participant "{pid}"')
             elif count > 1:
-                self.add("seated-twice", r, (pid,), f"{pid} is seated {count} times"
+                self.add("seated-twice", r, (pid,), f"{self.who(pid)} is seated {count} times"
                          + (" (paused and in a group)" if pid in paused else ""))
             if pid in self.known and not self.block.is_present(pid, r):
                 if pid in paused:
-                    self.add("absent-paused", r, (pid,), f"{pid} is paused but not present")
+                    self.add("absent-paused", r, (pid,), f"{self.who(pid)} is paused but not present")
                 else:
-                    self.add("absent-seated", r, (pid,), f"{pid} is seated but not present")
+                    self.add("absent-seated", r, (pid,), f"{self.who(pid)} is seated but not present")
         for pid in self.instance.present_in(self.block, r):
             if pid not in counts:
-                self.add("missing-participant", r, (pid,), f"{pid} is present but not seated")
+                self.add("missing-participant", r, (pid,), f"{self.who(pid)} is present but not seated")
 
     def fixed_rounds(self, same_round) -> None:
         for r, fixed in enumerate(self.block.fixed_rounds):
@@ -181,7 +187,7 @@ class _SpeedChecker(_BlockChecker):
                 if a in self.known and b in self.known and a != b:
                     reason = self.values.forbidden_reason(a, b)
                     if reason:
-                        self.add(_REASON_CODES[reason], r, (a, b), f"{a} and {b} {reason}")
+                        self.add(_REASON_CODES[reason], r, (a, b), f"{self.who(a)} and {self.who(b)} {reason}")
 
     def repeats(self) -> None:
         if self.block.allow_repeats:
@@ -194,7 +200,7 @@ class _SpeedChecker(_BlockChecker):
                     if pair in first_met and first_met[pair] != r:
                         self.found.append(Violation(
                             "repeat", self.block.id, r, (a, b),
-                            f"{self.block.id} rounds {first_met[pair]} and {r}: {a} and {b} meet twice"))
+                            f"{self.block.id} rounds {first_met[pair]} and {r}: {self.who(a)} and {self.who(b)} meet twice"))
                     first_met.setdefault(pair, r)
 
     def locks(self) -> None:
@@ -204,7 +210,7 @@ class _SpeedChecker(_BlockChecker):
             together = set(lock.together)
             if not any(together <= set(group) for group in self.rounds[lock.round]):
                 self.add("lock-broken", lock.round, lock.together,
-                         f"{' and '.join(lock.together)} are locked together but sit apart")
+                         f"{' and '.join(map(self.who, lock.together))} are locked together but sit apart")
 
 
 class _CafeChecker(_BlockChecker):
@@ -229,7 +235,7 @@ class _CafeChecker(_BlockChecker):
         for table in self.block.tables:
             host = table.host
             if host and self.block.is_present(host, r) and host not in seating.get(table.id, ()):
-                self.add("host-away", r, (host,), f"host {host} is not at their table {table.id}")
+                self.add("host-away", r, (host,), f"host {self.who(host)} is not at their table {table.id}")
 
     def seats_and_language(self, r: int, seating: dict) -> None:
         people = {p.id: p for p in self.instance.participants}
@@ -244,13 +250,13 @@ class _CafeChecker(_BlockChecker):
                 for pid in seated:
                     if pid in people and table.language not in people[pid].languages:
                         self.add("table-language", r, (pid,),
-                                 f"{pid} does not speak {table.language}, the language of table {tid}")
+                                 f"{self.who(pid)} does not speak {table.language}, the language of table {tid}")
 
     def locks(self) -> None:
         for lock in self.block.locks:
             if lock.round < len(self.rounds) and lock.participant not in self.rounds[lock.round].get(lock.table, ()):
                 self.add("lock-broken", lock.round, (lock.participant,),
-                         f"{lock.participant} is locked to table {lock.table} but sits elsewhere")
+                         f"{self.who(lock.participant)} is locked to table {lock.table} but sits elsewhere")
 
 
 _REASON_CODES = {

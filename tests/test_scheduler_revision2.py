@@ -98,16 +98,16 @@ def test_pauses_are_checked_and_charged():
     assert report["score"] == pytest.approx(pairs - 2 * 7)
     twice = copy.deepcopy(plan)
     twice["blocks"][0]["pauses"] = [["p04", "p00"], ["p03"]]
-    assert "speed round 0: p00 is seated 2 times (paused and in a group)" in check(data, twice)["violations"]
+    assert "speed round 0: Person Ä0 (p00) is seated 2 times (paused and in a group)" in check(data, twice)["violations"]
     absent = copy.deepcopy(data)
     absent["blocks"][0]["present"] = {"p04": [1]}
-    assert "speed round 0: p04 is paused but not present" in check(absent, plan)["violations"]
+    assert "speed round 0: Person Ä4 (p04) is paused but not present" in check(absent, plan)["violations"]
     locked = copy.deepcopy(data)
     locked["blocks"][0]["locks"] = [{"round": 1, "together": ["p03", "p04"]}]
     assert any("locked together" in v for v in check(locked, plan)["violations"])
     missing = copy.deepcopy(plan)
     missing["blocks"][0]["pauses"] = [[], ["p03"]]
-    assert "speed round 0: p04 is present but not seated" in check(data, missing)["violations"]
+    assert "speed round 0: Person Ä4 (p04) is present but not seated" in check(data, missing)["violations"]
     # revision 1: no pauses field, everyone seated, scores as before
     one = meeting(people, rounds=1)
     old = {"format": "netzwerktreffen-plan/1", "blocks": [{"id": "speed", "rounds": [
