@@ -27,6 +27,7 @@ import scheduler.solve as solve_module
 from netzwerktreffen import planning
 from netzwerktreffen.extensions import db
 from netzwerktreffen.models import DRAFT, PlanningJob, PlanVersion, utcnow
+from test_browser import browser_page, chromium_path, live_server  # noqa: F401  (fixtures)
 from test_planning import _redis_reason, planned_meeting, wait_for  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -444,3 +445,58 @@ def test_a_failing_progress_write_does_not_end_the_solve(app, planned_meeting, c
     assert not progress.lost  # a failed write says nothing about the lease
     assert sum("could not write" in r.getMessage() for r in caplog.records) == 3
 
+
+@pytest.mark.slow
+def test_progress_panel_is_live_and_survives_failed_polls(app, live_server, browser_page, planned_meeting,
+                                                          organiser, monkeypatch):
+    """In a real browser: the panel shows each new best score and bound while the job runs, keeps polling
+    through a few failed answers (a restarting server), and opens the new version at the end."""
+    meeting = planned_meeting()
+    job = queued_job(meeting, time_limit=60)
+    steps = [(100.0, 400.0), (150.0, 400.0), (180.0, 390.0)]
+    reported, proceed = threading.Semaphore(0), threading.Semaphore(0)
+
+    def stepping_solve(instance, time_limit=60, seed=0, *, on_improvement=None, should_stop=None, **ignored):
+        result = real_result(instance, seed)
+        for score, bound in steps:
+            on_improvement(score, bound)
+            reported.release()
+            assert proceed.acquire(timeout=60)
+        return result
+    monkeypatch.setattr(solve_module, "solve", stepping_solve)
+    answer_status = app.view_functions["plans.job_status"]
+    broken = threading.Event()
+
+    def sometimes_down(*args, **kwargs):
+        if broken.is_set():
+            return "Service Unavailable", 503
+        return answer_status(*args, **kwargs)
+    monkeypatch.setitem(app.view_functions, "plans.job_status", sometimes_down)
+
+    page = browser_page
+    page.goto(f"{live_server}/login")
+    page.fill("#email", organiser.email)
+    page.fill("#password", "richtig-geheim-42")
+    page.click("button:has-text('Anmelden')")
+    thread = run_in_thread(app, job.id)
+    try:
+        page.goto(f"{live_server}/organisation/treffen/{meeting.slug}/plan/")
+        assert reported.acquire(timeout=60)
+        page.wait_for_function("document.getElementById('best').textContent === '100'")
+        assert page.inner_text("#bound") == "400" and page.inner_text("#gap") == "75 %"
+        broken.set()
+        page.wait_for_selector("#progress-offline", state="visible")
+        proceed.release()
+        assert reported.acquire(timeout=60)
+        broken.clear()
+        page.wait_for_function("document.getElementById('best').textContent === '150'", timeout=60_000)
+        assert page.is_hidden("#progress-offline")
+        proceed.release()
+        assert reported.acquire(timeout=60)
+        page.wait_for_function("document.getElementById('bound').textContent === '390'")
+        proceed.release()
+        page.wait_for_url(f"{live_server}/organisation/treffen/{meeting.slug}/plan/v1", timeout=60_000)
+    finally:
+        for _ in steps:
+            proceed.release()
+        thread.join(60)
