@@ -336,24 +336,27 @@ def run_job(job_id: int) -> None:
 def _run(job: PlanningJob, progress: _JobProgress) -> None:
     job_id = job.id
     try:
-        instance, result, _seconds = _solve(job.meeting, job.time_limit, on_progress=progress.improved,
-                                            should_stop=progress.should_stop, on_plan=progress.plan_found)
+        try:
+            instance, result, _seconds = _solve(job.meeting, job.time_limit, on_progress=progress.improved,
+                                                should_stop=progress.should_stop, on_plan=progress.plan_found)
+        finally:
+            # what the solver reported is written, and no more heartbeats: from here on, this
+            # transaction decides how the job ends (and holds no lock another connection waits for)
+            db.session.rollback()
+            progress.stop_heartbeat()
         version = _new_version(job.meeting, instance, result.plan.to_dict(), "optimiser", bound=result.bound)
         db.session.flush()
     except PlanningError as error:
         db.session.rollback()
-        progress.stop_heartbeat()
         _give_up(job_id, str(error), PlanningJob.status == "running")
         return
     except Exception:  # the organiser sees that it failed; the log has the details
         log.exception("planning job %s failed", job_id)
         db.session.rollback()
-        progress.stop_heartbeat()
         _give_up(job_id, _("Bei der Planung ist ein unerwarteter Fehler aufgetreten. Bitte starten Sie sie neu; "
                            "wenn das wieder geschieht, wenden Sie sich an die technische Betreuung."),
                  PlanningJob.status == "running")
         return
-    progress.stop_heartbeat()  # from here on, the row's status is decided in this transaction
     stop_requested = db.session.scalar(select(PlanningJob.stop_requested).where(PlanningJob.id == job_id))
     finished = db.session.execute(
         _update_job().where(PlanningJob.id == job_id, PlanningJob.status == "running")
@@ -370,11 +373,17 @@ def _run(job: PlanningJob, progress: _JobProgress) -> None:
     db.session.commit()
 
 
+PROGRESS_EVERY = 0.25  # seconds: progress is written at most this often (the page polls every 0.7 s)
+PLAN_EVERY = 1.0  # seconds: the best plan so far is written at most this often
+
+
 class _JobProgress:
     """The running job's side of the row, on connections of its own (never the job's session):
 
     the best score and bound so far, the best plan so far, the heartbeat, and the stop button.
-    Progress writes are best effort: a failed write is logged and never ends the solve.
+    The solver may report as often as it likes: the newest values are written at once when the
+    last write is long enough ago, else by the background thread within a moment (and before a
+    failure is recorded). Writes are best effort: a failed write is logged and never ends the solve.
     """
 
     def __init__(self, job_id: int, engine, *, lease_seconds: float = 60.0, run_seconds: float | None = None):
@@ -382,16 +391,20 @@ class _JobProgress:
         self.lease_seconds = lease_seconds
         self.lost = False  # the job was given up by someone else (its lease ran out): stop solving
         self._checked, self._stop = 0.0, False
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # one write or read of the row at a time; guards the pending values
+        self._pending_progress: tuple[float, float | None] | None = None
+        self._pending_plan: tuple[dict, dict] | None = None
+        self._progress_at = self._plan_at = float("-inf")
         self._instance_stored = False
         self._ends = time.monotonic() + run_seconds if run_seconds else None
         self._beating = threading.Event()
         self._thread: threading.Thread | None = None
 
     def _write(self, what: str, **values) -> int:
+        """UPDATE the row while it is running (the caller holds the lock); -1 when the write failed."""
         table = PlanningJob.__table__
         try:
-            with self._lock, self.engine.begin() as connection:
+            with self.engine.begin() as connection:
                 return connection.execute(table.update().where(table.c.id == self.job_id,
                                                                table.c.status == "running").values(**values)).rowcount
         except Exception as error:  # noqa: BLE001 - progress is not worth ending the solve for
@@ -400,15 +413,39 @@ class _JobProgress:
 
     def improved(self, score: float, bound: float | None = None) -> None:
         """The solver's best score so far and its bound (None: no bound known for it yet)."""
-        self._write("progress", best_score=float(score), bound=None if bound is None else float(bound))
+        with self._lock:
+            self._pending_progress = (float(score), None if bound is None else float(bound))
+            if time.monotonic() - self._progress_at >= PROGRESS_EVERY:
+                self._write_progress()
 
     def plan_found(self, instance: dict, plan: dict) -> None:
         """A better complete plan: kept in the row (with its instance, written once) until the job ends."""
-        values = {"best_plan": plan}
-        if not self._instance_stored:
-            values["best_plan_instance"] = instance
-        if self._write("best plan so far", **values) == 1:
-            self._instance_stored = True
+        with self._lock:
+            self._pending_plan = (instance, plan)
+            if time.monotonic() - self._plan_at >= PLAN_EVERY:
+                self._write_plan()
+
+    def _write_progress(self) -> None:
+        if self._pending_progress is not None:
+            score, bound = self._pending_progress
+            self._pending_progress, self._progress_at = None, time.monotonic()
+            self._write("progress", best_score=score, bound=bound)
+
+    def _write_plan(self) -> None:
+        if self._pending_plan is not None:
+            instance, plan = self._pending_plan
+            self._pending_plan, self._plan_at = None, time.monotonic()
+            values = {"best_plan": plan}
+            if not self._instance_stored:
+                values["best_plan_instance"] = instance
+            if self._write("best plan so far", **values) == 1:
+                self._instance_stored = True
+
+    def flush(self) -> None:
+        """Write what the solver reported and is not written yet."""
+        with self._lock:
+            self._write_progress()
+            self._write_plan()
 
     def should_stop(self) -> bool:
         now = time.monotonic()
@@ -424,15 +461,23 @@ class _JobProgress:
 
     def beat(self) -> None:
         """Renew the lease; when the row is no longer running, the job was given up: stop solving."""
-        if not self._beating.is_set() and self._write("heartbeat", heartbeat_at=utcnow()) == 0:
-            log.warning("planning job %s was given up while it still ran; stopping", self.job_id)
-            self.lost = True
+        with self._lock:
+            if self._write("heartbeat", heartbeat_at=utcnow()) == 0:
+                log.warning("planning job %s was given up while it still ran; stopping", self.job_id)
+                self.lost = True
 
     def start_heartbeat(self) -> None:
-        interval = max(0.05, self.lease_seconds / 4)
+        """The background thread: writes pending progress and renews the lease every quarter of it."""
+        beat_every = max(0.05, self.lease_seconds / 4)
+        tick = min(beat_every, PLAN_EVERY / 2)
 
         def loop():
-            while not self._beating.wait(interval):
+            next_beat = time.monotonic() + beat_every
+            while not self._beating.wait(tick):
+                self.flush()
+                if time.monotonic() < next_beat:
+                    continue
+                next_beat = time.monotonic() + beat_every
                 if self._ends is not None and time.monotonic() > self._ends:
                     # far beyond its time limit: a hanging solve loses its lease like a dead one
                     log.error("planning job %s runs far beyond its time limit; no more heartbeats", self.job_id)
@@ -445,10 +490,11 @@ class _JobProgress:
         self._thread.start()
 
     def stop_heartbeat(self) -> None:
-        """No more heartbeats (waits for one being written); may be called more than once."""
+        """No more heartbeats (waits for one being written), then write what is pending; may be called again."""
         self._beating.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=30)
+        self.flush()
 
 
 # --------------------------------------------------------------------------

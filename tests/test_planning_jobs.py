@@ -20,7 +20,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 import scheduler
 import scheduler.solve as solve_module
@@ -414,14 +414,18 @@ def test_job_status_follows_the_run_while_the_request_session_is_open(app, plann
     assert logged_in.get(url).get_json()["best_score"] is None
     db.session.get(PlanningJob, job.id).status  # the session holds the job, as read before
     thread = run_in_thread(app, job.id)
+
+    def answer_showing(score, bound):
+        """Polls as the page does; progress reported in quick succession is written within a moment."""
+        response = logged_in.get(url)
+        assert response.headers["Cache-Control"] == "no-store"
+        answer = response.get_json()
+        assert answer["status"] == "running"
+        return answer if (answer["best_score"], answer["bound"]) == (score, bound) else None
     try:
         for score, bound in steps:
             assert reported.acquire(timeout=60)
-            response = logged_in.get(url)
-            assert response.headers["Cache-Control"] == "no-store"
-            answer = response.get_json()
-            assert answer["status"] == "running"
-            assert (answer["best_score"], answer["bound"]) == (score, bound)
+            answer = wait_until(lambda: answer_showing(score, bound), 30, f"the panel to show {score}, {bound}")
             assert answer["gap"] == (None if bound is None else pytest.approx((bound - score) / bound))
             proceed.release()
     finally:
@@ -430,6 +434,34 @@ def test_job_status_follows_the_run_while_the_request_session_is_open(app, plann
         thread.join(60)
     answer = logged_in.get(url).get_json()
     assert answer["status"] == "done" and answer["version"] == 1
+
+
+def test_frequent_reports_are_written_in_moderation_and_the_newest_is_kept(app, planned_meeting, monkeypatch):
+    """A solver may report thousands of times; the row is written a few times, and a crash keeps the newest plan."""
+    meeting = planned_meeting()
+    job = queued_job(meeting)
+    writes = []
+
+    def count(connection, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("UPDATE PLANNING_JOB") and "best_plan" in statement:
+            writes.append(statement)
+    event.listen(db.engine, "before_cursor_execute", count)
+
+    def chatty_solve(instance, time_limit=60, seed=0, *, on_improvement=None, should_stop=None, on_plan=None):
+        plan = real_result(instance, seed).plan.to_dict()
+        for k in range(2000):
+            on_improvement(float(k), 5000.0)
+            on_plan(dict(plan, seconds=k))  # "seconds" tells the plans apart
+        raise RuntimeError("crash right after the last report")
+    monkeypatch.setattr(solve_module, "solve", chatty_solve)
+    try:
+        planning.run_job(job.id)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    job = fresh(job.id)
+    assert 1 <= len(writes) < 100
+    assert job.status == "failed" and job.plan_version.plan["seconds"] == 1999
+    assert job.best_score == 1999.0  # the newest progress was written before the failure
 
 
 def test_a_failing_progress_write_does_not_end_the_solve(app, planned_meeting, caplog):
