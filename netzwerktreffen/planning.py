@@ -294,7 +294,7 @@ def _solve(meeting: Meeting, time_limit: float, seed: int = 0, *, on_progress=No
     check_plannable(meeting)
     instance = scheduling.build_instance(meeting)
     hooks = {}
-    if on_plan is not None and "on_plan" in inspect.signature(solve).parameters:
+    if on_plan is not None and _accepts(solve, "on_plan"):  # the scheduler's hook, where it has it
         hooks["on_plan"] = lambda plan: on_plan(instance, plan)
     started = time.monotonic()
     try:
@@ -308,6 +308,11 @@ def _solve(meeting: Meeting, time_limit: float, seed: int = 0, *, on_progress=No
     except TimeoutError as error:
         raise PlanningError(_("In der Rechenzeit wurde kein Plan gefunden. Bitte geben Sie mehr Zeit.")) from error
     return instance, result, time.monotonic() - started
+
+
+def _accepts(function, keyword: str) -> bool:
+    parameters = inspect.signature(function).parameters
+    return keyword in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
 
 
 @task

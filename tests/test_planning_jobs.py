@@ -389,6 +389,20 @@ def test_solver_without_on_plan_is_not_given_it(app, planned_meeting, monkeypatc
     assert fresh(job.id).status == "done"
 
 
+def test_solver_taking_any_keyword_is_given_on_plan(app, planned_meeting, monkeypatch):
+    meeting = planned_meeting()
+    job = queued_job(meeting)
+    given = {}
+
+    def wrapping_solve(instance, **hooks):  # e.g. a wrapper around the scheduler's solve
+        given.update(hooks)
+        return real_result(instance)
+    monkeypatch.setattr(solve_module, "solve", wrapping_solve)
+    planning.run_job(job.id)
+    assert fresh(job.id).status == "done"
+    assert callable(given["on_plan"]) and callable(given["on_improvement"])
+
+
 # --------------------------------------------------------------------------
 # 4. Live progress
 
