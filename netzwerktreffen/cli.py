@@ -9,11 +9,19 @@ from .extensions import db
 from .models import Meeting
 
 
+class CliError(click.ClickException):
+    """A refusal for the person at the terminal: "Fehler: <German message>" on stderr, exit code 1."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"Fehler: {self.format_message()}", err=True, file=file)
+
+
 def init_app(app) -> None:
     app.cli.add_command(create_organiser)
     app.cli.add_command(demo)
     app.cli.add_command(plan)
     app.cli.add_command(export)
+    app.cli.add_command(import_registrations)
     app.cli.add_command(worker)
     app.cli.add_command(print_documents)
     app.cli.add_command(send_schedules)
@@ -62,7 +70,7 @@ def demo(participants: int, slug: str, seed: int, if_empty: bool) -> None:
 def _meeting(slug: str) -> Meeting:
     meeting = db.session.scalar(select(Meeting).where(Meeting.slug == slug))
     if meeting is None:
-        raise click.ClickException(f"Es gibt kein Treffen mit dem Kurznamen „{slug}“.")
+        raise CliError(f"Es gibt kein Treffen mit dem Kurznamen „{slug}“.")
     return meeting
 
 
@@ -85,6 +93,62 @@ def plan(slug: str, time_limit: float, seed: int, publish: bool) -> None:
     state = "veröffentlicht" if publish else "Entwurf"
     click.echo(f"Version {solved.version.number} ({state}): score {solved.score:.1f}, "
                f"bound {solved.bound:.1f}, gap {solved.gap:.2%}, {solved.seconds:.1f} s")
+
+
+@click.command("import-registrations")
+@click.argument("slug")
+@click.argument("file")
+@click.option("--organiser", "organiser_email", default="", metavar="EMAIL",
+              help="E-Mail der Person aus dem Organisationsteam, der gegenüber die Importierten eingewilligt "
+                   "haben (wird bei der Einwilligung vermerkt)")
+def import_registrations(slug: str, file: str, organiser_email: str) -> None:
+    """Import registrations from a CSV file (``-``: standard input), all or nothing, like the organiser page."""
+    from flask_babel import gettext
+
+    from . import registrations
+    from .auth import find_organiser
+    meeting = _meeting(slug)
+    if meeting.purged_at is not None:
+        raise CliError(registrations.purged_message())
+    if organiser_email:
+        organiser = find_organiser(organiser_email)
+        if organiser is None or organiser not in meeting.organisers:
+            raise CliError(f"„{organiser_email}“ gehört nicht zum Organisationsteam dieses Treffens.")
+        consent = registrations.organiser_consent("import", organiser.email)
+    else:
+        consent = registrations.CLI_IMPORT
+    data = _read_upload(file)
+    result = registrations.import_registrations(meeting, data, consent)
+    if result.errors:
+        click.echo(gettext("Es wurde nichts importiert."), err=True)
+        for error in result.errors:
+            click.echo(error, err=True)
+        raise SystemExit(1)
+    for message, _category in registrations.import_summary(meeting, result):
+        click.echo(message)
+
+
+def _read_upload(name: str) -> bytes:
+    """The file's bytes, at most as many as the upload form accepts; a ClickException in German when not."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 5 * 1024 * 1024
+    try:
+        if name == "-":
+            import sys
+            data = sys.stdin.buffer.read(limit + 1)
+        else:
+            with open(name, "rb") as handle:
+                data = handle.read(limit + 1)
+    except FileNotFoundError:
+        raise CliError(f"Die Datei „{name}“ gibt es nicht.") from None
+    except IsADirectoryError:
+        raise CliError(f"„{name}“ ist ein Ordner, keine Datei.") from None
+    except PermissionError:
+        raise CliError(f"Die Datei „{name}“ darf nicht gelesen werden (keine Berechtigung).") from None
+    except OSError as error:
+        raise CliError(f"Die Datei „{name}“ lässt sich nicht lesen (Fehler {error.errno}).") from None
+    if len(data) > limit:
+        raise CliError(f"Die Datei ist zu groß (höchstens {limit // (1024 * 1024)} MB).")
+    return data
 
 
 @click.command("export")

@@ -31,6 +31,11 @@ def _database_url(instance_path: Path) -> str:
     return url
 
 
+def _flag(value: str) -> bool:
+    """An on/off setting: 1/true/yes/ja/on mean on; 0/false/no/nein/off (or empty) mean off."""
+    return value.strip().lower() in ("1", "true", "yes", "ja", "on")
+
+
 def from_environment(instance_path: Path) -> dict:
     env = os.environ.get
     return {
@@ -51,6 +56,12 @@ def from_environment(instance_path: Path) -> dict:
         "MAIL_LEASE_SECONDS": float(env("MAIL_LEASE_SECONDS", "300")),
         "MAIL_SWEEP_SECONDS": float(env("MAIL_SWEEP_SECONDS", "60")),
         "REDIS_URL": env("REDIS_URL", ""),
+        # a running planning job whose heartbeat is older than this belonged to a process that died
+        "PLANNING_LEASE_SECONDS": float(env("PLANNING_LEASE_SECONDS", "60")),
+        # a planning job that waited this long without being started is given up
+        "PLANNING_QUEUE_SECONDS": float(env("PLANNING_QUEUE_SECONDS", "900")),
+        # when Redis refuses a planning job: run it in the web process (true) or mark it failed (false)
+        "PLANNING_INPROCESS_FALLBACK": _flag(env("PLANNING_INPROCESS_FALLBACK", "true")),
         "OUTBOX_DIR": str(instance_path / "outbox"),
         "BASE_URL": env("BASE_URL", ""),
     }

@@ -449,6 +449,14 @@ class PlanningJob(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     finished_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # written every few seconds by the process running the job; a running job whose
+    # heartbeat is older than PLANNING_LEASE_SECONDS belonged to a process that died
+    heartbeat_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    queue_id: Mapped[Optional[str]] = mapped_column(String(64))  # the RQ job id, when queued on Redis
+    # the best complete plan found so far and the instance it belongs to; turned into a
+    # draft when the job ends without a result (crash, expired lease, error)
+    best_plan: Mapped[Optional[dict]] = mapped_column(JSON)
+    best_plan_instance: Mapped[Optional[dict]] = mapped_column(JSON)
     plan_version_id: Mapped[Optional[int]] = mapped_column(ForeignKey("plan_version.id", ondelete="SET NULL"))
 
     meeting: Mapped[Meeting] = relationship()

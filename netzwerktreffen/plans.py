@@ -89,7 +89,8 @@ def job_status(slug: str, job_id: int):
     """The progress bar's data: elapsed and remaining time, best score so far, bound and gap."""
     meeting = organiser_meeting(slug)
     job = _job(meeting, job_id)
-    db.session.refresh(job)
+    db.session.refresh(job)  # never the values this session read before: the job writes on its own connection
+    planning.expire_if_dead(job)  # a job whose process died ends here, with the reason
     elapsed = 0.0
     if job.started_at:
         end = job.finished_at or datetime.now(timezone.utc)
@@ -97,19 +98,26 @@ def job_status(slug: str, job_id: int):
     gap = None
     if job.best_score is not None and job.bound:
         gap = max(0.0, (job.bound - job.best_score) / abs(job.bound))
-    return jsonify(status=job.status, elapsed=round(elapsed, 1),
-                   remaining=round(max(0.0, job.time_limit - elapsed), 1) if job.status in planning.ACTIVE else 0,
-                   time_limit=job.time_limit, best_score=job.best_score, bound=job.bound, gap=gap,
-                   message=job.message,
-                   version=job.plan_version.number if job.plan_version else None,
-                   version_url=url_for("plans.show", slug=slug, number=job.plan_version.number)
-                   if job.plan_version else None)
+    response = jsonify(status=job.status, elapsed=round(elapsed, 1),
+                       remaining=round(max(0.0, job.time_limit - elapsed), 1) if job.status in planning.ACTIVE
+                       else 0,
+                       time_limit=job.time_limit, best_score=job.best_score, bound=job.bound, gap=gap,
+                       message=job.message,
+                       version=job.plan_version.number if job.plan_version else None,
+                       version_url=url_for("plans.show", slug=slug, number=job.plan_version.number)
+                       if job.plan_version else None)
+    response.headers["Cache-Control"] = "no-store"  # polled every second: never an answer from a cache
+    return response
 
 
 @bp.route("/lauf/<int:job_id>/stoppen", methods=["POST"])
 def stop(slug: str, job_id: int):
     meeting = organiser_meeting(slug)
     job = _job(meeting, job_id)
+    db.session.refresh(job)
+    if planning.expire_if_dead(job):
+        flash(_("Diese Planung läuft nicht mehr."), "info")
+        return redirect(url_for("plans.index", slug=slug))
     planning.request_stop(job)
     flash(_("Die Planung wird angehalten; der beste bisher gefundene Plan wird gespeichert."), "info")
     return redirect(url_for("plans.index", slug=slug))

@@ -77,9 +77,13 @@ def meeting_registration(meeting: Meeting, registration_id: int) -> Registration
     return found
 
 
-def organiser_consent(how: str) -> str:
-    """consent_version for consent given to an organiser: "organiser:<e-mail>" or "import:<e-mail>"."""
-    return f"{how}:{current_user.email}"[:80]
+def organiser_consent(how: str, email: str | None = None) -> str:
+    """consent_version for consent given to an organiser: "organiser:<e-mail>" or "import:<e-mail>"
+    (the logged-in organiser's, unless ``email`` is given)."""
+    return f"{how}:{email or current_user.email}"[:80]
+
+
+CLI_IMPORT = "import-cli"  # consent_version of people imported on the command line without --organiser
 
 
 def consent_source(version: str) -> str:
@@ -89,6 +93,8 @@ def consent_source(version: str) -> str:
         return _("gegenüber dem Organisationsteam (%(who)s), von dort eingetragen", who=who)
     if how == "import":
         return _("gegenüber dem Organisationsteam, per CSV-Import von %(who)s übernommen", who=who)
+    if how == CLI_IMPORT:
+        return _("gegenüber dem Organisationsteam, per CSV-Import über die Kommandozeile übernommen")
     return _("im Anmeldeformular")
 
 
@@ -219,17 +225,37 @@ def import_registrations(meeting: Meeting, data: bytes, consent: str) -> ImportR
     except BaseException:
         db.session.rollback()
         raise
-    log.info("%s imported %d registrations into %s", current_user.email, len(statuses), meeting.slug)
+    log.info("%s imported %d registrations into %s", consent, len(statuses), meeting.slug)
     return ImportResult(imported=len(statuses), waitlisted=statuses.count(WAITLISTED),
                         ignored_columns=parsed.ignored_columns)
+
+
+def import_summary(meeting: Meeting, result: ImportResult) -> list[tuple[str, str]]:
+    """What a successful import tells the organiser: (message, category), on the page and on the command line."""
+    messages = [(ngettext("%(num)s Anmeldung importiert", "%(num)s Anmeldungen importiert", result.imported),
+                 "success")]
+    if result.waitlisted:
+        messages.append((ngettext("Davon steht %(num)s Person auf der Warteliste.",
+                                  "Davon stehen %(num)s Personen auf der Warteliste.", result.waitlisted), "warning"))
+    confirmed = meeting.count(CONFIRMED)
+    if confirmed > meeting.capacity:
+        messages.append((_("Damit sind %(confirmed)s Personen angemeldet, bei %(capacity)s Plätzen.",
+                           confirmed=confirmed, capacity=meeting.capacity), "warning"))
+    if result.ignored_columns:
+        messages.append((_("Nicht übernommene Spalten: %(columns)s", columns=", ".join(result.ignored_columns)),
+                         "info"))
+    return messages
+
+
+def purged_message() -> str:
+    return _("Die Anmeldedaten dieses Treffens sind gelöscht; es lassen sich keine Personen mehr hinzufügen.")
 
 
 # ---------------------------------------------------------------- views
 
 def refuse_after_purge(meeting: Meeting):
     """No one is added to a meeting whose personal data was deleted (it would stay for good)."""
-    flash(_("Die Anmeldedaten dieses Treffens sind gelöscht; es lassen sich keine Personen mehr hinzufügen."),
-          "error")
+    flash(purged_message(), "error")
     return redirect(url_for("registrations.index", slug=meeting.slug))
 
 
@@ -377,14 +403,8 @@ def import_csv(slug: str):
     if form.validate_on_submit():
         result = import_registrations(meeting, form.file.data.read(), organiser_consent("import"))
         if not result.errors:
-            flash(ngettext("%(num)s Anmeldung importiert", "%(num)s Anmeldungen importiert", result.imported),
-                  "success")
-            if result.waitlisted:
-                flash(ngettext("Davon steht %(num)s Person auf der Warteliste.",
-                               "Davon stehen %(num)s Personen auf der Warteliste.", result.waitlisted), "warning")
-            _warn_when_over_capacity(meeting)
-            if result.ignored_columns:
-                flash(_("Nicht übernommene Spalten: %(columns)s", columns=", ".join(result.ignored_columns)), "info")
+            for message, category in import_summary(meeting, result):
+                flash(message, category)
             return redirect(url_for(".index", slug=slug))
     status = 400 if form.is_submitted() else 200
     return render_page("registrations/import.html", meeting=meeting, form=form, result=result,

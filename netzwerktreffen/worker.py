@@ -30,30 +30,59 @@ def _task_name(function: Callable) -> str:
     return f"{function.__module__}.{function.__name__}"
 
 
-def redis_connection(url: str):
+CONNECT_TIMEOUT = 5  # seconds: an unreachable Redis fails fast instead of holding a web request
+
+
+def redis_connection(url: str, timeout: float | None = None):
+    """A Redis client; ``timeout`` also bounds each command (web requests), the worker waits without one."""
     from redis import Redis
-    return Redis.from_url(url)
+    return Redis.from_url(url, socket_connect_timeout=CONNECT_TIMEOUT, socket_timeout=timeout)
 
 
-def queue(app: Flask | None = None):
+def queue(app: Flask | None = None, timeout: float | None = None):
     from rq import Queue
     app = app or current_app
-    return Queue(app.config.get("RQ_QUEUE", QUEUE_NAME), connection=redis_connection(app.config["REDIS_URL"]))
+    return Queue(app.config.get("RQ_QUEUE", QUEUE_NAME),
+                 connection=redis_connection(app.config["REDIS_URL"], timeout))
 
 
-def enqueue(function: Callable, *args, timeout: int = 3600) -> Future | str:
+def enqueue(function: Callable, *args, timeout: int = 3600, job_id: str | None = None,
+            in_process: bool = False) -> Future | str:
     """Run ``function(*args)`` in the background, inside an app context.
 
-    Returns the in-process Future (embedded default) or the RQ job id.
+    Returns the in-process Future (embedded default, or ``in_process``) or the RQ
+    job id (``job_id`` when given). Errors of Redis reach the caller.
     """
     app = current_app._get_current_object()
     name = _task_name(function)
     if name not in TASKS:
         raise ValueError(f"{name} is not a registered task")
-    if app.config.get("REDIS_URL"):
-        job = queue(app).enqueue(run_task, name, *args, job_timeout=timeout)
+    if app.config.get("REDIS_URL") and not in_process:
+        job = queue(app, timeout=CONNECT_TIMEOUT).enqueue(run_task, name, *args, job_timeout=timeout,
+                                                          job_id=job_id)
         return job.id
     return _thread_pool().submit(_run_with_app, app, name, args)
+
+
+def rq_job_gone(job_id: str, app: Flask | None = None) -> bool | None:
+    """Whether an RQ job will never run (any more): deleted, failed, stopped, cancelled or finished.
+
+    None when Redis cannot say (unreachable).
+    """
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job, JobStatus
+    app = app or current_app
+    connection = redis_connection(app.config["REDIS_URL"], timeout=CONNECT_TIMEOUT)
+    try:
+        status = Job.fetch(job_id, connection=connection).get_status(refresh=False)
+    except NoSuchJobError:
+        return True
+    except Exception as error:  # noqa: BLE001 - Redis unreachable or confused: we cannot tell
+        log.warning("cannot ask Redis about job %s: %s", job_id, error)
+        return None
+    finally:
+        connection.close()
+    return status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED, JobStatus.FINISHED, None)
 
 
 def _thread_pool() -> ThreadPoolExecutor:
