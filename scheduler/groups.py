@@ -507,6 +507,8 @@ class _Search:
                 self.rounds_with_moves = self.rounds_with_moves[1:]
         self.best: GroupsPlan | None = None
         self.iterations = 0
+        self.on_better = None  # hears the best value without breaches, at most twice a second
+        self._told = 0.0
 
     def key(self, state: _State) -> tuple[int, float]:
         return (state.conflicts(), -state.objective())
@@ -516,6 +518,9 @@ class _Search:
         objective = state.objective() if objective is None else objective
         if self.best is None or (conflicts, -objective) < (self.best.conflicts, -self.best.objective - 1e-9):
             self.best = GroupsPlan(state.snapshot(), objective, conflicts, self.iterations)
+            if self.on_better is not None and not conflicts and time.monotonic() - self._told > 0.5:
+                self._told = time.monotonic()  # progress only: the plan does not depend on it
+                self.on_better(objective)
             return True
         return False
 
@@ -676,13 +681,14 @@ def _published_rounds(problem: GroupsProblem) -> dict[int, list[list[int]]] | No
 
 
 def solve_groups(problem: GroupsProblem, deadline: float, seed: int = 0,
-                 report: Progress | None = None, work: float | None = None) -> GroupsPlan:
+                 report: Progress | None = None, work: float | None = None, on_better=None) -> GroupsPlan:
     """The best plan of the free rounds found before `deadline` (monotonic).
     `work`: the seconds of counted moves (default: the time left), so that the
     same seed gives the same plan however busy the machine is."""
     report = report or (lambda text: log.info(text))
     rng = random.Random(seed)
     search = _Search(problem, rng, deadline)
+    search.on_better = on_better
     designed = _designed_rounds(problem, deadline)
     if designed:
         report(f"{problem.block.id}: {len(designed)} rounds without repeats from a construction")
@@ -1033,15 +1039,19 @@ def solve_groups_block(instance: Instance, block: SpeedBlock, values: PairValues
     # first with its counted moves and the whole wall time as headroom (a busy machine then still
     # makes all of them: same seed, same plan); the bound gets what is left, at least its share.
     share = 0.02 if zero else 0.4 if clique_size(problem) is not None else 0.15
+    notify = getattr(report, "improved", None)  # the dispatcher's progress for the web app
+    on_better = None
+    if notify and not problem.fairness:  # the search's value differs from the score by the fixed rounds
+        offset = _fixed_score(instance, block, values, fixed + [[] for _ in problem.free_rounds])
+        on_better = lambda value: notify(block.id, score=value + offset)  # noqa: E731
     best = solve_groups(problem, deadline - share * max(deadline - now, 0) * 0.5, seed, report,
-                        work=(1 - share) * work)
+                        work=(1 - share) * work, on_better=on_better)
     if best.conflicts:
         raise TimeoutError(f"{block.id}: no plan without repeats or forbidden pairs found within "
                            "the time limit")
     now = time.monotonic()
     bound = groups_bound(problem, max(deadline, now + 0.2), seed)  # cut off, it still bounds
     report(f"{block.id}: bound {bound:.2f}")
-    notify = getattr(report, "improved", None)  # the dispatcher's progress for the web app
     if notify:
         notify(block.id, bound=bound)
     rounds = fixed + [[[ids[i] for i in group] for group in best.rounds[t]] for t in problem.free_rounds]
