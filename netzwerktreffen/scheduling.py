@@ -481,8 +481,10 @@ class Schedule:
                     spots = [(str(k + 1), None, members) for k, members in enumerate(round_)]
                 for key, cafe_table, members in spots:
                     ids = [registration_id(pid) for pid in members]
-                    label = (f"{cafe_table.table.label if cafe_table and cafe_table.table else key}"
-                             if cafe_table is not None else key)
+                    if isinstance(round_, dict):  # a café table as printed; a table deleted since: no internal key
+                        label = cafe_table.number if cafe_table is not None else _("gelöschter Tisch")
+                    else:
+                        label = key
                     seat = Seat(block, r, key, label, ids, cafe_table)
                     self.by_spot[(block.id, r)].append(seat)
                     for rid in ids:
