@@ -80,6 +80,8 @@ def start(slug: str):
 
 
 def _job(meeting, job_id: int) -> PlanningJob:
+    if job_id > planning.MAX_ID:
+        abort(404)  # no job has such an id (and PostgreSQL would refuse it)
     job = db.session.get(PlanningJob, job_id)
     if job is None or job.meeting_id != meeting.id:
         abort(404)

@@ -535,7 +535,7 @@ def test_round_list_offers_each_blocks_own_rounds(meeting, logged_in):
 
 
 @pytest.mark.parametrize("path", ["/v2147483648", "/v1/person/2147483648", "/v1/person/99999999999999999999",
-                                  "/v99999999999999999999"])
+                                  "/v99999999999999999999", "/lauf/2147483648", "/vergleich?a=1&b=2147483648"])
 def test_huge_ids_in_urls_are_not_found(meeting, logged_in, path):
     response = logged_in.get(f"/organisation/treffen/{meeting.slug}/plan{path}")
     assert response.status_code == 404
