@@ -22,7 +22,8 @@ from .i18n import local_now
 from .models import CONFIRMED, Meeting, Registration, utcnow
 from .registration import (AlreadyRegistered, RegistrationData, consent_version, find_registration,
                            new_registration)
-from .registration_forms import MultiCheckboxField, strip
+from .registration_forms import (LanguagesField, MultiCheckboxField, default_languages, language_choices,
+                                 strip)
 from .registrations import meeting_registration, refuse_after_purge
 
 bp = Blueprint("checkin", __name__, url_prefix="/organisation/treffen/<slug>/tag")
@@ -44,7 +45,8 @@ class WalkInForm(FlaskForm):
                        validators=[Optional(), Email(), Length(max=254)],
                        description=_l("Ohne Adresse wird ein Platzhalter gespeichert; die Person bekommt dann "
                                       "keine Mails, aber einen gedruckten Laufzettel mit QR-Code."))
-    languages = MultiCheckboxField(_l("Sprachen"), validators=[DataRequired()])
+    languages = LanguagesField(_l("Sprachen"), validators=[DataRequired(message=_l("Bitte wählen Sie mindestens "
+                                                                                   "eine Sprache."))])
     blocks = MultiCheckboxField(_l("Nimmt teil an"), coerce=int)
     consent = BooleanField(_l("Die Person hat den Datenschutzhinweis gesehen und ist mit der Verarbeitung "
                               "ihrer Angaben für dieses Treffen einverstanden."),
@@ -55,11 +57,10 @@ class WalkInForm(FlaskForm):
 def walk_in_form(meeting: Meeting) -> WalkInForm:
     form = WalkInForm()
     form.sector.choices = [(s.id, s.name) for s in meeting.sectors]
-    from .i18n import language_name
-    form.languages.choices = [(code, language_name(code)) for code in (meeting.languages or ["de"])]
+    form.languages.choices = language_choices(meeting)
     form.blocks.choices = [(b.id, b.title) for b in meeting.blocks]
     if not form.is_submitted():
-        form.languages.data = ["de"] if "de" in (meeting.languages or ["de"]) else (meeting.languages or ["de"])[:1]
+        form.languages.data = default_languages(meeting)
         form.blocks.data = [b.id for b in meeting.blocks]
     return form
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 import copy
 import inspect
 import logging
+import re
 import threading
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
@@ -23,8 +24,8 @@ import scheduler
 
 from . import scheduling
 from .extensions import db
-from .models import (DRAFT, PUBLISHED, SUPERSEDED, Block, CafeTable, Meeting, PlanLock, PlanningJob,
-                     PlanVersion, utcnow)
+from .models import (CANCELLED, CONFIRMED, DRAFT, PUBLISHED, SUPERSEDED, WAITLISTED, Block, CafeTable, Meeting,
+                     PlanLock, PlanningJob, PlanVersion, Registration, utcnow)
 from .worker import enqueue, rq_job_gone, task
 
 log = logging.getLogger(__name__)
@@ -32,8 +33,17 @@ log = logging.getLogger(__name__)
 ACTIVE = ("queued", "running")
 
 
+MAX_ID = 2**31 - 1  # INTEGER primary keys: larger numbers cannot be ids (and PostgreSQL refuses them)
+
+
 class PlanningError(Exception):
-    """A plan cannot be made or changed; the message is for the organiser."""
+    """A plan cannot be made or changed; the message is for the organiser.
+
+    ``reasons`` lists the single findings (each a sentence) when there are several."""
+
+    def __init__(self, message: str, reasons: list[str] | None = None):
+        super().__init__(message)
+        self.reasons = list(reasons or [])
 
 
 # --------------------------------------------------------------------------
@@ -58,8 +68,8 @@ def _new_version(meeting: Meeting, instance: dict, plan: dict, source: str, note
     """A checked draft added to the session, not yet committed (``report``: the validator's, when known)."""
     report = report or scheduler.check(instance, plan)
     if not report["valid"]:
-        raise PlanningError("; ".join(v["message"] if isinstance(v, dict) else str(v)
-                                      for v in report["violations"][:5]))
+        reasons = [v["message"] for v in violations(instance, plan)]
+        raise PlanningError("; ".join(reasons[:5]), reasons)
     plan = dict(plan, score=report["score"])
     if bound is not None:
         plan["bound"] = bound
@@ -70,7 +80,15 @@ def _new_version(meeting: Meeting, instance: dict, plan: dict, source: str, note
 
 
 def publish(version: PlanVersion) -> None:
-    """Make a draft the live plan; the plan published before stays, marked superseded."""
+    """Make a draft the live plan; the plan published before stays, marked superseded.
+
+    Only a plan that keeps every hard rule and today's locks (``current_instance``) is published;
+    else PlanningError with the reasons, and nothing changes."""
+    found = violations(current_instance(version), version.plan, block_titles(version.meeting))
+    if found:
+        reasons = [v["message"] for v in found]
+        raise PlanningError(_("Version %(n)s wurde nicht veröffentlicht, weil sie Regeln verletzt:",
+                              n=version.number), reasons)
     for other in version.meeting.plan_versions:
         if other.status == PUBLISHED and other.id != version.id:
             other.status = SUPERSEDED
@@ -507,18 +525,221 @@ class _JobProgress:
 
 
 def current_instance(version: PlanVersion) -> dict:
-    """The version's instance with today's locks: what manual changes are checked against."""
+    """The version's instance with today's locks (those that can hold): what changes and publishing are checked against."""
+    return version_locks(version)[0]
+
+
+def version_locks(version: PlanVersion) -> tuple[dict, dict[int, list["LockState"]]]:
+    """The version's instance with today's applicable locks, and every lock of the meeting with its state."""
     instance = copy.deepcopy(version.instance)
-    locks = {scheduling.block_key(b): scheduling.block_locks(b) for b in version.meeting.blocks}
+    states = check_locks(version.meeting, instance)
+    keys = {scheduling.block_key(b): b.id for b in version.meeting.blocks}
     for block in instance["blocks"]:
-        block["locks"] = [lock for lock in locks.get(block["id"], []) if _people_known(instance, lock)]
-    return instance
+        block["locks"] = [state.entry for state in states.get(keys.get(block["id"]), []) if state.applies]
+    return instance, states
 
 
-def _people_known(instance: dict, lock: dict) -> bool:
-    known = {p["id"] for p in instance["participants"]}
-    people = lock.get("together") or [lock.get("participant")]
-    return all(pid in known for pid in people)
+# --------------------------------------------------------------------------
+# Locks: an organiser's decision the optimiser keeps (two people together, a person at a café table)
+
+
+@dataclass
+class LockState:
+    """A stored lock, what it says (names and table as the plan page shows them) and whether it applies."""
+
+    lock: PlanLock
+    block: Block
+    entry: dict  # the instance format
+    reason: str | None = None  # None: the lock applies
+    people: list[str] = field(default_factory=list)
+    table: CafeTable | None = None
+
+    @property
+    def applies(self) -> bool:
+        return self.reason is None
+
+
+def _meeting_people(meeting: Meeting) -> dict[int, Registration]:
+    return {r.id: r for r in meeting.registrations}
+
+
+def lock_problem(block: Block, lock: PlanLock, people: dict[int, Registration]) -> str | None:
+    """What makes a lock wrong for the meeting as it is today (registrations, attendance, tables), or None."""
+    if not 0 <= lock.round < block.rounds:
+        return _("Runde %(n)s gibt es in „%(block)s“ nicht.", n=lock.round + 1, block=block.title)
+    ids = [lock.registration_id] + ([lock.other_id] if not block.is_cafe else [])
+    if not block.is_cafe:
+        if lock.other_id is None:
+            return _("Zu dieser Festlegung fehlt die zweite Person.")
+        if lock.other_id == lock.registration_id:
+            person = people.get(lock.registration_id)
+            return _("%(a)s ist mit sich selbst festgelegt.", a=person.name if person else _("eine Person"))
+    for rid in ids:
+        person = people.get(rid)
+        if person is None:
+            return _("Eine der Personen ist nicht für dieses Treffen angemeldet.")
+        if person.status == CANCELLED:
+            return _("%(a)s hat abgesagt.", a=person.name)
+        if person.status == WAITLISTED:
+            return _("%(a)s steht auf der Warteliste.", a=person.name)
+        if person.status != CONFIRMED:
+            return _("%(a)s ist nicht bestätigt angemeldet.", a=person.name)
+        if block not in person.blocks:
+            return _("%(a)s nimmt an „%(block)s“ nicht teil.", a=person.name, block=block.title)
+        if person.no_show:
+            return _("%(a)s ist als nicht erschienen vermerkt.", a=person.name)
+    if block.is_cafe:
+        if lock.cafe_table_id is None or lock.cafe_table_id not in {t.id for t in block.cafe_tables}:
+            return _("Diesen Tisch gibt es in „%(block)s“ nicht.", block=block.title)
+    return None
+
+
+def check_locks(meeting: Meeting, instance: dict, extra: tuple[Block, PlanLock] | None = None
+                ) -> dict[int, list[LockState]]:
+    """Every lock of the meeting (block id -> states, oldest first) checked against the meeting today and
+    against ``instance``: a lock applies when nothing is wrong with it and it can hold together with the
+    applicable locks before it. ``extra`` is a lock not stored yet, checked last in its block."""
+    labels = scheduling.table_labels(meeting)
+    people = _meeting_people(meeting)
+    instance_blocks = {b["id"]: b for b in instance.get("blocks", [])}
+    out: dict[int, list[LockState]] = {}
+    for block in meeting.blocks:
+        checker = scheduling.LockChecker(instance, instance_blocks.get(scheduling.block_key(block)), labels)
+        tables = {t.id: t for t in block.cafe_tables}
+        locks = sorted(block.locks, key=lambda lock: lock.id or 0)
+        if extra is not None and extra[0].id == block.id:
+            locks.append(extra[1])
+        states = []
+        for lock in locks:
+            entry = scheduling.lock_entry(block, lock)
+            reason = lock_problem(block, lock, people) or checker.add(entry)
+            ids = [lock.registration_id] + ([lock.other_id] if lock.other_id is not None and not block.is_cafe
+                                            else [])
+            names = [people[rid].name if rid in people else _("unbekannte Person") for rid in ids]
+            states.append(LockState(lock, block, entry, reason, names,
+                                    tables.get(lock.cafe_table_id) if block.is_cafe else None))
+        out[block.id] = states
+    return out
+
+
+def today_instance(meeting: Meeting) -> dict:
+    """The meeting as the app knows it now: who is registered and attends which block and, once a plan
+    is published, the check-in (no-shows, late arrivals) and the rounds already held."""
+    published = scheduling.latest(meeting, PUBLISHED)
+    if published is None:
+        return scheduling.build_instance(meeting)
+    from .replanning import replan_instance  # replanning builds on this module
+    return replan_instance(meeting, published)
+
+
+def add_lock(block: Block, round_index: int, registration_id: int, other_id: int | None = None,
+             cafe_table: CafeTable | None = None) -> PlanLock:
+    """Lock two people together (speed networking) or a person to a café table, in one round.
+
+    Refused (PlanningError with the reason) when the lock is wrong for the meeting or can never hold,
+    alone or together with the locks already there."""
+    if block.is_cafe and (cafe_table is None or other_id is not None):
+        raise PlanningError(_("Im Pro-Action-Café wird eine Person an einen Tisch festgelegt."))
+    if not block.is_cafe and (other_id is None or cafe_table is not None):
+        raise PlanningError(_("Beim Speed Networking werden zwei Personen zusammen festgelegt."))
+    for rid in (registration_id, other_id):
+        if rid is not None and not 0 < rid <= MAX_ID:
+            raise PlanningError(_("Eine der Personen ist nicht für dieses Treffen angemeldet."))
+    candidate = PlanLock(block_id=block.id, round=round_index, registration_id=registration_id, other_id=other_id,
+                         cafe_table_id=cafe_table.id if cafe_table is not None else None)
+    states = check_locks(block.meeting, today_instance(block.meeting), extra=(block, candidate))
+    state = next(state for state in states[block.id] if state.lock is candidate)
+    if not state.applies:
+        raise PlanningError(state.reason)
+    lock = PlanLock(block=block, round=round_index, registration_id=registration_id, other_id=other_id,
+                    cafe_table=cafe_table)
+    db.session.add(lock)
+    db.session.commit()
+    return lock
+
+
+def lock_from_form(meeting: Meeting, change: dict) -> PlanLock:
+    """A lock from the plan page's form (block, round, person a, and b or the café table as shown)."""
+    block = meeting_block(meeting, change.get("block", ""))
+    round_index = round_of(block, change.get("round", ""))
+    person = _registration_id(change.get("a", ""))
+    if block.is_cafe:
+        return add_lock(block, round_index, person, cafe_table=find_cafe_table(block, change.get("target", "")))
+    return add_lock(block, round_index, person, other_id=_registration_id(change.get("b", "")))
+
+
+def remove_lock(meeting: Meeting, lock_id: int) -> LockState:
+    """Delete one of the meeting's locks; what it said is returned for the message."""
+    lock = db.session.get(PlanLock, lock_id) if 0 < lock_id <= MAX_ID else None
+    if lock is None or lock.block.meeting_id != meeting.id:
+        raise PlanningError(_("Diese Festlegung gibt es nicht (mehr)."))
+    people = _meeting_people(meeting)
+    names = [people[rid].name if rid in people else _("unbekannte Person")
+             for rid in (lock.registration_id, lock.other_id) if rid is not None]
+    copy_ = PlanLock(block_id=lock.block_id, round=lock.round, registration_id=lock.registration_id,
+                     other_id=lock.other_id, cafe_table_id=lock.cafe_table_id)  # not in the session: outlives the delete
+    state = LockState(copy_, lock.block, scheduling.lock_entry(lock.block, lock), None, names, lock.cafe_table)
+    db.session.delete(lock)
+    db.session.commit()
+    return state
+
+
+def _registration_id(pid) -> int:
+    """A registration id from a participant id ("r12"); PlanningError for anything else."""
+    match = re.fullmatch(r"r([0-9]{1,10})", str(pid or "").strip())
+    if match is None or not 0 < int(match.group(1)) <= MAX_ID:
+        raise PlanningError(_("Bitte wählen Sie eine Person aus der Liste."))
+    return int(match.group(1))
+
+
+def meeting_block(meeting: Meeting, key) -> Block:
+    block = next((b for b in meeting.blocks if scheduling.block_key(b) == str(key or "")), None)
+    if block is None:
+        raise PlanningError(_("Bitte wählen Sie einen Block des Treffens."))
+    return block
+
+
+def round_of(block: Block, value) -> int:
+    """A 0-based round index of the block from a form value (the value is 0-based, the page counts from 1)."""
+    try:
+        round_index = int(str(value).strip())
+    except ValueError:
+        raise PlanningError(_("Bitte wählen Sie eine Runde.")) from None
+    if not 0 <= round_index < block.rounds:
+        raise PlanningError(_("„%(block)s“ hat die Runden 1 bis %(n)s.", block=block.title, n=block.rounds))
+    return round_index
+
+
+def _fold(text) -> str:
+    return " ".join(str(text or "").split()).casefold()
+
+
+def find_cafe_table(block: Block, text) -> CafeTable:
+    """The café table of the block that an organiser typed as the page shows it: its number as printed
+    (also with "Tisch" before it), its physical table's name, or its question; case and spaces do not matter."""
+    wanted = _fold(text)
+    if not wanted:
+        raise PlanningError(_("Bitte geben Sie den Tisch an (seine Nummer oder sein Thema)."))
+    options = [wanted]
+    if wanted.startswith(_fold(_("Tisch")) + " "):
+        options.append(wanted.split(" ", 1)[1])
+    tests = (
+        lambda t, w: _fold(t.number) == w,
+        lambda t, w: t.table is not None and (str(t.table.number) == w or (t.table.name and _fold(t.table.name) == w)),
+        lambda t, w: _fold(t.question) == w,
+        lambda t, w: scheduling.table_key(t) == w,  # the internal key, for scripts
+    )
+    for test in tests:
+        for option in options:
+            hits = [t for t in block.cafe_tables if test(t, option)]
+            if len(hits) == 1:
+                return hits[0]
+            if len(hits) > 1:
+                raise PlanningError(_("„%(t)s“ passt zu mehreren Tischen (%(tables)s). Bitte geben Sie das Thema an.",
+                                      t=str(text).strip(), tables=", ".join(t.number for t in hits)))
+    shown = ", ".join(f"{t.number} ({t.question})" for t in block.cafe_tables) or "–"
+    raise PlanningError(_("Einen Tisch „%(t)s“ gibt es in „%(block)s“ nicht. Die Tische: %(tables)s.",
+                          t=str(text).strip(), block=block.title, tables=shown))
 
 
 def _find(rounds_of_block, round_index: int, pid: str):
@@ -543,6 +764,8 @@ def swap(plan: dict, block_id: str, round_index: int, a: str, b: str) -> dict:
     plan = copy.deepcopy(plan)
     rounds = _block_rounds(plan, block_id)
     _check_round(rounds, round_index)
+    if a == b:
+        raise PlanningError(_("Bitte wählen Sie zwei verschiedene Personen."))
     key_a, members_a = _find(rounds, round_index, a)
     key_b, members_b = _find(rounds, round_index, b)
     if members_a is None or members_b is None:
@@ -565,13 +788,16 @@ def move(plan: dict, block_id: str, round_index: int, pid: str, target: str) -> 
     round_ = rounds[round_index]
     if isinstance(round_, dict):
         if target not in round_:
-            raise PlanningError(_("Diesen Tisch gibt es nicht."))
+            raise PlanningError(_("Diesen Tisch gibt es in dieser Runde des Plans nicht."))
         destination = round_[target]
     else:
-        try:
-            destination = round_[int(target) - 1]
-        except (ValueError, IndexError):
-            raise PlanningError(_("Diesen Platz gibt es nicht.")) from None
+        spot = _fold(target)
+        if spot.startswith(_fold(_("Platz")) + " "):
+            spot = spot.split(" ", 1)[1]
+        if not spot.isdigit() or not 1 <= int(spot) <= len(round_):
+            raise PlanningError(_("Einen Platz „%(t)s“ gibt es in Runde %(n)s nicht; die Plätze sind 1 bis %(max)s.",
+                                  t=str(target).strip(), n=round_index + 1, max=len(round_)))
+        destination = round_[int(spot) - 1]
     if destination is members:
         return plan
     members.remove(pid)
@@ -586,20 +812,29 @@ def _check_round(rounds, round_index: int) -> None:
         raise PlanningError(_("Diese Runde gibt es nicht."))
 
 
-def violations(instance: dict, plan: dict) -> list[dict]:
+def block_titles(meeting: Meeting) -> dict[str, str] | None:
+    """Block key -> title, to name the block in findings when the meeting has more than one."""
+    return {scheduling.block_key(b): b.title for b in meeting.blocks} if len(meeting.blocks) > 1 else None
+
+
+def violations(instance: dict, plan: dict, blocks: dict[str, str] | None = None) -> list[dict]:
     """The validator's findings, each with a German (or English) sentence for the organiser."""
-    names = {p["id"]: p.get("name") or p["id"] for p in instance["participants"]}
+    names = {p["id"]: p.get("name") or _("eine Person") for p in instance["participants"]}
     found = scheduler.validate(instance, plan)
     return [{"code": v.code, "round": v.round, "participants": list(v.participants),
-             "message": explain(v, names)} for v in found]
+             "message": explain(v, names, blocks)} for v in found]
 
 
-def explain(violation, names: dict[str, str]) -> str:
-    """A plain sentence for a validator finding, in the UI language."""
-    people = [names.get(pid, pid) for pid in violation.participants]
+def explain(violation, names: dict[str, str], blocks: dict[str, str] | None = None) -> str:
+    """A plain sentence for a validator finding, in the UI language (never an internal id)."""
+    people = [names.get(pid, _("eine unbekannte Person")) for pid in violation.participants]
     first = people[0] if people else ""
     second = people[1] if len(people) > 1 else ""
     round_label = _("Runde %(n)s", n=violation.round + 1) if violation.round is not None else ""
+    title = (blocks or {}).get(getattr(violation, "block", None))
+    if title:
+        round_label = _("%(block)s, Runde %(n)s", block=title, n=violation.round + 1) \
+            if violation.round is not None else title
     sentences = {
         "same-organisation": _("%(a)s und %(b)s arbeiten in derselben Organisation.", a=first, b=second),
         "avoid": _("%(a)s und %(b)s sollen nicht zusammensitzen.", a=first, b=second),
@@ -611,42 +846,54 @@ def explain(violation, names: dict[str, str]) -> str:
         "missing-participant": _("%(a)s ist anwesend, aber nirgends eingeteilt.", a=first),
         "seated-twice": _("%(a)s ist mehrfach eingeteilt.", a=first),
         "absent-seated": _("%(a)s ist eingeteilt, aber nicht anwesend.", a=first),
-        "lock-broken": _("Eine Festlegung wird nicht eingehalten (%(people)s).", people=", ".join(people)),
+        "lock-broken": (_("%(a)s ist an einen Tisch festgelegt, sitzt aber an einem anderen.", a=first)
+                        if len(people) == 1 else
+                        _("Eine Festlegung wird nicht eingehalten: %(people)s sollen zusammensitzen.",
+                          people=", ".join(people))),
         "host-away": _("%(a)s ist Gastgeberin oder Gastgeber und muss am eigenen Tisch bleiben.", a=first),
         "seats-exceeded": _("An einem Tisch sitzen mehr Personen, als Plätze da sind."),
         "table-language": _("%(a)s spricht die Sprache des Tisches nicht.", a=first),
         "tables-unbalanced": _("Die Tische sind ungleich besetzt (Unterschied größer als eins)."),
         "fixed-round-changed": _("Eine bereits stattgefundene Runde wurde verändert."),
+        "unknown-participant": _("Im Plan steht eine Person, die nicht (mehr) dazugehört."),
+        "unknown-table": _("Im Plan steht ein Tisch, den es nicht (mehr) gibt."),
+        "round-count": _("Der Plan hat nicht so viele Runden wie der Block."),
+        "unknown-block": _("Im Plan steht ein Block, den es nicht (mehr) gibt."),
+        "missing-block": _("Ein Block des Treffens fehlt im Plan."),
+        "wrong-round-shape": _("Ein Block des Plans hat die falsche Form."),
     }
-    sentence = sentences.get(violation.code, violation.message)
+    sentence = sentences.get(violation.code, _("Der Plan verletzt eine Regel."))
     return f"{round_label}: {sentence}" if round_label else sentence
 
 
 def apply_change(version: PlanVersion, change: dict) -> tuple[dict, list[dict]]:
-    """The plan after one manual change and the violations it would have (nothing stored)."""
-    block_id, round_index = change["block"], int(change["round"])
-    if change["action"] == "swap":
-        plan = swap(version.plan, block_id, round_index, change["a"], change["b"])
-    elif change["action"] == "move":
-        plan = move(version.plan, block_id, round_index, change["a"], str(change["target"]))
+    """The plan after one manual change and the violations it would have (nothing stored).
+
+    A café table may be given as the page shows it (number or question, see ``find_cafe_table``),
+    a speed-networking spot by its number."""
+    block_id = str(change.get("block", ""))
+    block = next((b for b in version.meeting.blocks if scheduling.block_key(b) == block_id), None)
+    try:
+        round_index = int(str(change.get("round", "")).strip())
+    except ValueError:
+        raise PlanningError(_("Bitte wählen Sie eine Runde.")) from None
+    action = change.get("action")
+    if action == "swap":
+        plan = swap(version.plan, block_id, round_index, change.get("a", ""), change.get("b", ""))
+    elif action == "move":
+        target = change.get("target", "")
+        if block is not None and block.is_cafe:
+            target = scheduling.table_key(find_cafe_table(block, target))
+        plan = move(version.plan, block_id, round_index, change.get("a", ""), str(target))
     else:
         raise PlanningError(_("Unbekannte Änderung."))
-    return plan, violations(current_instance(version), plan)
+    return plan, violations(current_instance(version), plan, block_titles(version.meeting))
 
 
 def save_change(version: PlanVersion, plan: dict, note: str) -> PlanVersion:
     """Store a checked manual change as a new draft (the changed version stays as it was)."""
     return store_version(version.meeting, current_instance(version), plan, source="manual", note=note,
                          bound=version.bound)
-
-
-def add_lock(block: Block, round_index: int, registration_id: int, other_id: int | None = None,
-             cafe_table: CafeTable | None = None) -> PlanLock:
-    lock = PlanLock(block=block, round=round_index, registration_id=registration_id, other_id=other_id,
-                    cafe_table=cafe_table)
-    db.session.add(lock)
-    db.session.commit()
-    return lock
 
 
 def import_plan(meeting: Meeting, plan: dict, instance: dict | None = None) -> PlanVersion:

@@ -40,6 +40,8 @@ class ImportForm(FlaskForm):
 
 
 def load_version(meeting, number: int):
+    if number > planning.MAX_ID:
+        abort(404)  # no version has such a number (and PostgreSQL would refuse it)
     version = planning.get_version(meeting, number)
     if version is None:
         abort(404)
@@ -78,6 +80,8 @@ def start(slug: str):
 
 
 def _job(meeting, job_id: int) -> PlanningJob:
+    if job_id > planning.MAX_ID:
+        abort(404)  # no job has such an id (and PostgreSQL would refuse it)
     job = db.session.get(PlanningJob, job_id)
     if job is None or job.meeting_id != meeting.id:
         abort(404)
@@ -128,11 +132,14 @@ def show(slug: str, number: int):
     meeting = organiser_meeting(slug)
     version = load_version(meeting, number)
     schedule = scheduling.Schedule(meeting, version.plan)
-    assessment = quality.assess(planning.current_instance(version), version.plan)
+    instance, locks = planning.version_locks(version)
+    assessment = quality.assess(instance, version.plan)
+    found = planning.violations(instance, version.plan, planning.block_titles(meeting))
     published = scheduling.latest(meeting, PUBLISHED)
     person_link = url_for("plans.person", slug=slug, number=number, registration_id=0)[:-1]
     return render_template("plans/show.html", meeting=meeting, version=version, schedule=schedule,
-                           people=people_by_id(meeting), quality=assessment, published=published,
+                           people=people_by_id(meeting), quality=assessment, violations=found, locks=locks,
+                           published=published,
                            person_link=person_link, why_link=url_for("plans.why", slug=slug, number=number),
                            histogram=quality.histogram, counts=quality.counts)
 
@@ -141,7 +148,7 @@ def show(slug: str, number: int):
 def person(slug: str, number: int, registration_id: int):
     meeting = organiser_meeting(slug)
     version = load_version(meeting, number)
-    registration = db.session.get(Registration, registration_id)
+    registration = db.session.get(Registration, registration_id) if registration_id <= planning.MAX_ID else None
     if registration is None or registration.meeting_id != meeting.id:
         abort(404)
     schedule = scheduling.Schedule(meeting, version.plan)
@@ -205,29 +212,34 @@ def lock(slug: str, number: int):
     """Lock two people together (speed networking) or a person to a café table, for every re-solve."""
     meeting = organiser_meeting(slug)
     version = load_version(meeting, number)
-    blocks = {scheduling.block_key(b): b for b in meeting.blocks}
-    block = blocks.get(request.form.get("block", ""))
     try:
-        round_index = int(request.form.get("round", ""))
-        person = scheduling.registration_id(request.form["a"])
-    except (ValueError, KeyError):
-        abort(400)
-    if block is None or not 0 <= round_index < block.rounds:
-        abort(400)
-    if block.is_cafe:
-        table_id = request.form.get("target", "")
-        cafe_table = next((t for t in block.cafe_tables if scheduling.table_key(t) == table_id), None)
-        if cafe_table is None:
-            abort(400)
-        planning.add_lock(block, round_index, person, cafe_table=cafe_table)
+        planning.lock_from_form(meeting, _change_from(request.form))
+    except planning.PlanningError as error:
+        flash(_("Nicht festgelegt: %(reason)s", reason=str(error)), "error")
     else:
-        try:
-            other = scheduling.registration_id(request.form["b"])
-        except (ValueError, KeyError):
-            abort(400)
-        planning.add_lock(block, round_index, person, other_id=other)
-    flash(_("Festgelegt. Die Festlegung gilt auch beim nächsten Neuplanen."), "success")
-    return redirect(url_for("plans.show", slug=slug, number=version.number))
+        flash(_("Festgelegt. Die Festlegung gilt auch beim nächsten Neuplanen."), "success")
+    return redirect(url_for("plans.show", slug=slug, number=version.number) + "#festlegungen")
+
+
+@bp.route("/v<int:number>/festlegungen/<int:lock_id>/entfernen", methods=["POST"])
+def remove_lock(slug: str, number: int, lock_id: int):
+    """Remove one of the meeting's locks (the form carries the CSRF token)."""
+    meeting = organiser_meeting(slug)
+    version = load_version(meeting, number)
+    try:
+        removed = planning.remove_lock(meeting, lock_id)
+    except planning.PlanningError as error:
+        flash(str(error), "error")
+    else:
+        names = removed.people + [_("unbekannte Person")] * (2 - len(removed.people))
+        if removed.block.is_cafe:
+            flash(_("Die Festlegung von %(a)s an Tisch %(t)s in „%(block)s“, Runde %(n)s ist entfernt.",
+                    a=names[0], t=removed.table.number if removed.table else "?", block=removed.block.title,
+                    n=removed.lock.round + 1), "success")
+        else:
+            flash(_("Die Festlegung von %(a)s und %(b)s in „%(block)s“, Runde %(n)s ist entfernt.",
+                    a=names[0], b=names[1], block=removed.block.title, n=removed.lock.round + 1), "success")
+    return redirect(url_for("plans.show", slug=slug, number=version.number) + "#festlegungen")
 
 
 @bp.route("/v<int:number>/veroeffentlichen", methods=["POST"])
@@ -235,8 +247,17 @@ def publish(slug: str, number: int):
     meeting = organiser_meeting(slug)
     version = load_version(meeting, number)
     if FlaskForm().validate_on_submit():
-        planning.publish(version)
-        flash(_("Version %(n)s ist jetzt der veröffentlichte Plan.", n=number), "success")
+        try:
+            planning.publish(version)
+        except planning.PlanningError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            for reason in error.reasons[:20]:
+                flash(reason, "error")
+            if len(error.reasons) > 20:
+                flash(_("… und %(n)s weitere.", n=len(error.reasons) - 20), "error")
+        else:
+            flash(_("Version %(n)s ist jetzt der veröffentlichte Plan.", n=number), "success")
     return redirect(url_for("plans.show", slug=slug, number=number))
 
 

@@ -1,13 +1,13 @@
 """The registration form, used by participants (with consent) and organisers (without)."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from . import defaults
 from .i18n import language_name
 from .models import Meeting, Registration
 from .registration import RegistrationData
@@ -22,6 +22,35 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class LanguagesField(MultiCheckboxField):
+    """Conversation languages: only the ones offered (``language_choices``); others are refused in plain words."""
+
+    def pre_validate(self, form):
+        offered = [code for code, _label in self.choices or []]
+        wrong = [value for value in self.data or [] if value not in offered]
+        if wrong:
+            raise ValidationError(_("„%(wrong)s“ ist bei diesem Treffen keine Gesprächssprache. Zur Wahl stehen: "
+                                    "%(offered)s.", wrong=", ".join(language_name(v) for v in wrong),
+                                    offered=", ".join(language_name(code) for code in offered)))
+
+
+def meeting_languages(meeting: Meeting) -> list[str]:
+    """The meeting's conversation languages (German when none is set)."""
+    return list(dict.fromkeys(meeting.languages or [])) or ["de"]
+
+
+def language_choices(meeting: Meeting, registration: Registration | None = None) -> list[tuple[str, str]]:
+    """What the language checkboxes offer: the meeting's conversation languages, and the ones a registration
+    already has (so that changing something else never drops them silently)."""
+    codes = meeting_languages(meeting) + list(registration.languages or [] if registration is not None else [])
+    return [(code, language_name(code)) for code in dict.fromkeys(codes)]
+
+
+def default_languages(meeting: Meeting) -> list[str]:
+    codes = meeting_languages(meeting)
+    return ["de"] if "de" in codes else codes[:1]
+
+
 class RegistrationForm(FlaskForm):
     name = StringField(_l("Vor- und Nachname"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("E-Mail-Adresse"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)],
@@ -33,7 +62,7 @@ class RegistrationForm(FlaskForm):
                        description=_l("z. B. Integrationskoordinatorin, Ausbilder, Beraterin"))
     offers = MultiCheckboxField(_l("Was ich anbiete"), coerce=int)
     needs = MultiCheckboxField(_l("Was ich suche"), coerce=int)
-    languages = MultiCheckboxField(_l("Sprachen, in denen ich ein Gespräch führen kann"),
+    languages = LanguagesField(_l("Sprachen, in denen ich ein Gespräch führen kann"),
                                    validators=[DataRequired(message=_l("Bitte wählen Sie mindestens eine Sprache."))])
     blocks = MultiCheckboxField(_l("Ich nehme teil an"), coerce=int)
     cafe_choice_1 = SelectField(_l("Pro-Action-Café: 1. Wunsch"), coerce=int, validators=[Optional()])
@@ -76,8 +105,7 @@ def build_form(form_class: type[RegistrationForm], meeting: Meeting,
     topics = [(t.id, t.name) for t in meeting.topics]
     form.offers.choices = topics
     form.needs.choices = topics
-    codes = list(dict.fromkeys(list(meeting.languages or []) + defaults.LANGUAGES))
-    form.languages.choices = [(code, language_name(code)) for code in codes]
+    form.languages.choices = language_choices(meeting, registration)
     form.blocks.choices = [(b.id, b.title) for b in meeting.blocks]
     tables = [(t.id, t.question) for b in meeting.blocks if b.is_cafe for t in b.cafe_tables]
     for field in cafe_choice_fields(form):
@@ -94,7 +122,7 @@ def build_form(form_class: type[RegistrationForm], meeting: Meeting,
                 field.data = choice
         else:
             form.sector.data = -1
-            form.languages.data = ["de"]
+            form.languages.data = default_languages(meeting)
             form.blocks.data = [b.id for b in meeting.blocks]
     return form
 

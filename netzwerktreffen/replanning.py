@@ -109,7 +109,8 @@ def replan_instance(meeting: Meeting, published: PlanVersion, held: dict[str, in
                 present.pop(pid, None)  # missing means every round
             else:
                 present[pid] = sorted(rounds_here)
-    return instance
+    # who is here changed (no-shows, late arrivals): keep only the locks that can still hold
+    return scheduling.keep_usable_locks(instance, scheduling.table_labels(meeting))
 
 
 def _present_in(block: dict, pid: str, r: int) -> bool:

@@ -158,7 +158,7 @@ def test_mail_goes_over_smtp_when_configured(app, client, make_meeting, app_conf
         sector = meeting.sectors[0]
         response = client.post(f"/m/{meeting.slug}", data={
             "name": "Ahmad Al-Hassan", "email": "ahmad@example.org", "organisation": "Syrischer Verein",
-            "sector": str(sector.id), "languages": ["de", "ar"], "consent_processing": "y"})
+            "sector": str(sector.id), "languages": ["de", "en"], "consent_processing": "y"})
         assert response.status_code == 302
     finally:
         controller.stop()

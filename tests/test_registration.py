@@ -21,7 +21,7 @@ def form_data(meeting, **overrides):
         "role": "Sprachkursleitung",
         "offers": [str(topics["integrationskurs"]), str(topics["berufssprachkurs"])],
         "needs": [str(topics["kinderbetreuung"])],
-        "languages": ["de", "uk"],
+        "languages": ["de", "en"],
         "blocks": [str(b.id) for b in meeting.blocks],
         "wishes": "Jobcenter Esslingen",
         "not_with": "Anna Müller",
@@ -48,7 +48,7 @@ def test_register_stores_everything_and_consent(client, make_meeting, outbox):
     assert person.sector.key == "sprachschule"
     assert sorted(t.key for t in person.offers) == ["berufssprachkurs", "integrationskurs"]
     assert [t.key for t in person.needs] == ["kinderbetreuung"]
-    assert person.languages == ["de", "uk"]
+    assert person.languages == ["de", "en"]
     assert len(person.blocks) == 2
     assert person.not_with == "Anna Müller"
     assert person.accessibility == "Rollstuhlgerechter Zugang"

@@ -159,10 +159,10 @@ def test_edit_shows_consents_and_accessibility_and_saves(logged_in, meeting, mak
     assert "consent_listing" not in page  # the organiser cannot tick consents for the person
     sprachschule = next(s for s in meeting.sectors if s.key == "sprachschule")
     response = logged_in.post(f"{base(meeting)}/{person.id}", data=edit_data(
-        meeting, person, role="Kursleitung", sector=str(sprachschule.id), languages=["de", "uk"]))
+        meeting, person, role="Kursleitung", sector=str(sprachschule.id), languages=["de", "en"]))
     assert response.status_code == 302
     [saved] = people(meeting)
-    assert (saved.role, saved.sector.key, saved.languages) == ("Kursleitung", "sprachschule", ["de", "uk"])
+    assert (saved.role, saved.sector.key, saved.languages) == ("Kursleitung", "sprachschule", ["de", "en"])
     assert saved.consent_listing is True  # kept
 
 
