@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 import scheduler
 
-from . import scheduling
+from . import plan_messages, scheduling
 from .extensions import db
 from .models import (DRAFT, PUBLISHED, SUPERSEDED, Block, CafeTable, Meeting, PlanLock, PlanningJob,
                      PlanVersion, utcnow)
@@ -45,8 +45,8 @@ def store_version(meeting: Meeting, instance: dict, plan: dict, source: str, not
     """Store a plan as a new draft; the score is recomputed from scratch by the validator."""
     report = scheduler.check(instance, plan)
     if not report["valid"]:
-        raise PlanningError("; ".join(v["message"] if isinstance(v, dict) else str(v)
-                                      for v in report["violations"][:5]))
+        found = violations(instance, plan)
+        raise PlanningError(" ".join(v["message"] for v in found[:5]))
     plan = dict(plan, score=report["score"])
     if bound is not None:
         plan["bound"] = bound
@@ -107,6 +107,8 @@ def check_plannable(meeting: Meeting) -> None:
     for block in meeting.blocks:
         if block.is_cafe and not block.cafe_tables:
             raise PlanningError(_("Das Pro-Action-Café „%(title)s“ hat noch keine Tische.", title=block.title))
+    from .plan_check import refuse_impossible
+    refuse_impossible(meeting)
 
 
 @dataclass
@@ -130,16 +132,26 @@ def solve_meeting(meeting: Meeting, time_limit: float = 30.0, seed: int = 0, *,
         parsed = scheduler.parse_instance(instance)
         result = solve(parsed, time_limit=time_limit, seed=seed, on_improvement=on_progress,
                        should_stop=should_stop)
-    except scheduler.InstanceError as error:
-        raise PlanningError(_("Die Angaben lassen sich nicht planen: %(reason)s", reason=str(error))) from error
-    except scheduler.Infeasible as error:
-        raise PlanningError(_("Es gibt keinen gültigen Plan: %(reason)s", reason=str(error))) from error
-    except TimeoutError as error:
-        raise PlanningError(_("In der Rechenzeit wurde kein Plan gefunden. Bitte geben Sie mehr Zeit.")) from error
+    except (scheduler.InstanceError, scheduler.Infeasible, TimeoutError) as error:
+        raise PlanningError(refusal(meeting, instance, error)) from error
     plan = result.plan.to_dict()
     version = store_version(meeting, instance, plan, source="optimiser", bound=result.bound)
     stopped = bool(should_stop and should_stop())
     return Solved(version, result.score, result.bound, result.gap, time.monotonic() - started, stopped)
+
+
+def refusal(meeting: Meeting, instance: dict, error: Exception) -> str:
+    """Why the optimiser found no plan, for the organiser (names and titles, no ids, no scheduler text)."""
+    log.info("no plan for %s: %s", meeting.slug, error)
+    names = plan_messages.Names.of_meeting(meeting, instance)
+    if isinstance(error, scheduler.Infeasible):
+        found = plan_messages.explain_infeasible(error, names)
+    elif isinstance(error, scheduler.InstanceError):
+        found = plan_messages.explain_instance_error(error, names, instance)
+    else:
+        found = plan_messages.explain_timeout()
+    return _("Es gibt keinen gültigen Plan: %(reason)s", reason=found.message) \
+        if isinstance(error, scheduler.Infeasible) else found.message
 
 
 @task
@@ -295,31 +307,8 @@ def violations(instance: dict, plan: dict) -> list[dict]:
 
 
 def explain(violation, names: dict[str, str]) -> str:
-    """A plain sentence for a validator finding, in the UI language."""
-    people = [names.get(pid, pid) for pid in violation.participants]
-    first = people[0] if people else ""
-    second = people[1] if len(people) > 1 else ""
-    round_label = _("Runde %(n)s", n=violation.round + 1) if violation.round is not None else ""
-    sentences = {
-        "same-organisation": _("%(a)s und %(b)s arbeiten in derselben Organisation.", a=first, b=second),
-        "avoid": _("%(a)s und %(b)s sollen nicht zusammensitzen.", a=first, b=second),
-        "no-common-language": _("%(a)s und %(b)s haben keine gemeinsame Sprache.", a=first, b=second),
-        "repeat": _("%(a)s und %(b)s treffen sich ein zweites Mal.", a=first, b=second),
-        "table-repeat": _("%(a)s sitzt zum zweiten Mal an diesem Tisch.", a=first),
-        "group-size": _("Eine Gruppe hat die falsche Größe (%(people)s).", people=", ".join(people)),
-        "too-many-larger-groups": _("Es gibt mehr größere Gruppen als nötig."),
-        "missing-participant": _("%(a)s ist anwesend, aber nirgends eingeteilt.", a=first),
-        "seated-twice": _("%(a)s ist mehrfach eingeteilt.", a=first),
-        "absent-seated": _("%(a)s ist eingeteilt, aber nicht anwesend.", a=first),
-        "lock-broken": _("Eine Festlegung wird nicht eingehalten (%(people)s).", people=", ".join(people)),
-        "host-away": _("%(a)s ist Gastgeberin oder Gastgeber und muss am eigenen Tisch bleiben.", a=first),
-        "seats-exceeded": _("An einem Tisch sitzen mehr Personen, als Plätze da sind."),
-        "table-language": _("%(a)s spricht die Sprache des Tisches nicht.", a=first),
-        "tables-unbalanced": _("Die Tische sind ungleich besetzt (Unterschied größer als eins)."),
-        "fixed-round-changed": _("Eine bereits stattgefundene Runde wurde verändert."),
-    }
-    sentence = sentences.get(violation.code, violation.message)
-    return f"{round_label}: {sentence}" if round_label else sentence
+    """A plain sentence for a validator finding, in the UI language ("Runde 2: …"); see plan_messages."""
+    return plan_messages.explain_violation(violation, names)
 
 
 def apply_change(version: PlanVersion, change: dict) -> tuple[dict, list[dict]]:
@@ -355,7 +344,7 @@ def import_plan(meeting: Meeting, plan: dict, instance: dict | None = None) -> P
     try:
         scheduler.parse_plan(plan)
     except scheduler.InstanceError as error:
-        raise PlanningError(str(error)) from error
+        raise PlanningError(_("Die Datei ist kein Plan im Format netzwerktreffen-plan/1.")) from error
     found = violations(instance, plan)
     if found:
         raise PlanningError("\n".join(v["message"] for v in found))
@@ -372,9 +361,12 @@ class Difference:
 
 
 def placements(plan: dict) -> dict[tuple[str, int, str], list[str]]:
-    """(block, round, person) -> group-mates (speed networking) or [table] (café)."""
+    """(block, round, person) -> group-mates (speed networking) or [table] (café); a pause: no one ([])."""
     out = {}
     for block in plan.get("blocks", []):
+        for r, paused in enumerate(block.get("pauses") or []):
+            for pid in paused:
+                out[(block["id"], r, pid)] = []
         for r, round_ in enumerate(block.get("rounds", [])):
             if isinstance(round_, dict):
                 for table, members in round_.items():
