@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from wtforms import FloatField
 from wtforms.validators import NumberRange
 
-from . import planning, quality, scheduling
+from . import plan_check, plan_messages, planning, quality, scheduling
 from .auth import organiser_meeting
 from .extensions import db
 from .models import PUBLISHED, PlanningJob, Registration
@@ -59,8 +59,9 @@ def index(slug: str):
     job = planning.active_job(meeting)
     last_job = db.session.scalar(select(PlanningJob).where(PlanningJob.meeting_id == meeting.id)
                                  .order_by(PlanningJob.id.desc()).limit(1))
+    findings = [] if job else plan_check.check_meeting(meeting)
     return render_template("plans/index.html", meeting=meeting, versions=versions, job=job,
-                           last_job=last_job, form=StartForm(), import_form=ImportForm())
+                           last_job=last_job, form=StartForm(), import_form=ImportForm(), findings=findings)
 
 
 @bp.route("/starten", methods=["POST"])
@@ -120,13 +121,17 @@ def show(slug: str, number: int):
     meeting = organiser_meeting(slug)
     version = load_version(meeting, number)
     schedule = scheduling.Schedule(meeting, version.plan)
-    assessment = quality.assess(planning.current_instance(version), version.plan)
+    instance = planning.current_instance(version)
+    assessment = quality.assess(instance, version.plan)
+    broken = [] if assessment.valid else planning.violations(instance, version.plan)
     published = scheduling.latest(meeting, PUBLISHED)
     person_link = url_for("plans.person", slug=slug, number=number, registration_id=0)[:-1]
     return render_template("plans/show.html", meeting=meeting, version=version, schedule=schedule,
                            people=people_by_id(meeting), quality=assessment, published=published,
                            person_link=person_link, why_link=url_for("plans.why", slug=slug, number=number),
-                           histogram=quality.histogram, counts=quality.counts)
+                           histogram=quality.histogram, counts=quality.counts, broken=broken,
+                           notes=plan_check.plan_notes(meeting, version),
+                           edit_link=url_for("registrations.edit", slug=slug, registration_id=0)[:-1])
 
 
 @bp.route("/v<int:number>/person/<int:registration_id>")
@@ -137,8 +142,9 @@ def person(slug: str, number: int, registration_id: int):
     if registration is None or registration.meeting_id != meeting.id:
         abort(404)
     schedule = scheduling.Schedule(meeting, version.plan)
+    notes = plan_messages.by_person(plan_check.plan_notes(meeting, version)).get(registration.id, [])
     return render_template("plans/person.html", meeting=meeting, version=version, person=registration,
-                           seats=schedule.seats_of(registration), people=people_by_id(meeting))
+                           seats=schedule.seats_of(registration), people=people_by_id(meeting), notes=notes)
 
 
 @bp.route("/v<int:number>/warum")
