@@ -116,7 +116,7 @@ def test_old_sentence_kept_for_colleagues():
 
 def test_violation_without_round_and_unknown_person(names):
     text = planning.explain(Violation("missing-participant", SPEED, None, ("r77",), "b4: r77 is present"), PEOPLE)
-    assert text.startswith("eine nicht mehr angemeldete Person ist anwesend")
+    assert text.startswith("Eine nicht mehr angemeldete Person ist anwesend")
     clean(text)
 
 
@@ -307,4 +307,4 @@ def test_english(names):
         assert "Rana Haddad" in found.message and "Arabic" in found.message
         assert "Runde" not in found.message and "Round 1" in found.where
         text = planning.explain(Violation("same-organisation", SPEED, 0, (RANA, JONAS), ""), PEOPLE)
-        assert text == "Round 1: Rana Haddad and Jonas Berg work for the same organisation."
+        assert text == "Round 1: Rana Haddad and Jonas Berg work in the same organisation."
