@@ -15,6 +15,7 @@ and missed coverage rule (``scheduler.explain.explain_plan``), per person.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from flask_babel import gettext as _
 
@@ -125,9 +126,30 @@ def plan_notes(meeting, version) -> list[Explanation]:
         return []
     names = Names.of_meeting(meeting, version.instance)
     order = {scheduling.block_key(b): k for k, b in enumerate(meeting.blocks)}
-    found = explain_notes(notes, names, by="person")
+    found = explain_notes([_with_short_tables(note, version) for note in notes], names, by="person")
     return sorted(found, key=lambda e: (order.get(e.block, -1), e.code != "overfull-table",
                                         min(e.rounds, default=-1)))
+
+
+def _with_short_tables(note, version):
+    """An overfull café table that no guest needed (``only_here`` 0): the tables in a language that got
+    fewer guests than even filling in that round, the likely reason (read off the plan)."""
+    if note.code != "overfull-table" or note.numbers.get("only_here") or note.round is None:
+        return note
+    block = next((b for b in version.instance.get("blocks", []) if b["id"] == note.block), None)
+    rounds = next((b.get("rounds", []) for b in version.plan.get("blocks", []) if b["id"] == note.block), [])
+    if block is None or note.round >= len(rounds) or not block.get("tables"):
+        return note
+    hosts = {t["id"]: t.get("host") for t in block["tables"]}
+    seating = rounds[note.round]
+    guests = {t["id"]: sum(1 for pid in seating.get(t["id"], []) if pid != hosts[t["id"]]) for t in block["tables"]}
+    even = -(-sum(guests.values()) // len(block["tables"]))
+    short = [t for t in block["tables"] if t.get("language") and guests[t["id"]] < even]
+    if not short:
+        return note
+    numbers = dict(note.numbers, short=[t["id"] for t in short],
+                   short_languages=sorted({t["language"] for t in short}))
+    return replace(note, numbers=numbers)
 
 
 __all__ = ["check_meeting", "refuse_impossible", "plan_notes", "room_findings", "WARNING", "ERROR"]

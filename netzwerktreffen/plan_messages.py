@@ -208,6 +208,7 @@ def _overfull(f: Facts) -> tuple[str, str]:
     text = ngettext("%(table)s hat einen Gast mehr als bei gleichmäßiger Verteilung (%(guests)s Gäste).",
                     "%(table)s hat %(num)s Gäste mehr als bei gleichmäßiger Verteilung (%(guests)s Gäste).",
                     extra, table=f.table, guests=guests)
+    short = f.numbers.get("short") or []
     if only and f.language:
         text += " " + ngettext("%(people)s spricht nur die Sprache dieses Tisches (%(language)s).",
                                "%(people)s sprechen nur die Sprache dieses Tisches (%(language)s).",
@@ -215,6 +216,15 @@ def _overfull(f: Facts) -> tuple[str, str]:
         advice = _("Bieten Sie einen weiteren Tisch auf %(language)s an oder stellen Sie einen anderen Tisch "
                    "auf %(language)s um; oder tragen Sie bei diesen Personen eine weitere Sprache ein.",
                    language=f.language)
+    elif short:
+        tables = join([f.names.table(key) for key in short])
+        text += " " + ngettext("Denn %(tables)s bekommt kaum Gäste: nur wenige sprechen %(languages)s.",
+                               "Denn %(tables)s bekommen kaum Gäste: nur wenige sprechen %(languages)s.",
+                               len(short), tables=tables, languages=languages_or(f.numbers.get("short_languages")))
+        advice = ngettext("Stellen Sie %(tables)s auf eine Sprache um, die mehr Gäste sprechen (z. B. Deutsch), oder "
+                          "lassen Sie seine Sprache offen.",
+                          "Stellen Sie %(tables)s auf eine Sprache um, die mehr Gäste sprechen (z. B. Deutsch), oder "
+                          "lassen Sie ihre Sprache offen.", len(short), tables=tables)
     else:
         advice = _("Bieten Sie einen weiteren Tisch an, geben Sie den anderen Tischen mehr Plätze oder planen "
                    "Sie mit mehr Rechenzeit neu.")
@@ -585,9 +595,9 @@ def explain_notes(notes, names: Names | dict | None, *, by: str = "person") -> l
     groups: dict[tuple, dict] = {}
     for note in notes:
         numbers = dict(note.numbers or {})
-        if by == "person":
+        if by == "person":  # one line per person and reason; an overfull table per table and figures
             key = (note.code, note.block, tuple(note.participants), numbers.get("table"),
-                   note.round if note.code == "overfull-table" else None)
+                   repr(sorted(numbers.items())) if note.code == "overfull-table" else None)
         else:
             key = (note.code, note.block, note.round, repr(sorted(numbers.items())))
         group = groups.setdefault(key, {"note": note, "rounds": [], "people": [], "numbers": numbers})

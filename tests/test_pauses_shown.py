@@ -328,3 +328,23 @@ def test_published_plan_with_pause_for_someone_now_absent_is_explained(arabic_me
     assert [v["message"] for v in found][:1] == [
         "Runde 1: Rana Haddad hat laut Plan Pause, ist aber nicht anwesend. "
         "Planen Sie neu; die Anmeldung hat sich geändert."]
+
+
+def test_overfull_cafe_tables_are_explained_by_the_empty_language_table(arabic_meeting, logged_in):
+    """Three café tables, one in English that no guest speaks: the other two take the guests, and the plan
+    page says why, per table, with its rounds merged."""
+    meeting = arabic_meeting(cafe=True)
+    people = {r.name: r for r in meeting.registrations}
+    people["Grace Mensah"].languages = ["de", "en"]
+    meeting.blocks[1].cafe_tables = [
+        CafeTable(question="Kinderbetreuung", host=people["Anna Weber"], position=0),
+        CafeTable(question="Anerkennung", host=people["Olena Kovalenko"], position=1),
+        CafeTable(question="English corner", host=people["Grace Mensah"], position=2, language="en")]
+    db.session.commit()
+    version = planned(meeting, publish=False)
+    page = visible(logged_in.get(f"/organisation/treffen/{meeting.slug}/plan/v{version.number}")
+                   .get_data(as_text=True))
+    assert "Café-Tische voller als bei gleichmäßiger Verteilung" in page
+    assert "Denn Tisch 3 („English corner“) bekommt kaum Gäste: nur wenige sprechen Englisch." in page
+    assert "Stellen Sie Tisch 3 („English corner“) auf eine Sprache um, die mehr Gäste sprechen" in page
+    assert not ID.search(page) and "Runde 0" not in page
