@@ -14,16 +14,24 @@ and missed coverage rule (``scheduler.explain.explain_plan``), per person.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import threading
+from collections import OrderedDict
 from dataclasses import replace
 
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 import scheduler
 from scheduler.explain import diagnose, explain_plan
 from scheduler.validate import speed_group_sizes
 
 from . import scheduling
+from .extensions import db
+from .models import Registration
 from .plan_messages import (ERROR, WARNING, Explanation, Names, describe, explain_instance_error, explain_notes,
                             join)
 
@@ -83,8 +91,38 @@ def room_findings(meeting, instance: dict, names: Names,
     return found
 
 
+_CACHE: OrderedDict[str, list] = OrderedDict()
+_CACHE_SIZE = 32
+_cache_lock = threading.Lock()
+
+
+def _diagnosed(instance: dict, parsed) -> list:
+    """``diagnose`` of an instance, remembered for the instances seen last (a 300-person meeting takes
+    seconds; the plan page and the start of planning ask for the same instance)."""
+    key = hashlib.sha256(json.dumps(instance, sort_keys=True, default=str).encode()).hexdigest()
+    with _cache_lock:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    notes = diagnose(parsed)
+    with _cache_lock:
+        _CACHE[key] = notes
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return notes
+
+
+def _load_people(meeting) -> list:
+    """The meeting's registrations with what the instance needs, in a few queries instead of several per
+    person (the caller keeps the list: the session holds loaded rows only weakly)."""
+    return db.session.scalars(select(Registration).where(Registration.meeting_id == meeting.id).options(
+        selectinload(Registration.offers), selectinload(Registration.needs), selectinload(Registration.blocks),
+        selectinload(Registration.sector), selectinload(Registration.cafe_choices))).all()
+
+
 def check_meeting(meeting) -> list[Explanation]:
     """Everything that will make the meeting's plan worse, or impossible: errors first, then by block."""
+    loaded = _load_people(meeting)  # noqa: F841 - kept alive: the session holds loaded rows only weakly
     if not meeting.blocks or len(scheduling.participants(meeting)) < 2:
         return []
     instance = scheduling.build_instance(meeting)
@@ -97,7 +135,7 @@ def check_meeting(meeting) -> list[Explanation]:
     except scheduler.InstanceError as error:
         log.info("check of %s: %s", meeting.slug, error)
         return [explain_instance_error(error, names, plannable)] + room_findings(meeting, instance, names)
-    notes = diagnose(parsed)
+    notes = _diagnosed(plannable, parsed)
     sitting_out: dict[str, set[str]] = {}
     for note in notes:
         if note.code in ("no-language", "colleagues"):
