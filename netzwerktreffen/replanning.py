@@ -31,7 +31,7 @@ from flask_babel import gettext as _
 
 import scheduler
 
-from . import planning, scheduling
+from . import plan_messages, planning, scheduling
 from .extensions import db
 from .models import CAFE, PUBLISHED, Block, Meeting, PlanVersion, Registration
 from .worker import task
@@ -334,19 +334,20 @@ def repair_speed(instance: dict, block: dict, seed: int = 0) -> list[list[list[s
     return rounds
 
 
-def _solve_block(instance: dict, block: dict, deadline: float, seed: int) -> tuple[list, str]:
-    """The block's rounds and how they were made: kept, repaired, solver.
+def _solve_block(instance: dict, block: dict, deadline: float, seed: int) -> tuple[list, str, list | None]:
+    """The block's rounds, how they were made (kept, repaired, solver) and, from the solver, who pauses
+    in each round (speed networking; None when nobody does).
 
     The repair is fast and keeps every schedule it can; the scheduler then gets the time left and
     wins when its plan scores higher (the score counts every changed person-round against it).
     """
     participants = [p["id"] for p in instance["participants"]]
     if len(block.get("fixed_rounds") or []) >= block["rounds"]:
-        return [copy.deepcopy(r) for r in block["fixed_rounds"]], "kept"
+        return [copy.deepcopy(r) for r in block["fixed_rounds"]], "kept", None
     sub = _block_instance(instance, block)
     if _still_fits(block, participants) and scheduler.check(sub, {
             "format": scheduling.PLAN_FORMAT, "blocks": [{"id": block["id"], "rounds": block["published"]}]})["valid"]:
-        return copy.deepcopy(block["published"]), "kept"
+        return copy.deepcopy(block["published"]), "kept", None
     best, method, best_score = None, "", float("-inf")
     try:
         best = repair_cafe(instance, block) if block["kind"] == CAFE else repair_speed(instance, block, seed)
@@ -358,28 +359,27 @@ def _solve_block(instance: dict, block: dict, deadline: float, seed: int) -> tup
             log.info("re-planning: repair of %s invalid: %s", block["id"], report["violations"][:3])
             best = None
     except planning.PlanningError as error:
-        log.info("re-planning: repair of %s failed: %s", block["id"], error)
-        if block["kind"] == CAFE:
-            raise
+        log.info("re-planning: repair of %s failed: %s", block["id"], error)  # the scheduler may still find one
     if best is not None and deadline - time.monotonic() < MIN_SOLVER_SECONDS:
-        return best, method
+        return best, method, None
     try:
         from scheduler.solve import solve
         parsed = scheduler.parse_instance(sub)
         result = solve(parsed, time_limit=max(MIN_SOLVER_SECONDS, deadline - time.monotonic()), seed=seed)
-    except (scheduler.InstanceError, TimeoutError) as error:  # not supported yet, or no plan in time
+    except (scheduler.InstanceError, TimeoutError, scheduler.Infeasible) as error:  # no plan in time, or none
         if best is not None:
-            return best, method
-        raise planning.PlanningError(_("Die Angaben lassen sich nicht planen: %(reason)s",
-                                       reason=str(error))) from error
-    except scheduler.Infeasible as error:
-        if best is not None:
-            return best, method
-        raise planning.PlanningError(_("Es gibt keinen gültigen Plan: %(reason)s", reason=str(error))) from error
-    rounds = result.plan.to_dict()["blocks"][0]["rounds"]
+            return best, method, None
+        names = plan_messages.Names({p["id"]: p.get("name", "") for p in instance["participants"]})
+        if isinstance(error, scheduler.Infeasible):
+            reason = plan_messages.explain_infeasible(error, names).message
+            raise planning.PlanningError(_("Es gibt keinen gültigen Plan: %(reason)s", reason=reason)) from error
+        found = (plan_messages.explain_timeout() if isinstance(error, TimeoutError)
+                 else plan_messages.explain_instance_error(error, names, sub))
+        raise planning.PlanningError(found.message) from error
+    solved = result.plan.to_dict()["blocks"][0]
     if best is None or result.score > best_score + 1e-6:
-        return rounds, "solver"
-    return best, method
+        return solved["rounds"], "solver", solved.get("pauses")
+    return best, method, None
 
 
 def solve_blocks(instance: dict, deadline: float, seed: int = 0) -> tuple[dict, dict[str, str]]:
@@ -391,8 +391,10 @@ def solve_blocks(instance: dict, deadline: float, seed: int = 0) -> tuple[dict, 
     for k, block in enumerate(instance["blocks"]):
         remaining = len(instance["blocks"]) - k
         block_deadline = time.monotonic() + max(0.0, deadline - time.monotonic()) / remaining
-        rounds, methods[block["id"]] = _solve_block(instance, block, block_deadline, seed)
+        rounds, methods[block["id"]], pauses = _solve_block(instance, block, block_deadline, seed)
         plan_blocks.append({"id": block["id"], "rounds": rounds})
+        if pauses and any(pauses):
+            plan_blocks[-1]["pauses"] = pauses
     return {"format": scheduling.PLAN_FORMAT, "blocks": plan_blocks}, methods
 
 

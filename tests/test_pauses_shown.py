@@ -348,3 +348,28 @@ def test_overfull_cafe_tables_are_explained_by_the_empty_language_table(arabic_m
     assert "Denn Tisch 3 („English corner“) bekommt kaum Gäste: nur wenige sprechen Englisch." in page
     assert "Stellen Sie Tisch 3 („English corner“) auf eine Sprache um, die mehr Gäste sprechen" in page
     assert not ID.search(page) and "Runde 0" not in page
+
+
+def test_replanning_on_the_day_keeps_pauses(arabic_meeting, client):
+    """A no-show on the day: the rounds not yet held are planned again, and Rana still pauses in them
+    (before, the re-plan dropped the scheduler's pauses and was refused as invalid)."""
+    from netzwerktreffen import replanning
+    meeting = arabic_meeting(cafe=True)
+    people = {r.name: r for r in meeting.registrations}
+    cafe = meeting.blocks[1]
+    cafe.cafe_tables = [CafeTable(question="Kinderbetreuung", host=people["Anna Weber"], position=0),
+                        CafeTable(question="Anerkennung", host=people["Olena Kovalenko"], position=1, language="de")]
+    db.session.commit()
+    planned(meeting)
+    people["Heike Lange"].no_show = True
+    db.session.commit()
+    speed = meeting.blocks[0]
+    result = replanning.replan(meeting, {scheduling.block_key(speed): 1, scheduling.block_key(cafe): 0})
+    after = result.after.plan
+    pid = scheduling.participant_id(people[RANA])
+    pauses = next(b for b in after["blocks"] if b["id"] == scheduling.block_key(speed)).get("pauses", [])
+    assert [pid in (pauses[r] if r < len(pauses) else []) for r in (1, 2)] == [True, True]
+    import scheduler
+    assert scheduler.validate(result.after.instance, after) == []
+    page = visible(client.get(f"/r/{people[RANA].token}").get_data(as_text=True))
+    assert page[page.index("Ihr persönlicher Ablauf"):].count("Pause") >= 2
