@@ -248,8 +248,12 @@ def compare(slug: str):
     except ValueError:
         abort(404)
     changes = planning.differences(meeting, left.plan, right.plan)
+    names = plan_messages.Names.of_meeting(meeting)
+
+    def label(key: str) -> str:  # a group-mate or a café table, never an id
+        return names.table(key) if key in names.tables else names.person(key)
     return render_template("plans/compare.html", meeting=meeting, left=left, right=right, changes=changes,
-                           people=people_by_id(meeting))
+                           people=people_by_id(meeting), block_title=names.block_title, label=label)
 
 
 def _json_download(data: dict, filename: str) -> Response:

@@ -373,3 +373,17 @@ def test_replanning_on_the_day_keeps_pauses(arabic_meeting, client):
     assert scheduler.validate(result.after.instance, after) == []
     page = visible(client.get(f"/r/{people[RANA].token}").get_data(as_text=True))
     assert page[page.index("Ihr persönlicher Ablauf"):].count("Pause") >= 2
+
+
+def test_compare_page_names_blocks_tables_and_pauses(arabic_meeting, make_registration, logged_in):
+    meeting = arabic_meeting()
+    before = planned(meeting)
+    make_registration(meeting, name="Samira Nasser", email="samira@example.org", organisation="Stadt Esslingen",
+                      sector="kommune", languages=["de", "ar"], blocks=list(meeting.blocks))
+    after = planned(meeting)
+    page = visible(logged_in.get(f"/organisation/treffen/{meeting.slug}/plan/vergleich?a={before.number}"
+                                 f"&b={after.number}").get_data(as_text=True))
+    table = page[page.index("nachher"):]
+    assert "Rana Haddad Frauencafé Esslingen Speed Networking" in table and "Pause" in table
+    assert "Samira Nasser" in table
+    assert not ID.search(page)
