@@ -387,3 +387,11 @@ def test_compare_page_names_blocks_tables_and_pauses(arabic_meeting, make_regist
     assert "Rana Haddad Frauencafé Esslingen Speed Networking" in table and "Pause" in table
     assert "Samira Nasser" in table
     assert not ID.search(page)
+
+
+def test_projector_lists_who_pauses(arabic_meeting, logged_in):
+    meeting = arabic_meeting()
+    planned(meeting)
+    agenda = logged_in.get(f"/organisation/treffen/{meeting.slug}/beamer/ablauf.json").get_json()
+    assert [round_["spots"][-1] for round_ in agenda["rounds"]] == [{"label": "Pause", "question": "",
+                                                                       "names": [RANA]}] * 3
