@@ -243,7 +243,8 @@ def test_change_from_pause_to_a_partner_is_noticed(arabic_meeting, make_registra
     notices = [m for m in mails_to(outbox, "rana@example.org") if "Geänderter Ablauf" in m["Subject"]]
     assert len(notices) == 1
     text = notices[0].get_body(("plain",)).get_content()
-    assert "Samira Nasser" in text
+    assert "Samira Nasser" in text and text.count("Pause – In dieser Runde haben Sie kein Gespräch.") == 2
+    assert sum("Pause" in str(e["summary"]) for e in ics_events(notices[0])) == 2
 
 
 def test_more_groups_than_tables_warned_and_marked(arabic_meeting, logged_in, app):
