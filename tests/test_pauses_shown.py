@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from netzwerktreffen import planning, printing, schedule_mail, scheduling
 from netzwerktreffen.extensions import db
-from netzwerktreffen.models import (CAFE, PUBLISHED, SPEED, Block, CafeTable, MeetingTable, PlanningJob,
+from netzwerktreffen.models import (CAFE, SPEED, Block, CafeTable, MeetingTable, PlanningJob,
                                     PlanVersion, Room)
 
 GERMAN = [  # name, organisation, sector
