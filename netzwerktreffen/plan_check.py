@@ -22,16 +22,12 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 import scheduler
 from scheduler.explain import diagnose, explain_plan
 from scheduler.validate import speed_group_sizes
 
 from . import scheduling
-from .extensions import db
-from .models import Registration
 from .plan_messages import (ERROR, WARNING, Explanation, Names, describe, explain_instance_error, explain_notes,
                             join)
 
@@ -112,17 +108,10 @@ def _diagnosed(instance: dict, parsed) -> list:
     return notes
 
 
-def _load_people(meeting) -> list:
-    """The meeting's registrations with what the instance needs, in a few queries instead of several per
-    person (the caller keeps the list: the session holds loaded rows only weakly)."""
-    return db.session.scalars(select(Registration).where(Registration.meeting_id == meeting.id).options(
-        selectinload(Registration.offers), selectinload(Registration.needs), selectinload(Registration.blocks),
-        selectinload(Registration.sector), selectinload(Registration.cafe_choices))).all()
-
-
 def check_meeting(meeting) -> list[Explanation]:
     """Everything that will make the meeting's plan worse, or impossible: errors first, then by block."""
-    loaded = _load_people(meeting)  # noqa: F841 - kept alive: the session holds loaded rows only weakly
+    from .replanning import preload
+    loaded = preload(meeting)  # noqa: F841 - kept while the instance is built (the session holds rows weakly)
     if not meeting.blocks or len(scheduling.participants(meeting)) < 2:
         return []
     instance = scheduling.build_instance(meeting)

@@ -426,7 +426,7 @@ def replan(meeting: Meeting, held: dict[str, int] | None = None, *, time_limit: 
     published = scheduling.latest(meeting, PUBLISHED)
     if published is None:
         raise planning.PlanningError(_("Es gibt noch keinen veröffentlichten Rundenplan, der angepasst werden kann."))
-    preload(meeting)
+    loaded = preload(meeting)  # noqa: F841 - kept while the instance is built
     if held is not None:
         for block in meeting.blocks:
             key = scheduling.block_key(block)
@@ -455,12 +455,14 @@ def replan(meeting: Meeting, held: dict[str, int] | None = None, *, time_limit: 
     return Replanned(published, version, changes, affected, rounds, seconds, notices, methods)
 
 
-def preload(meeting: Meeting) -> None:
+def preload(meeting: Meeting) -> list[Registration]:
     """Load the meeting's registrations with everything the instance needs in a few queries
-    (instead of several per person): re-planning 200 people stays well under a second here."""
+    (instead of several per person): re-planning 200 people stays well under a second here.
+    The caller keeps the list while it builds the instance: the session holds loaded rows only
+    weakly, so a list thrown away takes the loaded relationships with it."""
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
-    db.session.scalars(select(Registration).where(Registration.meeting_id == meeting.id).options(
+    return db.session.scalars(select(Registration).where(Registration.meeting_id == meeting.id).options(
         selectinload(Registration.offers), selectinload(Registration.needs), selectinload(Registration.blocks),
         selectinload(Registration.sector), selectinload(Registration.cafe_choices))).all()
 
