@@ -10,6 +10,7 @@ import secrets
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField
@@ -287,8 +288,9 @@ def replanned(slug: str):
             what = _("Tisch %(a)s statt %(b)s", a=", ".join(tables.get(t, t) for t in change.after),
                      b=", ".join(tables.get(t, t) for t in change.before))
         else:
-            what = _("jetzt mit %(a)s (vorher %(b)s)", a=", ".join(names.get(p, p) for p in change.after) or "–",
-                     b=", ".join(names.get(p, p) for p in change.before) or "–")
+            pause = pgettext("Runde", "Pause")  # no group-mates: a pause
+            what = _("jetzt mit %(a)s (vorher %(b)s)", a=", ".join(names.get(p, p) for p in change.after) or pause,
+                     b=", ".join(names.get(p, p) for p in change.before) or pause)
         by_person.setdefault(change.registration_id, []).append(f"{where}: {what}")
     return render_template("checkin/replanned.html", meeting=meeting, before=before, after=after,
                            people=replanning.people_of(meeting, affected), by_person=by_person, blocks=blocks,

@@ -12,6 +12,7 @@ from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from icalendar import Calendar, Event, Timezone
 
 from .i18n import BERLIN
@@ -62,7 +63,7 @@ def round_uid(registration: Registration, block_id: int, round_index: int) -> st
 
 
 def _event(uid: str, summary: str, start: datetime, end: datetime, *, location: str = "",
-           description: str = "", sequence: int = 0, stamp: datetime | None = None) -> Event:
+           description: str = "", sequence: int = 0, stamp: datetime | None = None, busy: bool = True) -> Event:
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp or datetime.now(timezone.utc).replace(microsecond=0))
@@ -75,7 +76,7 @@ def _event(uid: str, summary: str, start: datetime, end: datetime, *, location: 
         event.add("description", description)
     event.add("sequence", sequence)
     event.add("status", "CONFIRMED")
-    event.add("transp", "OPAQUE")
+    event.add("transp", "OPAQUE" if busy else "TRANSPARENT")
     return event
 
 
@@ -84,11 +85,13 @@ def round_summary(meeting: Meeting, item: "PersonalRound") -> str:
 
 
 def round_location(meeting: Meeting, item: "PersonalRound") -> str:
-    parts = [item.spot, item.room, meeting.venue]
+    parts = [meeting.venue] if item.is_pause else [item.spot, item.room, meeting.venue]
     return ", ".join(one_line(p) for p in parts if p)
 
 
 def round_description(item: "PersonalRound") -> str:
+    if item.is_pause:
+        return pgettext("Runde", "Pause") + " – " + _("In dieser Runde haben Sie kein Gespräch.")
     lines = []
     if item.is_cafe:
         lines.append(_("Frage am Tisch: %(q)s", q=one_line(item.question)))
@@ -116,7 +119,7 @@ def personal_calendar(meeting: Meeting, registration: Registration, rounds: list
         calendar.add_component(_event(
             round_uid(registration, item.block_id, item.round), round_summary(meeting, item), item.start, item.end,
             location=round_location(meeting, item), description=round_description(item), sequence=sequence,
-            stamp=stamp))
+            stamp=stamp, busy=not item.is_pause))
     if not rounds:
         calendar.add_component(_meeting_event(meeting, f"{person_key(registration)}-treffen@{UID_DOMAIN}",
                                               sequence, stamp))

@@ -14,6 +14,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
+from types import SimpleNamespace
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -22,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import scheduler
 
-from . import scheduling
+from . import plan_messages, scheduling
 from .extensions import db
 from .models import (CANCELLED, CONFIRMED, DRAFT, PUBLISHED, SUPERSEDED, WAITLISTED, Block, CafeTable, Meeting,
                      PlanLock, PlanningJob, PlanVersion, Registration, utcnow)
@@ -193,6 +194,8 @@ def check_plannable(meeting: Meeting) -> None:
     for block in meeting.blocks:
         if block.is_cafe and not block.cafe_tables:
             raise PlanningError(_("Das Pro-Action-Café „%(title)s“ hat noch keine Tische.", title=block.title))
+    from .plan_check import refuse_impossible
+    refuse_impossible(meeting)
 
 
 def expire_if_dead(job: PlanningJob) -> bool:
@@ -319,18 +322,28 @@ def _solve(meeting: Meeting, time_limit: float, seed: int = 0, *, on_progress=No
         parsed = scheduler.parse_instance(instance)
         result = solve(parsed, time_limit=time_limit, seed=seed, on_improvement=on_progress,
                        should_stop=should_stop, **hooks)
-    except scheduler.InstanceError as error:
-        raise PlanningError(_("Die Angaben lassen sich nicht planen: %(reason)s", reason=str(error))) from error
-    except scheduler.Infeasible as error:
-        raise PlanningError(_("Es gibt keinen gültigen Plan: %(reason)s", reason=str(error))) from error
-    except TimeoutError as error:
-        raise PlanningError(_("In der Rechenzeit wurde kein Plan gefunden. Bitte geben Sie mehr Zeit.")) from error
+    except (scheduler.InstanceError, scheduler.Infeasible, TimeoutError) as error:
+        raise PlanningError(refusal(meeting, instance, error)) from error
     return instance, result, time.monotonic() - started
 
 
 def _accepts(function, keyword: str) -> bool:
     parameters = inspect.signature(function).parameters
     return keyword in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+
+
+def refusal(meeting: Meeting, instance: dict, error: Exception) -> str:
+    """Why the optimiser found no plan, for the organiser (names and titles, no ids, no scheduler text)."""
+    log.info("no plan for %s: %s", meeting.slug, error)
+    names = plan_messages.Names.of_meeting(meeting, instance)
+    if isinstance(error, scheduler.Infeasible):
+        found = plan_messages.explain_infeasible(error, names)
+    elif isinstance(error, scheduler.InstanceError):
+        found = plan_messages.explain_instance_error(error, names, instance)
+    else:
+        found = plan_messages.explain_timeout()
+    return _("Es gibt keinen gültigen Plan: %(reason)s", reason=found.message) \
+        if isinstance(error, scheduler.Infeasible) else found.message
 
 
 @task
@@ -826,44 +839,10 @@ def violations(instance: dict, plan: dict, blocks: dict[str, str] | None = None)
 
 
 def explain(violation, names: dict[str, str], blocks: dict[str, str] | None = None) -> str:
-    """A plain sentence for a validator finding, in the UI language (never an internal id)."""
-    people = [names.get(pid, _("eine unbekannte Person")) for pid in violation.participants]
-    first = people[0] if people else ""
-    second = people[1] if len(people) > 1 else ""
-    round_label = _("Runde %(n)s", n=violation.round + 1) if violation.round is not None else ""
-    title = (blocks or {}).get(getattr(violation, "block", None))
-    if title:
-        round_label = _("%(block)s, Runde %(n)s", block=title, n=violation.round + 1) \
-            if violation.round is not None else title
-    sentences = {
-        "same-organisation": _("%(a)s und %(b)s arbeiten in derselben Organisation.", a=first, b=second),
-        "avoid": _("%(a)s und %(b)s sollen nicht zusammensitzen.", a=first, b=second),
-        "no-common-language": _("%(a)s und %(b)s haben keine gemeinsame Sprache.", a=first, b=second),
-        "repeat": _("%(a)s und %(b)s treffen sich ein zweites Mal.", a=first, b=second),
-        "table-repeat": _("%(a)s sitzt zum zweiten Mal an diesem Tisch.", a=first),
-        "group-size": _("Eine Gruppe hat die falsche Größe (%(people)s).", people=", ".join(people)),
-        "too-many-larger-groups": _("Es gibt mehr größere Gruppen als nötig."),
-        "missing-participant": _("%(a)s ist anwesend, aber nirgends eingeteilt.", a=first),
-        "seated-twice": _("%(a)s ist mehrfach eingeteilt.", a=first),
-        "absent-seated": _("%(a)s ist eingeteilt, aber nicht anwesend.", a=first),
-        "lock-broken": (_("%(a)s ist an einen Tisch festgelegt, sitzt aber an einem anderen.", a=first)
-                        if len(people) == 1 else
-                        _("Eine Festlegung wird nicht eingehalten: %(people)s sollen zusammensitzen.",
-                          people=", ".join(people))),
-        "host-away": _("%(a)s ist Gastgeberin oder Gastgeber und muss am eigenen Tisch bleiben.", a=first),
-        "seats-exceeded": _("An einem Tisch sitzen mehr Personen, als Plätze da sind."),
-        "table-language": _("%(a)s spricht die Sprache des Tisches nicht.", a=first),
-        "tables-unbalanced": _("Die Tische sind ungleich besetzt (Unterschied größer als eins)."),
-        "fixed-round-changed": _("Eine bereits stattgefundene Runde wurde verändert."),
-        "unknown-participant": _("Im Plan steht eine Person, die nicht (mehr) dazugehört."),
-        "unknown-table": _("Im Plan steht ein Tisch, den es nicht (mehr) gibt."),
-        "round-count": _("Der Plan hat nicht so viele Runden wie der Block."),
-        "unknown-block": _("Im Plan steht ein Block, den es nicht (mehr) gibt."),
-        "missing-block": _("Ein Block des Treffens fehlt im Plan."),
-        "wrong-round-shape": _("Ein Block des Plans hat die falsche Form."),
-    }
-    sentence = sentences.get(violation.code, _("Der Plan verletzt eine Regel."))
-    return f"{round_label}: {sentence}" if round_label else sentence
+    """A plain sentence for a validator finding, in the UI language ("Runde 2: …", the block's title
+    first where ``blocks`` names them); see plan_messages."""
+    titled = {key: SimpleNamespace(title=title) for key, title in (blocks or {}).items()}
+    return plan_messages.explain_violation(violation, plan_messages.Names(people=names, blocks=titled))
 
 
 def apply_change(version: PlanVersion, change: dict) -> tuple[dict, list[dict]]:
@@ -902,7 +881,7 @@ def import_plan(meeting: Meeting, plan: dict, instance: dict | None = None) -> P
     try:
         scheduler.parse_plan(plan)
     except scheduler.InstanceError as error:
-        raise PlanningError(str(error)) from error
+        raise PlanningError(_("Die Datei ist kein Plan im Format netzwerktreffen-plan/1.")) from error
     found = violations(instance, plan)
     if found:
         raise PlanningError("\n".join(v["message"] for v in found))
@@ -919,9 +898,12 @@ class Difference:
 
 
 def placements(plan: dict) -> dict[tuple[str, int, str], list[str]]:
-    """(block, round, person) -> group-mates (speed networking) or [table] (café)."""
+    """(block, round, person) -> group-mates (speed networking) or [table] (café); a pause: no one ([])."""
     out = {}
     for block in plan.get("blocks", []):
+        for r, paused in enumerate(block.get("pauses") or []):
+            for pid in paused:
+                out[(block["id"], r, pid)] = []
         for r, round_ in enumerate(block.get("rounds", [])):
             if isinstance(round_, dict):
                 for table, members in round_.items():

@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from wtforms import FloatField
 from wtforms.validators import NumberRange
 
-from . import planning, quality, scheduling
+from . import plan_check, plan_messages, planning, quality, scheduling
 from .auth import organiser_meeting
 from .extensions import db
 from .models import PUBLISHED, PlanningJob, Registration
@@ -61,8 +61,9 @@ def index(slug: str):
     job = planning.active_job(meeting)
     last_job = db.session.scalar(select(PlanningJob).where(PlanningJob.meeting_id == meeting.id)
                                  .order_by(PlanningJob.id.desc()).limit(1))
+    findings = [] if job else plan_check.check_meeting(meeting)
     return render_template("plans/index.html", meeting=meeting, versions=versions, job=job,
-                           last_job=last_job, form=StartForm(), import_form=ImportForm())
+                           last_job=last_job, form=StartForm(), import_form=ImportForm(), findings=findings)
 
 
 @bp.route("/starten", methods=["POST"])
@@ -141,7 +142,9 @@ def show(slug: str, number: int):
                            people=people_by_id(meeting), quality=assessment, violations=found, locks=locks,
                            published=published,
                            person_link=person_link, why_link=url_for("plans.why", slug=slug, number=number),
-                           histogram=quality.histogram, counts=quality.counts)
+                           histogram=quality.histogram, counts=quality.counts,
+                           notes=plan_check.plan_notes(meeting, version),
+                           edit_link=url_for("registrations.edit", slug=slug, registration_id=0)[:-1])
 
 
 @bp.route("/v<int:number>/person/<int:registration_id>")
@@ -152,8 +155,9 @@ def person(slug: str, number: int, registration_id: int):
     if registration is None or registration.meeting_id != meeting.id:
         abort(404)
     schedule = scheduling.Schedule(meeting, version.plan)
+    notes = plan_messages.by_person(plan_check.plan_notes(meeting, version)).get(registration.id, [])
     return render_template("plans/person.html", meeting=meeting, version=version, person=registration,
-                           seats=schedule.seats_of(registration), people=people_by_id(meeting))
+                           seats=schedule.seats_of(registration), people=people_by_id(meeting), notes=notes)
 
 
 @bp.route("/v<int:number>/warum")
@@ -271,8 +275,12 @@ def compare(slug: str):
     except ValueError:
         abort(404)
     changes = planning.differences(meeting, left.plan, right.plan)
+    names = plan_messages.Names.of_meeting(meeting)
+
+    def label(key: str) -> str:  # a group-mate or a café table, never an id
+        return names.table(key) if key in names.tables else names.person(key)
     return render_template("plans/compare.html", meeting=meeting, left=left, right=right, changes=changes,
-                           people=people_by_id(meeting))
+                           people=people_by_id(meeting), block_title=names.block_title, label=label)
 
 
 def _json_download(data: dict, filename: str) -> Response:

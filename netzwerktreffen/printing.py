@@ -67,6 +67,7 @@ class Spot:
     question: str = ""  # café
     host: str = ""  # café
     host_id: int | None = None
+    has_table: bool = True  # False: the room has no table for this spot (more groups than tables)
 
 
 @dataclass
@@ -77,6 +78,7 @@ class Layout:
     columns: int
     rows: int
     spots: list[Spot]
+    paused: list[Registration] = field(default_factory=list)  # speed networking: who sits the round out
 
 
 def spot_numbers(block: Block, count: int) -> list[str]:
@@ -162,6 +164,7 @@ class PrintPlan:
         count = len(block.cafe_tables) if block.is_cafe else len(seats)
         count = max(count, len(seats))
         room_name, columns, rows, cells, numbers = self._frame(block, count)
+        room_tables = len(block.room.tables) if block.room is not None else None
         spots = []
         for k, seat in enumerate(seats):
             x, y = cells[k]
@@ -172,8 +175,14 @@ class PrintPlan:
                 spot.host_id = seat.cafe_table.host_id
                 if seat.cafe_table.table is not None:
                     spot.number = seat.cafe_table.table.label
+                else:
+                    spot.has_table = False
+            elif room_tables is not None and k >= room_tables:
+                spot.has_table = False
             spots.append(spot)
-        return Layout(room_name, columns, rows, spots)
+        paused = [self.people[rid] for rid in self.schedule.paused(block, round_) if rid in self.people] \
+            if self.schedule else []
+        return Layout(room_name, columns, rows, spots, sort_people(paused))
 
     def seat_number(self, seat: scheduling.Seat) -> str:
         """The printed spot or table number of a person's seat."""
@@ -191,10 +200,15 @@ class PrintPlan:
         for seat in self.schedule.seats_of(registration):
             times = seat.block.round_times()
             start, end = times[seat.round] if seat.round < len(times) else (None, None)
+            if seat.paused:
+                rows.append({"block": seat.block, "round": seat.round, "start": start, "end": end, "number": "",
+                             "cafe_table": None, "others": [], "is_host": False, "paused": True})
+                continue
             others = [self.people[rid] for rid in seat.people if rid != registration.id and rid in self.people]
             rows.append({"block": seat.block, "round": seat.round, "start": start, "end": end,
                          "number": self.seat_number(seat), "cafe_table": seat.cafe_table, "others": others,
-                         "is_host": seat.cafe_table is not None and seat.cafe_table.host_id == registration.id})
+                         "is_host": seat.cafe_table is not None and seat.cafe_table.host_id == registration.id,
+                         "paused": False})
         return rows
 
     def seated(self) -> list[Registration]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, jsonify, render_template
+from flask_babel import pgettext
 
 from . import scheduling
 from .auth import organiser_meeting
@@ -44,9 +45,13 @@ def agenda(meeting: Meeting, day=None) -> dict:
         for r, (start, end) in enumerate(times):
             spots = []
             if version is not None:
-                for spot in plan.layout(block, r).spots:
+                layout = plan.layout(block, r)
+                for spot in layout.spots:
                     spots.append({"label": spot.number, "question": spot.question,
                                   "names": [p.name for p in spot.people]})
+                if layout.paused:  # who sits this round out finds their name too
+                    spots.append({"label": pgettext("Runde", "Pause"), "question": "",
+                                  "names": [p.name for p in layout.paused]})
             rounds.append({"block": block.title, "kind": block.kind, "round": r + 1, "rounds": block.rounds,
                            "start": epoch_ms(day, start), "end": epoch_ms(day, end),
                            "question": (block.guiding_questions[r] if block.is_cafe and block.guiding_questions

@@ -31,7 +31,7 @@ from flask_babel import gettext as _
 
 import scheduler
 
-from . import planning, scheduling
+from . import plan_messages, planning, scheduling
 from .extensions import db
 from .models import CAFE, PUBLISHED, Block, Meeting, PlanVersion, Registration
 from .worker import task
@@ -335,19 +335,20 @@ def repair_speed(instance: dict, block: dict, seed: int = 0) -> list[list[list[s
     return rounds
 
 
-def _solve_block(instance: dict, block: dict, deadline: float, seed: int) -> tuple[list, str]:
-    """The block's rounds and how they were made: kept, repaired, solver.
+def _solve_block(instance: dict, block: dict, deadline: float, seed: int) -> tuple[list, str, list | None]:
+    """The block's rounds, how they were made (kept, repaired, solver) and, from the solver, who pauses
+    in each round (speed networking; None when nobody does).
 
     The repair is fast and keeps every schedule it can; the scheduler then gets the time left and
     wins when its plan scores higher (the score counts every changed person-round against it).
     """
     participants = [p["id"] for p in instance["participants"]]
     if len(block.get("fixed_rounds") or []) >= block["rounds"]:
-        return [copy.deepcopy(r) for r in block["fixed_rounds"]], "kept"
+        return [copy.deepcopy(r) for r in block["fixed_rounds"]], "kept", None
     sub = _block_instance(instance, block)
     if _still_fits(block, participants) and scheduler.check(sub, {
             "format": scheduling.PLAN_FORMAT, "blocks": [{"id": block["id"], "rounds": block["published"]}]})["valid"]:
-        return copy.deepcopy(block["published"]), "kept"
+        return copy.deepcopy(block["published"]), "kept", None
     best, method, best_score = None, "", float("-inf")
     try:
         best = repair_cafe(instance, block) if block["kind"] == CAFE else repair_speed(instance, block, seed)
@@ -359,28 +360,27 @@ def _solve_block(instance: dict, block: dict, deadline: float, seed: int) -> tup
             log.info("re-planning: repair of %s invalid: %s", block["id"], report["violations"][:3])
             best = None
     except planning.PlanningError as error:
-        log.info("re-planning: repair of %s failed: %s", block["id"], error)
-        if block["kind"] == CAFE:
-            raise
+        log.info("re-planning: repair of %s failed: %s", block["id"], error)  # the scheduler may still find one
     if best is not None and deadline - time.monotonic() < MIN_SOLVER_SECONDS:
-        return best, method
+        return best, method, None
     try:
         from scheduler.solve import solve
         parsed = scheduler.parse_instance(sub)
         result = solve(parsed, time_limit=max(MIN_SOLVER_SECONDS, deadline - time.monotonic()), seed=seed)
-    except (scheduler.InstanceError, TimeoutError) as error:  # not supported yet, or no plan in time
+    except (scheduler.InstanceError, TimeoutError, scheduler.Infeasible) as error:  # no plan in time, or none
         if best is not None:
-            return best, method
-        raise planning.PlanningError(_("Die Angaben lassen sich nicht planen: %(reason)s",
-                                       reason=str(error))) from error
-    except scheduler.Infeasible as error:
-        if best is not None:
-            return best, method
-        raise planning.PlanningError(_("Es gibt keinen gültigen Plan: %(reason)s", reason=str(error))) from error
+            return best, method, None
+        names = plan_messages.Names({p["id"]: p.get("name", "") for p in instance["participants"]})
+        if isinstance(error, scheduler.Infeasible):
+            reason = plan_messages.explain_infeasible(error, names).message
+            raise planning.PlanningError(_("Es gibt keinen gültigen Plan: %(reason)s", reason=reason)) from error
+        found = (plan_messages.explain_timeout() if isinstance(error, TimeoutError)
+                 else plan_messages.explain_instance_error(error, names, sub))
+        raise planning.PlanningError(found.message) from error
     solved = result.plan.to_dict()["blocks"][0]
     if best is None or result.score > best_score + 1e-6:
         return solved["rounds"], "solver", solved.get("pauses")
-    return best, method
+    return best, method, None
 
 
 def solve_blocks(instance: dict, deadline: float, seed: int = 0) -> tuple[dict, dict[str, str]]:
@@ -392,11 +392,10 @@ def solve_blocks(instance: dict, deadline: float, seed: int = 0) -> tuple[dict, 
     for k, block in enumerate(instance["blocks"]):
         remaining = len(instance["blocks"]) - k
         block_deadline = time.monotonic() + max(0.0, deadline - time.monotonic()) / remaining
-        rounds, methods[block["id"]], *pauses = _solve_block(instance, block, block_deadline, seed)
-        row = {"id": block["id"], "rounds": rounds}
-        if pauses and pauses[0]:  # speed networking: who sits a round out (scheduler contract revision 2)
-            row["pauses"] = pauses[0]
-        plan_blocks.append(row)
+        rounds, methods[block["id"]], pauses = _solve_block(instance, block, block_deadline, seed)
+        plan_blocks.append({"id": block["id"], "rounds": rounds})
+        if pauses and any(pauses):
+            plan_blocks[-1]["pauses"] = pauses
     return {"format": scheduling.PLAN_FORMAT, "blocks": plan_blocks}, methods
 
 
@@ -428,7 +427,7 @@ def replan(meeting: Meeting, held: dict[str, int] | None = None, *, time_limit: 
     published = scheduling.latest(meeting, PUBLISHED)
     if published is None:
         raise planning.PlanningError(_("Es gibt noch keinen veröffentlichten Rundenplan, der angepasst werden kann."))
-    preload(meeting)
+    loaded = preload(meeting)  # noqa: F841 - kept while the instance is built
     if held is not None:
         for block in meeting.blocks:
             key = scheduling.block_key(block)
@@ -457,12 +456,14 @@ def replan(meeting: Meeting, held: dict[str, int] | None = None, *, time_limit: 
     return Replanned(published, version, changes, affected, rounds, seconds, notices, methods)
 
 
-def preload(meeting: Meeting) -> None:
+def preload(meeting: Meeting) -> list[Registration]:
     """Load the meeting's registrations with everything the instance needs in a few queries
-    (instead of several per person): re-planning 200 people stays well under a second here."""
+    (instead of several per person): re-planning 200 people stays well under a second here.
+    The caller keeps the list while it builds the instance: the session holds loaded rows only
+    weakly, so a list thrown away takes the loaded relationships with it."""
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
-    db.session.scalars(select(Registration).where(Registration.meeting_id == meeting.id).options(
+    return db.session.scalars(select(Registration).where(Registration.meeting_id == meeting.id).options(
         selectinload(Registration.offers), selectinload(Registration.needs), selectinload(Registration.blocks),
         selectinload(Registration.sector), selectinload(Registration.cafe_choices))).all()
 

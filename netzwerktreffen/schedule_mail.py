@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -67,6 +68,7 @@ class PersonalRound:
     guiding_question: str = ""  # café: the round's guiding question
     is_host: bool = False  # café: the person hosts this table
     partners: list[Partner] = field(default_factory=list)
+    is_pause: bool = False  # speed networking: the person sits this round out (spot: "Pause")
 
     def key(self) -> list:
         return [self.block_id, self.round, self.start.isoformat(), self.end.isoformat(), self.room, self.spot,
@@ -92,7 +94,11 @@ def personal_rounds(meeting: Meeting, schedule: scheduling.Schedule, registratio
         if seat.round >= len(times):
             continue
         start, end = times[seat.round]
-        if seat.cafe_table is not None:
+        if seat.paused:
+            rounds.append(PersonalRound(
+                block.id, block.title, seat.round, False, ical.local(meeting.date, start),
+                ical.local(meeting.date, end), "", pgettext("Runde", "Pause"), is_pause=True))
+        elif seat.cafe_table is not None:
             table = seat.cafe_table.table
             room = table.room.name if table is not None else (block.room.name if block.room else "")
             questions = block.guiding_questions or []

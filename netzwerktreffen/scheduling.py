@@ -453,13 +453,18 @@ class Seat:
     block: Block
     round: int
     spot: str  # speed networking: spot number; café: table key
-    label: str  # what a person reads: "Platz 3" / "Tisch 2 – question"
+    label: str  # the spot number / the café table's printed number ("" for a pause)
     people: list[int] = field(default_factory=list)  # registration ids at the same spot, incl. this person
     cafe_table: CafeTable | None = None
+    paused: bool = False  # speed networking: the person sits this round out (a pause), no spot
 
 
 class Schedule:
-    """A stored plan as rows: who sits where in each round, per person and per spot."""
+    """A stored plan as rows: who sits where in each round, per person and per spot.
+
+    A pause (speed networking: the plan's ``pauses``, one list per round) is a
+    seat of its own for the person (``paused``), never a spot: room plans and
+    table cards do not show it, the person's schedule does."""
 
     def __init__(self, meeting: Meeting, plan: dict):
         self.meeting = meeting
@@ -467,6 +472,7 @@ class Schedule:
         self.blocks = {block_key(b): b for b in meeting.blocks}
         self.by_person: dict[int, list[Seat]] = defaultdict(list)
         self.by_spot: dict[tuple[int, int], list[Seat]] = defaultdict(list)  # (block id, round) -> seats
+        self.by_pause: dict[tuple[int, int], list[int]] = defaultdict(list)  # (block id, round) -> who pauses
         tables = {table_key(t): t for b in meeting.blocks for t in b.cafe_tables}
         for block_plan in plan.get("blocks", []):
             block = self.blocks.get(block_plan["id"])
@@ -489,6 +495,12 @@ class Schedule:
                     self.by_spot[(block.id, r)].append(seat)
                     for rid in ids:
                         self.by_person[rid].append(seat)
+            pauses = block_plan.get("pauses") or []
+            for r, paused in enumerate(pauses[:len(block_plan["rounds"])]):
+                for pid in paused:
+                    rid = registration_id(pid)
+                    self.by_pause[(block.id, r)].append(rid)
+                    self.by_person[rid].append(Seat(block, r, "", "", [rid], paused=True))
 
     def seats_of(self, registration: Registration | int) -> list[Seat]:
         rid = registration if isinstance(registration, int) else registration.id
@@ -496,6 +508,10 @@ class Schedule:
 
     def spots(self, block: Block, round_: int) -> list[Seat]:
         return self.by_spot.get((block.id, round_), [])
+
+    def paused(self, block: Block, round_: int) -> list[int]:
+        """Registration ids of the people who sit this round of the block out."""
+        return self.by_pause.get((block.id, round_), [])
 
 
 def latest(meeting: Meeting, status: str | None = None) -> PlanVersion | None:
