@@ -12,6 +12,8 @@ import icalendar
 import pytest
 from sqlalchemy import func, select
 
+import scheduler
+
 from netzwerktreffen import planning, printing, schedule_mail, scheduling
 from netzwerktreffen.extensions import db
 from netzwerktreffen.models import (CAFE, SPEED, Block, CafeTable, MeetingTable, PlanningJob,
@@ -309,10 +311,17 @@ def test_impossible_lock_is_refused_with_names(arabic_meeting):
     people = {r.name: r for r in meeting.registrations}
     people["Anna Weber"].not_with = "Mehmet Kaya"
     db.session.commit()
-    planning.add_lock(meeting.blocks[0], 1, people["Anna Weber"].id, other_id=people["Mehmet Kaya"].id)
-    with pytest.raises(planning.PlanningError) as refused:
-        planning.solve_meeting(meeting, time_limit=5)
-    message = str(refused.value)
+    with pytest.raises(planning.PlanningError) as refused:  # refused when added, naming both
+        planning.add_lock(meeting.blocks[0], 1, people["Anna Weber"].id, other_id=people["Mehmet Kaya"].id)
+    assert str(refused.value) == "Anna Weber und Mehmet Kaya sollen nicht zusammensitzen."
+    # and the scheduler's own refusal of such a lock (an instance from elsewhere) reads the same way
+    instance = scheduling.build_instance(meeting)
+    instance["blocks"][0]["locks"] = [{"round": 1, "together": [scheduling.participant_id(people["Anna Weber"]),
+                                                                 scheduling.participant_id(people["Mehmet Kaya"])]}]
+    from scheduler.solve import solve
+    with pytest.raises(scheduler.Infeasible) as infeasible:
+        solve(scheduler.parse_instance(instance), time_limit=5)
+    message = planning.refusal(meeting, instance, infeasible.value)
     assert message == ("Es gibt keinen gültigen Plan: Speed Networking, Runde 2: Eine Festlegung setzt Anna Weber "
                        "und Mehmet Kaya zusammen, die nicht zusammensitzen sollen (Angabe „nicht mit“). "
                        "Entfernen Sie die Festlegung.")

@@ -351,11 +351,13 @@ def test_failure_without_any_plan_stores_nothing(app, planned_meeting, monkeypat
     job = queued_job(meeting)
 
     def infeasible(instance, time_limit=60, seed=0, **hooks):
-        raise scheduler.Infeasible("zu wenige Tische")
+        raise scheduler.Infeasible("cafe round 0: 2 tables with 8 seats < 12 people present", code="cafe-seats",
+                                   round=0, numbers={"tables": 2, "seats": 8, "people": 12})
     monkeypatch.setattr(solve_module, "solve", infeasible)
     planning.run_job(job.id)
     job = fresh(job.id)
-    assert job.status == "failed" and job.message == "Es gibt keinen gültigen Plan: zu wenige Tische"
+    assert job.status == "failed" and job.message.startswith("Es gibt keinen gültigen Plan: Runde 1:")
+    assert "12" in job.message and "cafe round" not in job.message  # the German sentence, not the scheduler's
     assert job.plan_version is None
     assert db.session.scalar(select(func.count(PlanVersion.id))) == 0
 
