@@ -19,7 +19,7 @@ Codes:
 - pause-group-size: people they may meet are present, but the groups of the
   round are full (the head-count does not divide into groups they fit)
 - revisit-language: speaks the language of fewer tables than rounds
-- revisit-seats: the other tables they may sit at were full
+- revisit-seats: every other table was full or would have cost more
 - overfull-table: a table holds more guests than even filling (and why:
   the guests who may sit only there)
 - coverage-missed: a coverage rule's person meets fewer people than asked
@@ -142,7 +142,8 @@ def _cafe_notes(instance: Instance, people: _People, block: CafeBlock, plan: Pla
             text = f"speaks the language of {len(speaks)} tables for {rounds_here} rounds"
         else:
             code = "revisit-seats"
-            text = "the other tables they may sit at were full"
+            text = ("each other table was full or would have cost more (an uneven table, or people "
+                    "they share no language with)")
         notes.append(Note(code, block.id, r, (pid,),
                           f"{block.id} round {r}: {who(instance, pid)} sits at table {tid} again: {text}", numbers))
     for r, tid, extra in cafe_overfull(block, rounds):
@@ -153,7 +154,8 @@ def _cafe_notes(instance: Instance, people: _People, block: CafeBlock, plan: Pla
         numbers = {"table": tid, "extra": extra, "guests": len(guests), "language": table.language,
                    "only_here": len(only)}
         reason = (f"{len(only)} guests speak only its language" if only
-                  else "the other tables they may sit at were full")
+                  else "even tables would have cost more (revisits, or guests without a common language "
+                       "at one table, often because a table in another language draws few guests)")
         notes.append(Note("overfull-table", block.id, r, tuple(only),
                           f"{block.id} round {r}: table {tid} holds {extra} guests beyond even filling: {reason}",
                           numbers))
