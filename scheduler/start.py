@@ -75,11 +75,26 @@ class _SpeedRounds:
                     for b in members:
                         if a != b:
                             self.met[a, b] = True
+        # pairs a lock joins in a later round must not meet before it (that would make the lock a repeat)
+        self.locked_round: dict[tuple[int, int], int] = {}
+        for lock in block.locks:
+            members = [values.index[p] for p in lock.together]
+            for a in members:
+                for b in members:
+                    if a != b:
+                        self.locked_round[a, b] = lock.round
         self.total = 0.0
 
-    def may_meet(self) -> np.ndarray:
-        """Pairs that may share a group from now on (new pairs; met ones too where repeats are allowed)."""
-        return self.allowed if self.block.allow_repeats else self.allowed & ~self.met
+    def may_meet(self, t: int | None = None) -> np.ndarray:
+        """Pairs that may share a group in round t (new pairs; met ones too where repeats are allowed;
+        not a pair a lock keeps for another round)."""
+        may = self.allowed if self.block.allow_repeats else self.allowed & ~self.met
+        if t is not None and self.locked_round and not self.block.allow_repeats:
+            may = may.copy()
+            for (a, b), r in self.locked_round.items():
+                if r != t:
+                    may[a, b] = False
+        return may
 
     def worth(self) -> np.ndarray:
         if not self.block.allow_repeats:
@@ -90,7 +105,7 @@ class _SpeedRounds:
         ids, g = self.values.ids, self.g
         present = np.zeros(self.n, dtype=bool)
         present[[self.values.index[p] for p in self.instance.present_in(self.block, t)]] = True
-        may, worth = self.may_meet(), self.worth()
+        may, worth = self.may_meet(t), self.worth()
         free = present.copy()
         groups: list[list[int]] = []
         fixed_members: set[int] = set()
@@ -98,6 +113,21 @@ class _SpeedRounds:
             groups.append(list(members))
             fixed_members.update(members)
             free[members] = False
+        # re-planning: the groups people were sent keep where they still can (each change costs `change`)
+        if self.block.published is not None and t < len(self.block.published):
+            index = self.values.index
+            larger = sum(1 for group in groups if len(group) == g + 1)
+            for sent in self.block.published[t]:
+                members = [index[p] for p in sent]
+                if (len(members) not in (g, g + 1) or not all(free[members])
+                        or not all(may[a, b] for k, a in enumerate(members) for b in members[k + 1:])):
+                    continue
+                if len(members) == g + 1:
+                    if larger >= g - 1:
+                        continue
+                    larger += 1
+                groups.append(members)
+                free[members] = False
         # locked groups smaller than a group fill up first
         for group in groups:
             while len(group) < g:
@@ -204,6 +234,16 @@ def _speed_locks(instance: Instance, block: SpeedBlock, values: PairValues) -> d
     for groups in block.fixed_rounds:
         for group in groups:
             met.update((a, b) for a in group for b in group if a != b)
+    locked_pairs: dict[frozenset, int] = {}
+    for lock in block.locks:
+        for k, a in enumerate(lock.together):
+            for b in lock.together[k + 1:]:
+                pair = frozenset((a, b))
+                if pair in locked_pairs and locked_pairs[pair] != lock.round and not block.allow_repeats:
+                    raise Infeasible(f"{block.id} rounds {locked_pairs[pair]} and {lock.round}: locks join "
+                                     f"{who(instance, a)} and {who(instance, b)} twice", code="lock-repeat",
+                                     block=block.id, round=lock.round, participants=(a, b))
+                locked_pairs.setdefault(pair, lock.round)
     for t in range(first, block.rounds):
         merged: list[set[str]] = []
         for lock in block.locks:
@@ -354,6 +394,8 @@ def start_cafe(instance: Instance, block: CafeBlock, values: PairValues) -> list
                              round=r, participants=tuple(nobody), numbers={"languages": languages})
         G = len(guests)
         even = -(-G // T) if T else 0
+        published = ({pid: table_index[tid] for tid, seated in block.published[r].items() for pid in seated}
+                     if block.published is not None else {})
         # At a table of any language a guest will sit with about `even` others; each one they share no
         # language with costs `forbidden`: a guest who speaks only a rare language goes to a table held in it.
         profiles: dict[frozenset, int] = {}
@@ -373,6 +415,8 @@ def start_cafe(instance: Instance, block: CafeBlock, values: PairValues) -> list
                 host = tables[k].host
                 if host is not None and host in present and (pid, host) not in met:
                     gain += values.s(pid, host)
+                if published.get(pid) == k:
+                    gain += w.change  # re-planning: keeping the table people were sent to saves a change
                 cost = -gain + (w.revisit if k in visited.get(pid, ()) else 0)
                 if not tables[k].language:
                     cost += w.forbidden * strangers[pid] * min(room[k], even)
