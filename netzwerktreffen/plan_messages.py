@@ -354,13 +354,22 @@ MESSAGES: dict[str, Message] = {
         _("Erlauben Sie größere Gruppen oder Wiederholungen in diesem Block, verringern Sie die Zahl der Runden "
           "oder tragen Sie eine weitere Sprache ein.")),
     "cafe-revisits": lambda f: (
-        ngettext("%(people)s spricht die Sprache von nur %(tables)s Café-Tischen bei %(rounds)s Runden und wird "
+        ngettext("%(people)s spricht die Sprache von nur %(tables)s bei %(rounds)s Runden und wird "
                  "einen Tisch ein zweites Mal besuchen.",
-                 "%(people)s sprechen die Sprache von nur %(tables)s Café-Tischen bei %(rounds)s Runden und "
+                 "%(people)s sprechen die Sprache von nur %(tables)s bei %(rounds)s Runden und "
                  "werden einen Tisch ein zweites Mal besuchen.",
-                 f.count, people=f.people, tables=f.n("tables"), rounds=f.n("rounds")),
+                 f.count, people=f.people, rounds=f.n("rounds"),
+                 tables=ngettext("%(num)s Café-Tisch", "%(num)s Café-Tischen", f.n("tables"))),
         _("Bieten Sie mindestens so viele Tische in %(languages)s (oder ohne feste Sprache) an, wie es Runden "
           "gibt, oder verringern Sie die Zahl der Runden.", languages=f.langs_or)),
+    "cafe-no-common-language": lambda f: (
+        ngettext("%(people)s teilt mit kaum jemandem eine Sprache, und kein Café-Tisch wird in %(languages)s "
+                 "geführt: sie oder er sitzt mit Menschen am Tisch, mit denen es keine gemeinsame Sprache gibt.",
+                 "%(people)s teilen mit kaum jemandem eine Sprache, und kein Café-Tisch wird in ihren Sprachen "
+                 "geführt: sie sitzen mit Menschen am Tisch, mit denen es keine gemeinsame Sprache gibt.",
+                 f.count, people=f.people, languages=f.langs_or),
+        _("Stellen Sie einen Tisch auf %(languages)s um, melden Sie eine Dolmetscherin oder einen Dolmetscher "
+          "als Begleitung an oder tragen Sie eine weitere Sprache ein.", languages=f.langs_or)),
 
     # ---- no plan can exist (Infeasible, and diagnose's "impossible") ---------------------------
     "cafe-seats": lambda f: (
@@ -471,7 +480,7 @@ MESSAGES: dict[str, Message] = {
 WARNING_CODES = {
     "pause-no-language", "pause-colleagues", "pause-all-met", "pause-few-partners", "pause-group-size",
     "revisit-language", "revisit-seats", "overfull-table", "coverage-missed",
-    "no-language", "colleagues", "few-partners", "cafe-revisits",
+    "no-language", "colleagues", "few-partners", "cafe-revisits", "cafe-no-common-language",
     "room-too-few-tables", "room-small-tables", "cafe-table-no-place", "cafe-language-unused",
 }
 

@@ -22,6 +22,8 @@ Codes:
 - revisit-seats: every other table was full or would have cost more
 - overfull-table: a table holds more guests than even filling (and why:
   the guests who may sit only there)
+- cafe-no-common-language: shares no language with anyone at their café table
+  (diagnose: with few people at all, and no table is held in theirs)
 - coverage-missed: a coverage rule's person meets fewer people than asked
 - diagnose codes: few-partners, no-language, colleagues (a person), cafe-seats,
   cafe-language-seats, cafe-no-language, host-language (impossible),
@@ -146,6 +148,15 @@ def _cafe_notes(instance: Instance, people: _People, block: CafeBlock, plan: Pla
                     "they share no language with)")
         notes.append(Note(code, block.id, r, (pid,),
                           f"{block.id} round {r}: {who(instance, pid)} sits at table {tid} again: {text}", numbers))
+    for r, seating in enumerate(rounds):
+        for tid, seated in seating.items():
+            for pid in seated:
+                others = [o for o in seated if o != pid and o in people.by_id]
+                if pid in people.by_id and others and not any(
+                        people.by_id[pid].languages & people.by_id[o].languages for o in others):
+                    notes.append(Note("cafe-no-common-language", block.id, r, (pid,),
+                                      f"{block.id} round {r}: {who(instance, pid)} shares no language with anyone "
+                                      f"at table {tid}", {"table": tid, "languages": sorted(people.by_id[pid].languages)}))
     for r, tid, extra in cafe_overfull(block, rounds):
         table = tables[tid]
         guests = [pid for pid in rounds[r].get(tid, ()) if pid != table.host]
@@ -254,7 +265,13 @@ def _diagnose_cafe(instance: Instance, people: _People, block: CafeBlock) -> lis
             continue
         rounds = sum(1 for r in range(block.rounds) if block.is_present(person.id, r))
         tables = _their_tables(instance, people, block, person.id)
-        if rounds and len(tables) < rounds:
+        if rounds and not tables:
+            notes.append(Note("cafe-no-common-language", block.id, None, (person.id,),
+                              f"{block.id}: {who(instance, person.id)} shares a language with few people and no "
+                              f"table is held in theirs ({', '.join(sorted(person.languages))}): they will sit "
+                              "with people they share no language with",
+                              {"rounds": rounds, "languages": sorted(person.languages)}))
+        elif rounds and len(tables) < rounds:
             notes.append(Note("cafe-revisits", block.id, None, (person.id,),
                               f"{block.id}: {who(instance, person.id)} speaks the language of {len(tables)} "
                               f"tables for {rounds} rounds and will sit at one again",

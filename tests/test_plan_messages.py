@@ -216,7 +216,7 @@ NOTES = [  # code, block, round, participants, numbers, words
     ("few-partners", SPEED, None, (RANA,), {"partners": 1, "rounds": 3, "languages": ["de"]},
      ["nur 1 mögliche", "Pause"]),
     ("cafe-revisits", CAFE, None, (RANA,), {"tables": 1, "rounds": 3, "languages": ["ar"]},
-     ["1 Café-Tischen", "zweites Mal", "Arabisch"]),
+     ["nur 1 Café-Tisch bei", "zweites Mal", "Arabisch"]),
 ]
 
 
