@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from flask import current_app, has_request_context, request, session
+from flask_babel import format_decimal as flask_format_decimal
 from flask_babel import get_locale, gettext, refresh
 
 from .extensions import babel
@@ -49,6 +50,20 @@ def format_datetime(value: datetime | None) -> str:
     return f"{format_date(value)}, {format_time(value)}"
 
 
+def format_number(value: float | None, decimals: int = 1) -> str:
+    """A number as the UI language writes it: 2.904,0 (German), 2,904.0 (English)."""
+    if value is None:
+        return "–"
+    return flask_format_decimal(value, format="#,##0" + ("." + "0" * decimals if decimals else ""))
+
+
+def format_percent(share: float | None, decimals: int = 2) -> str:
+    """A share (0.1875) as a percentage: 18,75 %."""
+    if share is None:
+        return "–"
+    return f"{format_number(100 * share, decimals)} %"
+
+
 def to_local(value: datetime) -> datetime:
     """Aware timestamps become Europe/Berlin; naive ones are already local."""
     return value.astimezone(BERLIN) if value.tzinfo else value
@@ -69,8 +84,8 @@ def init_app(app) -> None:
                    default_translation_directories=str(app.root_path + "/translations"))
     # choose the language afresh for every request, also where an app context outlives one request
     app.before_request(refresh)
-    app.jinja_env.filters.update(date=format_date, time=format_time,
-                                 datetime=format_datetime, language_name=language_name)
+    app.jinja_env.filters.update(date=format_date, time=format_time, number=format_number,
+                                 percent=format_percent, datetime=format_datetime, language_name=language_name)
     from .printing import css_string
     app.jinja_env.filters["css_string"] = css_string
     app.jinja_env.globals.update(get_locale=get_locale)
