@@ -260,7 +260,10 @@ class CafeTable(db.Model):
 
     @property
     def host_label(self) -> str:
-        return self.host.name if self.host else self.host_name
+        """The host as pages and mails name them; nobody once the host has cancelled."""
+        if self.host is not None:
+            return self.host.name if self.host.status == CONFIRMED else ""
+        return self.host_name
 
     @property
     def number(self) -> str:

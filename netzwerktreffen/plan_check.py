@@ -80,6 +80,10 @@ def room_findings(meeting, instance: dict, names: Names,
             found.append(describe("cafe-table-no-place", names, block=key, numbers={
                 "tables": without, "seats": rows.get(without[0], {}).get("seats", scheduling.DEFAULT_CAFE_SEATS)}))
         guests = [pid for pid in attending if scheduling.registration_id(pid) not in hosts]
+        for table in block.cafe_tables:  # a host who cancelled or does not attend the café leaves the table alone
+            if table.host_id and scheduling.participant_id(table.host_id) not in attending:
+                found.append(describe("cafe-host-missing", names, block=key, numbers={
+                    "table": scheduling.table_key(table), "host": table.host.name if table.host else ""}))
         for table in block.cafe_tables:
             if table.language and not any(table.language in languages[pid] for pid in guests):
                 found.append(describe("cafe-language-unused", names, block=key, numbers={

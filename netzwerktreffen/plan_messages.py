@@ -362,6 +362,11 @@ MESSAGES: dict[str, Message] = {
                  tables=ngettext("%(num)s Café-Tisch", "%(num)s Café-Tischen", f.n("tables"))),
         _("Bieten Sie mindestens so viele Tische in %(languages)s (oder ohne feste Sprache) an, wie es Runden "
           "gibt, oder verringern Sie die Zahl der Runden.", languages=f.langs_or)),
+    "cafe-host-missing": lambda f: (
+        _("%(table)s hat keine Gastgeberin und keinen Gastgeber mehr: %(host)s nimmt nicht am Café teil "
+          "(abgemeldet oder nicht für diesen Block angemeldet).", table=f.table, host=f.numbers.get("host") or "–"),
+        _("Wählen Sie eine neue Gastgeberin oder einen neuen Gastgeber für diesen Tisch oder entfernen Sie den "
+          "Tisch.")),
     "cafe-no-common-language": lambda f: (
         ngettext("%(people)s teilt mit kaum jemandem eine Sprache, und kein Café-Tisch wird in %(languages)s "
                  "geführt: sie oder er sitzt mit Menschen am Tisch, mit denen es keine gemeinsame Sprache gibt.",
@@ -480,7 +485,7 @@ MESSAGES: dict[str, Message] = {
 WARNING_CODES = {
     "pause-no-language", "pause-colleagues", "pause-all-met", "pause-few-partners", "pause-group-size",
     "revisit-language", "revisit-seats", "overfull-table", "coverage-missed",
-    "no-language", "colleagues", "few-partners", "cafe-revisits", "cafe-no-common-language",
+    "no-language", "colleagues", "few-partners", "cafe-revisits", "cafe-no-common-language", "cafe-host-missing",
     "room-too-few-tables", "room-small-tables", "cafe-table-no-place", "cafe-language-unused",
 }
 

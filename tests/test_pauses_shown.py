@@ -405,3 +405,22 @@ def test_projector_lists_who_pauses(arabic_meeting, logged_in):
     agenda = logged_in.get(f"/organisation/treffen/{meeting.slug}/beamer/ablauf.json").get_json()
     assert [round_["spots"][-1] for round_ in agenda["rounds"]] == [{"label": "Pause", "question": "",
                                                                        "names": [RANA]}] * 3
+
+
+def test_a_cafe_host_who_cancelled_is_warned_and_no_longer_named(arabic_meeting, logged_in):
+    """Found in a walk-through: the host of a café table cancelled; nothing said so, the table stayed
+    without a host and participants' pages still named the cancelled host."""
+    from netzwerktreffen.models import CANCELLED
+
+    meeting = arabic_meeting(cafe=True)
+    cafe = meeting.blocks[1]
+    hosts = {r.name: r for r in meeting.registrations}
+    cafe.cafe_tables = [CafeTable(question="Wie gelingt Kinderbetreuung?", host=hosts["Anna Weber"], position=0),
+                        CafeTable(question="Arbeit für Geflüchtete", host=hosts["Mehmet Kaya"], position=1)]
+    hosts["Mehmet Kaya"].status = CANCELLED
+    db.session.commit()
+    page = visible(logged_in.get(f"/organisation/treffen/{meeting.slug}/plan/").get_data(as_text=True))
+    assert ("Tisch 2 („Arbeit für Geflüchtete“) hat keine Gastgeberin und keinen Gastgeber mehr: Mehmet Kaya "
+            "nimmt nicht am Café teil") in page
+    assert cafe.cafe_tables[1].host_label == "" and cafe.cafe_tables[0].host_label == "Anna Weber"
+    assert not ID.search(page)
