@@ -411,6 +411,22 @@ def test_solver_taking_any_keyword_is_given_on_plan(app, planned_meeting, monkey
 # 4. Live progress
 
 
+def stepping_solve(monkeypatch, steps):
+    """Replace the solver by one that reports each (score, bound) of `steps` and waits for the test:
+    `reported` is released after each report, the test releases `proceed` to go on."""
+    reported, proceed = threading.Semaphore(0), threading.Semaphore(0)
+
+    def solve(instance, time_limit=60, seed=0, *, on_improvement=None, should_stop=None, **ignored):
+        result = real_result(instance, seed)
+        for score, bound in steps:
+            on_improvement(score, bound)
+            reported.release()
+            assert proceed.acquire(timeout=60)
+        return result
+    monkeypatch.setattr(solve_module, "solve", solve)
+    return reported, proceed
+
+
 def test_job_status_follows_the_run_while_the_request_session_is_open(app, planned_meeting, logged_in,
                                                                       monkeypatch):
     """Progress is written by the running job on its own connection; each poll must see the newest values,
@@ -418,16 +434,7 @@ def test_job_status_follows_the_run_while_the_request_session_is_open(app, plann
     meeting = planned_meeting()
     job = queued_job(meeting, time_limit=60)
     steps = [(100.0, None), (120.0, 400.0), (150.0, 400.0), (180.0, 390.0)]
-    reported, proceed = threading.Semaphore(0), threading.Semaphore(0)
-
-    def stepping_solve(instance, time_limit=60, seed=0, *, on_improvement=None, should_stop=None, **ignored):
-        result = real_result(instance, seed)
-        for score, bound in steps:
-            on_improvement(score, bound)
-            reported.release()
-            assert proceed.acquire(timeout=60)
-        return result
-    monkeypatch.setattr(solve_module, "solve", stepping_solve)
+    reported, proceed = stepping_solve(monkeypatch, steps)
     url = status_url(meeting, job.id)
     assert logged_in.get(url).get_json()["best_score"] is None
     db.session.get(PlanningJob, job.id).status  # the session holds the job, as read before
@@ -504,16 +511,7 @@ def test_progress_panel_is_live_and_survives_failed_polls(app, live_server, brow
     meeting = planned_meeting()
     job = queued_job(meeting, time_limit=60)
     steps = [(100.0, 400.0), (150.0, 400.0), (180.0, 390.0)]
-    reported, proceed = threading.Semaphore(0), threading.Semaphore(0)
-
-    def stepping_solve(instance, time_limit=60, seed=0, *, on_improvement=None, should_stop=None, **ignored):
-        result = real_result(instance, seed)
-        for score, bound in steps:
-            on_improvement(score, bound)
-            reported.release()
-            assert proceed.acquire(timeout=60)
-        return result
-    monkeypatch.setattr(solve_module, "solve", stepping_solve)
+    reported, proceed = stepping_solve(monkeypatch, steps)
     answer_status = app.view_functions["plans.job_status"]
     broken = threading.Event()
 
