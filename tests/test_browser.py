@@ -123,7 +123,8 @@ def test_register_plan_swap_publish_and_see_tables(live_server, browser_page, ma
     page.select_option("#c-round", "0")
     page.select_option("#c-a", anna_partner)
     page.select_option("#c-b", ids["Jens Koch"])
-    page.wait_for_selector("#change-result .flash-error")
+    # the live check runs after each choice: wait for the answer to the pair, not an earlier one
+    page.wait_for_selector("#change-result .flash-error:has-text('arbeiten in derselben Organisation')")
     assert "Anna Weber und Jens Koch arbeiten in derselben Organisation" in page.inner_text("#change-result")
     assert page.is_disabled("#c-save")
 
