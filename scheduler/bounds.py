@@ -14,10 +14,10 @@ from itertools import combinations
 
 import numpy as np
 
-from .problem import Block, CafeBlock, Instance, SpeedBlock
+from .problem import Block, Instance, SpeedBlock
 from .values import PairValues
 
-__all__ = ["any_plan_bound", "speed_bound", "forced_pauses"]
+__all__ = ["any_plan_bound", "speed_bound", "forced_pauses", "unavoidable_pauses"]
 
 CAFE_BOUND_SECONDS = 2.0
 
@@ -55,6 +55,27 @@ def _fixed_part(instance: Instance, block: SpeedBlock, values: PairValues) -> tu
     return total, person, met
 
 
+def free_rounds_reach(block: SpeedBlock, values: PairValues, met: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Who is present in each free round (person x round), and who may still meet whom there:
+    not forbidden, not met in the fixed rounds (unless repeats are allowed), present in a common round."""
+    n = len(values.ids)
+    free = range(len(block.fixed_rounds), block.rounds)
+    present = np.array([[block.is_present(pid, t) for t in free] for pid in values.ids],
+                       dtype=bool).reshape(n, len(free))
+    may = ~np.array(values.is_forbidden, dtype=bool)
+    np.fill_diagonal(may, False)
+    if not block.allow_repeats:
+        may &= ~met  # a repeat only costs where it is allowed, so only new pairs can add value
+    may &= (present.astype(int) @ present.T.astype(int)) > 0
+    return present, may
+
+
+def unavoidable_pauses(instance: Instance, block: SpeedBlock, values: PairValues) -> int:
+    """Pauses in the free rounds that no plan of the block avoids."""
+    present, may = free_rounds_reach(block, values, _fixed_part(instance, block, values)[2])
+    return int(forced_pauses(block, present, may).sum())
+
+
 def forced_pauses(block: SpeedBlock, present: np.ndarray, may: np.ndarray) -> np.ndarray:
     """Per person, pauses no plan avoids: rounds with nobody present they may
     meet, and rounds beyond what their possible partners fill (each round in a
@@ -78,13 +99,7 @@ def speed_bound(instance: Instance, block: SpeedBlock, values: PairValues) -> fl
     n = len(values.ids)
     fixed_total, fixed_person, met = _fixed_part(instance, block, values)
     free = list(range(len(block.fixed_rounds), block.rounds))
-    present = np.array([[block.is_present(pid, t) for t in free] for pid in values.ids], dtype=bool).reshape(n, len(free))
-    may = ~np.array(values.is_forbidden, dtype=bool)
-    np.fill_diagonal(may, False)
-    if not block.allow_repeats:
-        may &= ~met  # a repeat only costs where it is allowed, so only new pairs can add value
-    common = (present.astype(int) @ present.T.astype(int)) > 0
-    may &= common
+    present, may = free_rounds_reach(block, values, met)
     value = np.where(may, np.maximum(np.array(values.value, dtype=float), 0.0), 0.0)
     ordered = -np.sort(-value, axis=1)
     cumulative = np.concatenate([np.zeros((n, 1)), np.cumsum(ordered, axis=1)], axis=1)

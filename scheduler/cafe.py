@@ -556,9 +556,7 @@ def _published_seating(problem: CafeProblem) -> Seating | None:
         return None
     rounds = list(block.fixed_rounds) + list(block.published[len(block.fixed_rounds):])
     instance = p.values.instance
-    single = Instance(participants=instance.participants, blocks=(block,), weights=instance.weights,
-                      sector_affinity=instance.sector_affinity, avoid=instance.avoid, wish=instance.wish,
-                      history=instance.history)
+    single = instance.only(block)
     if validate_plan(single, Plan(blocks={block.id: tuple(rounds)}), p.values):
         return None
     index = p.values.index
@@ -678,8 +676,6 @@ def cafe_score(instance: Instance, block: CafeBlock, values: PairValues, rounds)
     """The block's score as the validator computes it."""
     from .validate import score_plan
 
-    single = Instance(participants=instance.participants, blocks=(block,), weights=instance.weights,
-                      sector_affinity=instance.sector_affinity, avoid=instance.avoid, wish=instance.wish,
-                      history=instance.history)
+    single = instance.only(block)
     plan = Plan(blocks={block.id: tuple({t: tuple(s) for t, s in r.items()} for r in rounds)})
     return score_plan(single, plan, values)[0]

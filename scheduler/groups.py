@@ -1064,8 +1064,6 @@ def _fixed_score(instance: Instance, block: SpeedBlock, values: PairValues, roun
     from .problem import Plan
     from .validate import score_plan
 
-    single = Instance(participants=instance.participants, blocks=(block,), weights=instance.weights,
-                      sector_affinity=instance.sector_affinity, avoid=instance.avoid, wish=instance.wish,
-                      history=instance.history)
+    single = instance.only(block)
     plan = Plan(blocks={block.id: tuple(tuple(tuple(g) for g in r) for r in rounds)})
     return score_plan(single, plan, values)[0]

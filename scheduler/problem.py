@@ -9,7 +9,7 @@ public `parse_instance` runs afterwards.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 INSTANCE_FORMAT = "netzwerktreffen-instance/1"
@@ -172,6 +172,10 @@ class Instance:
     avoid: tuple[tuple[str, str], ...] = ()
     wish: tuple[tuple[str, str], ...] = ()
     history: tuple[tuple[str, str], ...] = ()
+
+    def only(self, block: Block) -> "Instance":
+        """The instance with this one block, to score or check it alone."""
+        return replace(self, blocks=(block,))
 
     def present_in(self, block: Block, round_index: int) -> list[str]:
         """Participants present in a round, in instance order."""

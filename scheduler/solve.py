@@ -22,6 +22,7 @@ from .colouring import colour_edges
 from .lp import bmatching_lp
 from .matching import plan_greedily, plan_round_by_round, top_partners
 from .model import BMatchingModel, RoundsModel, SplitModel, triangle_edges, triangles_in
+from .bounds import unavoidable_pauses
 from .pairs import PairsProblem
 from .problem import Block, CafeBlock, Infeasible, Instance, InstanceError, Plan, SpeedBlock
 from .solver import Progress, Run, budget_seconds, current_budget, current_run, new_solver, stopped
@@ -238,7 +239,7 @@ def _improve(instance: Instance, block: Block, values: PairValues, start: BlockR
     if not any(pauses[t] for t in range(block.rounds)):
         targets.append((block, 1.0))
     else:
-        if not any(pauses[t] for t in range(len(block.fixed_rounds))) and not _pauses_unavoidable(
+        if not any(pauses[t] for t in range(len(block.fixed_rounds))) and not unavoidable_pauses(
                 instance, block, values):
             targets.append((block, 0.4))  # maybe no one needs to pause after all
         targets.append((_without_pauses(instance, block, pauses), 1.0))
@@ -267,7 +268,7 @@ def _improve(instance: Instance, block: Block, values: PairValues, start: BlockR
             result.pauses[:len(block.fixed_rounds)] = [list(p) for p in pauses[:len(block.fixed_rounds)]]
         plan = Plan(blocks={block.id: tuple(_as_round(r) for r in result.rounds)},
                     pauses={block.id: tuple(tuple(p) for p in result.pauses)})
-        single = _single(instance, block)
+        single = instance.only(block)
         broken = validate_plan(single, plan, values)
         if broken:  # a planner bug: never hand out an invalid plan
             log.warning("%s: plan dropped: %s", block.id, broken[0].message)
@@ -297,12 +298,6 @@ class _PausedReport:
             self.report.improved(block_id, score - self.cost)
 
 
-def _single(instance: Instance, block: Block) -> Instance:
-    return Instance(participants=instance.participants, blocks=(block,), weights=instance.weights,
-                    sector_affinity=instance.sector_affinity, avoid=instance.avoid, wish=instance.wish,
-                    history=instance.history)
-
-
 def _without_pauses(instance: Instance, block: SpeedBlock, pauses: list) -> SpeedBlock:
     """The block with every pause turned into absence, for the searches that know no pauses."""
     present = dict(block.present)
@@ -312,24 +307,6 @@ def _without_pauses(instance: Instance, block: SpeedBlock, pauses: list) -> Spee
         if len(rounds) != block.rounds or person.id in block.present:
             present[person.id] = rounds
     return replace(block, present=present)
-
-
-def _pauses_unavoidable(instance: Instance, block: SpeedBlock, values: PairValues) -> bool:
-    """Someone is present in more free rounds than they have people they may still meet."""
-    free = list(range(len(block.fixed_rounds), block.rounds))
-    met = {(a, b) for groups in block.fixed_rounds for g in groups for a in g for b in g}
-    ids = values.ids
-    for i, pid in enumerate(ids):
-        rounds = [t for t in free if block.is_present(pid, t)]
-        if not rounds:
-            continue
-        partners = sum(1 for j, other in enumerate(ids)
-                       if j != i and not values.is_forbidden[i][j]
-                       and (block.allow_repeats or (pid, other) not in met)
-                       and any(block.is_present(other, t) for t in rounds))
-        if partners < (block.group_size - 1) * len(rounds):
-            return True
-    return False
 
 
 def _fallback_bound(instance: Instance, block: Block, values: PairValues) -> float:
@@ -702,10 +679,7 @@ def _fixed_pairs_value(problem: PairsProblem) -> float:
 
 def _only_block(problem: PairsProblem) -> Instance:
     """The instance with only this block, to score or check it alone."""
-    instance = problem.values.instance
-    return Instance(participants=instance.participants, blocks=(problem.block,), weights=instance.weights,
-                    sector_affinity=instance.sector_affinity, avoid=instance.avoid, wish=instance.wish,
-                    history=instance.history)
+    return problem.values.instance.only(problem.block)
 
 
 def _as_plan(problem: PairsProblem, rounds: list) -> Plan:

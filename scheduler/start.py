@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .bounds import unavoidable_pauses
 from .problem import CafeBlock, Infeasible, Instance, SpeedBlock
 from .values import PairValues
 
@@ -227,7 +228,7 @@ class _SpeedRounds:
 
 def _speed_locks(instance: Instance, block: SpeedBlock, values: PairValues) -> dict[int, list[list[int]]]:
     """Per free round, the locked groups (overlapping locks merged), each checked to be possible."""
-    ids, index = values.ids, values.index
+    index = values.index
     out: dict[int, list[list[int]]] = {}
     first = len(block.fixed_rounds)
     met: set[tuple[str, str]] = set()
@@ -292,7 +293,7 @@ def start_speed(instance: Instance, block: SpeedBlock, values: PairValues, seed:
     greedy orderings find.  Raises Infeasible only for locks that cannot hold."""
     locks = _speed_locks(instance, block, values)
     ids = values.ids
-    unavoidable = _unavoidable_pauses(instance, block, values)
+    unavoidable = unavoidable_pauses(instance, block, values)
     best: SpeedStart | None = None
     for attempt in range(SPEED_ATTEMPTS):
         state = _SpeedRounds(instance, block, values, random.Random(seed * 7919 + attempt))
@@ -312,24 +313,6 @@ def start_speed(instance: Instance, block: SpeedBlock, values: PairValues, seed:
         if best.pause_count - sum(len(p) for p in best.pauses[:len(block.fixed_rounds)]) <= unavoidable:
             break  # only the pauses no plan avoids: no ordering does better on pauses
     return best
-
-
-def _unavoidable_pauses(instance: Instance, block: SpeedBlock, values: PairValues) -> int:
-    """Pauses in the free rounds that no plan avoids (see scheduler.bounds.forced_pauses)."""
-    from .bounds import forced_pauses
-
-    free = range(len(block.fixed_rounds), block.rounds)
-    present = np.array([[block.is_present(pid, t) for t in free] for pid in values.ids], dtype=bool)
-    present = present.reshape(len(values.ids), len(free))
-    may = ~np.array(values.is_forbidden, dtype=bool)
-    np.fill_diagonal(may, False)
-    if not block.allow_repeats:
-        for groups in block.fixed_rounds:
-            for group in groups:
-                members = [values.index[p] for p in group]
-                for a in members:
-                    may[a, members] = False
-    return int(forced_pauses(block, present, may).sum())
 
 
 # ----------------------------------------------------------------------------
