@@ -106,6 +106,18 @@ def app(database, tmp_path, app_config):
 
 
 @pytest.fixture
+def redis_url():
+    """A reachable Redis (TEST_REDIS_URL, default 127.0.0.1:6379), or the test is skipped with the reason."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        import redis
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except Exception as error:  # noqa: BLE001 - any failure means: skip with the reason
+        pytest.skip(f"Redis not reachable at {url}: {error}")
+    return url
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -342,15 +342,11 @@ def test_change_notices_from_the_outbox_page(published_meeting, logged_in, outbo
     assert f'href="{base}/"' in logged_in.get(f"/organisation/treffen/{meeting.slug}").get_data(as_text=True)
 
 
-def test_rq_worker_sends_the_outbox_with_real_redis(app, published_meeting, smtp_server, monkeypatch, database):
+def test_rq_worker_sends_the_outbox_with_real_redis(app, published_meeting, smtp_server, monkeypatch, database,
+                                                    redis_url):
     """With REDIS_URL, delivery is a job on Redis; the RQ worker (`flask worker`) sends the mails."""
     import uuid
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-    try:
-        import redis
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except Exception as error:  # noqa: BLE001 - any failure means: skip with the reason
-        pytest.skip(f"Redis not reachable at {url}: {error}")
+    url = redis_url
     meeting = published_meeting()
     app.config.update(REDIS_URL=url, RQ_QUEUE=f"test-mail-{uuid.uuid4().hex[:8]}", MAIL_DELIVERY="background")
     ids = schedule_mail.queue_schedules(meeting)  # queues the rows and a delivery job on Redis

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
 import sys
 import time
@@ -319,21 +318,9 @@ def test_failed_job_shows_reason(make_meeting, organiser, logged_in):
     assert db.session.scalar(select(func.count(PlanningJob.id))) == 0
 
 
-def _redis_reason(url):
-    try:
-        import redis
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-        return None
-    except Exception as error:  # noqa: BLE001 - any failure means: skip with the reason
-        return f"Redis not reachable at {url}: {error}"
-
-
-def test_rq_worker_path_with_real_redis(app, planned_meeting, monkeypatch, database):
+def test_rq_worker_path_with_real_redis(app, planned_meeting, monkeypatch, database, redis_url):
     """With REDIS_URL the job goes to Redis and an RQ worker (the `flask worker` code) runs it."""
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-    reason = _redis_reason(url)
-    if reason:
-        pytest.skip(reason)
+    url = redis_url
     meeting = planned_meeting()
     app.config.update(REDIS_URL=url, RQ_QUEUE=f"test-{uuid.uuid4().hex[:8]}")
     job = planning.start_job(meeting, time_limit=5)

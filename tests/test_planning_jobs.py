@@ -28,7 +28,7 @@ from netzwerktreffen import planning
 from netzwerktreffen.extensions import db
 from netzwerktreffen.models import DRAFT, PlanningJob, PlanVersion, utcnow
 from test_browser import browser_page, chromium_path, live_server  # noqa: F401  (fixtures)
-from test_planning import _redis_reason, planned_meeting, wait_for  # noqa: F401  (fixture)
+from test_planning import planned_meeting, wait_for  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_SOLVE = solve_module.solve
@@ -215,11 +215,8 @@ def test_stop_button_of_a_dead_job(app, planned_meeting, logged_in):
     assert fresh(dead.id).status == "failed" and not fresh(dead.id).stop_requested
 
 
-def test_job_lost_from_redis_expires(app, planned_meeting):
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-    reason = _redis_reason(url)
-    if reason:
-        pytest.skip(reason)
+def test_job_lost_from_redis_expires(app, planned_meeting, redis_url):
+    url = redis_url
     from rq.job import Job
 
     from netzwerktreffen.worker import queue, redis_connection
