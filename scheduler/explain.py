@@ -39,7 +39,7 @@ from .problem import CafeBlock, Instance, Plan, SpeedBlock
 from .validate import cafe_overfull, cafe_revisits, coverage_missing, effective_pauses
 from .values import PairValues
 
-__all__ = ["Note", "explain_plan", "diagnose", "who"]
+__all__ = ["Note", "explain_plan", "diagnose"]
 
 
 @dataclass(frozen=True)
@@ -56,11 +56,6 @@ class Note:
         return {"code": self.code, "block": self.block, "round": self.round,
                 "participants": list(self.participants), "message": self.message,
                 "numbers": dict(self.numbers), "severity": self.severity}
-
-
-def who(instance: Instance, pid: str) -> str:
-    from .start import who as name
-    return name(instance, pid)
 
 
 class _People:
@@ -119,12 +114,12 @@ def _speed_notes(instance: Instance, people: _People, block: SpeedBlock, plan: P
         for pid in sorted(paused, key=people.values.index.get):
             code, numbers = people.pause_reason(block, r, pid, mates[pid])
             text = _PAUSE_TEXT[code].format(**numbers)
-            notes.append(Note(code, block.id, r, (pid,), f"{block.id} round {r}: {who(instance, pid)} pauses: {text}",
+            notes.append(Note(code, block.id, r, (pid,), f"{block.id} round {r}: {instance.who(pid)} pauses: {text}",
                               numbers))
     for k, pid, missing in coverage_missing(instance, block, rounds):
         rule = block.coverage[k]
         notes.append(Note("coverage-missed", block.id, None, (pid,),
-                          f"{block.id}: {who(instance, pid)} meets {rule.at_least - missing} of the "
+                          f"{block.id}: {instance.who(pid)} meets {rule.at_least - missing} of the "
                           f"{rule.at_least} people rule {k + 1} asks for",
                           {"rule": k, "missing": missing, "at_least": rule.at_least}))
     return notes
@@ -147,7 +142,7 @@ def _cafe_notes(instance: Instance, people: _People, block: CafeBlock, plan: Pla
             text = ("each other table was full or would have cost more (an uneven table, or people "
                     "they share no language with)")
         notes.append(Note(code, block.id, r, (pid,),
-                          f"{block.id} round {r}: {who(instance, pid)} sits at table {tid} again: {text}", numbers))
+                          f"{block.id} round {r}: {instance.who(pid)} sits at table {tid} again: {text}", numbers))
     for r, seating in enumerate(rounds):
         for tid, seated in seating.items():
             for pid in seated:
@@ -155,7 +150,7 @@ def _cafe_notes(instance: Instance, people: _People, block: CafeBlock, plan: Pla
                 if pid in people.by_id and others and not any(
                         people.by_id[pid].languages & people.by_id[o].languages for o in others):
                     notes.append(Note("cafe-no-common-language", block.id, r, (pid,),
-                                      f"{block.id} round {r}: {who(instance, pid)} shares no language with anyone "
+                                      f"{block.id} round {r}: {instance.who(pid)} shares no language with anyone "
                                       f"at table {tid}", {"table": tid, "languages": sorted(people.by_id[pid].languages)}))
     for r, tid, extra in cafe_overfull(block, rounds):
         table = tables[tid]
@@ -225,17 +220,17 @@ def _diagnose_speed(instance: Instance, people: _People, block: SpeedBlock) -> l
         numbers = {"partners": len(partners), "rounds": rounds, "languages": sorted(person.languages)}
         if not speaking:
             notes.append(Note("no-language", block.id, None, (pid,),
-                              f"{block.id}: {who(instance, pid)} shares no language with anyone else "
+                              f"{block.id}: {instance.who(pid)} shares no language with anyone else "
                               f"({', '.join(sorted(person.languages))}) and will pause in all {rounds} rounds",
                               numbers))
         elif not partners:
             notes.append(Note("colleagues", block.id, None, (pid,),
-                              f"{block.id}: {who(instance, pid)} may meet nobody (colleagues or 'not with' "
+                              f"{block.id}: {instance.who(pid)} may meet nobody (colleagues or 'not with' "
                               f"of everyone they share a language with) and will pause in all {rounds} rounds",
                               numbers))
         elif len(partners) < (g - 1) * rounds:
             notes.append(Note("few-partners", block.id, None, (pid,),
-                              f"{block.id}: {who(instance, pid)} has {len(partners)} possible partners for "
+                              f"{block.id}: {instance.who(pid)} has {len(partners)} possible partners for "
                               f"{rounds} rounds and will pause in some", numbers))
     return notes
 
@@ -267,13 +262,13 @@ def _diagnose_cafe(instance: Instance, people: _People, block: CafeBlock) -> lis
         tables = _their_tables(instance, people, block, person.id)
         if rounds and not tables:
             notes.append(Note("cafe-no-common-language", block.id, None, (person.id,),
-                              f"{block.id}: {who(instance, person.id)} shares a language with few people and no "
+                              f"{block.id}: {instance.who(person.id)} shares a language with few people and no "
                               f"table is held in theirs ({', '.join(sorted(person.languages))}): they will sit "
                               "with people they share no language with",
                               {"rounds": rounds, "languages": sorted(person.languages)}))
         elif rounds and len(tables) < rounds:
             notes.append(Note("cafe-revisits", block.id, None, (person.id,),
-                              f"{block.id}: {who(instance, person.id)} speaks the language of {len(tables)} "
+                              f"{block.id}: {instance.who(person.id)} speaks the language of {len(tables)} "
                               f"tables for {rounds} rounds and will sit at one again",
                               {"tables": len(tables), "rounds": rounds, "languages": sorted(person.languages)}))
     return notes

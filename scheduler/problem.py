@@ -10,6 +10,7 @@ public `parse_instance` runs afterwards.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 INSTANCE_FORMAT = "netzwerktreffen-instance/1"
@@ -70,6 +71,11 @@ class Participant:
     offers: frozenset[str] = frozenset()
     needs: frozenset[str] = frozenset()
     languages: frozenset[str] = frozenset({"de"})
+
+    @property
+    def label(self) -> str:
+        """As messages name a person: `Rana Haddad (p17)`; the id alone where the name is it or missing."""
+        return f"{self.name} ({self.id})" if self.name and self.name != self.id else self.id
 
 
 @dataclass(frozen=True)
@@ -172,6 +178,15 @@ class Instance:
     avoid: tuple[tuple[str, str], ...] = ()
     wish: tuple[tuple[str, str], ...] = ()
     history: tuple[tuple[str, str], ...] = ()
+
+    @cached_property
+    def _by_id(self) -> dict[str, Participant]:
+        return {p.id: p for p in self.participants}
+
+    def who(self, pid: str) -> str:
+        """A participant as messages name them (`Participant.label`); an unknown id as it is."""
+        person = self._by_id.get(pid)
+        return person.label if person is not None else pid
 
     def only(self, block: Block) -> "Instance":
         """The instance with this one block, to score or check it alone."""

@@ -27,24 +27,17 @@ import numpy as np
 
 from .bounds import unavoidable_pauses
 from .problem import CafeBlock, Infeasible, Instance, SpeedBlock
+from .validate import REASON_CODES
 from .values import PairValues
 
-__all__ = ["SpeedStart", "start_speed", "start_cafe", "who", "SPEED_ATTEMPTS"]
+__all__ = ["SpeedStart", "start_speed", "start_cafe", "SPEED_ATTEMPTS"]
 
 SPEED_ATTEMPTS = 3  # orderings tried; the one with the fewest pauses (then the best value) wins
 FLOW_SCALE = 100  # café costs are integers: score units times this
 
 
-def who(instance: Instance, pid: str) -> str:
-    """A person as messages name them: `Rana Haddad (p17)`."""
-    for person in instance.participants:
-        if person.id == pid:
-            return f"{person.name} ({pid})" if person.name and person.name != pid else pid
-    return pid
-
-
 def _names(instance: Instance, ids) -> str:
-    return ", ".join(who(instance, pid) for pid in ids)
+    return ", ".join(instance.who(pid) for pid in ids)
 
 
 @dataclass
@@ -242,7 +235,7 @@ def _speed_locks(instance: Instance, block: SpeedBlock, values: PairValues) -> d
                 pair = frozenset((a, b))
                 if pair in locked_pairs and locked_pairs[pair] != lock.round and not block.allow_repeats:
                     raise Infeasible(f"{block.id} rounds {locked_pairs[pair]} and {lock.round}: locks join "
-                                     f"{who(instance, a)} and {who(instance, b)} twice", code="lock-repeat",
+                                     f"{instance.who(a)} and {instance.who(b)} twice", code="lock-repeat",
                                      block=block.id, round=lock.round, participants=(a, b))
                 locked_pairs.setdefault(pair, lock.round)
     for t in range(first, block.rounds):
@@ -271,21 +264,17 @@ def _speed_locks(instance: Instance, block: SpeedBlock, values: PairValues) -> d
                 for b in people[k + 1:]:
                     reason = values.forbidden_reason(a, b)
                     if reason:
-                        raise Infeasible(f"{block.id} round {t}: a lock joins {who(instance, a)} and "
-                                         f"{who(instance, b)}, who {reason}", code="lock-forbidden",
+                        raise Infeasible(f"{block.id} round {t}: a lock joins {instance.who(a)} and "
+                                         f"{instance.who(b)}, who {reason}", code="lock-forbidden",
                                          block=block.id, round=t, participants=(a, b),
-                                         numbers={"reason": _REASON_CODES[reason]})
+                                         numbers={"reason": REASON_CODES[reason]})
                     if (a, b) in met and not block.allow_repeats:
-                        raise Infeasible(f"{block.id} round {t}: a lock joins {who(instance, a)} and "
-                                         f"{who(instance, b)}, who met in an earlier round",
+                        raise Infeasible(f"{block.id} round {t}: a lock joins {instance.who(a)} and "
+                                         f"{instance.who(b)}, who met in an earlier round",
                                          code="lock-repeat", block=block.id, round=t, participants=(a, b))
             groups.append([index[p] for p in people])
         out[t] = groups
     return out
-
-
-_REASON_CODES = {"share an organisation": "same-organisation", "are on the avoid list": "avoid",
-                 "share no language": "no-common-language"}
 
 
 def start_speed(instance: Instance, block: SpeedBlock, values: PairValues, seed: int = 0) -> SpeedStart:
@@ -331,7 +320,7 @@ def start_cafe(instance: Instance, block: CafeBlock, values: PairValues) -> list
     hosts = {t.host: k for k, t in enumerate(tables) if t.host is not None}
     for k, table in enumerate(tables):
         if table.host is not None and table.language and table.language not in people[table.host].languages:
-            raise Infeasible(f"{block.id}: host {who(instance, table.host)} does not speak {table.language}, "
+            raise Infeasible(f"{block.id}: host {instance.who(table.host)} does not speak {table.language}, "
                              f"the language of their table {table.id}", code="host-language", block=block.id,
                              participants=(table.host,), numbers={"table": table.id, "language": table.language})
     visited: dict[str, set[int]] = {}
@@ -492,7 +481,7 @@ def _part_forbidden_pairs(instance, block, values, seating, options, locked, vis
 
 def _check_cafe_lock(instance, block, lock, k, present, hosts, locked, people) -> None:
     pid, table = lock.participant, block.tables[k]
-    where = f"{block.id} round {lock.round}: {who(instance, pid)} is locked to table {lock.table}"
+    where = f"{block.id} round {lock.round}: {instance.who(pid)} is locked to table {lock.table}"
     details = dict(code="lock-cafe", block=block.id, round=lock.round, participants=(pid,),
                    numbers={"table": lock.table})
     if pid not in present:

@@ -92,13 +92,8 @@ class _BlockChecker:
     def __init__(self, instance: Instance, values: PairValues, block, rounds: tuple):
         self.instance, self.values, self.block, self.rounds = instance, values, block, rounds
         self.known = set(values.ids)
-        self.names = {p.id: p.name for p in instance.participants}
+        self.who = instance.who
         self.found: list[Violation] = []
-
-    def who(self, pid: str) -> str:
-        """A person as messages name them: `Rana Haddad (p17)` (the id alone where the name is it or missing)."""
-        name = self.names.get(pid)
-        return f"{name} ({pid})" if name and name != pid else pid
 
     def add(self, code: str, round_: int | None, people: Iterable[str], message: str) -> None:
         prefix = self.block.id if round_ is None else f"{self.block.id} round {round_}"
@@ -187,7 +182,7 @@ class _SpeedChecker(_BlockChecker):
                 if a in self.known and b in self.known and a != b:
                     reason = self.values.forbidden_reason(a, b)
                     if reason:
-                        self.add(_REASON_CODES[reason], r, (a, b), f"{self.who(a)} and {self.who(b)} {reason}")
+                        self.add(REASON_CODES[reason], r, (a, b), f"{self.who(a)} and {self.who(b)} {reason}")
 
     def repeats(self) -> None:
         if self.block.allow_repeats:
@@ -259,7 +254,7 @@ class _CafeChecker(_BlockChecker):
                          f"{self.who(lock.participant)} is locked to table {lock.table} but sits elsewhere")
 
 
-_REASON_CODES = {
+REASON_CODES = {
     "share an organisation": "same-organisation",
     "are on the avoid list": "avoid",
     "share no language": "no-common-language",
