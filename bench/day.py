@@ -29,7 +29,9 @@ def make_app(folder: Path):
 
 def published_meeting(participants: int, slug: str, time_limit: float, seed: int = 7):
     """The demo meeting with a published plan (café by the greedy builder while the solver lacks it)."""
-    from netzwerktreffen import planning, replanning, scheduling
+    from netzwerktreffen.planning import service as planning
+    from netzwerktreffen.day import replanning as replanning
+    from netzwerktreffen.planning import scheduler_io as scheduling
     from netzwerktreffen.demo import create_demo_meeting
     meeting = create_demo_meeting(participants=participants, slug=slug, seed=seed)
     instance = scheduling.build_instance(meeting)
@@ -46,7 +48,7 @@ def _cpu(resource) -> float:
 
 
 def bench_print(participants: int, out: Path, time_limit: float) -> dict:
-    from netzwerktreffen import printing
+    from netzwerktreffen.day import printing as printing
     meeting, methods = published_meeting(participants, f"druck{participants}", time_limit)
     import resource
     cpu_before = _cpu(resource)
@@ -64,9 +66,11 @@ def bench_print(participants: int, out: Path, time_limit: float) -> dict:
 
 
 def bench_replan(participants: int, time_limit: float, no_shows: int, walk_ins: int, held: int) -> list[dict]:
-    from netzwerktreffen import planning, replanning, scheduling
-    from netzwerktreffen.extensions import db
-    from netzwerktreffen.models import CONFIRMED, Registration
+    from netzwerktreffen.planning import service as planning
+    from netzwerktreffen.day import replanning as replanning
+    from netzwerktreffen.planning import scheduler_io as scheduling
+    from netzwerktreffen.core.extensions import db
+    from netzwerktreffen.core.models import CONFIRMED, Registration
     meeting, _ = published_meeting(participants, f"neu{participants}", time_limit)
     rng = random.Random(3)
     people = [r for r in meeting.registrations if r.status == CONFIRMED]

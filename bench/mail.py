@@ -72,7 +72,7 @@ def free_port() -> int:
 
 def rotation_plan(meeting) -> dict:
     """Pairs by the circle method (speed networking); café guests rotate over the tables, hosts stay."""
-    from netzwerktreffen import scheduling
+    from netzwerktreffen.planning import scheduler_io as scheduling
     people = [scheduling.participant_id(r) for r in scheduling.participants(meeting)]
     speed, cafe = meeting.blocks
     ring = people + ([None] if len(people) % 2 else [])
@@ -121,10 +121,13 @@ def _database(url: str | None, folder: Path):
 
 
 def run(people: int, database_url: str | None = None) -> list[tuple[str, float, str]]:
-    from netzwerktreffen import create_app, outbox, schedule_mail, scheduling
+    from netzwerktreffen import create_app
+    from netzwerktreffen.mail import outbox as outbox
+    from netzwerktreffen.mail import schedules as schedule_mail
+    from netzwerktreffen.planning import scheduler_io as scheduling
     from netzwerktreffen.demo import create_demo_meeting
-    from netzwerktreffen.extensions import db
-    from netzwerktreffen.models import PUBLISHED, PlanVersion, utcnow
+    from netzwerktreffen.core.extensions import db
+    from netzwerktreffen.core.models import PUBLISHED, PlanVersion, utcnow
 
     folder = Path(tempfile.mkdtemp(prefix="bench-mail-"))
     port = free_port()

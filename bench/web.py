@@ -32,7 +32,7 @@ def _app(tmp: Path):
 
 
 def plan_page(app, participants: int = 300, time_limit: float = 60.0) -> dict:
-    from netzwerktreffen import planning
+    from netzwerktreffen.planning import service as planning
     from netzwerktreffen.demo import create_demo_meeting
     with app.app_context():
         meeting = create_demo_meeting(participants, slug=f"seite{participants}")
@@ -54,7 +54,8 @@ def plan_page(app, participants: int = 300, time_limit: float = 60.0) -> dict:
 
 
 def app_overhead(app, tmp: Path, participants: int = 200, time_limit: float = 20.0) -> dict:
-    from netzwerktreffen import planning, scheduling
+    from netzwerktreffen.planning import service as planning
+    from netzwerktreffen.planning import scheduler_io as scheduling
     from netzwerktreffen.demo import create_demo_meeting
     with app.app_context():
         meeting = create_demo_meeting(participants, slug=f"plan{participants}")

@@ -6,15 +6,15 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import config
-from .extensions import csrf, db, login_manager, migrate
+from netzwerktreffen.core import config as config
+from netzwerktreffen.core.extensions import csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True,
-                template_folder=str(ROOT / "templates"))
+                template_folder="templates")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(config.DEFAULTS)
     app.config.from_mapping(config.from_environment(Path(app.instance_path)))
@@ -26,16 +26,26 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
-    from . import i18n
+    from netzwerktreffen.core import i18n as i18n
     i18n.init_app(app)
 
-    from . import auth, errors, feeds, harvest, mailing, meetings, outbox, plans, public, registrations
+    from netzwerktreffen.web import auth as auth
+    from netzwerktreffen.web import errors as errors
+    from netzwerktreffen.mail import feed_views as feeds
+    from netzwerktreffen.afterwards import harvest as harvest
+    from netzwerktreffen.mail import views as mailing
+    from netzwerktreffen.meetings import views as meetings
+    from netzwerktreffen.mail import outbox as outbox
+    from netzwerktreffen.planning import views as plans
+    from netzwerktreffen.registration import public_views as public
+    from netzwerktreffen.registration import views as registrations
     app.register_blueprint(auth.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(meetings.bp)
     app.register_blueprint(registrations.bp)
     app.register_blueprint(plans.bp)
-    from . import checkin, projector
+    from netzwerktreffen.day import views as checkin
+    from netzwerktreffen.day import projector_views as projector
     app.register_blueprint(checkin.bp)
     app.register_blueprint(projector.bp)
     app.register_blueprint(feeds.bp)
@@ -44,7 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     outbox.init_app(app)
     errors.init_app(app)
 
-    from . import cli
+    from netzwerktreffen import cli
     cli.init_app(app)
 
     if not app.debug and not app.testing:

@@ -5,8 +5,8 @@ import click
 from flask import current_app
 from sqlalchemy import func, select
 
-from .extensions import db
-from .models import Meeting
+from netzwerktreffen.core.extensions import db
+from netzwerktreffen.core.models import Meeting
 
 
 class CliError(click.ClickException):
@@ -36,7 +36,7 @@ def init_app(app) -> None:
 @click.password_option(prompt="Passwort", confirmation_prompt="Passwort wiederholen")
 def create_organiser(email: str, name: str, password: str) -> None:
     """Create an organiser account (asks for the password)."""
-    from .auth import create_organiser as create, find_organiser
+    from netzwerktreffen.web.auth import create_organiser as create, find_organiser
     if "@" not in email:
         raise click.BadParameter("keine gültige E-Mail-Adresse", param_hint="EMAIL")
     if find_organiser(email) is not None:
@@ -56,7 +56,7 @@ def create_organiser(email: str, name: str, password: str) -> None:
 @click.option("--if-empty", is_flag=True, help="Nur anlegen, wenn es noch kein Treffen gibt")
 def demo(participants: int, slug: str, seed: int, if_empty: bool) -> None:
     """Create a realistic German demo meeting with N registrations."""
-    from .demo import DEMO_EMAIL, DEMO_PASSWORD, create_demo_meeting
+    from netzwerktreffen.demo import DEMO_EMAIL, DEMO_PASSWORD, create_demo_meeting
     existing = db.session.scalar(select(func.count(Meeting.id)))
     if not (if_empty and existing):
         if db.session.scalar(select(Meeting).where(Meeting.slug == slug)) is not None:
@@ -82,7 +82,7 @@ def _meeting(slug: str) -> Meeting:
 @click.option("--publish", is_flag=True, help="Den neuen Plan gleich veröffentlichen")
 def plan(slug: str, time_limit: float, seed: int, publish: bool) -> None:
     """Solve a meeting's round plan and store it as a draft (or publish it)."""
-    from . import planning
+    from netzwerktreffen.planning import service as planning
     meeting = _meeting(slug)
     try:
         solved = planning.solve_meeting(meeting, time_limit, seed)
@@ -105,8 +105,8 @@ def import_registrations(slug: str, file: str, organiser_email: str) -> None:
     """Import registrations from a CSV file (``-``: standard input), all or nothing, like the organiser page."""
     from flask_babel import gettext
 
-    from . import registrations
-    from .auth import find_organiser
+    from netzwerktreffen.registration import views as registrations
+    from netzwerktreffen.web.auth import find_organiser
     meeting = _meeting(slug)
     if meeting.purged_at is not None:
         raise CliError(registrations.purged_message())
@@ -159,8 +159,8 @@ def export(slug: str, out_dir: str) -> None:
     import json
     from pathlib import Path
 
-    from . import scheduling
-    from .models import PUBLISHED
+    from netzwerktreffen.planning import scheduler_io as scheduling
+    from netzwerktreffen.core.models import PUBLISHED
     meeting = _meeting(slug)
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -179,7 +179,7 @@ def export(slug: str, out_dir: str) -> None:
 @click.option("--burst", is_flag=True, help="Beenden, sobald die Warteschlange leer ist")
 def worker(burst: bool) -> None:
     """Run background jobs from Redis (needs REDIS_URL)."""
-    from .worker import run_worker
+    from netzwerktreffen.core.worker import run_worker
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("REDIS_URL ist nicht gesetzt; ohne Redis laufen Aufträge im Webprozess.")
     run_worker(current_app._get_current_object(), burst=burst)
@@ -192,7 +192,9 @@ def worker(burst: bool) -> None:
               help="So lange auf den Versand warten (Sekunden)")
 def send_schedules(slug: str, note: str, timeout: float) -> None:
     """Queue the schedule mails of the published plan and wait until they are sent."""
-    from . import outbox, planning, schedule_mail
+    from netzwerktreffen.mail import outbox as outbox
+    from netzwerktreffen.planning import service as planning
+    from netzwerktreffen.mail import schedules as schedule_mail
     meeting = _meeting(slug)
     unknown = schedule_mail.unknown_placeholders(note)
     if unknown:
@@ -214,7 +216,8 @@ def send_schedules(slug: str, note: str, timeout: float) -> None:
 @click.command("send-reminders")
 def send_reminders() -> None:
     """Queue and send the reminders that are due now (run it from cron, e.g. every 10 minutes)."""
-    from . import outbox, schedule_mail
+    from netzwerktreffen.mail import outbox as outbox
+    from netzwerktreffen.mail import schedules as schedule_mail
     queued = schedule_mail.send_reminders(kick_delivery=False)
     result = outbox.deliver_due()
     click.echo(f"{queued} Erinnerungen in die Warteschlange gestellt; {result.sent} Mails gesendet, "
@@ -225,8 +228,8 @@ def send_reminders() -> None:
 @click.option("--dry-run", is_flag=True, help="Nur anzeigen, was gelöscht würde")
 def purge_due(dry_run: bool) -> None:
     """Delete the personal data of meetings whose retention period has ended (run it from cron, daily)."""
-    from . import retention
-    from .i18n import format_date
+    from netzwerktreffen.afterwards import retention as retention
+    from netzwerktreffen.core.i18n import format_date
     if dry_run:
         due = retention.due_meetings()
         for meeting in due:
@@ -247,7 +250,7 @@ def send_mail(loop: bool) -> None:
     """Send the mails that are due in the outbox (also takes up mails of a crashed worker)."""
     import time
 
-    from . import outbox
+    from netzwerktreffen.mail import outbox as outbox
     while True:
         result = outbox.sweep() if loop else outbox.deliver_due().__dict__
         click.echo(f"{result['sent']} gesendet, {result['retrying']} später erneut, {result['failed']} fehlgeschlagen."
@@ -264,7 +267,7 @@ def print_documents(slug: str, out_dir: str) -> None:
     """Write every print-out of the day as PDF (room plans, table cards, slips, badges, check-in list, harvest)."""
     import time
 
-    from . import printing
+    from netzwerktreffen.day import printing as printing
     meeting = _meeting(slug)
     if printing.published_version(meeting) is None:
         click.echo("Es gibt noch keinen veröffentlichten Rundenplan: nur Namensschilder, Check-in-Liste und Ernte-Bögen.",

@@ -4,10 +4,10 @@ from __future__ import annotations
 import random
 from datetime import datetime, time, timedelta
 
-from .defaults import add_default_catalogue, guiding_questions
-from .extensions import db
-from .i18n import local_now
-from .models import (CAFE, CONFIRMED, SPEED, Block, CafeTable, Meeting, MeetingTable, Organiser,
+from netzwerktreffen.core.defaults import add_default_catalogue, guiding_questions
+from netzwerktreffen.core.extensions import db
+from netzwerktreffen.core.i18n import local_now
+from netzwerktreffen.core.models import (CAFE, CONFIRMED, SPEED, Block, CafeTable, Meeting, MeetingTable, Organiser,
                      Registration, Room, utcnow)
 
 DEMO_EMAIL = "demo@netzwerktreffen.example"

@@ -8,13 +8,17 @@ do not disturb each other.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import threading
 import uuid
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from werkzeug.serving import make_server
 
 from netzwerktreffen import create_app
-from netzwerktreffen.extensions import db
+from netzwerktreffen.core.extensions import db
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 PASSWORD = "richtig-geheim-42"
@@ -135,7 +139,7 @@ def outbox(app):
     from pathlib import Path
 
     def read():
-        from netzwerktreffen import outbox as mail_outbox
+        from netzwerktreffen.mail import outbox as mail_outbox
         mail_outbox.deliver_due()  # whatever is due is sent first, synchronously
         folder = Path(app.config["OUTBOX_DIR"])
         files = sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns) if folder.exists() else []
@@ -145,7 +149,7 @@ def outbox(app):
 
 @pytest.fixture
 def make_organiser(app):
-    from netzwerktreffen.auth import create_organiser
+    from netzwerktreffen.web.auth import create_organiser
 
     def make(email="orga@example.org", password=PASSWORD, name="Orga"):
         organiser = create_organiser(email, password, name)
@@ -157,8 +161,8 @@ def make_organiser(app):
 @pytest.fixture
 def make_meeting(app):
     """A public meeting with the default catalogue, one room, a speed-networking and a café block."""
-    from netzwerktreffen.defaults import add_default_catalogue, guiding_questions
-    from netzwerktreffen.models import CAFE, SPEED, Block, Meeting, MeetingTable, Room
+    from netzwerktreffen.core.defaults import add_default_catalogue, guiding_questions
+    from netzwerktreffen.core.models import CAFE, SPEED, Block, Meeting, MeetingTable, Room
 
     def make(slug="treffen", organisers=(), capacity=50, blocks=True, **fields):
         values = dict(
@@ -190,7 +194,7 @@ def make_meeting(app):
 
 @pytest.fixture
 def make_registration(app):
-    from netzwerktreffen.registration import RegistrationData, new_registration
+    from netzwerktreffen.registration.service import RegistrationData, new_registration
 
     counter = iter(range(1, 10_000))
 
@@ -298,8 +302,9 @@ def published_meeting(make_meeting, make_registration, organiser):
 
     The plan is written by hand (and checked by the validator), so tests know who meets whom.
     """
-    from netzwerktreffen import planning, scheduling
-    from netzwerktreffen.models import CAFE, SPEED, Block, CafeTable, MeetingTable, Room
+    from netzwerktreffen.planning import service as planning
+    from netzwerktreffen.planning import scheduler_io as scheduling
+    from netzwerktreffen.core.models import CAFE, SPEED, Block, CafeTable, MeetingTable, Room
 
     def make(slug="ablauf", names=None, locales=None):
         meeting = make_meeting(slug=slug, organisers=[organiser], blocks=False)
@@ -342,3 +347,59 @@ def published_meeting(make_meeting, make_registration, organiser):
         planning.publish(version)
         return meeting
     return make
+
+
+# A real browser: Debian's chromium driven by Playwright (tests that need it skip with the reason)
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
+
+
+def find_chromium() -> str | None:
+    for name in CHROMIUM_CANDIDATES:
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    """Debian's chromium; installed with apt-get where we may (root), else the test skips with the reason."""
+    path = find_chromium()
+    if path is None and os.geteuid() == 0 and shutil.which("apt-get"):
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True, timeout=600)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], env=env, capture_output=True, timeout=900)
+        path = find_chromium()
+    if path is None:
+        pytest.skip("chromium is not installed and could not be installed (needs root and apt-get): "
+                    "apt-get install chromium")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        pytest.skip("the playwright package is not installed (pip install -e '.[test]')")
+    return path
+
+
+@pytest.fixture
+def live_server(app):
+    if app.config["DB_KIND"] != "sqlite":
+        pytest.skip("the browser walk-through runs once, on SQLite")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def browser_page(chromium_path):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run", "--disable-sync"])
+        page = browser.new_page()
+        page.set_default_timeout(30_000)
+        yield page
+        browser.close()

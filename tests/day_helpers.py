@@ -5,9 +5,11 @@ import re
 import time
 from datetime import time as clock
 
-from netzwerktreffen import planning, replanning, scheduling
-from netzwerktreffen.extensions import db
-from netzwerktreffen.models import CAFE, SPEED, Block, CafeTable, MeetingTable, Room
+from netzwerktreffen.planning import service as planning
+from netzwerktreffen.day import replanning as replanning
+from netzwerktreffen.planning import scheduler_io as scheduling
+from netzwerktreffen.core.extensions import db
+from netzwerktreffen.core.models import CAFE, SPEED, Block, CafeTable, MeetingTable, Room
 
 PEOPLE = [  # name, organisation, sector, languages
     ("Anna Weber", "Jobcenter Esslingen", "jobcenter", ["de"]),

@@ -1,0 +1,160 @@
+"""Who is coming (the list of participants who agreed to be on it); after the meeting: whom did I
+meet? (step 6 of the brief), and the thank-you mail that says so.
+
+From the published plan, everyone who sat in the same speed-networking group
+or at the same café table in the same round. Names, organisations and sectors
+are shown as on the schedule; e-mail addresses (and roles) only of those who
+agreed at registration that people they met may have their contact details
+(``consent_contact``, revocable on the personal page). People marked as
+no-shows met nobody. The list opens when the meeting has ended, and is gone
+with the rest when the retention period ends (``netzwerktreffen.afterwards.retention``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import gettext as _
+
+from netzwerktreffen.afterwards import harvest as harvest
+from netzwerktreffen.mail import message as mail
+from netzwerktreffen.mail import outbox as outbox
+from netzwerktreffen.mail import schedules as schedule_mail
+from netzwerktreffen.planning import scheduler_io as scheduling
+from netzwerktreffen.core.extensions import db
+from netzwerktreffen.core.i18n import local_now
+from netzwerktreffen.core.models import CONFIRMED, Meeting, Registration
+
+
+@dataclass
+class Contact:
+    """Someone the person met, and where."""
+
+    person: Registration
+    where: list[str] = field(default_factory=list)  # "Speed Networking, Runde 3"
+
+    @property
+    def shares(self) -> bool:
+        return bool(self.person.consent_contact)
+
+
+def listed_people(meeting: Meeting) -> list[tuple[str, list[Registration]]]:
+    """Who is coming, for everyone registered: confirmed people who agreed to be on the list
+    (name, organisation, sector), grouped by sector along the process chain, then by name."""
+    people = [r for r in meeting.registrations if r.status == CONFIRMED and r.consent_listing and not r.no_show]
+    groups: dict[int, list[Registration]] = {}
+    for person in people:
+        groups.setdefault(person.sector.position if person.sector else 10**6, []).append(person)
+    out = []
+    for _position, members in sorted(groups.items()):
+        members.sort(key=lambda r: (r.name.casefold(), r.organisation.casefold()))
+        out.append((members[0].sector.name if members[0].sector else _("ohne Bereich"), members))
+    return out
+
+
+def meeting_over(meeting: Meeting, now: datetime | None = None) -> bool:
+    """The meeting has ended (local time)."""
+    return (now or local_now()) >= datetime.combine(meeting.date, meeting.end_time)
+
+
+def attended(person: Registration) -> bool:
+    """Confirmed and not marked as a no-show."""
+    return person.status == CONFIRMED and not person.no_show
+
+
+def contacts_of(registration: Registration, schedule: scheduling.Schedule | None = None,
+                people: dict[int, Registration] | None = None) -> list[Contact]:
+    """Everyone the person met in the published plan, in the order they met
+    (``schedule`` and ``people`` may be passed in when asking for many people)."""
+    meeting = registration.meeting
+    schedule = schedule or schedule_mail.published_schedule(meeting)[1]
+    if schedule is None or not attended(registration):
+        return []
+    people = people or {r.id: r for r in meeting.registrations}
+    found: dict[int, Contact] = {}
+    for seat in schedule.seats_of(registration):
+        where = _("%(block)s, Runde %(n)s", block=seat.block.title, n=seat.round + 1)
+        if seat.cafe_table is not None:
+            where += ", " + _("Tisch %(t)s", t=seat.label)
+        for rid in seat.people:
+            other = people.get(rid)
+            if rid == registration.id or other is None or not attended(other):
+                continue
+            found.setdefault(rid, Contact(other)).where.append(where)
+    return list(found.values())
+
+
+def vcards(contacts: list[Contact], meeting: Meeting) -> str:
+    """The contacts who share their details, as vCard 3.0 (one file, importable into address books)."""
+    import vobject
+
+    cards = []
+    for contact in contacts:
+        if not contact.shares:
+            continue
+        person = contact.person
+        card = vobject.vCard()
+        card.add("fn").value = person.name
+        given, _sep, family = person.name.rpartition(" ")  # "Anna Maria Weber": given "Anna Maria"
+        card.add("n").value = vobject.vcard.Name(family=family, given=given)
+        card.add("org").value = [person.organisation]
+        if person.role:
+            card.add("title").value = person.role
+        card.add("email").value = person.email
+        card.add("note").value = _("Getroffen bei %(meeting)s am %(date)s: %(where)s",
+                                   meeting=meeting.display_title, date=meeting.date.strftime("%d.%m.%Y"),
+                                   where="; ".join(contact.where))
+        cards.append(card.serialize())
+    return "".join(cards)
+
+
+# --------------------------------------------------------------------------
+# The thank-you mail after the meeting
+
+
+class NotYet(Exception):
+    """The meeting has not ended; the message is for the organiser."""
+
+
+def render_followup(registration: Registration, note: str = "", schedule: scheduling.Schedule | None = None,
+                    people: dict[int, Registration] | None = None,
+                    results: int | None = None) -> mail.Rendered:
+    """Thanks, how many people they met and how many share their details, the café's results: all on the
+    personal page, which the mail links to (no one's address is in the mail)."""
+    meeting = registration.meeting
+    met = contacts_of(registration, schedule, people)
+    if results is None:
+        results = len(harvest.results(meeting, only_filled=True))
+    return mail.render("followup", registration.locale or "de", registration=registration, meeting=meeting,
+                       link=mail.external_url("public.personal", token=registration.token),
+                       met=len(met), sharing=sum(1 for c in met if c.shares), results=results,
+                       note=schedule_mail.fill_placeholders(note, registration))
+
+
+def followup_recipients(meeting: Meeting) -> list[Registration]:
+    """Everyone confirmed who came (not marked as a no-show)."""
+    return [r for r in meeting.registrations if r.status == CONFIRMED and not r.no_show]
+
+
+def queue_followups(meeting: Meeting, note: str = "", kick_delivery: bool = True) -> int:
+    """Queue the thank-you mail for everyone who came, once per person; returns how many were queued."""
+    from flask_babel import force_locale
+    if not meeting_over(meeting):
+        raise NotYet(_("Die Dankesmail lässt sich erst nach dem Ende des Treffens senden."))
+    _version, schedule = schedule_mail.published_schedule(meeting)
+    people = {r.id: r for r in meeting.registrations}
+    results = len(harvest.results(meeting, only_filled=True))
+    queued = 0
+    for registration in followup_recipients(meeting):
+        key = f"followup:{meeting.id}:{registration.id}"
+        if outbox.is_queued(key):
+            continue
+        with force_locale(registration.locale or "de"):
+            rendered = render_followup(registration, note, schedule, people, results)
+        if outbox.queue("followup", registration.email, registration.name, rendered, meeting=meeting,
+                        registration=registration, dedupe_key=key) is not None:
+            queued += 1
+    db.session.commit()
+    if kick_delivery and queued:
+        outbox.kick()
+    return queued

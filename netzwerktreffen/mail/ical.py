@@ -1,0 +1,155 @@
+"""iCalendar files: a person's rounds (mail attachment and feed) and a meeting's public agenda.
+
+Built with ``icalendar``: times carry TZID=Europe/Berlin and the calendar
+holds the matching VTIMEZONE; every round has a UID that stays the same for
+the person and round, and a SEQUENCE that grows whenever the person's
+schedule changed (``Registration.ical_sequence``).
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING
+
+from flask_babel import gettext as _
+from flask_babel import pgettext
+from icalendar import Calendar, Event, Timezone
+
+from netzwerktreffen.core.i18n import BERLIN
+from netzwerktreffen.mail.message import one_line
+from netzwerktreffen.core.models import Meeting, Registration
+
+if TYPE_CHECKING:  # pragma: no cover
+    from netzwerktreffen.mail.schedules import PersonalRound
+
+PRODID = "-//netzwerktreffen//Netzwerktreffen//DE"
+TZID = "Europe/Berlin"
+UID_DOMAIN = "netzwerktreffen"
+
+
+def _calendar(meeting: Meeting, name: str, method: str | None = "PUBLISH") -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    if method:
+        calendar.add("method", method)
+    calendar.add("x-wr-calname", one_line(name))
+    calendar.add("x-wr-timezone", TZID)
+    calendar.add("refresh-interval", _duration_hour(), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT1H")
+    calendar.add_component(Timezone.from_tzid(TZID, first_date=date(meeting.date.year - 1, 1, 1),
+                                              last_date=date(meeting.date.year + 2, 1, 1)))
+    return calendar
+
+
+def _duration_hour():
+    from datetime import timedelta
+    return timedelta(hours=1)
+
+
+def local(day: date, clock) -> datetime:
+    """A venue time (naive, Europe/Berlin) as an aware datetime."""
+    return datetime.combine(day, clock).replace(tzinfo=BERLIN)
+
+
+def person_key(registration: Registration) -> str:
+    """A stable, non-secret stand-in for the person in UIDs (a hash of the feed token)."""
+    return hashlib.sha256(registration.feed_token.encode()).hexdigest()[:20]
+
+
+def round_uid(registration: Registration, block_id: int, round_index: int) -> str:
+    return f"{person_key(registration)}-b{block_id}-r{round_index + 1}@{UID_DOMAIN}"
+
+
+def _event(uid: str, summary: str, start: datetime, end: datetime, *, location: str = "",
+           description: str = "", sequence: int = 0, stamp: datetime | None = None, busy: bool = True) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp or datetime.now(timezone.utc).replace(microsecond=0))
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("summary", one_line(summary))
+    if location:
+        event.add("location", one_line(location))
+    if description:
+        event.add("description", description)
+    event.add("sequence", sequence)
+    event.add("status", "CONFIRMED")
+    event.add("transp", "OPAQUE" if busy else "TRANSPARENT")
+    return event
+
+
+def round_summary(meeting: Meeting, item: "PersonalRound") -> str:
+    return _("%(block)s, Runde %(n)s – %(spot)s", block=item.block_title, n=item.round + 1, spot=item.spot)
+
+
+def round_location(meeting: Meeting, item: "PersonalRound") -> str:
+    parts = [meeting.venue] if item.is_pause else [item.spot, item.room, meeting.venue]
+    return ", ".join(one_line(p) for p in parts if p)
+
+
+def round_description(item: "PersonalRound") -> str:
+    if item.is_pause:
+        return pgettext("Runde", "Pause") + " – " + _("In dieser Runde haben Sie kein Gespräch.")
+    lines = []
+    if item.is_cafe:
+        lines.append(_("Frage am Tisch: %(q)s", q=one_line(item.question)))
+        if item.is_host:
+            lines.append(_("Sie sind Gastgeber:in an diesem Tisch."))
+        elif item.host:
+            lines.append(_("Gastgeber:in: %(host)s", host=one_line(item.host)))
+        if item.guiding_question:
+            lines.append(_("Leitfrage der Runde: %(q)s", q=one_line(item.guiding_question)))
+    if item.partners:
+        lines.append(_("Sie treffen:"))
+        lines += [f"– {partner.line}" for partner in item.partners]
+    elif not item.is_cafe:
+        lines.append(_("Diese Runde haben Sie frei."))
+    return "\n".join(lines)
+
+
+def personal_calendar(meeting: Meeting, registration: Registration, rounds: list["PersonalRound"],
+                      *, method: str | None = "PUBLISH") -> bytes:
+    """One VEVENT per round of the person's schedule (before a plan exists: the meeting itself)."""
+    calendar = _calendar(meeting, _("%(title)s – mein Ablauf", title=meeting.display_title), method)
+    stamp = datetime.now(timezone.utc).replace(microsecond=0)
+    sequence = registration.ical_sequence or 0
+    for item in rounds:
+        calendar.add_component(_event(
+            round_uid(registration, item.block_id, item.round), round_summary(meeting, item), item.start, item.end,
+            location=round_location(meeting, item), description=round_description(item), sequence=sequence,
+            stamp=stamp, busy=not item.is_pause))
+    if not rounds:
+        calendar.add_component(_meeting_event(meeting, f"{person_key(registration)}-treffen@{UID_DOMAIN}",
+                                              sequence, stamp))
+    return calendar.to_ical()
+
+
+def _meeting_event(meeting: Meeting, uid: str, sequence: int, stamp: datetime) -> Event:
+    place = ", ".join(one_line(p) for p in (meeting.venue, meeting.address) if p)
+    return _event(uid, meeting.display_title, local(meeting.date, meeting.start_time),
+                  local(meeting.date, meeting.end_time), location=place,
+                  description=meeting.description or "", sequence=sequence, stamp=stamp)
+
+
+def agenda_calendar(meeting: Meeting) -> bytes:
+    """The public agenda: the meeting and each block, no personal data."""
+    calendar = _calendar(meeting, meeting.display_title)
+    stamp = datetime.now(timezone.utc).replace(microsecond=0)
+    calendar.add_component(_meeting_event(meeting, f"treffen-{meeting.id}@{UID_DOMAIN}", 0, stamp))
+    for block in meeting.blocks:
+        if not block.rounds:
+            continue
+        kind = _("Pro-Action-Café") if block.is_cafe else _("Speed Networking")
+        description = _("%(kind)s, %(n)s Runden à %(m)s Minuten",
+                        kind=kind, n=block.rounds, m=block.minutes_per_round)
+        if block.is_cafe and block.cafe_tables:
+            description += "\n" + "\n".join(f"– {one_line(t.question)}" for t in block.cafe_tables)
+        room = block.room.name if block.room else ""
+        calendar.add_component(_event(
+            f"treffen-{meeting.id}-block-{block.id}@{UID_DOMAIN}", block.title,
+            local(meeting.date, block.start_time), local(meeting.date, block.end_time),
+            location=", ".join(one_line(p) for p in (room, meeting.venue) if p),
+            description=description, stamp=stamp))
+    return calendar.to_ical()

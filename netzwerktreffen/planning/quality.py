@@ -1,0 +1,145 @@
+"""How good is a plan: the figures and small SVG charts on the plan page, and "why these two"."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from itertools import combinations
+
+import scheduler
+from scheduler.validate import check_plan
+from scheduler.values import PairValues
+
+from netzwerktreffen.planning.scheduler_io import plan_groups
+
+
+@dataclass
+class Quality:
+    score: float
+    bound: float | None
+    gap: float | None
+    valid: bool
+    violations: list
+    person_value: dict[str, float]  # participant id -> sum of s(i,j) over distinct partners
+    sectors_met: dict[str, int]  # participant id -> distinct sectors among partners
+    repeats: int
+    groups: int
+    groups_with_common_language: int
+    choice_rank: Counter = field(default_factory=Counter)  # café: 0,1,2 = 1st..3rd choice, None = other
+    blocks: dict = field(default_factory=dict)
+
+    @property
+    def language_fit(self) -> float:
+        return self.groups_with_common_language / self.groups if self.groups else 1.0
+
+    def worst_off(self, count: int = 5) -> list[tuple[str, float]]:
+        return sorted(self.person_value.items(), key=lambda item: item[1])[:count]
+
+    def choice_shares(self) -> list[tuple[str, float]]:
+        total = sum(self.choice_rank.values())
+        if not total:
+            return []
+        labels = [(0, "1."), (1, "2."), (2, "3."), (None, "–")]
+        return [(label, self.choice_rank.get(rank, 0) / total) for rank, label in labels]
+
+
+def assess(instance: dict, plan: dict) -> Quality:
+    parsed = scheduler.Instance.from_dict(instance)
+    values = PairValues(parsed)  # once: the validator, the score and the figures below share it
+    report = check_plan(parsed, scheduler.parse_plan(plan), values)
+    people = {p.id: p for p in parsed.participants}
+    partners: dict[str, set[str]] = defaultdict(set)
+    met = Counter()
+    groups = common = 0
+    for block_id, r, members in plan_groups(plan):
+        members = [m for m in members if m in people]
+        groups += 1
+        if members and set.intersection(*(set(people[m].languages) for m in members)):
+            common += 1
+        for a, b in combinations(members, 2):
+            partners[a].add(b)
+            partners[b].add(a)
+            met[(block_id, frozenset((a, b)))] += 1
+    person_value = {pid: sum(values.s(pid, other) for other in partners[pid]) for pid in people}
+    sectors_met = {pid: len({people[o].sector for o in partners[pid]}) for pid in people}
+    repeats = sum(count - 1 for count in met.values() if count > 1)
+    choice_rank: Counter = Counter()
+    for block in parsed.blocks:
+        if not isinstance(block, scheduler.CafeBlock):
+            continue
+        hosts = {t.host for t in block.tables if t.host}
+        plan_block = next((b for b in plan.get("blocks", []) if b["id"] == block.id), None)
+        for round_ in (plan_block or {}).get("rounds", []):
+            for table, members in round_.items():
+                for pid in members:
+                    if pid in hosts or pid not in block.preferences:
+                        continue
+                    ranked = block.preferences[pid]
+                    choice_rank[ranked.index(table) if table in ranked else None] += 1
+    bound = plan.get("bound")
+    score = report["score"]
+    gap = (bound - score) / abs(bound) if bound else None
+    return Quality(score=score, bound=bound, gap=max(gap, 0.0) if gap is not None else None,
+                   valid=report["valid"], violations=report["violations"], person_value=person_value,
+                   sectors_met=sectors_met, repeats=repeats, groups=groups,
+                   groups_with_common_language=common, choice_rank=choice_rank,
+                   blocks=report.get("blocks", {}))
+
+
+@dataclass
+class PairReason:
+    value: float
+    offers_to_needs: list[str]  # what a offers that b needs
+    needs_from_offers: list[str]  # what b offers that a needs
+    shared_topics: list[str]
+    sector_a: str
+    sector_b: str
+    affinity: float
+    wish: bool
+    history: bool
+    forbidden: str | None
+    weights: scheduler.Weights
+
+
+def why(instance: dict, a: str, b: str, topic_names: dict[str, str] | None = None) -> PairReason:
+    """What lies behind the value of a meeting between a and b."""
+    parsed = scheduler.parse_instance(instance)
+    values = PairValues(parsed)
+    people = {p.id: p for p in parsed.participants}
+    p, q = people[a], people[b]
+    name = (topic_names or {}).get
+    affinity = {frozenset((x, y)) if x != y else frozenset((x,)): v for x, y, v in parsed.sector_affinity}
+    key = frozenset((p.sector, q.sector)) if p.sector != q.sector else frozenset((p.sector,))
+    pair = frozenset((a, b))
+    return PairReason(
+        value=values.s(a, b),
+        offers_to_needs=sorted(name(t, t) for t in p.offers & q.needs),
+        needs_from_offers=sorted(name(t, t) for t in q.offers & p.needs),
+        shared_topics=sorted(name(t, t) for t in (p.offers | p.needs) & (q.offers | q.needs)),
+        sector_a=p.sector, sector_b=q.sector,
+        affinity=affinity.get(key, 0.0 if p.sector == q.sector else 1.0),
+        wish=pair in {frozenset(w) for w in parsed.wish},
+        history=pair in {frozenset(h) for h in parsed.history},
+        forbidden=values.forbidden_reason(a, b),
+        weights=parsed.weights)
+
+
+def histogram(data: list[float], bins: int = 10) -> list[tuple[str, int]]:
+    """Equal-width bins with labels, for a bar chart."""
+    if not data:
+        return []
+    low, high = min(data), max(data)
+    if low == high:
+        return [(f"{low:g}", len(data))]
+    width = (high - low) / bins
+    counts = [0] * bins
+    for x in data:
+        counts[min(int((x - low) / width), bins - 1)] += 1
+    return [(f"{low + k * width:.0f}–{low + (k + 1) * width:.0f}", c) for k, c in enumerate(counts)]
+
+
+def counts(data: list[int]) -> list[tuple[str, int]]:
+    """How often each whole number occurs, from the smallest to the largest (gaps shown as 0)."""
+    if not data:
+        return []
+    tally = Counter(data)
+    return [(str(k), tally.get(k, 0)) for k in range(min(data), max(data) + 1)]

@@ -1,0 +1,174 @@
+"""The registration form, used by participants (with consent) and organisers (without)."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from netzwerktreffen.core.i18n import language_name
+from netzwerktreffen.core.models import Meeting, Registration
+from netzwerktreffen.registration.service import RegistrationData
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class LanguagesField(MultiCheckboxField):
+    """Conversation languages: only the ones offered (``language_choices``); others are refused in plain words."""
+
+    def pre_validate(self, form):
+        offered = [code for code, _label in self.choices or []]
+        wrong = [value for value in self.data or [] if value not in offered]
+        if wrong:
+            raise ValidationError(_("„%(wrong)s“ ist bei diesem Treffen keine Gesprächssprache. Zur Wahl stehen: "
+                                    "%(offered)s.", wrong=", ".join(language_name(v) for v in wrong),
+                                    offered=", ".join(language_name(code) for code in offered)))
+
+
+def meeting_languages(meeting: Meeting) -> list[str]:
+    """The meeting's conversation languages (German when none is set)."""
+    return list(dict.fromkeys(meeting.languages or [])) or ["de"]
+
+
+def language_choices(meeting: Meeting, registration: Registration | None = None) -> list[tuple[str, str]]:
+    """What the language checkboxes offer: the meeting's conversation languages, and the ones a registration
+    already has (so that changing something else never drops them silently)."""
+    codes = meeting_languages(meeting) + list(registration.languages or [] if registration is not None else [])
+    return [(code, language_name(code)) for code in dict.fromkeys(codes)]
+
+
+def default_languages(meeting: Meeting) -> list[str]:
+    codes = meeting_languages(meeting)
+    return ["de"] if "de" in codes else codes[:1]
+
+
+class RegistrationForm(FlaskForm):
+    name = StringField(_l("Vor- und Nachname"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-Mail-Adresse"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)],
+                       description=_l("An diese Adresse schicken wir die Bestätigung und Ihren persönlichen Link."))
+    organisation = StringField(_l("Organisation"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    sector = SelectField(_l("Bereich"), coerce=int, validators=[InputRequired()],
+                         description=_l("Zu welcher Art von Einrichtung gehört Ihre Organisation?"))
+    role = StringField(_l("Funktion"), filters=[strip], validators=[Optional(), Length(max=200)],
+                       description=_l("z. B. Integrationskoordinatorin, Ausbilder, Beraterin"))
+    offers = MultiCheckboxField(_l("Was ich anbiete"), coerce=int)
+    needs = MultiCheckboxField(_l("Was ich suche"), coerce=int)
+    languages = LanguagesField(_l("Sprachen, in denen ich ein Gespräch führen kann"),
+                                   validators=[DataRequired(message=_l("Bitte wählen Sie mindestens eine Sprache."))])
+    blocks = MultiCheckboxField(_l("Ich nehme teil an"), coerce=int)
+    cafe_choice_1 = SelectField(_l("Pro-Action-Café: 1. Wunsch"), coerce=int, validators=[Optional()])
+    cafe_choice_2 = SelectField(_l("Pro-Action-Café: 2. Wunsch"), coerce=int, validators=[Optional()])
+    cafe_choice_3 = SelectField(_l("Pro-Action-Café: 3. Wunsch"), coerce=int, validators=[Optional()])
+    wishes = TextAreaField(_l("Personen oder Organisationen, die ich gern treffen möchte"),
+                           validators=[Optional(), Length(max=2000)],
+                           description=_l("Eine Angabe pro Zeile."))
+    not_with = TextAreaField(_l("Personen, mit denen ich nicht zusammengesetzt werden soll"),
+                             validators=[Optional(), Length(max=2000)],
+                             description=_l("z. B. Kolleginnen und Kollegen aus dem eigenen Haus. Eine Angabe pro Zeile."))
+    accessibility = TextAreaField(_l("Barrierefreiheit: Was brauchen Sie, um gut teilnehmen zu können?"),
+                                  validators=[Optional(), Length(max=2000)])
+    consent_processing = BooleanField(
+        _l("Ich willige in die Verarbeitung meiner Angaben zu den oben beschriebenen Zwecken ein."),
+        validators=[DataRequired(message=_l("Ohne diese Einwilligung können wir Ihre Anmeldung nicht annehmen."))])
+    consent_listing = BooleanField(_l("Mein Name, meine Organisation und mein Bereich dürfen auf der Teilnehmendenliste erscheinen."))
+    consent_contact = BooleanField(_l("Nach dem Treffen dürfen Personen, die ich getroffen habe, meine Kontaktdaten erhalten."))
+
+
+class PersonalForm(RegistrationForm):
+    """The person changes their registration: consented already; optional consents stay revocable."""
+
+    consent_processing = None
+
+
+class OrganiserRegistrationForm(RegistrationForm):
+    """What an organiser may change for a person: everything but the person's own consents."""
+
+    consent_processing = None
+    consent_listing = None
+    consent_contact = None
+
+
+def build_form(form_class: type[RegistrationForm], meeting: Meeting,
+               registration: Registration | None = None, **kwargs) -> RegistrationForm:
+    """A form with the meeting's sectors, topics, languages and blocks as choices."""
+    form = form_class(obj=registration, **kwargs)
+    form.sector.choices = [(-1, "– " + str(_l("bitte wählen")) + " –")] + [(s.id, s.name) for s in meeting.sectors]
+    topics = [(t.id, t.name) for t in meeting.topics]
+    form.offers.choices = topics
+    form.needs.choices = topics
+    form.languages.choices = language_choices(meeting, registration)
+    form.blocks.choices = [(b.id, b.title) for b in meeting.blocks]
+    tables = [(t.id, t.question) for b in meeting.blocks if b.is_cafe for t in b.cafe_tables]
+    for field in cafe_choice_fields(form):
+        field.choices = [(0, "–")] + tables
+    if not form.is_submitted():
+        if registration is not None:
+            form.sector.data = registration.sector_id or -1
+            form.offers.data = [t.id for t in registration.offers]
+            form.needs.data = [t.id for t in registration.needs]
+            form.blocks.data = [b.id for b in registration.blocks]
+            form.languages.data = list(registration.languages)
+            ranked = [c.cafe_table_id for c in registration.cafe_choices]
+            for field, choice in zip(cafe_choice_fields(form), ranked + [0, 0, 0]):
+                field.data = choice
+        else:
+            form.sector.data = -1
+            form.languages.data = default_languages(meeting)
+            form.blocks.data = [b.id for b in meeting.blocks]
+    return form
+
+
+def cafe_choice_fields(form: RegistrationForm) -> list:
+    return [form.cafe_choice_1, form.cafe_choice_2, form.cafe_choice_3]
+
+
+def has_cafe_tables(meeting: Meeting) -> bool:
+    return any(b.is_cafe and b.cafe_tables for b in meeting.blocks)
+
+
+def validate_submitted(form: RegistrationForm) -> bool:
+    """Validate a submitted form, including the "please choose" sector; False when not submitted."""
+    if not form.is_submitted():
+        return False
+    valid = form.validate()
+    chosen = [f.data for f in cafe_choice_fields(form) if f.data]
+    if len(chosen) != len(set(chosen)):
+        form.cafe_choice_2.errors = list(form.cafe_choice_2.errors) + [
+            str(_l("Bitte wählen Sie jeden Tisch nur einmal."))]
+        valid = False
+    if form.sector.data in (None, -1):
+        form.sector.errors = list(form.sector.errors) + [str(_l("Bitte wählen Sie einen Bereich."))]
+        return False
+    return valid
+
+
+def form_data(form: RegistrationForm, meeting: Meeting,
+              registration: Registration | None = None) -> RegistrationData:
+    sectors = {s.id: s for s in meeting.sectors}
+    topics = {t.id: t for t in meeting.topics}
+    blocks = {b.id: b for b in meeting.blocks}
+    cafe_tables = {t.id: t for b in meeting.blocks if b.is_cafe for t in b.cafe_tables}
+    consent_listing = form.consent_listing.data if form.consent_listing else (
+        registration.consent_listing if registration else False)
+    consent_contact = form.consent_contact.data if form.consent_contact else (
+        registration.consent_contact if registration else False)
+    return RegistrationData(
+        name=form.name.data, email=form.email.data, organisation=form.organisation.data,
+        sector=sectors.get(form.sector.data), role=form.role.data or "",
+        offers=[topics[i] for i in form.offers.data or [] if i in topics],
+        needs=[topics[i] for i in form.needs.data or [] if i in topics],
+        languages=list(form.languages.data or []),
+        blocks=[blocks[i] for i in form.blocks.data or [] if i in blocks],
+        wishes=form.wishes.data or "", not_with=form.not_with.data or "",
+        accessibility=form.accessibility.data or "",
+        consent_listing=bool(consent_listing), consent_contact=bool(consent_contact),
+        cafe_choices=[cafe_tables[f.data] for f in cafe_choice_fields(form) if f.data in cafe_tables])

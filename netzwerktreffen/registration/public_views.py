@@ -1,0 +1,188 @@
+"""Public pages: upcoming meetings, registration, and the personal link."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import EmailField
+from wtforms.validators import DataRequired, Email
+
+from netzwerktreffen.registration import service as registrations
+from netzwerktreffen.afterwards import contacts as contacts
+from netzwerktreffen.afterwards import harvest as harvest
+from netzwerktreffen.planning import scheduler_io as scheduling
+from netzwerktreffen.core.extensions import db
+from netzwerktreffen.core.i18n import local_now
+from netzwerktreffen.core.models import CANCELLED, CONFIRMED, PUBLISHED, Meeting
+from netzwerktreffen.registration.forms import PersonalForm, RegistrationForm, build_form, form_data, validate_submitted
+
+bp = Blueprint("public", __name__)
+
+
+class ResendLinkForm(FlaskForm):
+    email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(), Email()])
+
+
+class CancelForm(FlaskForm):
+    pass
+
+
+def public_meeting(slug: str) -> Meeting:
+    meeting = db.session.scalar(select(Meeting).where(Meeting.slug == slug, Meeting.is_public.is_(True)))
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def personal_registration(token: str):
+    found = registrations.find_by_token(token)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/")
+def index():
+    today = local_now().date()
+    meetings = db.session.scalars(
+        select(Meeting).where(Meeting.is_public.is_(True), Meeting.date >= today)
+        .order_by(Meeting.date, Meeting.start_time)).all()
+    return render_template("public/index.html", meetings=meetings)
+
+
+@bp.route("/m/<slug>", methods=["GET", "POST"])
+def meeting(slug: str):
+    meeting = public_meeting(slug)
+    is_open = registrations.registration_open(meeting)
+    form = build_form(RegistrationForm, meeting)
+    if is_open and validate_submitted(form):
+        try:
+            registration = registrations.register(
+                meeting, form_data(form, meeting), locale=str(get_locale()))
+        except registrations.AlreadyRegistered:
+            form.email.errors = list(form.email.errors) + [
+                _("Mit dieser E-Mail-Adresse ist bereits jemand angemeldet. "
+                  "Wir können Ihnen Ihren persönlichen Link noch einmal schicken.")]
+            return render_template("public/meeting.html", meeting=meeting, form=form, is_open=is_open,
+                                   resend_form=ResendLinkForm(email=form.email.data)), 409
+        return redirect(url_for("public.registered", token=registration.token))
+    status = 400 if form.is_submitted() else 200
+    return render_template("public/meeting.html", meeting=meeting, form=form, is_open=is_open), status
+
+
+@bp.route("/m/<slug>/datenschutz")
+def privacy(slug: str):
+    meeting = public_meeting(slug)
+    return render_template("public/privacy.html", meeting=meeting)
+
+
+@bp.route("/m/<slug>/link", methods=["GET", "POST"])
+def resend_link(slug: str):
+    """Send the personal link again. Says the same whether or not the address is registered."""
+    meeting = public_meeting(slug)
+    form = ResendLinkForm()
+    if form.validate_on_submit():
+        found = registrations.find_registration(meeting, form.email.data)
+        if found is not None and found.status != CANCELLED:
+            registrations.notify(found, "link")
+        flash(_("Wenn diese Adresse angemeldet ist, haben wir den persönlichen Link gerade dorthin geschickt."),
+              "success")
+        return redirect(url_for("public.meeting", slug=slug))
+    return render_template("public/resend.html", meeting=meeting, form=form)
+
+
+@bp.route("/r/<token>/danke")
+def registered(token: str):
+    registration = personal_registration(token)
+    return render_template("public/registered.html", registration=registration, meeting=registration.meeting)
+
+
+@bp.route("/r/<token>", methods=["GET", "POST"])
+def personal(token: str):
+    registration = personal_registration(token)
+    meeting = registration.meeting
+    form = build_form(PersonalForm, meeting, registration)
+    if registration.status != CANCELLED and validate_submitted(form):
+        try:
+            registrations.update(registration, form_data(form, meeting, registration))
+        except registrations.AlreadyRegistered:
+            form.email.errors = list(form.email.errors) + [
+                _("Mit dieser E-Mail-Adresse ist bereits jemand anderes angemeldet.")]
+        else:
+            flash(_("Ihre Änderungen sind gespeichert."), "success")
+            return redirect(url_for("public.personal", token=token))
+    status = 400 if form.is_submitted() else 200
+    came = contacts.meeting_over(meeting) and contacts.attended(registration)
+    return render_template("public/personal.html", registration=registration, meeting=meeting,
+                           form=form, cancel_form=CancelForm(), position=_waitlist_position(registration),
+                           seats=_published_seats(registration),
+                           contacts=contacts.contacts_of(registration) if came else None,
+                           hosted=_hosted_tables(registration),
+                           listed=contacts.listed_people(meeting) if registration.status == CONFIRMED else [],
+                           results=harvest.results(meeting, only_filled=True) if came else []), status
+
+
+def _hosted_tables(registration) -> list:
+    if registration.status == CANCELLED:
+        return []
+    return [t for b in registration.meeting.blocks if b.is_cafe for t in b.cafe_tables
+            if t.host_id == registration.id]
+
+
+@bp.route("/r/<token>/ernte/<int:cafe_table_id>", methods=["GET", "POST"])
+def host_harvest(token: str, cafe_table_id: int):
+    """The host writes down their table's results (during the café or afterwards)."""
+    registration = personal_registration(token)
+    table = next((t for t in _hosted_tables(registration) if t.id == cafe_table_id), None)
+    if table is None:
+        abort(404)
+    form = harvest.HarvestForm.for_table(table)
+    if form.validate_on_submit():
+        harvest.save(table, form, author=registration.name)
+        flash(_("Die Ergebnisse Ihres Tisches sind gespeichert. Danke!"), "success")
+        return redirect(url_for("public.personal", token=token) + "#ernte")
+    return render_template("public/harvest.html", registration=registration, meeting=registration.meeting,
+                           table=table, form=form), 400 if form.is_submitted() else 200
+
+
+@bp.route("/r/<token>/kontakte.vcf")
+def contacts_vcard(token: str):
+    """The contacts met who share their details, for the address book; after the meeting only."""
+    registration = personal_registration(token)
+    meeting = registration.meeting
+    if not contacts.meeting_over(meeting) or not contacts.attended(registration):
+        abort(404)
+    cards = contacts.vcards(contacts.contacts_of(registration), meeting)
+    response = make_response(cards)
+    response.headers["Content-Type"] = "text/vcard; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="kontakte-{meeting.slug}.vcf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/r/<token>/absagen", methods=["POST"])
+def cancel(token: str):
+    registration = personal_registration(token)
+    if CancelForm().validate_on_submit():
+        registrations.cancel(registration)
+        flash(_("Ihre Anmeldung ist storniert. Sie erhalten eine Bestätigung per E-Mail."), "success")
+    return redirect(url_for("public.personal", token=token))
+
+
+def _published_seats(registration) -> list:
+    """The person's rounds in the published plan (empty before a plan is published)."""
+    published = scheduling.latest(registration.meeting, PUBLISHED)
+    if published is None or registration.status == CANCELLED:
+        return []
+    return scheduling.Schedule(registration.meeting, published.plan).seats_of(registration)
+
+
+def _waitlist_position(registration) -> int | None:
+    queue = registrations.waiting_list(registration.meeting)
+    for position, person in enumerate(queue, start=1):
+        if person.id == registration.id:
+            return position
+    return None

@@ -1,0 +1,234 @@
+"""Registrations: register, change, cancel, and the waiting list.
+
+Views (public and organiser) call these functions; they change the database,
+commit, and then send the mails that belong to the change.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import render_template
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from netzwerktreffen.mail import message as mail
+from netzwerktreffen.mail import outbox as outbox
+from netzwerktreffen.core.extensions import db
+from netzwerktreffen.core.i18n import local_now
+from netzwerktreffen.core.models import (CANCELLED, CONFIRMED, WAITLISTED, Block, CafeChoice, CafeTable, Meeting, Registration,
+                     Sector, Topic, utcnow)
+
+log = logging.getLogger(__name__)
+
+# Raise when the wording of templates/public/_privacy.html changes.
+PRIVACY_TEXT_VERSION = "2026-11-22"
+
+
+class AlreadyRegistered(Exception):
+    def __init__(self, registration: Registration):
+        super().__init__(registration.email)
+        self.registration = registration
+
+
+@dataclass
+class RegistrationData:
+    """What a person tells us about themselves; the same for the form, the organiser and CSV."""
+
+    name: str
+    email: str
+    organisation: str
+    sector: Sector | None
+    role: str = ""
+    offers: list[Topic] = field(default_factory=list)
+    needs: list[Topic] = field(default_factory=list)
+    languages: list[str] = field(default_factory=lambda: ["de"])
+    blocks: list[Block] = field(default_factory=list)
+    wishes: str = ""
+    not_with: str = ""
+    accessibility: str = ""
+    consent_listing: bool = False
+    consent_contact: bool = False
+    cafe_choices: list[CafeTable] | None = None  # ranked; None keeps the stored choices
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def privacy_text(meeting: Meeting, locale: str = "de") -> str:
+    """The consent text exactly as shown for this meeting (controller, purpose, retention, rights)."""
+    with force_locale(locale):
+        return render_template("public/_privacy.html", meeting=meeting)
+
+
+def consent_version(meeting: Meeting, locale: str = "de") -> str:
+    """Identifies the exact consent text a person agreed to: wording version + fingerprint."""
+    digest = hashlib.sha256(privacy_text(meeting, locale).encode()).hexdigest()[:12]
+    return f"{PRIVACY_TEXT_VERSION}/{locale}/{digest}"
+
+
+def registration_open(meeting: Meeting, now: datetime | None = None) -> bool:
+    now = now or local_now()
+    if not meeting.is_public or meeting.purged_at is not None:
+        return False
+    if now >= datetime.combine(meeting.date, meeting.end_time):  # over: whatever the closing date says
+        return False
+    if meeting.registration_opens and now < meeting.registration_opens:
+        return False
+    if meeting.registration_closes and now > meeting.registration_closes:
+        return False
+    return True
+
+
+def find_registration(meeting: Meeting, email: str) -> Registration | None:
+    return db.session.scalar(select(Registration).where(
+        Registration.meeting_id == meeting.id, Registration.email == normalise_email(email)))
+
+
+def find_by_token(token: str) -> Registration | None:
+    return db.session.scalar(select(Registration).where(Registration.token == token))
+
+
+def _lock_meeting(meeting: Meeting) -> None:
+    """Serialise capacity decisions for one meeting (row lock on PostgreSQL)."""
+    db.session.execute(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
+
+
+def apply_data(registration: Registration, data: RegistrationData) -> None:
+    now = utcnow()
+    registration.name = data.name.strip()
+    registration.email = normalise_email(data.email)
+    registration.organisation = data.organisation.strip()
+    registration.sector = data.sector
+    registration.role = data.role.strip()
+    registration.offers = list(data.offers)
+    registration.needs = list(data.needs)
+    registration.languages = list(dict.fromkeys(data.languages)) or ["de"]
+    registration.blocks = list(data.blocks)
+    registration.wishes = data.wishes.strip()
+    registration.not_with = data.not_with.strip()
+    registration.accessibility = data.accessibility.strip()
+    if data.cafe_choices is not None:
+        registration.cafe_choices = [CafeChoice(cafe_table=table, rank=rank)
+                                     for rank, table in enumerate(dict.fromkeys(data.cafe_choices))]
+    registration.set_consent_listing(data.consent_listing, now)
+    registration.set_consent_contact(data.consent_contact, now)
+
+
+def new_registration(meeting: Meeting, data: RegistrationData, locale: str, consent: str) -> Registration:
+    """Add a registration (confirmed while there is room, else waiting list), without committing.
+
+    Raises AlreadyRegistered when the e-mail address is registered and not cancelled;
+    a cancelled registration with that address is reused.
+    """
+    existing = find_registration(meeting, data.email)
+    if existing is not None and existing.status != CANCELLED:
+        raise AlreadyRegistered(existing)
+    has_room = meeting.count(CONFIRMED) < meeting.capacity
+    now = utcnow()
+    registration = existing or Registration()
+    if has_room:
+        registration.status, registration.waitlisted_at = CONFIRMED, None
+    else:
+        registration.status, registration.waitlisted_at = WAITLISTED, now
+    apply_data(registration, data)
+    registration.locale = locale
+    registration.consent_version = consent
+    registration.consent_at = now
+    registration.cancelled_at = None
+    registration.meeting = meeting
+    db.session.add(registration)
+    db.session.flush()
+    return registration
+
+
+def register(meeting: Meeting, data: RegistrationData, locale: str = "de") -> Registration:
+    """A person registers on the public form: store, commit, send the confirmation."""
+    _lock_meeting(meeting)
+    try:
+        registration = new_registration(meeting, data, locale, consent_version(meeting, locale))
+    except AlreadyRegistered:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    notify(registration, "confirmation" if registration.status == CONFIRMED else "waitlisted")
+    return registration
+
+
+def update(registration: Registration, data: RegistrationData) -> None:
+    """Change a registration's details (by the person or an organiser)."""
+    other = find_registration(registration.meeting, data.email)
+    if other is not None and other.id != registration.id:
+        raise AlreadyRegistered(other)
+    apply_data(registration, data)
+    db.session.commit()
+
+
+def cancel(registration: Registration) -> list[Registration]:
+    """Cancel; a freed place goes to the waiting list. Returns the people moved up."""
+    meeting = registration.meeting
+    _lock_meeting(meeting)
+    if registration.status == CANCELLED:
+        return []
+    registration.status = CANCELLED
+    registration.cancelled_at = utcnow()
+    registration.waitlisted_at = None
+    db.session.flush()
+    promoted = fill_free_places(meeting)
+    db.session.commit()
+    notify(registration, "cancelled")
+    for person in promoted:
+        notify(person, "promoted")
+    return promoted
+
+
+def waiting_list(meeting: Meeting) -> list[Registration]:
+    return list(db.session.scalars(
+        select(Registration)
+        .where(Registration.meeting_id == meeting.id, Registration.status == WAITLISTED)
+        .order_by(Registration.waitlisted_at, Registration.id)))
+
+
+def fill_free_places(meeting: Meeting) -> list[Registration]:
+    """Move people up from the waiting list, first come first served, while places are free."""
+    free = meeting.capacity - meeting.count(CONFIRMED)
+    promoted = waiting_list(meeting)[:max(free, 0)]
+    for person in promoted:
+        person.status, person.waitlisted_at = CONFIRMED, None
+    db.session.flush()
+    return promoted
+
+
+def promote(registration: Registration) -> None:
+    """An organiser moves someone off the waiting list (also beyond capacity)."""
+    if registration.status != WAITLISTED:
+        return
+    registration.status, registration.waitlisted_at = CONFIRMED, None
+    db.session.commit()
+    notify(registration, "promoted")
+
+
+def capacity_changed(meeting: Meeting) -> list[Registration]:
+    """After an organiser raised the capacity: fill the new places from the waiting list."""
+    _lock_meeting(meeting)
+    promoted = fill_free_places(meeting)
+    db.session.commit()
+    for person in promoted:
+        notify(person, "promoted")
+    return promoted
+
+
+def notify(registration: Registration, template: str) -> bool:
+    """Queue one of the registration mails (confirmation, waitlisted, promoted, cancelled, link) and
+    start sending it in the background. True once the mail is safely in the outbox."""
+    link = mail.external_url("public.personal", token=registration.token)
+    rendered = mail.render(template, registration.locale, registration=registration,
+                           meeting=registration.meeting, link=link)
+    outbox.queue(template, registration.email, registration.name, rendered, meeting=registration.meeting,
+                 registration=registration)
+    db.session.commit()
+    outbox.kick()
+    return True

@@ -1,0 +1,87 @@
+"""Organiser accounts: login, logout, and access to a meeting."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, EmailField, PasswordField
+from wtforms.validators import DataRequired, Email
+
+from netzwerktreffen.core.extensions import db, login_manager
+from netzwerktreffen.core.models import Meeting, Organiser
+
+bp = Blueprint("auth", __name__)
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = _l("Bitte melden Sie sich an, um diese Seite zu sehen.")
+
+
+@login_manager.user_loader
+def load_organiser(organiser_id: str) -> Organiser | None:
+    return db.session.get(Organiser, int(organiser_id))
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-Mail"), validators=[DataRequired(), Email()])
+    password = PasswordField(_l("Passwort"), validators=[DataRequired()])
+    remember = BooleanField(_l("Angemeldet bleiben"))
+
+
+def find_organiser(email: str) -> Organiser | None:
+    return db.session.scalar(select(Organiser).where(Organiser.email == email.strip().lower()))
+
+
+def create_organiser(email: str, password: str, name: str = "") -> Organiser:
+    organiser = Organiser(email=email.strip().lower(), name=name)
+    organiser.set_password(password)
+    db.session.add(organiser)
+    return organiser
+
+
+def organiser_meeting(slug: str) -> Meeting:
+    """The meeting with this slug, if the logged-in organiser belongs to it; else 404.
+
+    404 rather than 403, so that organisers cannot probe other meetings' slugs.
+    """
+    meeting = db.session.scalar(select(Meeting).where(Meeting.slug == slug))
+    if meeting is None or current_user not in meeting.organisers:
+        abort(404)
+    return meeting
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only follow ?next= to a path on this site."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("meetings.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        organiser = find_organiser(form.email.data)
+        if organiser is None or not organiser.check_password(form.password.data):
+            flash(_("E-Mail-Adresse oder Passwort ist falsch."), "error")
+        else:
+            login_user(organiser, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")) or url_for("meetings.index"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    flash(_("Sie sind abgemeldet."), "info")
+    return redirect(url_for("public.index"))

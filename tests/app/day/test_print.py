@@ -1,0 +1,180 @@
+"""Print-outs: every PDF rendered, its text extracted, the QR codes decoded."""
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+
+import pytest
+
+pytest.importorskip("weasyprint")
+from pypdf import PdfReader  # noqa: E402
+
+from netzwerktreffen.day import printing as printing
+from netzwerktreffen.planning import scheduler_io as scheduling  # noqa: E402
+from netzwerktreffen.mail.message import external_url  # noqa: E402
+
+from day_helpers import QUESTIONS, flat, make_day_meeting, publish_plan  # noqa: E402
+
+
+@pytest.fixture
+def day_meeting(app, make_meeting, make_registration, organiser):
+    meeting = make_day_meeting(make_meeting, make_registration, organiser, tables=4)  # 6 spots, 4 tables
+    publish_plan(meeting)
+    return meeting
+
+
+def pages_text(pdf: bytes) -> list[str]:
+    return [flat(page.extract_text() or "") for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def render(meeting, kind, **options) -> bytes:
+    with pytest.MonkeyPatch.context():
+        from flask import current_app
+        with current_app.test_request_context():
+            return printing.render_pdf(meeting, kind, **options)
+
+
+def seated(meeting):
+    version = printing.published_version(meeting)
+    return scheduling.Schedule(meeting, version.plan)
+
+
+def test_room_plan_names_every_seated_person_on_each_round_they_attend(day_meeting):
+    pages = pages_text(render(day_meeting, "raumplaene"))
+    schedule = seated(day_meeting)
+    expected_pages = [(block, r) for block in day_meeting.blocks for r in range(block.rounds)]
+    assert len(pages) == len(expected_pages)
+    people = {r.id: r for r in day_meeting.registrations}
+    for text, (block, r) in zip(pages, expected_pages):
+        assert f"Runde {r + 1} von {block.rounds}" in text and block.title in text
+        for seat in schedule.spots(block, r):
+            for rid in seat.people:
+                assert people[rid].name in text, (people[rid].name, block.title, r)
+    # spots beyond the room's four tables are numbered on
+    speed_text = pages[0]
+    assert all(f"{n}" in speed_text for n in range(1, 7))
+
+
+def test_room_plan_reprint_only_the_rounds_asked_for(day_meeting):
+    speed = day_meeting.blocks[0]
+    pages = pages_text(render(day_meeting, "raumplaene", rounds={(scheduling.block_key(speed), 2)}))
+    assert len(pages) == 1 and "Runde 3 von 4" in pages[0]
+
+
+def test_layout_puts_tables_at_their_cells_and_extra_spots_in_free_cells(day_meeting):
+    plan = printing.PrintPlan(day_meeting, printing.published_version(day_meeting))
+    layout = plan.layout(day_meeting.blocks[0], 0)
+    cells = [(spot.x, spot.y) for spot in layout.spots]
+    assert cells[:4] == [(0, 0), (1, 0), (2, 0), (3, 0)]  # the tables' own grid positions
+    assert len(set(cells)) == len(cells) == 6  # extra spots in free cells, no overlap
+    assert [spot.number for spot in layout.spots] == ["1", "2", "3", "4", "5", "6"]
+    cafe = plan.layout(day_meeting.blocks[1], 0)
+    assert [(s.x, s.y) for s in cafe.spots] == [(1, 1), (2, 1)]
+    assert [s.number for s in cafe.spots] == ["1 Café 1", "2 Café 2"]
+
+
+def test_badges_carry_name_organisation_sector_and_tables(day_meeting):
+    text = " ".join(pages_text(render(day_meeting, "namensschilder")))
+    for person in day_meeting.registrations:
+        assert person.name in text and person.organisation in text and person.sector.name in text
+    assert "Speed Networking – Platz" in text and "Pro-Action-Café – Tisch" in text
+
+
+def test_table_cards_show_number_host_question_and_people(day_meeting):
+    pages = pages_text(render(day_meeting, "tischkarten"))
+    assert len(pages) == 6 + 2  # six speed spots, two café tables
+    cafe_pages = [p for p in pages if QUESTIONS[0] in p]
+    assert cafe_pages and "Olena Kovalenko" in cafe_pages[0] and "Runde 2" in cafe_pages[0]
+
+
+def test_check_in_list_is_alphabetical_with_spare_lines(day_meeting):
+    text = " ".join(pages_text(render(day_meeting, "checkin")))
+    names = sorted((r.name for r in day_meeting.registrations), key=str.casefold)
+    positions = [text.index(name) for name in names]
+    assert positions == sorted(positions)
+    assert f"{len(names) + printing.SPARE_LINES}" in text
+
+
+def test_harvest_sheet_per_cafe_table_with_guiding_questions(day_meeting):
+    pages = pages_text(render(day_meeting, "ernte"))
+    assert len(pages) == 2
+    for page, question in zip(pages, QUESTIONS):
+        assert question in page and "Was fehlt?" in page and "Was ist die Frage hinter der Frage?" in page
+
+
+def _decode_qr_codes(pdf: bytes, tmp_path) -> list[str]:
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (Debian: poppler-utils) is not installed")
+    path = tmp_path / "slips.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(path), str(tmp_path / "page")], check=True)
+    found = []
+    for image in sorted(tmp_path.glob("page*.png")):
+        found += [result.text for result in zxingcpp.read_barcodes(Image.open(image))]
+    return found
+
+
+def test_slips_carry_schedule_and_a_qr_code_of_the_personal_link(day_meeting, tmp_path):
+    pdf = render(day_meeting, "laufzettel")
+    text = " ".join(pages_text(pdf))
+    people = list(day_meeting.registrations)
+    for person in people:
+        assert person.name in text
+    links = {external_url("public.personal", token=p.token) for p in people}
+    assert sorted(_decode_qr_codes(pdf, tmp_path)) == sorted(links)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 2  # six slips per sheet
+
+
+def test_slips_reprint_only_the_people_asked_for(day_meeting):
+    person = day_meeting.registrations[3]
+    text = " ".join(pages_text(render(day_meeting, "laufzettel", people={person.id})))
+    assert person.name in text
+    assert not any(p.name in text for p in day_meeting.registrations if p.id != person.id
+                   and p.name not in text.split("mit", 1)[-1])
+
+
+def test_without_published_plan_badges_check_in_list_and_harvest_sheets(app, make_meeting, make_registration, organiser):
+    meeting = make_day_meeting(make_meeting, make_registration, organiser, slug="ohne")
+    assert [kind for kind, _f, _t in printing.available(meeting)] == ["namensschilder", "checkin", "ernte",
+                                                                           "teilnehmende"]
+    with pytest.raises(printing.PrintError):
+        printing.document_html(meeting, "raumplaene")
+
+
+def test_print_command_writes_every_document(day_meeting, runner, tmp_path):
+    result = runner.invoke(args=["print", day_meeting.slug, "--out", str(tmp_path / "pdf")])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (tmp_path / "pdf").glob("*.pdf"))
+    assert names == sorted(filename for filename, _title in printing.DOCUMENTS.values())
+    for path in (tmp_path / "pdf").glob("*.pdf"):
+        assert len(PdfReader(path).pages) >= 1
+    links = _decode_qr_codes((tmp_path / "pdf" / "laufzettel.pdf").read_bytes(), tmp_path)
+    assert links and all(link.startswith("http://netzwerktreffen.test/r/") for link in links)  # BASE_URL
+
+
+def test_downloads_on_the_day_page(day_meeting, logged_in):
+    page = logged_in.get(f"/organisation/treffen/{day_meeting.slug}/tag/").get_data(as_text=True)
+    for kind in printing.DOCUMENTS:
+        assert f"/tag/drucken/{kind}.pdf" in page
+    response = logged_in.get(f"/organisation/treffen/{day_meeting.slug}/tag/drucken/checkin.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+    assert logged_in.get(f"/organisation/treffen/{day_meeting.slug}/tag/drucken/gibtsnicht.pdf").status_code == 404
+
+
+def test_page_footer_keeps_quotes_ampersands_and_angle_brackets(day_meeting):
+    from netzwerktreffen.core.extensions import db
+    day_meeting.series_number = None
+    day_meeting.title = 'Netzwerk "Arbeit & Bildung" <Süd>\\'
+    db.session.commit()
+    for page, text in enumerate(pages_text(render(day_meeting, "checkin")), start=1):
+        assert f'Netzwerk "Arbeit & Bildung" <Süd>\\ · ' in text and f"Seite {page}" in text
+        assert "&amp;" not in text
+
+
+def test_css_string_escapes_what_would_end_the_string_or_the_style():
+    assert printing.css_string('a"b\\c</style>\n') == '"a\\22 b\\5c c\\3c /style\\3e \\a "'
+    assert printing.css_string("Café · 22.11.2026 · Seite ") == '"Café · 22.11.2026 · Seite "'

@@ -1,0 +1,58 @@
+"""Shared by the planning tests: ten people from the seeds' sectors, a planned meeting, waiting for a job."""
+from __future__ import annotations
+
+import time
+from datetime import time as clock
+
+import pytest
+
+from netzwerktreffen.core.extensions import db
+from netzwerktreffen.core.models import CAFE, SPEED, Block, PlanningJob
+from netzwerktreffen.planning import service as planning
+
+PEOPLE = [  # name, organisation, sector, languages
+    ("Anna Weber", "Jobcenter Esslingen", "jobcenter", ["de"]),
+    ("Jens Koch", "Jobcenter Esslingen", "jobcenter", ["de", "en"]),
+    ("Olena Kovalenko", "VHS Esslingen", "sprachschule", ["de", "uk"]),
+    ("Mehmet Kaya", "IHK Region Stuttgart", "kammer", ["de", "tr"]),
+    ("Grace Mensah", "Afrikanischer Kulturverein", "migrantenorganisation", ["en"]),
+    ("Sabine Wolf", "Caritas MBE", "migrationsberatung", ["de", "en"]),
+    ("Tarek Haddad", "Stadt Nürtingen", "kommune", ["de", "ar"]),
+    ("Heike Lange", "Pflegeheim Sonnenhof", "arbeitgeber", ["de"]),
+    ("Uwe Richter", "BAW Bildung", "bildungstraeger", ["de", "en"]),
+    ("Amina Hosseini", "Hochschule Esslingen", "hochschule", ["de", "en", "fa"]),
+]
+
+
+@pytest.fixture
+def planned_meeting(make_meeting, make_registration, organiser):
+    """A meeting with ten people and one speed-networking block of four rounds."""
+    def make(slug="plan", rounds=4, cafe=False, **fields):
+        meeting = make_meeting(slug=slug, organisers=[organiser], blocks=False, **fields)
+        speed = Block(kind=SPEED, title="Speed Networking", position=0, start_time=clock(10, 0), rounds=rounds,
+                      minutes_per_round=6, changeover_minutes=2, group_size=2)
+        meeting.blocks.append(speed)
+        if cafe:
+            meeting.blocks.append(Block(kind=CAFE, title="Café", position=1, start_time=clock(11, 0), rounds=2,
+                                        minutes_per_round=20, changeover_minutes=5))
+        db.session.commit()
+        topics = {t.key: t for t in meeting.topics}
+        for k, (name, org, sector, languages) in enumerate(PEOPLE):
+            make_registration(meeting, name=name, email=f"person{k}@example.org", organisation=org,
+                              sector=sector, languages=languages, blocks=list(meeting.blocks),
+                              offers=[topics["berufssprachkurs"]] if sector == "sprachschule" else [],
+                              needs=[topics["berufssprachkurs"]] if sector == "jobcenter" else [])
+        return meeting
+    return make
+
+
+
+def wait_for(job_id, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        db.session.expire_all()
+        job = db.session.get(PlanningJob, job_id)
+        if job.status not in planning.ACTIVE:
+            return job
+        time.sleep(0.2)
+    raise AssertionError("planning job did not finish")
