@@ -59,10 +59,12 @@ run: install
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install test-packages
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 # The quick loop while developing: SQLite only, no browser, no slow solver runs. `make test` runs everything.
 test-fast: install
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q -m "not slow" -k "not postgresql and not browser"
 
 bench: install

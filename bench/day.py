@@ -30,7 +30,8 @@ def make_app(folder: Path):
 def published_meeting(participants: int, slug: str, time_limit: float, seed: int = 7):
     """The demo meeting with a published plan (café by the greedy builder while the solver lacks it)."""
     from netzwerktreffen.planning import service as planning
-    from netzwerktreffen.day import replanning as replanning
+    from netzwerktreffen.day import replanning
+    from netzwerktreffen.planning.today import held_rounds, replan_instance
     from netzwerktreffen.planning import scheduler_io as scheduling
     from netzwerktreffen.demo import create_demo_meeting
     meeting = create_demo_meeting(participants=participants, slug=slug, seed=seed)
@@ -48,7 +49,7 @@ def _cpu(resource) -> float:
 
 
 def bench_print(participants: int, out: Path, time_limit: float) -> dict:
-    from netzwerktreffen.day import printing as printing
+    from netzwerktreffen.day import printing
     meeting, methods = published_meeting(participants, f"druck{participants}", time_limit)
     import resource
     cpu_before = _cpu(resource)
@@ -67,7 +68,7 @@ def bench_print(participants: int, out: Path, time_limit: float) -> dict:
 
 def bench_replan(participants: int, time_limit: float, no_shows: int, walk_ins: int, held: int) -> list[dict]:
     from netzwerktreffen.planning import service as planning
-    from netzwerktreffen.day import replanning as replanning
+    from netzwerktreffen.day import replanning
     from netzwerktreffen.planning import scheduler_io as scheduling
     from netzwerktreffen.core.extensions import db
     from netzwerktreffen.core.models import CONFIRMED, Registration
@@ -91,7 +92,7 @@ def bench_replan(participants: int, time_limit: float, no_shows: int, walk_ins: 
     started = time.monotonic()
     notices = replanning.send_notices(meeting, before.plan, result.after.plan)
     notice_seconds = time.monotonic() - started
-    scratch_instance = replanning.replan_instance(meeting, before, replanning.held_rounds(meeting))
+    scratch_instance = replan_instance(meeting, before, held_rounds(meeting))
     for block in scratch_instance["blocks"]:  # the same rounds from scratch: no published plan to keep
         block["published"] = None
     started = time.monotonic()

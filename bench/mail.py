@@ -122,7 +122,7 @@ def _database(url: str | None, folder: Path):
 
 def run(people: int, database_url: str | None = None) -> list[tuple[str, float, str]]:
     from netzwerktreffen import create_app
-    from netzwerktreffen.mail import outbox as outbox
+    from netzwerktreffen.mail import outbox
     from netzwerktreffen.mail import schedules as schedule_mail
     from netzwerktreffen.planning import scheduler_io as scheduling
     from netzwerktreffen.demo import create_demo_meeting

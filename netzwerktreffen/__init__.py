@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from netzwerktreffen.core import config as config
+from netzwerktreffen.core import config
 from netzwerktreffen.core.extensions import csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,6 +16,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True,
                 template_folder="templates")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from netzwerktreffen.web import common
+    common.init_app(app)  # before the blueprints: their <int:…> ids stop at the column's range
     app.config.from_mapping(config.DEFAULTS)
     app.config.from_mapping(config.from_environment(Path(app.instance_path)))
     app.config.from_pyfile("config.py", silent=True)
@@ -26,16 +28,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
-    from netzwerktreffen.core import i18n as i18n
+    from netzwerktreffen.core import i18n
     i18n.init_app(app)
 
-    from netzwerktreffen.web import auth as auth
-    from netzwerktreffen.web import errors as errors
+    from netzwerktreffen.web import auth
+    from netzwerktreffen.web import errors
     from netzwerktreffen.mail import feed_views as feeds
-    from netzwerktreffen.afterwards import harvest as harvest
+    from netzwerktreffen.afterwards import harvest
     from netzwerktreffen.mail import views as mailing
     from netzwerktreffen.meetings import views as meetings
-    from netzwerktreffen.mail import outbox as outbox
     from netzwerktreffen.planning import views as plans
     from netzwerktreffen.registration import public_views as public
     from netzwerktreffen.registration import views as registrations
@@ -51,7 +52,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(feeds.bp)
     app.register_blueprint(mailing.bp)
     app.register_blueprint(harvest.bp)
-    outbox.init_app(app)
+    from netzwerktreffen import jobs
+    jobs.init_app(app)
     errors.init_app(app)
 
     from netzwerktreffen import cli

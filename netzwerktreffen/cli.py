@@ -5,6 +5,7 @@ import click
 from flask import current_app
 from sqlalchemy import func, select
 
+from netzwerktreffen.planning.messages import PlanningError
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import Meeting
 
@@ -86,7 +87,7 @@ def plan(slug: str, time_limit: float, seed: int, publish: bool) -> None:
     meeting = _meeting(slug)
     try:
         solved = planning.solve_meeting(meeting, time_limit, seed)
-    except planning.PlanningError as error:
+    except PlanningError as error:
         raise click.ClickException(str(error)) from error
     if publish:
         planning.publish(solved.version)
@@ -106,10 +107,11 @@ def import_registrations(slug: str, file: str, organiser_email: str) -> None:
     from flask_babel import gettext
 
     from netzwerktreffen.registration import views as registrations
+    from netzwerktreffen.registration.service import purged_message
     from netzwerktreffen.web.auth import find_organiser
     meeting = _meeting(slug)
     if meeting.purged_at is not None:
-        raise CliError(registrations.purged_message())
+        raise CliError(purged_message())
     if organiser_email:
         organiser = find_organiser(organiser_email)
         if organiser is None or organiser not in meeting.organisers:
@@ -179,7 +181,7 @@ def export(slug: str, out_dir: str) -> None:
 @click.option("--burst", is_flag=True, help="Beenden, sobald die Warteschlange leer ist")
 def worker(burst: bool) -> None:
     """Run background jobs from Redis (needs REDIS_URL)."""
-    from netzwerktreffen.core.worker import run_worker
+    from netzwerktreffen.jobs import run_worker
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("REDIS_URL ist nicht gesetzt; ohne Redis laufen Aufträge im Webprozess.")
     run_worker(current_app._get_current_object(), burst=burst)
@@ -192,8 +194,7 @@ def worker(burst: bool) -> None:
               help="So lange auf den Versand warten (Sekunden)")
 def send_schedules(slug: str, note: str, timeout: float) -> None:
     """Queue the schedule mails of the published plan and wait until they are sent."""
-    from netzwerktreffen.mail import outbox as outbox
-    from netzwerktreffen.planning import service as planning
+    from netzwerktreffen.mail import outbox
     from netzwerktreffen.mail import schedules as schedule_mail
     meeting = _meeting(slug)
     unknown = schedule_mail.unknown_placeholders(note)
@@ -201,7 +202,7 @@ def send_schedules(slug: str, note: str, timeout: float) -> None:
         raise click.ClickException("Unbekannte Platzhalter: " + ", ".join("{%s}" % n for n in unknown))
     try:
         ids = schedule_mail.queue_schedules(meeting, note=note, kick_delivery=False)
-    except planning.PlanningError as error:
+    except PlanningError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"{len(ids)} Ablauf-Mails in die Warteschlange gestellt.")
     if not ids:
@@ -216,7 +217,7 @@ def send_schedules(slug: str, note: str, timeout: float) -> None:
 @click.command("send-reminders")
 def send_reminders() -> None:
     """Queue and send the reminders that are due now (run it from cron, e.g. every 10 minutes)."""
-    from netzwerktreffen.mail import outbox as outbox
+    from netzwerktreffen.mail import outbox
     from netzwerktreffen.mail import schedules as schedule_mail
     queued = schedule_mail.send_reminders(kick_delivery=False)
     result = outbox.deliver_due()
@@ -228,7 +229,7 @@ def send_reminders() -> None:
 @click.option("--dry-run", is_flag=True, help="Nur anzeigen, was gelöscht würde")
 def purge_due(dry_run: bool) -> None:
     """Delete the personal data of meetings whose retention period has ended (run it from cron, daily)."""
-    from netzwerktreffen.afterwards import retention as retention
+    from netzwerktreffen.afterwards import retention
     from netzwerktreffen.core.i18n import format_date
     if dry_run:
         due = retention.due_meetings()
@@ -250,9 +251,10 @@ def send_mail(loop: bool) -> None:
     """Send the mails that are due in the outbox (also takes up mails of a crashed worker)."""
     import time
 
-    from netzwerktreffen.mail import outbox as outbox
+    from netzwerktreffen import jobs
+    from netzwerktreffen.mail import outbox
     while True:
-        result = outbox.sweep() if loop else outbox.deliver_due().__dict__
+        result = jobs.sweep() if loop else outbox.deliver_due().__dict__
         click.echo(f"{result['sent']} gesendet, {result['retrying']} später erneut, {result['failed']} fehlgeschlagen."
                    + (f" ({result['stopped']})" if result["stopped"] else ""))
         if not loop:
@@ -267,7 +269,7 @@ def print_documents(slug: str, out_dir: str) -> None:
     """Write every print-out of the day as PDF (room plans, table cards, slips, badges, check-in list, harvest)."""
     import time
 
-    from netzwerktreffen.day import printing as printing
+    from netzwerktreffen.day import printing
     meeting = _meeting(slug)
     if printing.published_version(meeting) is None:
         click.echo("Es gibt noch keinen veröffentlichten Rundenplan: nur Namensschilder, Check-in-Liste und Ernte-Bögen.",

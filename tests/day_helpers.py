@@ -6,7 +6,7 @@ import time
 from datetime import time as clock
 
 from netzwerktreffen.planning import service as planning
-from netzwerktreffen.day import replanning as replanning
+from netzwerktreffen.day import replanning
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import CAFE, SPEED, Block, CafeTable, MeetingTable, Room

@@ -20,17 +20,17 @@ from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from flask_wtf import FlaskForm
 from wtforms import FieldList, TextAreaField
 from wtforms.validators import Length
 
 from netzwerktreffen.web.auth import organiser_meeting
-from netzwerktreffen.meetings.views import meeting_cafe_table
-from netzwerktreffen.registration.csv_io import guard_formula
+from netzwerktreffen.web.common import owned_or_404
+from netzwerktreffen.core.text import guard_formula
 from netzwerktreffen.core.defaults import guiding_questions
 from netzwerktreffen.core.extensions import db
-from netzwerktreffen.meetings.forms import clean
 from netzwerktreffen.core.models import Block, CafeTable, Meeting, utcnow
+from netzwerktreffen.core.text import clean
+from netzwerktreffen.web.fields import Form
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +39,12 @@ bp = Blueprint("harvest", __name__, url_prefix="/organisation/treffen/<slug>/ern
 MAX_TEXT = 5000
 
 
-class HarvestForm(FlaskForm):
+class HarvestForm(Form):
     """Notes per round (under the round's guiding question) and the next steps."""
 
     notes = FieldList(TextAreaField(filters=[clean], validators=[Length(max=MAX_TEXT)]), min_entries=0)
     next_steps = TextAreaField(_l("Ergebnis: nächste Schritte, wer macht was bis wann, welche Hilfe fehlt noch?"),
-                               filters=[clean], validators=[Length(max=MAX_TEXT)])
+                               validators=[Length(max=MAX_TEXT)])
 
     @classmethod
     def for_table(cls, cafe_table: CafeTable, **kwargs) -> "HarvestForm":
@@ -131,7 +131,7 @@ def index(slug: str):
 @bp.route("/<int:cafe_table_id>", methods=["GET", "POST"])
 def edit(slug: str, cafe_table_id: int):
     meeting = organiser_meeting(slug)
-    table = meeting_cafe_table(meeting, cafe_table_id)
+    table = owned_or_404(CafeTable, cafe_table_id, meeting)
     form = HarvestForm.for_table(table)
     if form.validate_on_submit():
         save(table, form, author="")
@@ -143,7 +143,7 @@ def edit(slug: str, cafe_table_id: int):
 
 @bp.route("/ergebnisse.pdf")
 def results_pdf(slug: str):
-    from netzwerktreffen.day.printing import html_to_pdf
+    from netzwerktreffen.web.pdf import html_to_pdf
     meeting = organiser_meeting(slug)
     html = render_template("print/results.html", meeting=meeting, tables=results(meeting),
                            doc_title=_("Ergebnisse des Pro-Action-Cafés"))

@@ -86,6 +86,11 @@ def init_app(app) -> None:
     app.before_request(refresh)
     app.jinja_env.filters.update(date=format_date, time=format_time, number=format_number,
                                  percent=format_percent, datetime=format_datetime, language_name=language_name)
-    from netzwerktreffen.day.printing import css_string
+    from netzwerktreffen.core.text import css_string
     app.jinja_env.filters["css_string"] = css_string
     app.jinja_env.globals.update(get_locale=get_locale)
+
+
+def local(day: date, clock) -> datetime:
+    """A venue time (naive, Europe/Berlin) as an aware datetime."""
+    return datetime.combine(day, clock).replace(tzinfo=BERLIN)

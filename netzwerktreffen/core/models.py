@@ -7,6 +7,7 @@ cancellation) are stored in UTC.
 from __future__ import annotations
 
 import secrets
+from enum import StrEnum
 from datetime import date, datetime, time, timezone
 from typing import Optional
 
@@ -185,9 +186,13 @@ class MeetingTable(db.Model):
         return f"{self.number} {self.name}".strip() if self.name else str(self.number)
 
 
-SPEED = "speed-networking"
-CAFE = "pro-action-cafe"
-BLOCK_KINDS = (SPEED, CAFE)
+class BlockKind(StrEnum):
+    SPEED = "speed-networking"
+    CAFE = "pro-action-cafe"
+
+
+SPEED, CAFE = BlockKind.SPEED, BlockKind.CAFE
+BLOCK_KINDS = tuple(BlockKind)
 
 
 class Block(db.Model):
@@ -313,10 +318,14 @@ class SectorAffinity(db.Model):
     sector_b: Mapped[Sector] = relationship(foreign_keys=[sector_b_id])
 
 
-CONFIRMED = "confirmed"
-WAITLISTED = "waitlisted"
-CANCELLED = "cancelled"
-STATUSES = (CONFIRMED, WAITLISTED, CANCELLED)
+class RegistrationStatus(StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
+CONFIRMED, WAITLISTED, CANCELLED = RegistrationStatus
+STATUSES = tuple(RegistrationStatus)
 
 
 class Registration(db.Model):
@@ -385,9 +394,13 @@ class CafeChoice(db.Model):
     cafe_table: Mapped[CafeTable] = relationship()
 
 
-DRAFT = "draft"
-PUBLISHED = "published"
-SUPERSEDED = "superseded"
+class PlanStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    SUPERSEDED = "superseded"
+
+
+DRAFT, PUBLISHED, SUPERSEDED = PlanStatus
 
 
 class PlanVersion(db.Model):
@@ -438,12 +451,21 @@ class PlanLock(db.Model):
     cafe_table: Mapped[Optional[CafeTable]] = relationship()
 
 
+class JobStatus(StrEnum):
+    """A planning job: queued until a worker takes it, running until it ends as done, failed or stopped."""
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    STOPPED = "stopped"
+
+
 class PlanningJob(db.Model):
     """One run of the optimiser for a meeting, with its progress for the progress bar."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(12), default="queued")  # queued, running, done, failed, stopped
+    status: Mapped[str] = mapped_column(String(12), default=JobStatus.QUEUED)
     time_limit: Mapped[float] = mapped_column(Float, default=30.0)
     stop_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     best_score: Mapped[Optional[float]] = mapped_column(Float)
@@ -466,9 +488,14 @@ class PlanningJob(db.Model):
     plan_version: Mapped[Optional[PlanVersion]] = relationship()
 
 
-QUEUED = "queued"
-SENT = "sent"
-FAILED = "failed"
+class MailStatus(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"  # taken by a worker (with a lease: next_attempt_at)
+    SENT = "sent"
+    FAILED = "failed"
+
+
+QUEUED, SENDING, SENT, FAILED = MailStatus
 
 
 class OutboxMessage(db.Model):

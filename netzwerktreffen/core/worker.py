@@ -1,10 +1,14 @@
 """Background jobs: an in-process thread by default, RQ workers on Redis when REDIS_URL is set.
 
-A job is a named task with JSON-able arguments; ``enqueue`` never blocks a web
-request. With Redis, ``flask --app netzwerktreffen worker`` runs the jobs.
+A job is a task of ``netzwerktreffen.tasks``, named by its dotted path, with
+JSON-able arguments; ``enqueue`` never blocks a web request. With Redis,
+``flask --app netzwerktreffen worker`` runs the jobs (``netzwerktreffen.jobs``).
+This module is the queue only: it imports no task and no service; the task is
+looked up by name when it runs.
 """
 from __future__ import annotations
 
+import importlib
 import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -12,22 +16,23 @@ from typing import Callable
 
 from flask import Flask, current_app
 
+from netzwerktreffen.core.extensions import db
+
 log = logging.getLogger(__name__)
 
 QUEUE_NAME = "netzwerktreffen"
-TASKS: dict[str, Callable] = {}
+TASKS_MODULE = "netzwerktreffen.tasks"
 _executor: ThreadPoolExecutor | None = None
 _lock = threading.Lock()
 
 
-def task(function: Callable) -> Callable:
-    """Register a function as a background task under its qualified name."""
-    TASKS[f"{function.__module__}.{function.__name__}"] = function
+def task_function(name: str) -> Callable:
+    """The task called ``name`` (``"netzwerktreffen.tasks.<task>"``); ValueError for any other name."""
+    module, _, attribute = name.rpartition(".")
+    function = getattr(importlib.import_module(module), attribute, None) if module == TASKS_MODULE else None
+    if not callable(function):
+        raise ValueError(f"{name} is not a task of {TASKS_MODULE}")
     return function
-
-
-def _task_name(function: Callable) -> str:
-    return f"{function.__module__}.{function.__name__}"
 
 
 CONNECT_TIMEOUT = 5  # seconds: an unreachable Redis fails fast instead of holding a web request
@@ -46,17 +51,16 @@ def queue(app: Flask | None = None, timeout: float | None = None):
                  connection=redis_connection(app.config["REDIS_URL"], timeout))
 
 
-def enqueue(function: Callable, *args, timeout: int = 3600, job_id: str | None = None,
+def enqueue(name: str, *args, timeout: int = 3600, job_id: str | None = None,
             in_process: bool = False) -> Future | str:
-    """Run ``function(*args)`` in the background, inside an app context.
+    """Run the task ``name`` (``"netzwerktreffen.tasks.<task>"``) with ``args`` in the background,
+    inside an app context.
 
     Returns the in-process Future (embedded default, or ``in_process``) or the RQ
     job id (``job_id`` when given). Errors of Redis reach the caller.
     """
     app = current_app._get_current_object()
-    name = _task_name(function)
-    if name not in TASKS:
-        raise ValueError(f"{name} is not a registered task")
+    task_function(name)  # a wrong name fails here, in the caller, not later in the worker
     if app.config.get("REDIS_URL") and not in_process:
         job = queue(app, timeout=CONNECT_TIMEOUT).enqueue(run_task, name, *args, job_timeout=timeout,
                                                           job_id=job_id)
@@ -96,36 +100,15 @@ def _thread_pool() -> ThreadPoolExecutor:
 def _run_with_app(app: Flask, name: str, args: tuple):
     with app.app_context():
         try:
-            return TASKS[name](*args)
+            return task_function(name)(*args)
         except Exception:
             log.exception("background task %s failed", name)
             raise
         finally:
-            from netzwerktreffen.core.extensions import db
             db.session.remove()
 
 
 def run_task(name: str, *args):
     """The RQ entry point: a fresh app (from the environment) runs the named task."""
-    from netzwerktreffen import create_app
-    app = create_app()
-    _import_task_modules()
+    app = importlib.import_module("netzwerktreffen").create_app()
     return _run_with_app(app, name, args)
-
-
-def _import_task_modules() -> None:
-    """Tasks register themselves on import; a worker process imports them all."""
-    from netzwerktreffen.mail import outbox as outbox
-    from netzwerktreffen.planning import service as planning
-    from netzwerktreffen.day import replanning as replanning
-    from netzwerktreffen.mail import schedules as schedule_mail  # noqa: F401
-
-
-def run_worker(app: Flask, burst: bool = False) -> None:
-    """``flask worker``: process jobs from Redis until stopped (or until the queue is empty with burst)."""
-    from rq import Worker
-    _import_task_modules()
-    if not burst:  # reminders and mail retries are checked every minute beside the RQ worker
-        from netzwerktreffen.mail.outbox import start_sweeper
-        start_sweeper(app)
-    Worker([queue(app)], connection=queue(app).connection).work(burst=burst)

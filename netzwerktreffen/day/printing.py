@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 import math
 import os
-import re
 import time
 from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
@@ -23,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import render_template
-from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -31,6 +29,8 @@ from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.core.defaults import guiding_questions
 from netzwerktreffen.mail.message import external_url
 from netzwerktreffen.core.models import CONFIRMED, PUBLISHED, Block, Meeting, PlanVersion, Registration
+from netzwerktreffen.planning.scheduler_io import spot_numbers
+from netzwerktreffen.web.pdf import html_to_pdf
 
 log = logging.getLogger(__name__)
 
@@ -79,18 +79,6 @@ class Layout:
     rows: int
     spots: list[Spot]
     paused: list[Registration] = field(default_factory=list)  # speed networking: who sits the round out
-
-
-def spot_numbers(block: Block, count: int) -> list[str]:
-    """The printed number of each speed-networking spot: spot k sits at the k-th table of the block's room."""
-    tables = list(block.room.tables) if block.room else []
-    numbers = [t.label for t in tables[:count]]
-    used = {t.number for t in tables}
-    following = max(used, default=0)
-    while len(numbers) < count:
-        following += 1
-        numbers.append(str(following))
-    return numbers
 
 
 def _free_cells(columns: int, taken: set[tuple[int, int]]):
@@ -216,19 +204,6 @@ class PrintPlan:
         if self.schedule is None:
             return []
         return sort_people([self.people[rid] for rid in self.schedule.by_person if rid in self.people])
-
-
-CSS_PLAIN = set(" .,:;-–·!?()/_'&+#%@")
-
-
-def css_string(value) -> Markup:
-    """Text as a quoted CSS string for the print styles (page footers): quotes, backslashes, angle
-    brackets and line breaks are escaped the CSS way, since HTML escaping does not apply in <style>."""
-    text = value.unescape() if isinstance(value, Markup) else str(value)  # Markup: escaped by the template
-    out = []
-    for ch in text:
-        out.append(ch if ch.isalnum() or ch in CSS_PLAIN else f"\\{ord(ch):x} ")
-    return Markup('"' + "".join(out) + '"')
 
 
 def sort_people(people) -> list[Registration]:
@@ -367,36 +342,6 @@ def document_html(meeting: Meeting, kind: str, *, version: PlanVersion | None = 
 
 # --------------------------------------------------------------------------
 # PDF
-
-
-_STYLED = re.compile(r'<(\w+)([^>]*?)\sstyle="([^"]*)"([^>]*)>')
-
-
-def hoist_styles(html: str) -> str:
-    """Inline ``style`` attributes become classes in the head: WeasyPrint parses each distinct
-    declaration once instead of once per element (room plans repeat the same cells every round)."""
-    styles: dict[str, str] = {}
-
-    def to_class(match: re.Match) -> str:
-        tag, before, style, after = match.groups()
-        name = styles.setdefault(style, f"st{len(styles)}")
-        attributes = before + after
-        existing = re.search(r'class="([^"]*)"', attributes)
-        if existing:
-            merged = 'class="' + existing.group(1) + " " + name + '"'
-            return f"<{tag}{attributes.replace(existing.group(0), merged, 1)}>"
-        return f'<{tag}{before} class="{name}"{after}>'
-
-    body = _STYLED.sub(to_class, html)
-    if not styles:
-        return html
-    css = "\n".join(f".{name} {{ {style} }}" for style, name in styles.items())
-    return body.replace("</style>", css + "\n</style>", 1)
-
-
-def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-    return HTML(string=hoist_styles(html), base_url=str(Path(__file__).resolve().parents[1])).write_pdf()
 
 
 def render_pdf(meeting: Meeting, kind: str, **options) -> bytes:

@@ -33,16 +33,15 @@ import scheduler
 
 from netzwerktreffen.planning import messages as plan_messages
 from netzwerktreffen.planning import service as planning
+from netzwerktreffen.planning.messages import PlanningError
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import CAFE, PUBLISHED, Block, Meeting, PlanVersion, Registration
-from netzwerktreffen.core.worker import task
+from netzwerktreffen.core.worker import enqueue
+from netzwerktreffen.planning.today import held_rounds, replan_instance, preload
 
 log = logging.getLogger(__name__)
 
-# On the day a changed schedule means a reprinted slip and a confused person: weigh changes
-# much more than in the default weights (2), but still below a forbidden meeting.
-REPLAN_CHANGE_WEIGHT = 30.0
 MIN_SOLVER_SECONDS = 0.5  # below this the scheduler is not started after a valid repair
 DEFAULT_TIME_LIMIT = 1.8  # seconds until the plan is chosen; storing and comparing follow (the issue: <= 3 s in all)
 
@@ -57,62 +56,6 @@ class Replanned:
     seconds: float = 0.0
     notices: int | None = None  # change notices queued; None: the mail module is not there; -1: in the background
     methods: dict[str, str] = field(default_factory=dict)  # block key -> kept / solver / repaired
-
-
-def held_rounds(meeting: Meeting) -> dict[str, int]:
-    return {scheduling.block_key(b): min(b.rounds_held or 0, b.rounds) for b in meeting.blocks}
-
-
-def seated_rounds(rounds) -> dict[str, set[int]]:
-    """pid -> the rounds (indices) a plan block's rounds seat them in."""
-    seated: dict[str, set[int]] = defaultdict(set)
-    for r, round_ in enumerate(rounds):
-        for members in scheduling.round_groups(round_):
-            for pid in members:
-                seated[pid].add(r)
-    return seated
-
-
-def replan_instance(meeting: Meeting, published: PlanVersion, held: dict[str, int] | None = None) -> dict:
-    """The instance for re-planning: published plan, rounds held, and who is present from the check-in."""
-    held = held_rounds(meeting) if held is None else held
-    instance = scheduling.with_published(scheduling.build_instance(meeting), published.plan, held)
-    weights = instance.setdefault("weights", {})
-    weights["change"] = max(float(weights.get("change", 2)), REPLAN_CHANGE_WEIGHT)
-    people = {scheduling.participant_id(r): r for r in meeting.registrations}
-    known = {p["id"] for p in instance["participants"]}
-    # people seated in a held round who are no longer confirmed (cancelled on the day): keep them as they were
-    old = {p["id"]: p for p in published.instance.get("participants", [])}
-    for block in instance["blocks"]:
-        for pid in seated_rounds(block.get("fixed_rounds") or []):
-            if pid not in known and pid in old:
-                instance["participants"].append(copy.deepcopy(old[pid]))
-                known.add(pid)
-    for block in instance["blocks"]:
-        fixed = block.get("fixed_rounds") or []
-        in_fixed = seated_rounds(fixed)
-        later = set(range(len(fixed), block["rounds"]))
-        present = block.setdefault("present", {})
-        # locks speak about the rounds to come; the held rounds are as they were
-        block["locks"] = [lock for lock in block.get("locks", []) if lock["round"] >= len(fixed)]
-        if block.get("published"):  # people no longer in the meeting are taken out of the published rounds
-            block["published"] = [
-                {t: [p for p in members if p in known] for t, members in round_.items()}
-                if isinstance(round_, dict) else
-                [g for g in ([p for p in members if p in known] for members in round_) if g]
-                for round_ in block["published"]]
-            block["fixed_rounds"] = block["published"][:len(fixed)]
-        for pid in known:
-            person = people.get(pid)
-            attends = present.get(pid) != [] and person is not None  # build_instance gives [] outside the block
-            here_now = attends and person.status == "confirmed" and not person.no_show
-            rounds_here = in_fixed.get(pid, set()) | (later if here_now else set())
-            if len(rounds_here) == block["rounds"]:
-                present.pop(pid, None)  # missing means every round
-            else:
-                present[pid] = sorted(rounds_here)
-    # who is here changed (no-shows, late arrivals): keep only the locks that can still hold
-    return scheduling.keep_usable_locks(instance, scheduling.table_labels(meeting))
 
 
 def _present_in(block: dict, pid: str, r: int) -> bool:
@@ -199,14 +142,14 @@ def repair_cafe(instance: dict, block: dict) -> list[dict]:
         flow.set_node_supply(source, len(guests))
         flow.set_node_supply(sink, -len(guests))
         if flow.solve() != flow.OPTIMAL:
-            raise planning.PlanningError(_("Runde %(n)s: Im Café lassen sich nicht alle Gäste an Tische setzen, "
+            raise PlanningError(_("Runde %(n)s: Im Café lassen sich nicht alle Gäste an Tische setzen, "
                                            "an denen sie noch nicht waren.", n=r + 1))
         for arc, pid, table in arcs:
             if flow.flow(arc):
                 seated[table].append(pid)
         counts = [len([p for p in seated[t] if p not in hosts]) for t in table_ids]
         if max(counts) - min(counts) > 1:
-            raise planning.PlanningError(_("Runde %(n)s: Die Café-Tische lassen sich nicht gleichmäßig besetzen.",
+            raise PlanningError(_("Runde %(n)s: Die Café-Tische lassen sich nicht gleichmäßig besetzen.",
                                            n=r + 1))
         for table, members in seated.items():
             for pid in members:
@@ -324,7 +267,7 @@ def repair_speed(instance: dict, block: dict, seed: int = 0) -> list[list[list[s
             if made is not None:
                 break
             if not groups:
-                raise planning.PlanningError(_("Runde %(n)s: Die Anwesenden lassen sich nicht mehr ohne "
+                raise PlanningError(_("Runde %(n)s: Die Anwesenden lassen sich nicht mehr ohne "
                                                "Wiederholung einteilen.", n=r + 1))
             groups = groups[:]
             groups.pop(rng.randrange(len(groups)))
@@ -361,7 +304,7 @@ def _solve_block(instance: dict, block: dict, deadline: float, seed: int) -> tup
         else:
             log.info("re-planning: repair of %s invalid: %s", block["id"], report["violations"][:3])
             best = None
-    except planning.PlanningError as error:
+    except PlanningError as error:
         log.info("re-planning: repair of %s failed: %s", block["id"], error)  # the scheduler may still find one
     if best is not None and deadline - time.monotonic() < MIN_SOLVER_SECONDS:
         return best, method, None
@@ -375,10 +318,10 @@ def _solve_block(instance: dict, block: dict, deadline: float, seed: int) -> tup
         names = plan_messages.Names({p["id"]: p.get("name", "") for p in instance["participants"]})
         if isinstance(error, scheduler.Infeasible):
             reason = plan_messages.explain_infeasible(error, names).message
-            raise planning.PlanningError(_("Es gibt keinen gültigen Plan: %(reason)s", reason=reason)) from error
+            raise PlanningError(_("Es gibt keinen gültigen Plan: %(reason)s", reason=reason)) from error
         found = (plan_messages.explain_timeout() if isinstance(error, TimeoutError)
                  else plan_messages.explain_instance_error(error, names, sub))
-        raise planning.PlanningError(found.message) from error
+        raise PlanningError(found.message) from error
     solved = result.plan.to_dict()["blocks"][0]
     if best is None or result.score > best_score + 1e-6:
         return solved["rounds"], "solver", solved.get("pauses")
@@ -428,7 +371,7 @@ def replan(meeting: Meeting, held: dict[str, int] | None = None, *, time_limit: 
     deadline = started + time_limit
     published = scheduling.latest(meeting, PUBLISHED)
     if published is None:
-        raise planning.PlanningError(_("Es gibt noch keinen veröffentlichten Rundenplan, der angepasst werden kann."))
+        raise PlanningError(_("Es gibt noch keinen veröffentlichten Rundenplan, der angepasst werden kann."))
     loaded = preload(meeting)  # noqa: F841 - kept while the instance is built
     if held is not None:
         for block in meeting.blocks:
@@ -449,8 +392,7 @@ def replan(meeting: Meeting, held: dict[str, int] | None = None, *, time_limit: 
     seconds = time.monotonic() - started
     notices: int | None = 0
     if notify and affected and background_notices:
-        from netzwerktreffen.core.worker import enqueue
-        enqueue(send_notices_task, meeting.id, published.number, version.number)
+        enqueue("netzwerktreffen.tasks.send_change_notices", meeting.id, published.number, version.number)
         notices = -1
     elif notify and affected:
         notices = send_notices(meeting, before_plan, version.plan)
@@ -458,19 +400,6 @@ def replan(meeting: Meeting, held: dict[str, int] | None = None, *, time_limit: 
     return Replanned(published, version, changes, affected, rounds, seconds, notices, methods)
 
 
-def preload(meeting: Meeting) -> list[Registration]:
-    """Load the meeting's registrations with everything the instance needs in a few queries
-    (instead of several per person): re-planning 200 people stays well under a second here.
-    The caller keeps the list while it builds the instance: the session holds loaded rows only
-    weakly, so a list thrown away takes the loaded relationships with it."""
-    from sqlalchemy import select
-    from sqlalchemy.orm import selectinload
-    return db.session.scalars(select(Registration).where(Registration.meeting_id == meeting.id).options(
-        selectinload(Registration.offers), selectinload(Registration.needs), selectinload(Registration.blocks),
-        selectinload(Registration.sector), selectinload(Registration.cafe_choices))).all()
-
-
-@task
 def send_notices_task(meeting_id: int, before_number: int, after_number: int) -> int | None:
     """The change notices of one re-planning, as a background job."""
     meeting = db.session.get(Meeting, meeting_id)

@@ -12,23 +12,24 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
 from flask_login import login_required
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from netzwerktreffen.planning import service as planning
-from netzwerktreffen.day import printing as printing
-from netzwerktreffen.day import replanning as replanning
+from netzwerktreffen.planning.messages import PlanningError
+from netzwerktreffen.day import printing
+from netzwerktreffen.day import replanning
+from netzwerktreffen.planning.today import held_rounds
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.web.auth import organiser_meeting
+from netzwerktreffen.web.common import owned_or_404
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import local_now
 from netzwerktreffen.core.models import CONFIRMED, Meeting, Registration, utcnow
 from netzwerktreffen.registration.service import (AlreadyRegistered, RegistrationData, consent_version, find_registration,
                            new_registration)
-from netzwerktreffen.registration.forms import (LanguagesField, MultiCheckboxField, default_languages, language_choices,
-                                 strip)
-from netzwerktreffen.registration.views import meeting_registration, refuse_after_purge
+from netzwerktreffen.web.fields import Form, LanguagesField, MultiCheckboxField, default_languages, language_choices
+from netzwerktreffen.registration.service import refuse_after_purge
 
 bp = Blueprint("checkin", __name__, url_prefix="/organisation/treffen/<slug>/tag")
 
@@ -41,12 +42,11 @@ def require_login():
     """Every page of this blueprint is for logged-in organisers only."""
 
 
-class WalkInForm(FlaskForm):
-    name = StringField(_l("Vor- und Nachname"), filters=[strip], validators=[DataRequired(), Length(max=200)])
-    organisation = StringField(_l("Organisation"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+class WalkInForm(Form):
+    name = StringField(_l("Vor- und Nachname"), validators=[DataRequired(), Length(max=200)])
+    organisation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
     sector = SelectField(_l("Bereich"), coerce=int)
-    email = EmailField(_l("E-Mail (freiwillig)"), filters=[strip],
-                       validators=[Optional(), Email(), Length(max=254)],
+    email = EmailField(_l("E-Mail (freiwillig)"), validators=[Optional(), Email(), Length(max=254)],
                        description=_l("Ohne Adresse wird ein Platzhalter gespeichert; die Person bekommt dann "
                                       "keine Mails, aber einen gedruckten Laufzettel mit QR-Code."))
     languages = LanguagesField(_l("Sprachen"), validators=[DataRequired(message=_l("Bitte wählen Sie mindestens "
@@ -86,7 +86,7 @@ def state(registration: Registration) -> str:
 def suggested_held(meeting: Meeting, now=None) -> dict[str, int]:
     """Rounds over per block: as stored, or on the day of the meeting by the clock if that says more."""
     now = now or local_now()
-    held = replanning.held_rounds(meeting)
+    held = held_rounds(meeting)
     if meeting.date == now.date():
         for block in meeting.blocks:
             over = sum(1 for start, _end in block.round_times() if start <= now.time())  # begun = held
@@ -122,8 +122,8 @@ def index(slug: str):
 def _mark(slug: str, registration_id: int, arrived: bool, no_show: bool, message: str, category: str):
     """Set a person's state at the desk (one tap), then back to their row in the list."""
     meeting = organiser_meeting(slug)
-    person = meeting_registration(meeting, registration_id)
-    if FlaskForm().validate_on_submit():
+    person = owned_or_404(Registration, registration_id, meeting)
+    if Form().validate_on_submit():
         person.checked_in_at = (person.checked_in_at or utcnow()) if arrived else None
         person.no_show = no_show
         db.session.commit()
@@ -150,7 +150,7 @@ def reset(slug: str, registration_id: int):
 def open_missing(slug: str):
     """Everyone confirmed who has not checked in is marked as not there."""
     meeting = organiser_meeting(slug)
-    if FlaskForm().validate_on_submit():
+    if Form().validate_on_submit():
         marked = 0
         for person in meeting.registrations:
             if person.status == CONFIRMED and not person.checked_in_at and not person.no_show:
@@ -219,7 +219,7 @@ def walk_in(slug: str):
 @bp.route("/neu-planen", methods=["POST"])
 def replan(slug: str):
     meeting = organiser_meeting(slug)
-    if not FlaskForm().validate_on_submit():
+    if not Form().validate_on_submit():
         abort(400)
     held = {}
     for block in meeting.blocks:
@@ -230,7 +230,7 @@ def replan(slug: str):
             held[key] = block.rounds_held or 0
     try:
         result = replanning.replan(meeting, held, background_notices=True)
-    except planning.PlanningError as error:
+    except PlanningError as error:
         db.session.rollback()
         flash(_("Neu planen ging nicht: %(reason)s", reason=str(error)), "error")
         return redirect(url_for("checkin.index", slug=slug) + "#neu-planen")

@@ -9,8 +9,8 @@ from flask import Blueprint, Response, abort
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from netzwerktreffen.mail import ical as ical
-from netzwerktreffen.mail import schedules as schedule_mail
+from netzwerktreffen.mail import ical
+from netzwerktreffen.planning.personal import current_rounds
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import CANCELLED, Meeting, Registration
 
@@ -36,7 +36,7 @@ def personal(token: str):
         abort(404)
     if registration.status == CANCELLED:
         abort(410)
-    rounds = schedule_mail.current_rounds(registration)
+    rounds = current_rounds(registration)
     db.session.commit()  # a raised sequence is kept
     with force_locale(registration.locale or "de"):
         body = ical.personal_calendar(registration.meeting, registration, rounds)

@@ -15,12 +15,12 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 from icalendar import Calendar, Event, Timezone
 
-from netzwerktreffen.core.i18n import BERLIN
-from netzwerktreffen.mail.message import one_line
+from netzwerktreffen.core.i18n import local
 from netzwerktreffen.core.models import Meeting, Registration
+from netzwerktreffen.core.text import one_line
 
 if TYPE_CHECKING:  # pragma: no cover
-    from netzwerktreffen.mail.schedules import PersonalRound
+    from netzwerktreffen.planning.personal import PersonalRound
 
 PRODID = "-//netzwerktreffen//Netzwerktreffen//DE"
 TZID = "Europe/Berlin"
@@ -46,11 +46,6 @@ def _calendar(meeting: Meeting, name: str, method: str | None = "PUBLISH") -> Ca
 def _duration_hour():
     from datetime import timedelta
     return timedelta(hours=1)
-
-
-def local(day: date, clock) -> datetime:
-    """A venue time (naive, Europe/Berlin) as an aware datetime."""
-    return datetime.combine(day, clock).replace(tzinfo=BERLIN)
 
 
 def person_key(registration: Registration) -> str:

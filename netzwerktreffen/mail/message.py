@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
+from netzwerktreffen.core.text import one_line
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +37,6 @@ def external_url(endpoint: str, **values) -> str:
     adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path.rstrip("/") or "/",
                                        url_scheme=parts.scheme or "http")
     return adapter.build(endpoint, values, force_external=True)
-
-
-def one_line(text: str) -> str:
-    """A header-safe value: every run of whitespace, CR and LF included, becomes one space."""
-    return " ".join((text or "").split())
 
 
 @dataclass

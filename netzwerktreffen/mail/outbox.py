@@ -28,13 +28,13 @@ from flask import Flask, current_app
 from sqlalchemy import func, select, update
 
 from netzwerktreffen.mail import message as mail
+from netzwerktreffen.core.text import one_line
 from netzwerktreffen.core.extensions import db
-from netzwerktreffen.core.models import FAILED, QUEUED, SENT, Meeting, OutboxMessage, Registration, utcnow
-from netzwerktreffen.core.worker import enqueue, task
+from netzwerktreffen.core.models import FAILED, QUEUED, SENDING, SENT, Meeting, OutboxMessage, Registration, utcnow
+from netzwerktreffen.core.worker import enqueue
 
 log = logging.getLogger(__name__)
 
-SENDING = "sending"
 STATUSES = (QUEUED, SENDING, SENT, FAILED)
 BATCH_SIZE = 500
 BACKOFF_BASE = 30  # seconds
@@ -80,7 +80,7 @@ def queue(kind: str, to_email: str, to_name: str, rendered: mail.Rendered, *,
         return None
     row = OutboxMessage(
         meeting=meeting, registration=registration, kind=kind, dedupe_key=dedupe_key,
-        to_email=to_email.strip(), to_name=mail.one_line(to_name)[:200], subject=rendered.subject[:500],
+        to_email=to_email.strip(), to_name=one_line(to_name)[:200], subject=rendered.subject[:500],
         body_text=rendered.text, body_html=rendered.html, attachments=attachments or [],
         message_id=mail.new_message_id(), status=QUEUED, attempts=0, next_attempt_at=utcnow(), last_error="")
     db.session.add(row)
@@ -275,7 +275,6 @@ def counts(meeting: Meeting) -> dict[str, int]:
 # Background delivery
 
 
-@task
 def deliver_task() -> dict:
     """The worker's job: send what is due; in-process, come back when a retry falls due."""
     result = deliver_due()
@@ -318,7 +317,7 @@ def kick() -> None:
         if mode == "inline":
             deliver_due()
         elif mode == "background":
-            enqueue(deliver_task, timeout=1800)
+            enqueue("netzwerktreffen.tasks.deliver_mail", timeout=1800)
         # "manual": a cron job or ``flask send-mail`` sends
     except Exception:  # the mail stays queued; the next run sends it
         log.exception("could not start mail delivery")
@@ -344,55 +343,3 @@ def send_and_wait(ids: list[int], timeout: float = 120.0, poll: float = 0.5) -> 
         if not open_ or time.monotonic() >= deadline:
             return {"sent": states.get(SENT, 0), "failed": states.get(FAILED, 0), "waiting": open_}
         time.sleep(poll if use_worker else min(poll * 4, max(deadline - time.monotonic(), 0)))
-
-
-# --------------------------------------------------------------------------
-# Periodic sweep: reminders, leftovers and deletion after the retention period, every minute
-
-
-def sweep() -> dict:
-    """Delete the personal data of meetings whose retention period has ended, queue due reminders
-    and send whatever is due (also mail left over from before a restart)."""
-    from netzwerktreffen.afterwards import retention as retention
-    from netzwerktreffen.mail import schedules as schedule_mail
-    reminders = schedule_mail.send_reminders(kick_delivery=False)
-    result = deliver_due()
-    purged = len(retention.purge_due())  # after sending: a failing deletion must not stop the mail
-    return {"purged": purged, "reminders": reminders, **result.__dict__}
-
-
-_sweeper: threading.Thread | None = None
-
-
-def start_sweeper(app: Flask, interval: float | None = None) -> threading.Thread:
-    """A daemon thread that sweeps every ``MAIL_SWEEP_SECONDS`` (60); once per process."""
-    global _sweeper
-    with _timer_lock:
-        if _sweeper is not None and _sweeper.is_alive():
-            return _sweeper
-        seconds = interval or app.config.get("MAIL_SWEEP_SECONDS", 60)
-
-        def loop():
-            while True:
-                time.sleep(seconds)
-                with app.app_context():
-                    try:
-                        sweep()
-                    except Exception:
-                        log.exception("mail sweep failed")
-                    finally:
-                        db.session.remove()
-
-        _sweeper = threading.Thread(target=loop, name="netzwerktreffen-mail-sweep", daemon=True)
-        _sweeper.start()
-        return _sweeper
-
-
-def init_app(app: Flask) -> None:
-    """In the web process without Redis, sweep in a thread (started by the first request)."""
-    if app.testing or app.config.get("REDIS_URL") or app.config.get("MAIL_DELIVERY", "background") != "background":
-        return
-
-    @app.before_request
-    def _start_sweeper():
-        start_sweeper(app)

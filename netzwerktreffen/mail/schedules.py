@@ -13,161 +13,45 @@ Organisers may add a note with placeholders ({name}, {treffen}, …), which
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import re
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import pgettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from netzwerktreffen.mail import ical as ical
-from netzwerktreffen.mail import message as mail
-from netzwerktreffen.mail import outbox as outbox
-from netzwerktreffen.planning import service as planning
-from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import format_date, format_time, local_now
-from netzwerktreffen.core.models import CONFIRMED, PUBLISHED, Meeting, OutboxMessage, PlanVersion, Registration
-from netzwerktreffen.core.worker import enqueue, task
+from netzwerktreffen.core.models import (
+    CONFIRMED,
+    PUBLISHED,
+    Meeting,
+    OutboxMessage,
+    Registration,
+)
+from netzwerktreffen.core.worker import enqueue
+from netzwerktreffen.mail import ical, outbox
+from netzwerktreffen.mail import message as mail
+from netzwerktreffen.planning import scheduler_io as scheduling
+from netzwerktreffen.planning import service as planning
+from netzwerktreffen.planning.messages import PlanningError
+from netzwerktreffen.planning.personal import (
+    PersonalRound,
+    _clean,
+    current_rounds,
+    people_of,
+    personal_rounds,
+    published_schedule,
+    refresh_sequence,
+)
 
 log = logging.getLogger(__name__)
 
 KINDS = ("schedule", "change", "reminder")
 ICS_FILENAME = "netzwerktreffen-ablauf.ics"
-
-
-@dataclass
-class Partner:
-    name: str
-    organisation: str
-    sector: str
-
-    @property
-    def line(self) -> str:
-        details = ", ".join(p for p in (self.organisation, self.sector) if p)
-        return f"{self.name} ({details})" if details else self.name
-
-
-@dataclass
-class PersonalRound:
-    """One round of one person: when, where and with whom."""
-
-    block_id: int
-    block_title: str
-    round: int  # from 0
-    is_cafe: bool
-    start: datetime  # aware, Europe/Berlin
-    end: datetime
-    room: str
-    spot: str  # "Platz 3" / "Tisch 2"
-    question: str = ""  # café: the table's question
-    host: str = ""  # café: the table's host
-    guiding_question: str = ""  # café: the round's guiding question
-    is_host: bool = False  # café: the person hosts this table
-    partners: list[Partner] = field(default_factory=list)
-    is_pause: bool = False  # speed networking: the person sits this round out (spot: "Pause")
-
-    def key(self) -> list:
-        return [self.block_id, self.round, self.start.isoformat(), self.end.isoformat(), self.room, self.spot,
-                self.question, self.host, [p.line for p in self.partners]]
-
-
-def _clean(text: str) -> str:
-    return mail.one_line(text)
-
-
-def people_of(meeting: Meeting) -> dict[int, Registration]:
-    return {r.id: r for r in meeting.registrations}
-
-
-def personal_rounds(meeting: Meeting, schedule: scheduling.Schedule, registration: Registration,
-                    people: dict[int, Registration] | None = None) -> list[PersonalRound]:
-    """The person's rounds in a plan, in time order, with partners or the café table."""
-    people = people if people is not None else people_of(meeting)
-    rounds = []
-    for seat in schedule.seats_of(registration):
-        block = seat.block
-        times = block.round_times()
-        if seat.round >= len(times):
-            continue
-        start, end = times[seat.round]
-        if seat.paused:
-            rounds.append(PersonalRound(
-                block.id, block.title, seat.round, False, ical.local(meeting.date, start),
-                ical.local(meeting.date, end), "", pgettext("Runde", "Pause"), is_pause=True))
-        elif seat.cafe_table is not None:
-            table = seat.cafe_table.table
-            room = table.room.name if table is not None else (block.room.name if block.room else "")
-            questions = block.guiding_questions or []
-            others = [people[rid] for rid in seat.people
-                      if rid != registration.id and rid in people and rid != seat.cafe_table.host_id]
-            rounds.append(PersonalRound(
-                block.id, block.title, seat.round, True, ical.local(meeting.date, start), ical.local(meeting.date, end),
-                room, _("Tisch %(t)s", t=seat.label), question=seat.cafe_table.question,
-                host=seat.cafe_table.host_label or "",
-                guiding_question=questions[seat.round] if seat.round < len(questions) else "",
-                partners=[_partner(p) for p in others], is_host=seat.cafe_table.host_id == registration.id))
-        else:
-            others = [people[rid] for rid in seat.people if rid != registration.id and rid in people]
-            rounds.append(PersonalRound(
-                block.id, block.title, seat.round, False, ical.local(meeting.date, start),
-                ical.local(meeting.date, end), block.room.name if block.room else "",
-                _("Platz %(n)s", n=seat.spot), partners=[_partner(p) for p in others]))
-    rounds.sort(key=lambda r: (r.start, r.block_id, r.round))
-    return rounds
-
-
-def _partner(person: Registration) -> Partner:
-    return Partner(_clean(person.name), _clean(person.organisation), _clean(person.sector.name if person.sector else ""))
-
-
-def fingerprint(rounds: list[PersonalRound]) -> str:
-    """What a person's schedule looks like, as a short hash (language-independent keys)."""
-    payload = json.dumps([[r.block_id, r.round, r.start.isoformat(), r.end.isoformat(), r.room,
-                           r.spot, r.question, r.host, sorted(p.line for p in r.partners)] for r in rounds],
-                         ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(payload.encode()).hexdigest()[:32]
-
-
-def refresh_sequence(registration: Registration, rounds: list[PersonalRound]) -> bool:
-    """Raise the person's iCal SEQUENCE when their schedule changed since last seen (not committed)."""
-    with force_locale("de"):  # the fingerprint must not depend on the language
-        current = fingerprint(rounds)
-    if current == registration.schedule_fingerprint:
-        return False
-    if registration.schedule_fingerprint:
-        registration.ical_sequence = (registration.ical_sequence or 0) + 1
-    registration.schedule_fingerprint = current
-    return True
-
-
-def published_schedule(meeting: Meeting) -> tuple[PlanVersion | None, scheduling.Schedule | None]:
-    version = scheduling.latest(meeting, PUBLISHED)
-    return version, (scheduling.Schedule(meeting, version.plan) if version else None)
-
-
-def current_rounds(registration: Registration, schedule: scheduling.Schedule | None = None,
-                   people: dict[int, Registration] | None = None) -> list[PersonalRound]:
-    """The person's rounds in the published plan, in the person's language; sequence kept up to date."""
-    meeting = registration.meeting
-    if schedule is None:
-        _version, schedule = published_schedule(meeting)
-    if schedule is None or registration.status != CONFIRMED:
-        return []
-    with force_locale("de"):
-        rounds = personal_rounds(meeting, schedule, registration, people)
-    refresh_sequence(registration, rounds)
-    if (registration.locale or "de") == "de":
-        return rounds
-    with force_locale(registration.locale):
-        return personal_rounds(meeting, schedule, registration, people)
 
 
 # --------------------------------------------------------------------------
@@ -252,7 +136,7 @@ def queue_schedules(meeting: Meeting, note: str = "", kick_delivery: bool = True
     """
     version, schedule = published_schedule(meeting)
     if version is None:
-        raise planning.PlanningError(_("Es gibt noch keinen veröffentlichten Plan."))
+        raise PlanningError(_("Es gibt noch keinen veröffentlichten Plan."))
     people = people_of(meeting)
     ids = []
     for registration in recipients(meeting, schedule):
@@ -267,7 +151,6 @@ def queue_schedules(meeting: Meeting, note: str = "", kick_delivery: bool = True
     return ids
 
 
-@task
 def queue_schedules_task(meeting_id: int, note: str = "") -> int:
     """The organiser's "send to all" as a background job: render and queue, then send."""
     meeting = db.session.get(Meeting, meeting_id)
@@ -279,11 +162,11 @@ def queue_schedules_task(meeting_id: int, note: str = "") -> int:
 def start_sending_schedules(meeting: Meeting, note: str = "") -> None:
     """Render and queue everyone's schedule in the background (at once with MAIL_DELIVERY=inline)."""
     if scheduling.latest(meeting, PUBLISHED) is None:
-        raise planning.PlanningError(_("Es gibt noch keinen veröffentlichten Plan."))
+        raise PlanningError(_("Es gibt noch keinen veröffentlichten Plan."))
     if current_app.config.get("MAIL_DELIVERY", "background") == "inline":
         queue_schedules(meeting, note=note)
     else:
-        enqueue(queue_schedules_task, meeting.id, note, timeout=3600)
+        enqueue("netzwerktreffen.tasks.queue_schedules", meeting.id, note, timeout=3600)
 
 
 def send_change_notices(meeting: Meeting, before_plan: dict, after_plan: dict, kick_delivery: bool = True) -> int:

@@ -5,19 +5,20 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import TextAreaField
 from wtforms.validators import Length, ValidationError
 
-from netzwerktreffen.afterwards import contacts as contacts
-from netzwerktreffen.mail import outbox as outbox
-from netzwerktreffen.planning import service as planning
+from netzwerktreffen.afterwards import contacts
+from netzwerktreffen.mail.followups import NotYet, render_followup, queue_followups
+from netzwerktreffen.mail import outbox
+from netzwerktreffen.planning.messages import PlanningError
 from netzwerktreffen.mail import schedules as schedule_mail
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.web.auth import organiser_meeting
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import CONFIRMED, FAILED, PUBLISHED, QUEUED, SUPERSEDED, OutboxMessage, PlanVersion, Registration
+from netzwerktreffen.web.fields import Form
 
 bp = Blueprint("mailing", __name__, url_prefix="/organisation/treffen/<slug>/post")
 
@@ -43,7 +44,7 @@ def require_login():
     """Every page of this blueprint is for logged-in organisers only."""
 
 
-class SendForm(FlaskForm):
+class SendForm(Form):
     note = TextAreaField(_l("Zusätzliche Nachricht (optional)"), validators=[Length(max=4000)])
 
     def validate_note(self, field):
@@ -53,7 +54,7 @@ class SendForm(FlaskForm):
                                     names=", ".join("{%s}" % name for name in unknown)))
 
 
-class RetryForm(FlaskForm):
+class RetryForm(Form):
     pass
 
 
@@ -95,7 +96,7 @@ def preview(slug: str):
     rendered = attachments = None
     if chosen is not None and (request.method == "GET" or form.validate()):
         if kind == "followup":
-            rendered, attachments = contacts.render_followup(chosen, form.note.data or ""), []
+            rendered, attachments = render_followup(chosen, form.note.data or ""), []
         else:
             rendered, attachments = schedule_mail.preview(kind, chosen, form.note.data or "")
     published = scheduling.latest(meeting, PUBLISHED)
@@ -121,7 +122,7 @@ def send_schedules(slug: str):
         return _back_to_preview(form, slug)
     try:
         schedule_mail.start_sending_schedules(meeting, note=form.note.data or "")
-    except planning.PlanningError as error:
+    except PlanningError as error:
         flash(str(error), "error")
         return redirect(url_for("mailing.index", slug=slug))
     flash(_("Die Abläufe werden jetzt vorbereitet und gesendet. Wer seinen Ablauf für diesen Plan schon "
@@ -137,8 +138,8 @@ def send_followups(slug: str):
     if not form.validate_on_submit():
         return _back_to_preview(form, slug, kind="followup")
     try:
-        count = contacts.queue_followups(meeting, note=form.note.data or "")
-    except contacts.NotYet as error:
+        count = queue_followups(meeting, note=form.note.data or "")
+    except NotYet as error:
         flash(str(error), "error")
         return redirect(url_for("mailing.index", slug=slug))
     flash(_("%(n)s Dankesmails sind in der Warteschlange. Wer sie schon bekommen hat, bekommt sie nicht noch "

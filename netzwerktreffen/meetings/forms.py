@@ -8,23 +8,22 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (BooleanField, DateField, DateTimeLocalField, EmailField, IntegerField, SelectField,
                      StringField, TextAreaField, TimeField)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import ColorInput
 
-from netzwerktreffen.core import defaults as defaults
+from netzwerktreffen.core import defaults
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import format_time, language_name
 from netzwerktreffen.core.models import CONFIRMED, Block, CafeTable, Meeting, MeetingTable, Registration, Room, Sector, Topic
-from netzwerktreffen.registration.forms import MultiCheckboxField
+from netzwerktreffen.web.fields import Form, MultiCheckboxField
+from netzwerktreffen.core.text import clean, slugify
 
 try:  # WTForms >= 3.3 wants SelectChoice; tuples are deprecated there
     from wtforms.fields.choices import SelectChoice
@@ -42,18 +41,6 @@ MAX_AFFINITY = 100
 def options(pairs) -> list:
     """Select options from (value, label) pairs, in the form the installed WTForms prefers."""
     return [SelectChoice(value, label) if SelectChoice else (value, label) for value, label in pairs]
-
-
-def clean(value):
-    """Strip surrounding space and NUL characters (PostgreSQL refuses NUL in text)."""
-    return value.replace("\x00", "").strip() if isinstance(value, str) else value
-
-
-def slugify(text: str) -> str:
-    """'3. Netzwerktreffen Migration' -> '3-netzwerktreffen-migration' (umlauts spelled out)."""
-    text = text.lower().translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}))
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].strip("-")
 
 
 def unique(base: str, taken: set[str], fallback: str) -> str:
@@ -91,24 +78,24 @@ def _clock(moment: datetime, day: date) -> str:
 # -- Meeting -------------------------------------------------------------------------------------------
 
 
-class MeetingForm(FlaskForm):
-    title = StringField(_l("Titel"), filters=[clean], validators=[DataRequired(), Length(max=200)],
+class MeetingForm(Form):
+    title = StringField(_l("Titel"), validators=[DataRequired(), Length(max=200)],
                         description=_l("z. B. „Netzwerktreffen Migration und Arbeit“"))
-    series_name = StringField(_l("Name der Reihe"), filters=[clean], validators=[Optional(), Length(max=200)],
+    series_name = StringField(_l("Name der Reihe"), validators=[Optional(), Length(max=200)],
                               description=_l("Wenn das Treffen Teil einer Reihe ist, z. B. „Netzwerktreffen Migration“."))
     series_number = IntegerField(_l("Nummer in der Reihe"), validators=[Optional(), NumberRange(min=1, max=999)],
                                  description=_l("Mit Reihe und Nummer heißt das Treffen z. B. „3. Netzwerktreffen Migration“."))
-    slug = StringField(_l("Kurzname für die Adresse"), filters=[clean], validators=[Length(max=80)])
-    description = TextAreaField(_l("Beschreibung"), filters=[clean], validators=[Optional(), Length(max=5000)],
+    slug = StringField(_l("Kurzname für die Adresse"), validators=[Length(max=80)])
+    description = TextAreaField(_l("Beschreibung"), validators=[Optional(), Length(max=5000)],
                                 render_kw={"rows": 5})
     date = DateField(_l("Datum"), validators=[InputRequired(message=_l("Bitte geben Sie ein gültiges Datum an."))])
     start_time = TimeField(_l("Beginn"), format=TIME_FORMATS,
                            validators=[InputRequired(message=_l("Bitte geben Sie eine Uhrzeit an, z. B. 09:30."))])
     end_time = TimeField(_l("Ende"), format=TIME_FORMATS,
                          validators=[InputRequired(message=_l("Bitte geben Sie eine Uhrzeit an, z. B. 13:00."))])
-    venue = StringField(_l("Ort"), filters=[clean], validators=[Optional(), Length(max=200)],
+    venue = StringField(_l("Ort"), validators=[Optional(), Length(max=200)],
                         description=_l("z. B. „Landratsamt, Großer Sitzungssaal“"))
-    address = TextAreaField(_l("Adresse"), filters=[clean], validators=[Optional(), Length(max=1000)])
+    address = TextAreaField(_l("Adresse"), validators=[Optional(), Length(max=1000)])
     is_public = BooleanField(_l("Anmeldeformular veröffentlichen"),
                              description=_l("Erst dann können sich Teilnehmende anmelden (im Anmeldezeitraum)."))
     registration_opens = DateTimeLocalField(_l("Anmeldung ab"), format=LOCAL_DATETIME_FORMATS,
@@ -122,11 +109,9 @@ class MeetingForm(FlaskForm):
                                            "Menschen von der Warteliste nach."))
     languages = MultiCheckboxField(_l("Gesprächssprachen"),
                                    validators=[DataRequired(message=_l("Bitte wählen Sie mindestens eine Sprache."))])
-    contact_name = StringField(_l("Ansprechperson"), filters=[clean], validators=[Optional(), Length(max=200)])
-    contact_email = EmailField(_l("E-Mail der Ansprechperson"), filters=[clean],
-                               validators=[Optional(), Email(), Length(max=254)])
-    controller = TextAreaField(_l("Verantwortlich für den Datenschutz"), filters=[clean],
-                               validators=[Optional(), Length(max=2000)],
+    contact_name = StringField(_l("Ansprechperson"), validators=[Optional(), Length(max=200)])
+    contact_email = EmailField(_l("E-Mail der Ansprechperson"), validators=[Optional(), Email(), Length(max=254)])
+    controller = TextAreaField(_l("Verantwortlich für den Datenschutz"), validators=[Optional(), Length(max=2000)],
                                description=_l("Name und Anschrift der verantwortlichen Stelle (Art. 13 DSGVO)."))
     retention_days = IntegerField(_l("Aufbewahrung der Anmeldedaten (Tage nach dem Treffen)"),
                                   validators=[InputRequired(), NumberRange(min=1, max=3650)])
@@ -211,11 +196,10 @@ class MeetingForm(FlaskForm):
         return data
 
 
-class DeleteMeetingForm(FlaskForm):
+class DeleteMeetingForm(Form):
     """Deleting a meeting for good: the organiser types its short name to confirm."""
 
-    confirm = StringField(_l("Kurzname des Treffens zur Bestätigung"), filters=[clean],
-                          validators=[DataRequired(), Length(max=80)])
+    confirm = StringField(_l("Kurzname des Treffens zur Bestätigung"), validators=[DataRequired(), Length(max=80)])
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
@@ -226,17 +210,16 @@ class DeleteMeetingForm(FlaskForm):
             raise ValidationError(_("Bitte geben Sie genau „%(slug)s“ ein.", slug=self.meeting.slug))
 
 
-class OrganiserForm(FlaskForm):
-    email = EmailField(_l("E-Mail-Adresse des Kontos"), filters=[clean],
-                       validators=[DataRequired(), Email(), Length(max=254)],
+class OrganiserForm(Form):
+    email = EmailField(_l("E-Mail-Adresse des Kontos"), validators=[DataRequired(), Email(), Length(max=254)],
                        description=_l("Die Person braucht schon ein Konto für Organisierende."))
 
 
 # -- Rooms and tables ----------------------------------------------------------------------------------
 
 
-class RoomForm(FlaskForm):
-    name = StringField(_l("Name des Raums"), filters=[clean], validators=[DataRequired(), Length(max=200)])
+class RoomForm(Form):
+    name = StringField(_l("Name des Raums"), validators=[DataRequired(), Length(max=200)])
     grid_columns = IntegerField(_l("Spalten im Raumplan"), default=6,
                                 validators=[InputRequired(), NumberRange(min=1, max=30)])
     grid_rows = IntegerField(_l("Reihen im Raumplan"), default=4,
@@ -267,11 +250,11 @@ class RoomForm(FlaskForm):
         return {"name": self.name.data, "grid_columns": self.grid_columns.data, "grid_rows": self.grid_rows.data}
 
 
-class TableForm(FlaskForm):
+class TableForm(Form):
     """A physical table; the plan position is shown 1-based (Spalte 1) and stored 0-based."""
 
     number = IntegerField(_l("Nummer"), validators=[InputRequired(), NumberRange(min=1, max=9999)])
-    name = StringField(_l("Name (freiwillig)"), filters=[clean], validators=[Optional(), Length(max=200)],
+    name = StringField(_l("Name (freiwillig)"), validators=[Optional(), Length(max=200)],
                        description=_l("z. B. „Fenster“ oder „Café 1“"))
     seats = IntegerField(_l("Plätze am Tisch"), default=4, validators=[InputRequired(), NumberRange(min=1, max=50)])
     column = IntegerField(_l("Spalte im Raumplan"), default=1, validators=[InputRequired(), NumberRange(min=1)])
@@ -315,8 +298,8 @@ def suggested_table(room: Room) -> dict:
 # -- Agenda blocks -------------------------------------------------------------------------------------
 
 
-class BlockForm(FlaskForm):
-    title = StringField(_l("Titel"), filters=[clean], validators=[DataRequired(), Length(max=200)])
+class BlockForm(Form):
+    title = StringField(_l("Titel"), validators=[DataRequired(), Length(max=200)])
     start_time = TimeField(_l("Beginn"), format=TIME_FORMATS,
                            validators=[InputRequired(message=_l("Bitte geben Sie eine Uhrzeit an, z. B. 10:00."))])
     rounds = IntegerField(_l("Runden"), validators=[InputRequired(), NumberRange(min=1, max=30)])
@@ -375,8 +358,7 @@ class SpeedBlockForm(BlockForm):
 
 class CafeBlockForm(BlockForm):
     kind = "pro-action-cafe"
-    guiding_questions = TextAreaField(_l("Leitfragen, eine Zeile pro Runde"), filters=[clean],
-                                      validators=[Optional(), Length(max=5000)], render_kw={"rows": 5},
+    guiding_questions = TextAreaField(_l("Leitfragen, eine Zeile pro Runde"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 5},
                                       description=_l("Leer lassen für die drei klassischen Fragen des Pro-Action-Cafés."))
 
     def __init__(self, *args, meeting: Meeting, block: Block | None = None, **kwargs):
@@ -404,12 +386,10 @@ class CafeBlockForm(BlockForm):
 BLOCK_FORMS = {SpeedBlockForm.kind: SpeedBlockForm, CafeBlockForm.kind: CafeBlockForm}
 
 
-class CafeTableForm(FlaskForm):
-    question = TextAreaField(_l("Frage oder Projekt des Tisches"), filters=[clean],
-                             validators=[DataRequired(), Length(max=1000)])
+class CafeTableForm(Form):
+    question = TextAreaField(_l("Frage oder Projekt des Tisches"), validators=[DataRequired(), Length(max=1000)])
     host = SelectField(_l("Gastgeberin oder Gastgeber (angemeldet)"), coerce=int, default=0)
-    host_name = StringField(_l("… oder Name, wenn nicht angemeldet"), filters=[clean],
-                            validators=[Optional(), Length(max=200)])
+    host_name = StringField(_l("… oder Name, wenn nicht angemeldet"), validators=[Optional(), Length(max=200)])
     table = SelectField(_l("Tisch"), coerce=int, default=0)
     language = SelectField(_l("Gesprächssprache"), default="")
 
@@ -469,11 +449,11 @@ def _rooms_block_first(meeting: Meeting, block: Block) -> list[Room]:
 # -- Sectors, topics, affinities -----------------------------------------------------------------------
 
 
-class _KeyedForm(FlaskForm):
+class _KeyedForm(Form):
     """Common to sectors and topics: a name, and a key unique within the meeting (derived when empty)."""
 
-    name = StringField(_l("Name"), filters=[clean], validators=[DataRequired(), Length(max=200)])
-    key = StringField(_l("Schlüssel"), filters=[clean], validators=[Length(max=60)],
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    key = StringField(_l("Schlüssel"), validators=[Length(max=60)],
                       description=_l("Kurz, für CSV-Dateien: Kleinbuchstaben, Ziffern, Bindestriche. "
                                      "Leer lassen, um ihn aus dem Namen zu bilden."))
 
@@ -504,7 +484,7 @@ class _KeyedForm(FlaskForm):
 
 class SectorForm(_KeyedForm):
     model = Sector
-    color = StringField(_l("Farbe"), widget=ColorInput(), default="#888888", filters=[clean])
+    color = StringField(_l("Farbe"), widget=ColorInput(), default="#888888")
     position = IntegerField(_l("Stelle in der Prozesskette"), validators=[InputRequired(), NumberRange(min=0, max=999)],
                             description=_l("Ankommen → Sprache → Beratung → Anerkennung → Qualifizierung → Arbeit: "
                                            "kleinere Zahlen stehen weiter vorn."))
@@ -535,7 +515,7 @@ class TopicForm(_KeyedForm):
         return {"key": self.key_value(), "name": self.name.data}
 
 
-class AffinityForm(FlaskForm):
+class AffinityForm(Form):
     """Only the CSRF token; the matrix cells are read by ``parse_affinities``."""
 
 

@@ -17,16 +17,16 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import BuildError
 
-from netzwerktreffen.afterwards import contacts as contacts
-from netzwerktreffen.core import defaults as defaults
-from netzwerktreffen.afterwards import retention as retention
+from netzwerktreffen.afterwards import contacts
+from netzwerktreffen.core import defaults
+from netzwerktreffen.afterwards import retention
 from netzwerktreffen.registration import service as registrations
 from netzwerktreffen.web.auth import find_organiser, organiser_meeting
+from netzwerktreffen.web.common import owned_or_404
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import format_time, local_now
-from netzwerktreffen.meetings.forms import (BLOCK_FORMS, SLUG, AffinityForm, CafeTableForm, DeleteMeetingForm, MeetingForm,
-                            OrganiserForm, RoomForm, SectorForm, TableForm, TopicForm, affinity_cell, default_affinity, format_affinity,
-                            parse_affinities, slugify, suggested_table, unique)
+from netzwerktreffen.meetings.forms import BLOCK_FORMS, SLUG, AffinityForm, CafeTableForm, DeleteMeetingForm, MeetingForm, OrganiserForm, RoomForm, SectorForm, TableForm, TopicForm, affinity_cell, default_affinity, format_affinity, parse_affinities, suggested_table, unique
+from netzwerktreffen.core.text import slugify
 from netzwerktreffen.core.models import (CAFE, CONFIRMED, WAITLISTED, Block, CafeChoice, CafeTable, Meeting, MeetingTable,
                      Organiser, PlanLock, Registration, Room, Sector, SectorAffinity, Topic, registration_blocks,
                      registration_needs, registration_offers)
@@ -333,13 +333,6 @@ def meeting_block(meeting: Meeting, block_id: int) -> Block:
     if block is None or block.meeting_id != meeting.id:
         abort(404)
     return block
-
-
-def meeting_cafe_table(meeting: Meeting, cafe_table_id: int) -> CafeTable:
-    cafe_table = db.session.get(CafeTable, cafe_table_id)
-    if cafe_table is None or cafe_table.block.meeting_id != meeting.id:
-        abort(404)
-    return cafe_table
 
 
 def meeting_item(meeting: Meeting, model, item_id: int):
@@ -664,7 +657,7 @@ def add_cafe_table_view(slug: str, block_id: int):
 @bp.route("/treffen/<slug>/cafe-tische/<int:cafe_table_id>", methods=["GET", "POST"])
 def cafe_table(slug: str, cafe_table_id: int):
     meeting = organiser_meeting(slug)
-    cafe_table = meeting_cafe_table(meeting, cafe_table_id)
+    cafe_table = owned_or_404(CafeTable, cafe_table_id, meeting)
     form = CafeTableForm(block=cafe_table.block, cafe_table=cafe_table)
     if form.validate_on_submit():
         update_cafe_table(cafe_table, form.cafe_table_data())
@@ -676,7 +669,7 @@ def cafe_table(slug: str, cafe_table_id: int):
 @bp.route("/treffen/<slug>/cafe-tische/<int:cafe_table_id>/loeschen", methods=["POST"])
 def delete_cafe_table_view(slug: str, cafe_table_id: int):
     meeting = organiser_meeting(slug)
-    cafe_table = meeting_cafe_table(meeting, cafe_table_id)
+    cafe_table = owned_or_404(CafeTable, cafe_table_id, meeting)
     block_id = cafe_table.block_id
     delete_cafe_table(cafe_table)
     flash(_("Der Café-Tisch ist gelöscht."), "success")

@@ -28,7 +28,9 @@ from scheduler.explain import diagnose, explain_plan
 from scheduler.validate import speed_group_sizes
 
 from netzwerktreffen.planning import scheduler_io as scheduling
-from netzwerktreffen.planning.messages import (ERROR, WARNING, Explanation, Names, describe, explain_instance_error, explain_notes,
+from netzwerktreffen.planning.scheduler_io import spot_numbers
+from netzwerktreffen.planning.today import preload
+from netzwerktreffen.planning.messages import (ERROR, PlanningError, WARNING, Explanation, Names, describe, explain_instance_error, explain_notes,
                             join)
 
 log = logging.getLogger(__name__)
@@ -45,7 +47,6 @@ def room_findings(meeting, instance: dict, names: Names,
                   sitting_out: dict[str, set[str]] | None = None) -> list[Explanation]:
     """What only the app knows: rooms, tables and seats, café table places and languages.
     ``sitting_out``: per block key, who will pause in every round (they need no table)."""
-    from netzwerktreffen.day.printing import spot_numbers
     found = []
     languages = {p["id"]: set(p.get("languages") or ["de"]) for p in instance["participants"]}
     for block in meeting.blocks:
@@ -114,7 +115,6 @@ def _diagnosed(instance: dict, parsed) -> list:
 
 def check_meeting(meeting) -> list[Explanation]:
     """Everything that will make the meeting's plan worse, or impossible: errors first, then by block."""
-    from netzwerktreffen.day.replanning import preload
     loaded = preload(meeting)  # noqa: F841 - kept while the instance is built (the session holds rows weakly)
     if not meeting.blocks or len(scheduling.participants(meeting)) < 2:
         return []
@@ -140,7 +140,6 @@ def check_meeting(meeting) -> list[Explanation]:
 
 def refuse_impossible(meeting) -> None:
     """PlanningError with the German reason when no plan can exist."""
-    from netzwerktreffen.planning.service import PlanningError
     errors = [item for item in check_meeting(meeting) if item.severity == ERROR]
     if errors:
         raise PlanningError(" ".join(item.message for item in errors[:3]))

@@ -636,3 +636,13 @@ def by_person(explanations: list[Explanation]) -> dict[int, list[Explanation]]:
         for rid in item.people:
             out[rid].append(item)
     return out
+
+
+class PlanningError(Exception):
+    """A plan cannot be made or changed; the message is for the organiser.
+
+    ``reasons`` lists the single findings (each a sentence) when there are several."""
+
+    def __init__(self, message: str, reasons: list[str] | None = None):
+        super().__init__(message)
+        self.reasons = list(reasons or [])

@@ -519,3 +519,15 @@ def latest(meeting: Meeting, status: str | None = None) -> PlanVersion | None:
     if status:
         query = query.where(PlanVersion.status == status)
     return db.session.scalar(query.order_by(PlanVersion.number.desc()).limit(1))
+
+
+def spot_numbers(block: Block, count: int) -> list[str]:
+    """The printed number of each speed-networking spot: spot k sits at the k-th table of the block's room."""
+    tables = list(block.room.tables) if block.room else []
+    numbers = [t.label for t in tables[:count]]
+    used = {t.number for t in tables}
+    following = max(used, default=0)
+    while len(numbers) < count:
+        following += 1
+        numbers.append(str(following))
+    return numbers

@@ -26,26 +26,20 @@ import scheduler
 from netzwerktreffen.planning import messages as plan_messages
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.core.extensions import db
-from netzwerktreffen.core.models import (CANCELLED, CONFIRMED, DRAFT, PUBLISHED, SUPERSEDED, WAITLISTED, Block, CafeTable, Meeting,
+from netzwerktreffen.core.models import (JobStatus, CANCELLED, CONFIRMED, DRAFT, PUBLISHED, SUPERSEDED, WAITLISTED, Block, CafeTable, Meeting,
                      PlanLock, PlanningJob, PlanVersion, Registration, utcnow)
-from netzwerktreffen.core.worker import enqueue, rq_job_gone, task
+from netzwerktreffen.core.worker import enqueue, rq_job_gone
+from netzwerktreffen.planning.today import today_instance
+from netzwerktreffen.planning.messages import PlanningError
 
 log = logging.getLogger(__name__)
 
-ACTIVE = ("queued", "running")
+RUN_JOB = "netzwerktreffen.tasks.run_planning_job"  # the worker runs run_job by this name
+
+ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
 MAX_ID = 2**31 - 1  # INTEGER primary keys: larger numbers cannot be ids (and PostgreSQL refuses them)
-
-
-class PlanningError(Exception):
-    """A plan cannot be made or changed; the message is for the organiser.
-
-    ``reasons`` lists the single findings (each a sentence) when there are several."""
-
-    def __init__(self, message: str, reasons: list[str] | None = None):
-        super().__init__(message)
-        self.reasons = list(reasons or [])
 
 
 # --------------------------------------------------------------------------
@@ -156,7 +150,7 @@ def start_job(meeting: Meeting, time_limit: float = 30.0) -> PlanningJob:
     db.session.commit()
     job_id, timeout = job.id, int(time_limit) + OVERRUN_SECONDS
     try:
-        enqueue(run_job, job_id, timeout=timeout, job_id=job.queue_id)
+        enqueue(RUN_JOB, job_id, timeout=timeout, job_id=job.queue_id)
     except Exception as error:  # noqa: BLE001 - whatever the queue's trouble, the job must not stay queued
         db.session.rollback()
         if on_redis and current_app.config.get("PLANNING_INPROCESS_FALLBACK", True):
@@ -166,7 +160,7 @@ def start_job(meeting: Meeting, time_limit: float = 30.0) -> PlanningJob:
                                .values(queue_id=None))
             db.session.commit()
             try:
-                enqueue(run_job, job_id, timeout=timeout, in_process=True)
+                enqueue(RUN_JOB, job_id, timeout=timeout, in_process=True)
             except Exception:  # noqa: BLE001
                 log.exception("planning job %s could not be started in this process either", job_id)
                 _give_up(job_id, _("Die Planung konnte nicht gestartet werden. Bitte versuchen Sie es in "
@@ -347,7 +341,6 @@ def refusal(meeting: Meeting, instance: dict, error: Exception) -> str:
         if isinstance(error, scheduler.Infeasible) else found.message
 
 
-@task
 def run_job(job_id: int) -> None:
     """The background task: solve, report progress into the job row, store the draft.
 
@@ -634,16 +627,6 @@ def check_locks(meeting: Meeting, instance: dict, extra: tuple[Block, PlanLock] 
                                     tables.get(lock.cafe_table_id) if block.is_cafe else None))
         out[block.id] = states
     return out
-
-
-def today_instance(meeting: Meeting) -> dict:
-    """The meeting as the app knows it now: who is registered and attends which block and, once a plan
-    is published, the check-in (no-shows, late arrivals) and the rounds already held."""
-    published = scheduling.latest(meeting, PUBLISHED)
-    if published is None:
-        return scheduling.build_instance(meeting)
-    from netzwerktreffen.day.replanning import replan_instance  # replanning builds on this module
-    return replan_instance(meeting, published)
 
 
 def add_lock(block: Block, round_index: int, registration_id: int, other_id: int | None = None,

@@ -9,7 +9,6 @@ from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -19,11 +18,13 @@ from wtforms.validators import NumberRange
 from netzwerktreffen.planning import check as plan_check
 from netzwerktreffen.planning import messages as plan_messages
 from netzwerktreffen.planning import service as planning
-from netzwerktreffen.planning import quality as quality
+from netzwerktreffen.planning.messages import PlanningError
+from netzwerktreffen.planning import quality
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.web.auth import organiser_meeting
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import PUBLISHED, PlanningJob, Registration
+from netzwerktreffen.web.fields import Form
 
 bp = Blueprint("plans", __name__, url_prefix="/organisation/treffen/<slug>/plan")
 
@@ -34,12 +35,12 @@ def require_login():
     """Every page of this blueprint is for logged-in organisers only."""
 
 
-class StartForm(FlaskForm):
+class StartForm(Form):
     time_limit = FloatField(_l("Rechenzeit in Sekunden"), default=30,
                             validators=[NumberRange(min=1, max=600)])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     plan_file = FileField(_l("Plan-Datei (JSON)"), validators=[FileRequired()])
 
 
@@ -79,7 +80,7 @@ def start(slug: str):
         return redirect(url_for("plans.index", slug=slug))
     try:
         planning.start_job(meeting, form.time_limit.data)
-    except planning.PlanningError as error:
+    except PlanningError as error:
         flash(str(error), "error")
     return redirect(url_for("plans.index", slug=slug))
 
@@ -191,7 +192,7 @@ def check_change(slug: str, number: int):
     version = load_version(meeting, number)
     try:
         _, found = planning.apply_change(version, _change_from(request.form))
-    except (planning.PlanningError, ValueError, KeyError) as error:
+    except (PlanningError, ValueError, KeyError) as error:
         return jsonify(ok=False, violations=[{"message": str(error) or _("Ungültige Änderung.")}]), 400
     return jsonify(ok=not found, violations=found)
 
@@ -202,7 +203,7 @@ def change(slug: str, number: int):
     version = load_version(meeting, number)
     try:
         plan, found = planning.apply_change(version, _change_from(request.form))
-    except (planning.PlanningError, ValueError, KeyError) as error:
+    except (PlanningError, ValueError, KeyError) as error:
         flash(str(error) or _("Ungültige Änderung."), "error")
         return redirect(url_for("plans.show", slug=slug, number=number))
     if found:
@@ -222,7 +223,7 @@ def lock(slug: str, number: int):
     version = load_version(meeting, number)
     try:
         planning.lock_from_form(meeting, _change_from(request.form))
-    except planning.PlanningError as error:
+    except PlanningError as error:
         flash(_("Nicht festgelegt: %(reason)s", reason=str(error)), "error")
     else:
         flash(_("Festgelegt. Die Festlegung gilt auch beim nächsten Neuplanen."), "success")
@@ -236,7 +237,7 @@ def remove_lock(slug: str, number: int, lock_id: int):
     version = load_version(meeting, number)
     try:
         removed = planning.remove_lock(meeting, lock_id)
-    except planning.PlanningError as error:
+    except PlanningError as error:
         flash(str(error), "error")
     else:
         names = removed.people + [_("unbekannte Person")] * (2 - len(removed.people))
@@ -254,10 +255,10 @@ def remove_lock(slug: str, number: int, lock_id: int):
 def publish(slug: str, number: int):
     meeting = organiser_meeting(slug)
     version = load_version(meeting, number)
-    if FlaskForm().validate_on_submit():
+    if Form().validate_on_submit():
         try:
             planning.publish(version)
-        except planning.PlanningError as error:
+        except PlanningError as error:
             db.session.rollback()
             flash(str(error), "error")
             for reason in error.reasons[:20]:
@@ -319,7 +320,7 @@ def import_plan(slug: str):
         return redirect(url_for("plans.index", slug=slug))
     try:
         version = planning.import_plan(meeting, data)
-    except planning.PlanningError as error:
+    except PlanningError as error:
         flash(_("Der Plan wurde nicht übernommen:"), "error")
         for line in str(error).splitlines()[:20]:
             flash(line, "error")

@@ -31,6 +31,7 @@ from flask_babel import gettext as _
 from netzwerktreffen.core.i18n import to_local
 from netzwerktreffen.core.models import CANCELLED, CONFIRMED, WAITLISTED, Block, Meeting, Registration, Sector, Topic
 from netzwerktreffen.registration.service import RegistrationData, normalise_email
+from netzwerktreffen.core.text import FORMULA_STARTS, guard_formula
 
 __all__ = ["COLUMNS", "REQUIRED", "CsvRow", "ParsedCsv", "ImportRow",
            "export_csv", "parse_csv", "to_registrations"]
@@ -73,9 +74,6 @@ MAX_TEXT = {"name": 200, "organisation": 200, "role": 200, "wishes": 2000, "not_
 
 MAX_ROWS = 2000  # per file: more than a meeting has, few enough to import within one request
 
-# Spreadsheets run cells starting with these as formulas (CSV/formula injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 
 # ---------------------------------------------------------------- export
 
@@ -112,15 +110,6 @@ def _export_row(registration: Registration) -> list[str]:
 
 def _format_timestamp(value: datetime | None) -> str:
     return to_local(value).strftime("%d.%m.%Y %H:%M") if value else ""
-
-
-def guard_formula(cell: str) -> str:
-    """Prefix cells a spreadsheet would run as a formula with an apostrophe.
-
-    Cells that already start with apostrophes before such a character get one more,
-    so that ``_unguard_formula`` gives back exactly what was stored.
-    """
-    return "'" + cell if cell.lstrip("'").startswith(FORMULA_STARTS) else cell
 
 
 def _unguard_formula(cell: str) -> str:

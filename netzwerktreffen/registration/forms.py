@@ -1,64 +1,23 @@
 """The registration form, used by participants (with consent) and organisers (without)."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
-from netzwerktreffen.core.i18n import language_name
 from netzwerktreffen.core.models import Meeting, Registration
 from netzwerktreffen.registration.service import RegistrationData
+from netzwerktreffen.web.fields import Form, MultiCheckboxField, LanguagesField, language_choices, default_languages
 
 
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-class LanguagesField(MultiCheckboxField):
-    """Conversation languages: only the ones offered (``language_choices``); others are refused in plain words."""
-
-    def pre_validate(self, form):
-        offered = [code for code, _label in self.choices or []]
-        wrong = [value for value in self.data or [] if value not in offered]
-        if wrong:
-            raise ValidationError(_("„%(wrong)s“ ist bei diesem Treffen keine Gesprächssprache. Zur Wahl stehen: "
-                                    "%(offered)s.", wrong=", ".join(language_name(v) for v in wrong),
-                                    offered=", ".join(language_name(code) for code in offered)))
-
-
-def meeting_languages(meeting: Meeting) -> list[str]:
-    """The meeting's conversation languages (German when none is set)."""
-    return list(dict.fromkeys(meeting.languages or [])) or ["de"]
-
-
-def language_choices(meeting: Meeting, registration: Registration | None = None) -> list[tuple[str, str]]:
-    """What the language checkboxes offer: the meeting's conversation languages, and the ones a registration
-    already has (so that changing something else never drops them silently)."""
-    codes = meeting_languages(meeting) + list(registration.languages or [] if registration is not None else [])
-    return [(code, language_name(code)) for code in dict.fromkeys(codes)]
-
-
-def default_languages(meeting: Meeting) -> list[str]:
-    codes = meeting_languages(meeting)
-    return ["de"] if "de" in codes else codes[:1]
-
-
-class RegistrationForm(FlaskForm):
-    name = StringField(_l("Vor- und Nachname"), filters=[strip], validators=[DataRequired(), Length(max=200)])
-    email = EmailField(_l("E-Mail-Adresse"), filters=[strip], validators=[DataRequired(), Email(), Length(max=254)],
+class RegistrationForm(Form):
+    name = StringField(_l("Vor- und Nachname"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(), Email(), Length(max=254)],
                        description=_l("An diese Adresse schicken wir die Bestätigung und Ihren persönlichen Link."))
-    organisation = StringField(_l("Organisation"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+    organisation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
     sector = SelectField(_l("Bereich"), coerce=int, validators=[InputRequired()],
                          description=_l("Zu welcher Art von Einrichtung gehört Ihre Organisation?"))
-    role = StringField(_l("Funktion"), filters=[strip], validators=[Optional(), Length(max=200)],
+    role = StringField(_l("Funktion"), validators=[Optional(), Length(max=200)],
                        description=_l("z. B. Integrationskoordinatorin, Ausbilder, Beraterin"))
     offers = MultiCheckboxField(_l("Was ich anbiete"), coerce=int)
     needs = MultiCheckboxField(_l("Was ich suche"), coerce=int)

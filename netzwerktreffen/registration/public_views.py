@@ -5,28 +5,28 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import EmailField
 from wtforms.validators import DataRequired, Email
 
 from netzwerktreffen.registration import service as registrations
-from netzwerktreffen.afterwards import contacts as contacts
-from netzwerktreffen.afterwards import harvest as harvest
+from netzwerktreffen.afterwards import contacts
+from netzwerktreffen.afterwards import harvest
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import local_now
 from netzwerktreffen.core.models import CANCELLED, CONFIRMED, PUBLISHED, Meeting
 from netzwerktreffen.registration.forms import PersonalForm, RegistrationForm, build_form, form_data, validate_submitted
+from netzwerktreffen.web.fields import Form
 
 bp = Blueprint("public", __name__)
 
 
-class ResendLinkForm(FlaskForm):
+class ResendLinkForm(Form):
     email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(), Email()])
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     pass
 
 

@@ -15,11 +15,13 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from netzwerktreffen.mail import message as mail
-from netzwerktreffen.mail import outbox as outbox
+from netzwerktreffen.mail import outbox
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import local_now
 from netzwerktreffen.core.models import (CANCELLED, CONFIRMED, WAITLISTED, Block, CafeChoice, CafeTable, Meeting, Registration,
                      Sector, Topic, utcnow)
+from flask import flash, redirect, url_for
+from flask_babel import gettext as _
 
 log = logging.getLogger(__name__)
 
@@ -232,3 +234,13 @@ def notify(registration: Registration, template: str) -> bool:
     db.session.commit()
     outbox.kick()
     return True
+
+
+def refuse_after_purge(meeting: Meeting):
+    """No one is added to a meeting whose personal data was deleted (it would stay for good)."""
+    flash(purged_message(), "error")
+    return redirect(url_for("registrations.index", slug=meeting.slug))
+
+
+def purged_message() -> str:
+    return _("Die Anmeldedaten dieses Treffens sind gelöscht; es lassen sich keine Personen mehr hinzufügen.")

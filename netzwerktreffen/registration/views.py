@@ -7,12 +7,11 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from babel import Locale
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,14 +19,16 @@ from sqlalchemy.orm import selectinload
 from wtforms import BooleanField, SelectField
 from wtforms.validators import DataRequired
 
-from netzwerktreffen.registration import csv_io as csv_io
-from netzwerktreffen.registration import service as service
+from netzwerktreffen.registration import csv_io
+from netzwerktreffen.registration import service
 from netzwerktreffen.web.auth import organiser_meeting
+from netzwerktreffen.web.common import owned_or_404
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import local_now
 from netzwerktreffen.core.models import CANCELLED, CONFIRMED, STATUSES, WAITLISTED, Block, Meeting, Registration, utcnow
-from netzwerktreffen.registration.forms import (OrganiserRegistrationForm, build_form, form_data,
-                                 validate_submitted)
+from netzwerktreffen.registration.forms import OrganiserRegistrationForm, build_form, form_data, validate_submitted
+from netzwerktreffen.registration.service import refuse_after_purge
+from netzwerktreffen.web.fields import Form
 
 log = logging.getLogger(__name__)
 
@@ -60,21 +61,11 @@ class ManualRegistrationForm(OrganiserRegistrationForm):
         self.locale.choices = [(code, Locale(code).display_name) for code in current_app.config["LANGUAGES"]]
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("CSV-Datei"), validators=[FileRequired(_l("Bitte wählen Sie eine CSV-Datei aus."))])
 
 
 # ---------------------------------------------------------------- helpers
-
-def meeting_registration(meeting: Meeting, registration_id: int) -> Registration:
-    """A registration of this meeting, else 404 (ids of other meetings included)."""
-    if registration_id > MAX_ID:
-        abort(404)  # the database would refuse the number
-    found = db.session.scalar(select(Registration).where(
-        Registration.id == registration_id, Registration.meeting_id == meeting.id))
-    if found is None:
-        abort(404)
-    return found
 
 
 def organiser_consent(how: str, email: str | None = None) -> str:
@@ -247,16 +238,7 @@ def import_summary(meeting: Meeting, result: ImportResult) -> list[tuple[str, st
     return messages
 
 
-def purged_message() -> str:
-    return _("Die Anmeldedaten dieses Treffens sind gelöscht; es lassen sich keine Personen mehr hinzufügen.")
-
-
 # ---------------------------------------------------------------- views
-
-def refuse_after_purge(meeting: Meeting):
-    """No one is added to a meeting whose personal data was deleted (it would stay for good)."""
-    flash(purged_message(), "error")
-    return redirect(url_for("registrations.index", slug=meeting.slug))
 
 
 def render_page(template: str, **context) -> str:
@@ -276,7 +258,7 @@ def index(slug: str):
 @bp.route("/<int:registration_id>", methods=["GET", "POST"])
 def edit(slug: str, registration_id: int):
     meeting = organiser_meeting(slug)
-    person = meeting_registration(meeting, registration_id)
+    person = owned_or_404(Registration, registration_id, meeting)
     form = build_form(OrganiserRegistrationForm, meeting, person)
     status = 200
     if validate_submitted(form):
@@ -328,7 +310,7 @@ def new(slug: str):
 @bp.route("/<int:registration_id>/stornieren", methods=["POST"])
 def cancel(slug: str, registration_id: int):
     meeting = organiser_meeting(slug)
-    person = meeting_registration(meeting, registration_id)
+    person = owned_or_404(Registration, registration_id, meeting)
     if person.status == CANCELLED:
         flash(_("Die Anmeldung von %(name)s ist schon storniert.", name=person.name), "info")
     else:
@@ -344,7 +326,7 @@ def cancel(slug: str, registration_id: int):
 @bp.route("/<int:registration_id>/nachruecken", methods=["POST"])
 def promote(slug: str, registration_id: int):
     meeting = organiser_meeting(slug)
-    person = meeting_registration(meeting, registration_id)
+    person = owned_or_404(Registration, registration_id, meeting)
     if person.status != WAITLISTED:
         flash(_("%(name)s steht nicht auf der Warteliste.", name=person.name), "info")
     else:
@@ -358,7 +340,7 @@ def promote(slug: str, registration_id: int):
 @bp.route("/<int:registration_id>/link", methods=["POST"])
 def send_link(slug: str, registration_id: int):
     meeting = organiser_meeting(slug)
-    person = meeting_registration(meeting, registration_id)
+    person = owned_or_404(Registration, registration_id, meeting)
     if person.status == CANCELLED:
         flash(_("Die Anmeldung von %(name)s ist storniert.", name=person.name), "info")
     elif service.notify(person, "link"):

@@ -7,13 +7,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Email
 
 from netzwerktreffen.core.extensions import db, login_manager
 from netzwerktreffen.core.models import Meeting, Organiser
+from netzwerktreffen.web.fields import Form
 
 bp = Blueprint("auth", __name__)
 
@@ -26,7 +26,7 @@ def load_organiser(organiser_id: str) -> Organiser | None:
     return db.session.get(Organiser, int(organiser_id))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-Mail"), validators=[DataRequired(), Email()])
     password = PasswordField(_l("Passwort"), validators=[DataRequired()])
     remember = BooleanField(_l("Angemeldet bleiben"))

@@ -7,7 +7,7 @@ import socket
 import pytest
 from sqlalchemy import func, select
 
-from netzwerktreffen.core import config as config
+from netzwerktreffen.core import config
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import CONFIRMED, Meeting, Registration
 

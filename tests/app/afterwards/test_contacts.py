@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 import vobject
 
-from netzwerktreffen.afterwards import contacts as contacts
+from netzwerktreffen.afterwards import contacts
 from netzwerktreffen.core.extensions import db
 
 
@@ -143,7 +143,7 @@ def test_who_is_coming_lists_only_those_who_agreed(client, published_meeting):
 
     from pypdf import PdfReader
 
-    from netzwerktreffen.day import printing as printing
+    from netzwerktreffen.day import printing
     meeting = published_meeting()
     people = sorted(meeting.registrations, key=lambda r: r.id)
     for k, person in enumerate(people):

@@ -7,8 +7,8 @@ import json
 
 from sqlalchemy import JSON, String, Text, select
 
-from netzwerktreffen.mail import outbox as mail_outbox
-from netzwerktreffen.afterwards import retention as retention
+from netzwerktreffen import jobs
+from netzwerktreffen.afterwards import retention
 from netzwerktreffen.mail import schedules as schedule_mail
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import local_now
@@ -167,7 +167,7 @@ def test_cli_dry_run_and_purge(runner, published_meeting):
 
 def test_the_periodic_sweep_purges(app, published_meeting):
     past_meeting(published_meeting)
-    assert mail_outbox.sweep()["purged"] == 1
+    assert jobs.sweep()["purged"] == 1
     assert "Zarah Löschmann" not in texts_in_database()
 
 
@@ -212,7 +212,7 @@ def test_a_failing_purge_does_not_stop_the_mail_or_other_meetings(app, published
             raise RuntimeError("disk full")
         return real(meeting, **kwargs)
     monkeypatch.setattr(retention, "purge", purge)
-    assert mail_outbox.sweep()["purged"] == 1
+    assert jobs.sweep()["purged"] == 1
     assert db.session.get(Meeting, second.id).purged_at is not None
     assert db.session.get(Meeting, first.id).purged_at is None and len(first.registrations) == 6
     # the mail of the meeting that could not be purged was still delivered

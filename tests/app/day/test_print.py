@@ -10,7 +10,8 @@ import pytest
 pytest.importorskip("weasyprint")
 from pypdf import PdfReader  # noqa: E402
 
-from netzwerktreffen.day import printing as printing
+from netzwerktreffen.day import printing
+from netzwerktreffen.core.text import css_string
 from netzwerktreffen.planning import scheduler_io as scheduling  # noqa: E402
 from netzwerktreffen.mail.message import external_url  # noqa: E402
 
@@ -176,5 +177,5 @@ def test_page_footer_keeps_quotes_ampersands_and_angle_brackets(day_meeting):
 
 
 def test_css_string_escapes_what_would_end_the_string_or_the_style():
-    assert printing.css_string('a"b\\c</style>\n') == '"a\\22 b\\5c c\\3c /style\\3e \\a "'
-    assert printing.css_string("Café · 22.11.2026 · Seite ") == '"Café · 22.11.2026 · Seite "'
+    assert css_string('a"b\\c</style>\n') == '"a\\22 b\\5c c\\3c /style\\3e \\a "'
+    assert css_string("Café · 22.11.2026 · Seite ") == '"Café · 22.11.2026 · Seite "'

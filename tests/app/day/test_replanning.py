@@ -7,7 +7,9 @@ import pytest
 
 import scheduler
 from netzwerktreffen.planning import service as planning
-from netzwerktreffen.day import replanning as replanning
+from netzwerktreffen.planning.messages import PlanningError
+from netzwerktreffen.day import replanning
+from netzwerktreffen.planning.today import held_rounds, replan_instance
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import CONFIRMED, PUBLISHED, Registration
@@ -126,7 +128,7 @@ def test_replanning_changes_fewer_schedules_than_planning_from_scratch(app, make
     result = replanning.replan(meeting, {scheduling.block_key(speed): 3})
     assert time.monotonic() - started < 10
     assert scheduler.validate(result.after.instance, result.after.plan) == []
-    scratch_instance = replanning.replan_instance(meeting, before, replanning.held_rounds(meeting))
+    scratch_instance = replan_instance(meeting, before, held_rounds(meeting))
     for block in scratch_instance["blocks"]:
         block["published"] = None
     scratch, _ = replanning.solve_blocks(scratch_instance, time.monotonic() + 3)
@@ -150,7 +152,7 @@ def test_change_notices_go_to_the_affected(day_meeting, monkeypatch):
 
 def test_replan_without_published_plan_says_so(app, make_meeting, make_registration, organiser):
     meeting = make_day_meeting(make_meeting, make_registration, organiser, slug="leer")
-    with pytest.raises(planning.PlanningError, match="veröffentlicht"):
+    with pytest.raises(PlanningError, match="veröffentlicht"):
         replanning.replan(meeting)
 
 

@@ -9,10 +9,11 @@ import pytest
 import vobject
 
 from conftest import CAFE_TABLES, SCHEDULE_PEOPLE, SPEED_PAIRS
-from netzwerktreffen.mail import ical as ical
-from netzwerktreffen.mail import outbox as outbox
+from netzwerktreffen.mail import ical
+from netzwerktreffen.mail import outbox
 from netzwerktreffen.planning import service as planning
 from netzwerktreffen.mail import schedules as schedule_mail
+from netzwerktreffen.planning.personal import current_rounds
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import PUBLISHED
@@ -136,7 +137,7 @@ def test_times_follow_daylight_saving(published_meeting):
     meeting.date = date(2026, 7, 1)
     db.session.commit()
     person = meeting.registrations[0]
-    rounds = schedule_mail.current_rounds(person)
+    rounds = current_rounds(person)
     raw = ical.personal_calendar(meeting, person, rounds).decode()
     first = sorted(vobject.readOne(raw).vevent_list, key=lambda e: e.dtstart.value)[0]
     assert first.dtstart.value.astimezone(timezone.utc).hour == 8  # 10:00 CEST
@@ -166,7 +167,7 @@ def test_agenda_calendar_lists_the_blocks(published_meeting):
 def test_text_values_survive_the_round_trip(published_meeting, name):
     meeting = published_meeting(names=[name])
     other = meeting.registrations[1]  # meets person 0 in round 1
-    raw = ical.personal_calendar(meeting, other, schedule_mail.current_rounds(other)).decode()
+    raw = ical.personal_calendar(meeting, other, current_rounds(other)).decode()
     first = sorted(icalendar.Calendar.from_ical(raw).walk("VEVENT"), key=lambda e: e.decoded("dtstart"))[0]
     assert " ".join(name.split()) in str(first["description"])
     second = sorted(vobject.readOne(raw).vevent_list, key=lambda e: e.dtstart.value)[0]

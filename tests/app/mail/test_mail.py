@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from netzwerktreffen import jobs
 from netzwerktreffen.mail import message as mail
-from netzwerktreffen.mail import outbox as outbox
+from netzwerktreffen.mail import outbox
 from netzwerktreffen.mail import schedules as schedule_mail
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import FAILED, QUEUED, SENT, OutboxMessage, utcnow
@@ -357,7 +358,7 @@ def test_rq_worker_sends_the_outbox_with_real_redis(app, published_meeting, smtp
     for key, value in {"DATABASE_URL": database[1], "SECRET_KEY": "test", "SMTP_HOST": "127.0.0.1",
                        "SMTP_PORT": str(smtp_server.port), "SMTP_SECURITY": "none", "REDIS_URL": url}.items():
         monkeypatch.setenv(key, value)
-    from netzwerktreffen.core.worker import run_worker
+    from netzwerktreffen.jobs import run_worker
     run_worker(app, burst=True)
     assert sorted(message_ids(smtp_server)) == sorted(r.message_id for r in rows())
     assert all(r.status == SENT for r in rows())
@@ -403,10 +404,10 @@ def test_sweep_queues_due_reminders_and_sends_leftovers(published_meeting, smtp_
     db.session.commit()
     [first, *_rest] = schedule_mail.queue_schedules(meeting, kick_delivery=False)
     outbox.claim(first, utcnow())  # as if a worker died holding it
-    result = outbox.sweep()
+    result = jobs.sweep()
     assert result["reminders"] == 6 and result["sent"] == 11  # 5 schedules + 6 reminders
     assert rows(id=first)[0].status == "sending"  # still leased
-    assert outbox.sweep()["reminders"] == 0
+    assert jobs.sweep()["reminders"] == 0
 
 
 def test_undeliverable_addresses_are_never_queued(app, make_meeting, make_registration):

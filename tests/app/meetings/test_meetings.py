@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from netzwerktreffen.core import defaults as defaults
+from netzwerktreffen.core import defaults
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import (CAFE, CONFIRMED, SPEED, WAITLISTED, Block, CafeTable, Meeting, MeetingTable,
                                     PlanLock, Room, Sector, SectorAffinity, Topic)

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 import scheduler
 
 from netzwerktreffen.planning import service as planning
-from netzwerktreffen.day import printing as printing
+from netzwerktreffen.planning.messages import PlanningError
+from netzwerktreffen.day import printing
 from netzwerktreffen.mail import schedules as schedule_mail
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.core.extensions import db
@@ -301,7 +302,7 @@ def test_too_few_cafe_seats_refuse_planning_with_the_reason(arabic_meeting, logg
     meeting.blocks[1].cafe_tables = [CafeTable(question=f"Frage {n}", table=t, position=n)
                                      for n, t in enumerate(foyer.tables)]
     db.session.commit()
-    with pytest.raises(planning.PlanningError) as refused:
+    with pytest.raises(PlanningError) as refused:
         planning.solve_meeting(meeting, time_limit=5)
     message = str(refused.value)
     assert "2 Café-Tische mit zusammen 6 Plätzen reichen nicht für 8 Anwesende." in message
@@ -314,7 +315,7 @@ def test_impossible_lock_is_refused_with_names(arabic_meeting):
     people = {r.name: r for r in meeting.registrations}
     people["Anna Weber"].not_with = "Mehmet Kaya"
     db.session.commit()
-    with pytest.raises(planning.PlanningError) as refused:  # refused when added, naming both
+    with pytest.raises(PlanningError) as refused:  # refused when added, naming both
         planning.add_lock(meeting.blocks[0], 1, people["Anna Weber"].id, other_id=people["Mehmet Kaya"].id)
     assert str(refused.value) == "Anna Weber und Mehmet Kaya sollen nicht zusammensitzen."
     # and the scheduler's own refusal of such a lock (an instance from elsewhere) reads the same way
@@ -366,7 +367,7 @@ def test_overfull_cafe_tables_are_explained_by_the_empty_language_table(arabic_m
 def test_replanning_on_the_day_keeps_pauses(arabic_meeting, client):
     """A no-show on the day: the rounds not yet held are planned again, and Rana still pauses in them
     (before, the re-plan dropped the scheduler's pauses and was refused as invalid)."""
-    from netzwerktreffen.day import replanning as replanning
+    from netzwerktreffen.day import replanning
     meeting = arabic_meeting(cafe=True)
     people = {r.name: r for r in meeting.registrations}
     cafe = meeting.blocks[1]

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 import scheduler
 from netzwerktreffen.planning import service as planning
+from netzwerktreffen.planning.messages import PlanningError
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.core.extensions import db
 from planning_helpers import PEOPLE, planned_meeting, wait_for  # noqa: F401 (fixture)
@@ -164,9 +165,9 @@ def test_move_and_swap_functions():
     moved = planning.move(plan, "c", 0, "a", "t2")
     assert moved["blocks"][1]["rounds"][0] == {"t1": ["h"], "t2": ["i", "b", "a"]}
     assert plan["blocks"][0]["rounds"][0][0] == ["a", "b"]  # the original is untouched
-    with pytest.raises(planning.PlanningError):
+    with pytest.raises(PlanningError):
         planning.move(plan, "s", 0, "a", "9")
-    with pytest.raises(planning.PlanningError):
+    with pytest.raises(PlanningError):
         planning.swap(plan, "s", 5, "a", "b")
 
 
@@ -247,7 +248,7 @@ def test_locks_are_kept_when_re_solving(planned_meeting):
 
 def test_planning_refuses_meeting_without_people(make_meeting, organiser):
     meeting = make_meeting(organisers=[organiser])
-    with pytest.raises(planning.PlanningError, match="mindestens zwei"):
+    with pytest.raises(PlanningError, match="mindestens zwei"):
         planning.solve_meeting(meeting)
 
 
@@ -282,7 +283,7 @@ def test_rq_worker_path_with_real_redis(app, planned_meeting, monkeypatch, datab
     # the worker builds its own app from the environment, like `flask --app netzwerktreffen worker`
     monkeypatch.setenv("DATABASE_URL", database[1])
     monkeypatch.setenv("SECRET_KEY", "test")
-    from netzwerktreffen.core.worker import run_worker
+    from netzwerktreffen.jobs import run_worker
     run_worker(app, burst=True)
     job = wait_for(job.id, 5)
     assert job.status == "done", job.message

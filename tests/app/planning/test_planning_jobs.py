@@ -25,6 +25,7 @@ from sqlalchemy import event, func, select, update
 import scheduler
 import scheduler.solve as solve_module
 from netzwerktreffen.planning import service as planning
+from netzwerktreffen.planning.messages import PlanningError
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import DRAFT, PlanningJob, PlanVersion, utcnow
 from planning_helpers import planned_meeting, wait_for  # noqa: F401  (fixture)
@@ -183,7 +184,7 @@ def test_job_waiting_too_long_in_the_queue_expires(app, planned_meeting, logged_
 
     young = queued_job(meeting)  # just queued: waits, and blocks a second start
     assert planning.active_job(meeting).id == young.id
-    with pytest.raises(planning.PlanningError, match="läuft bereits"):
+    with pytest.raises(PlanningError, match="läuft bereits"):
         planning.start_job(meeting)
 
 
@@ -304,7 +305,7 @@ def test_unreachable_redis_without_fallback_fails_the_job(app, planned_meeting, 
 @pytest.mark.parametrize("app_config", [{"REDIS_URL": "redis://127.0.0.1:6379/0",
                                          "PLANNING_INPROCESS_FALLBACK": False}])
 def test_any_queue_error_fails_the_job(app, planned_meeting, monkeypatch, app_config):
-    from netzwerktreffen.core import worker as worker
+    from netzwerktreffen.core import worker
 
     def broken_queue(*args, **kwargs):
         raise RuntimeError("queue misconfigured")

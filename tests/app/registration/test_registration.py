@@ -214,3 +214,21 @@ def test_header_injection_in_name_is_neutralised(client, make_meeting, outbox):
     [message] = outbox()
     assert message["Bcc"] is None
     assert "\n" not in str(message["To"])
+
+
+def test_control_characters_in_the_public_form_are_removed_not_a_500(client, make_meeting, outbox):
+    """NUL (which PostgreSQL refuses in text) and other control characters, as a pasted text or a
+    script may send them, are removed by the one text filter of every form; the rest is kept."""
+    meeting = make_meeting()
+    response = client.post(f"/m/{meeting.slug}", data=form_data(
+        meeting, name="Olena\x00 Kovalenko\x07", organisation="\x00Kreisvolkshochschule\x1b Esslingen",
+        role="Sprach\x00kursleitung", wishes="Jobcenter\x00 Esslingen\r\nund Arbeitsagentur",
+        not_with="Anna\x0b Müller", accessibility="\x00"))
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    person, = registrations(meeting)
+    assert person.name == "Olena Kovalenko"
+    assert person.organisation == "Kreisvolkshochschule Esslingen"
+    assert person.role == "Sprachkursleitung"
+    assert person.wishes == "Jobcenter Esslingen\nund Arbeitsagentur"
+    assert person.not_with == "Anna Müller"
+    assert person.accessibility == ""

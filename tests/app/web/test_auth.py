@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from werkzeug.routing.converters import NumberConverter
 
 from netzwerktreffen.web.auth import find_organiser
 
@@ -23,8 +24,7 @@ def fill(rule):
     """A URL for the rule with placeholder values: access is refused before any lookup."""
     values = {}
     for name in rule.arguments:
-        converter = rule._converters[name].__class__.__name__
-        values[name] = 1 if converter in ("IntegerConverter", "NumberConverter") else "x"
+        values[name] = 1 if isinstance(rule._converters[name], NumberConverter) else "x"
     return rule.build(values)[1]
 
 

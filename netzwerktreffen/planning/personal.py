@@ -1,0 +1,142 @@
+"""A person's rounds in the published plan: when, where and with whom (for mail, calendar, page and print)."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import force_locale, pgettext
+from flask_babel import gettext as _
+
+from netzwerktreffen.core.i18n import local
+from netzwerktreffen.core.models import CONFIRMED, PUBLISHED, Meeting, PlanVersion, Registration
+from netzwerktreffen.core.text import one_line
+from netzwerktreffen.planning import scheduler_io as scheduling
+
+
+@dataclass
+class Partner:
+    name: str
+    organisation: str
+    sector: str
+
+    @property
+    def line(self) -> str:
+        details = ", ".join(p for p in (self.organisation, self.sector) if p)
+        return f"{self.name} ({details})" if details else self.name
+
+
+@dataclass
+class PersonalRound:
+    """One round of one person: when, where and with whom."""
+
+    block_id: int
+    block_title: str
+    round: int  # from 0
+    is_cafe: bool
+    start: datetime  # aware, Europe/Berlin
+    end: datetime
+    room: str
+    spot: str  # "Platz 3" / "Tisch 2"
+    question: str = ""  # café: the table's question
+    host: str = ""  # café: the table's host
+    guiding_question: str = ""  # café: the round's guiding question
+    is_host: bool = False  # café: the person hosts this table
+    partners: list[Partner] = field(default_factory=list)
+    is_pause: bool = False  # speed networking: the person sits this round out (spot: "Pause")
+
+    def key(self) -> list:
+        return [self.block_id, self.round, self.start.isoformat(), self.end.isoformat(), self.room, self.spot,
+                self.question, self.host, [p.line for p in self.partners]]
+
+
+def _clean(text: str) -> str:
+    return one_line(text)
+
+
+def people_of(meeting: Meeting) -> dict[int, Registration]:
+    return {r.id: r for r in meeting.registrations}
+
+
+def personal_rounds(meeting: Meeting, schedule: scheduling.Schedule, registration: Registration,
+                    people: dict[int, Registration] | None = None) -> list[PersonalRound]:
+    """The person's rounds in a plan, in time order, with partners or the café table."""
+    people = people if people is not None else people_of(meeting)
+    rounds = []
+    for seat in schedule.seats_of(registration):
+        block = seat.block
+        times = block.round_times()
+        if seat.round >= len(times):
+            continue
+        start, end = times[seat.round]
+        if seat.paused:
+            rounds.append(PersonalRound(
+                block.id, block.title, seat.round, False, local(meeting.date, start),
+                local(meeting.date, end), "", pgettext("Runde", "Pause"), is_pause=True))
+        elif seat.cafe_table is not None:
+            table = seat.cafe_table.table
+            room = table.room.name if table is not None else (block.room.name if block.room else "")
+            questions = block.guiding_questions or []
+            others = [people[rid] for rid in seat.people
+                      if rid != registration.id and rid in people and rid != seat.cafe_table.host_id]
+            rounds.append(PersonalRound(
+                block.id, block.title, seat.round, True, local(meeting.date, start), local(meeting.date, end),
+                room, _("Tisch %(t)s", t=seat.label), question=seat.cafe_table.question,
+                host=seat.cafe_table.host_label or "",
+                guiding_question=questions[seat.round] if seat.round < len(questions) else "",
+                partners=[_partner(p) for p in others], is_host=seat.cafe_table.host_id == registration.id))
+        else:
+            others = [people[rid] for rid in seat.people if rid != registration.id and rid in people]
+            rounds.append(PersonalRound(
+                block.id, block.title, seat.round, False, local(meeting.date, start),
+                local(meeting.date, end), block.room.name if block.room else "",
+                _("Platz %(n)s", n=seat.spot), partners=[_partner(p) for p in others]))
+    rounds.sort(key=lambda r: (r.start, r.block_id, r.round))
+    return rounds
+
+
+def _partner(person: Registration) -> Partner:
+    return Partner(_clean(person.name), _clean(person.organisation), _clean(person.sector.name if person.sector else ""))
+
+
+def fingerprint(rounds: list[PersonalRound]) -> str:
+    """What a person's schedule looks like, as a short hash (language-independent keys)."""
+    payload = json.dumps([[r.block_id, r.round, r.start.isoformat(), r.end.isoformat(), r.room,
+                           r.spot, r.question, r.host, sorted(p.line for p in r.partners)] for r in rounds],
+                         ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+def refresh_sequence(registration: Registration, rounds: list[PersonalRound]) -> bool:
+    """Raise the person's iCal SEQUENCE when their schedule changed since last seen (not committed)."""
+    with force_locale("de"):  # the fingerprint must not depend on the language
+        current = fingerprint(rounds)
+    if current == registration.schedule_fingerprint:
+        return False
+    if registration.schedule_fingerprint:
+        registration.ical_sequence = (registration.ical_sequence or 0) + 1
+    registration.schedule_fingerprint = current
+    return True
+
+
+def published_schedule(meeting: Meeting) -> tuple[PlanVersion | None, scheduling.Schedule | None]:
+    version = scheduling.latest(meeting, PUBLISHED)
+    return version, (scheduling.Schedule(meeting, version.plan) if version else None)
+
+
+def current_rounds(registration: Registration, schedule: scheduling.Schedule | None = None,
+                   people: dict[int, Registration] | None = None) -> list[PersonalRound]:
+    """The person's rounds in the published plan, in the person's language; sequence kept up to date."""
+    meeting = registration.meeting
+    if schedule is None:
+        _version, schedule = published_schedule(meeting)
+    if schedule is None or registration.status != CONFIRMED:
+        return []
+    with force_locale("de"):
+        rounds = personal_rounds(meeting, schedule, registration, people)
+    refresh_sequence(registration, rounds)
+    if (registration.locale or "de") == "de":
+        return rounds
+    with force_locale(registration.locale):
+        return personal_rounds(meeting, schedule, registration, people)

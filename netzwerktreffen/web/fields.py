@@ -1,0 +1,60 @@
+"""Form fields and the base form shared by every form of the app."""
+from __future__ import annotations
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms import FieldList, FormField, PasswordField, SelectMultipleField
+from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+from netzwerktreffen.core.i18n import language_name
+from netzwerktreffen.core.models import Meeting, Registration
+from netzwerktreffen.core.text import clean
+
+
+class Form(FlaskForm):
+    """The base of every form: each field (passwords excepted) gets ``core.text.clean`` as its first
+    filter, so no form keeps NUL or control characters and none forgets to strip. (The fields inside a
+    ``FieldList`` are bound by the list, not here: give them ``filters=[clean]`` yourself.)"""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = list(unbound_field.kwargs.get("filters") or [])
+            if issubclass(unbound_field.field_class, (FieldList, FormField)):
+                return unbound_field.bind(form=form, **options)
+            if not issubclass(unbound_field.field_class, PasswordField) and clean not in filters:
+                filters.insert(0, clean)
+            return unbound_field.bind(form=form, filters=filters, **options)
+
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class LanguagesField(MultiCheckboxField):
+    """Conversation languages: only the ones offered (``language_choices``); others are refused in plain words."""
+
+    def pre_validate(self, form):
+        offered = [code for code, _label in self.choices or []]
+        wrong = [value for value in self.data or [] if value not in offered]
+        if wrong:
+            raise ValidationError(_("„%(wrong)s“ ist bei diesem Treffen keine Gesprächssprache. Zur Wahl stehen: "
+                                    "%(offered)s.", wrong=", ".join(language_name(v) for v in wrong),
+                                    offered=", ".join(language_name(code) for code in offered)))
+
+
+def meeting_languages(meeting: Meeting) -> list[str]:
+    """The meeting's conversation languages (German when none is set)."""
+    return list(dict.fromkeys(meeting.languages or [])) or ["de"]
+
+
+def language_choices(meeting: Meeting, registration: Registration | None = None) -> list[tuple[str, str]]:
+    """What the language checkboxes offer: the meeting's conversation languages, and the ones a registration
+    already has (so that changing something else never drops them silently)."""
+    codes = meeting_languages(meeting) + list(registration.languages or [] if registration is not None else [])
+    return [(code, language_name(code)) for code in dict.fromkeys(codes)]
+
+
+def default_languages(meeting: Meeting) -> list[str]:
+    codes = meeting_languages(meeting)
+    return ["de"] if "de" in codes else codes[:1]
