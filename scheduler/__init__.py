@@ -28,6 +28,7 @@ tests/scheduler/test_scheduler_structure.py)::
                                     search, bounds, solve; none imports another
     solve                           dispatch by block kind: starts, searches, best plan
     explain cli                     notes on a plan, the command line
+    repair                          re-planning a block around the rounds held, no solver
 """
 
 from __future__ import annotations
