@@ -78,7 +78,7 @@ def solve(instance: Instance, time_limit: float = 60.0, seed: int = 0, *,
     """Plan every block within `time_limit` seconds (or until the monotonic
     `deadline`, whichever comes first).
 
-    First every block gets a constructive start (`scheduler.start`): a valid
+    First every block gets a constructive start (`scheduler.speed`, `scheduler.cafe.start`): a valid
     plan with pauses, revisits or uneven tables only where the people and
     tables leave no other way.  Then each block's search improves it; the
     searches count their work in shares of `time_limit`, so the same seed gives
