@@ -160,7 +160,8 @@ def _run_weighted(n: int, g: int, limit: float, seed: int, shared: str | None = 
     score, _ = score_plan(instance, plan, values)
     peak = _peak_mb()
     # the b-matching bound alone (the definition), measured after the run
-    from scheduler.groups import GroupsProblem, best_pairs_bound
+    from scheduler.groups import GroupsProblem
+    from scheduler.search import best_pairs_bound
     problem = GroupsProblem.build(instance, block, values)
     g = block.group_size
     caps = [0] * problem.n
@@ -250,7 +251,8 @@ def _whole_meeting(instance, values, deadline: float, seed: int) -> dict:
     from scheduler.cafe import solve_cafe_block
     from scheduler.groups import solve_groups_block
     from scheduler.problem import CafeBlock, InstanceError
-    from scheduler.solve import plan_pairs_block, solve
+    from scheduler.pairs import solve_pairs_block as plan_pairs_block
+    from scheduler.solve import solve
 
     try:
         result = solve(instance, seed=seed, deadline=deadline)

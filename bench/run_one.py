@@ -25,8 +25,7 @@ def main() -> None:
         result = solve(instance, deadline=deadline)
         plan, bound, how = result.plan, result.bound, ",".join(result.methods.values())
     else:
-        from scheduler.matching import plan_round_by_round
-        from scheduler.pairs import PairsProblem
+        from scheduler.pairs import PairsProblem, plan_round_by_round
         from scheduler.values import PairValues
 
         values = PairValues(instance)

@@ -15,6 +15,20 @@ A pure library (no web framework, no database).  The contract is
 The package itself imports no solver: validation stays plain Python.  (The
 solver is reached as `scheduler.solve.solve`, not `scheduler.solve`, which
 is the module.)
+
+The modules, lowest first; imports only run downwards (checked by
+tests/scheduler/test_scheduler_structure.py)::
+
+    parts problem values validate   the contract: parse, check, score
+    solver search                   below every block kind: CP-SAT settings, work
+                                    budgets, BlockResult; pieces several searches share
+    speed                           speed networking of any group size: the
+                                    constructive start, bounds with pauses
+    pairs/ groups/ cafe/            one package per block kind: problem, model or
+                                    search, bounds, solve; none imports another
+    solve                           dispatch by block kind: starts, searches, best plan
+    explain cli                     notes on a plan, the command line
+    repair                          re-planning a block around the rounds held, no solver
 """
 
 from __future__ import annotations

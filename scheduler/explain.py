@@ -241,7 +241,7 @@ def values_ids(people: _People) -> list[str]:
 
 def _diagnose_cafe(instance: Instance, people: _People, block: CafeBlock) -> list[Note]:
     from .problem import Infeasible
-    from .start import start_cafe
+    from .cafe.start import start_cafe
 
     notes = []
     try:

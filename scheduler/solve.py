@@ -1,11 +1,9 @@
-"""Solving: one planner per block kind, a shared deadline, the best plan kept.
+"""Solving: a constructive start for every block, then each block's search
+by its kind, a shared deadline, the best plan kept.
 
-Pairs (speed networking with `group_size == 2`):
- 1. the b-matching decides which pairs meet; its optimum is the `bound`;
- 2. the split model puts those pairs into rounds (a perfect split reaches the
-    bound, so the plan is proven optimal);
- 3. if the split fails or time runs short, round-by-round matching gives a
-    valid plan; the better plan wins.
+The kinds: pairs (`scheduler.pairs`), speed networking in groups of three or
+more (`scheduler.groups`), Pro-Action-Café (`scheduler.cafe`); the start and
+the bound of any speed-networking plan with pauses are in `scheduler.speed`.
 """
 
 from __future__ import annotations
@@ -13,33 +11,22 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field, replace
-from itertools import combinations
 from typing import Callable
 
-from ortools.sat.python import cp_model
-
-from .colouring import colour_edges
-from .lp import bmatching_lp
-from .matching import plan_greedily, plan_round_by_round, top_partners
-from .model import BMatchingModel, RoundsModel, SplitModel, triangle_edges, triangles_in
-from .bounds import unavoidable_pauses
-from .pairs import PairsProblem
+from .cafe import CafeProblem, cafe_bound, solve_cafe_block, start_cafe
+from .groups import solve_groups_block
+from .pairs import solve_pairs_block
 from .problem import Block, CafeBlock, Infeasible, Instance, InstanceError, Plan, SpeedBlock
-from .solver import Progress, Run, budget_seconds, current_budget, current_run, new_solver, stopped
+from .solver import BlockResult, Progress, Run, budget_seconds, current_budget, current_run, stopped
+from .speed import speed_bound, start_speed, unavoidable_pauses
 from .validate import score_plan, validate_plan
 from .values import PairValues
 
+__all__ = ["solve", "SolveResult", "BlockResult", "planner_for", "unsupported_block", "any_plan_bound",
+           "solve_pairs_block", "solve_groups_block", "solve_cafe_block"]
+
 log = logging.getLogger(__name__)
 
-
-
-@dataclass
-class BlockResult:
-    rounds: list  # the block's plan (ids)
-    bound: float  # proven upper bound on the block's score
-    method: str  # which stage produced the rounds
-    optimal: bool = False
-    pauses: list | None = None  # speed networking: per round, who sits it out
 
 
 @dataclass
@@ -60,20 +47,13 @@ class SolveResult:
 Planner = Callable[[Instance, Block, PairValues, float, int, Progress], BlockResult]
 
 
-def plan_pairs_block(instance: Instance, block: SpeedBlock, values: PairValues, deadline: float,
-                     seed: int, report: Progress) -> BlockResult:
-    return solve_pairs(PairsProblem.build(instance, block, values), deadline, seed, report)
-
-
 def planner_for(block: Block) -> Planner | None:
     """The planner for a block's kind: pairs, groups of three or more, Pro-Action-Café."""
     if isinstance(block, SpeedBlock) and block.group_size == 2:
-        return plan_pairs_block
+        return solve_pairs_block
     if isinstance(block, SpeedBlock):
-        from .groups import solve_groups_block
         return solve_groups_block
     if isinstance(block, CafeBlock):
-        from .cafe import solve_cafe_block
         return solve_cafe_block
     return None
 
@@ -98,7 +78,7 @@ def solve(instance: Instance, time_limit: float = 60.0, seed: int = 0, *,
     """Plan every block within `time_limit` seconds (or until the monotonic
     `deadline`, whichever comes first).
 
-    First every block gets a constructive start (`scheduler.start`): a valid
+    First every block gets a constructive start (`scheduler.speed`, `scheduler.cafe.start`): a valid
     plan with pauses, revisits or uneven tables only where the people and
     tables leave no other way.  Then each block's search improves it; the
     searches count their work in shares of `time_limit`, so the same seed gives
@@ -152,8 +132,6 @@ WORK_SHARE = 0.85  # of the time limit, counted out to the blocks' searches; the
 
 def _solve(instance: Instance, time_limit: float, seed: int, deadline: float | None,
            report: _Report) -> SolveResult:
-    from .start import start_cafe, start_speed
-
     started = time.monotonic()
     deadline = started + time_limit if deadline is None else min(deadline, started + time_limit)
     message = unsupported_block(instance)
@@ -227,7 +205,6 @@ def _improve(instance: Instance, block: Block, values: PairValues, start: BlockR
              seed: int, report: _Report) -> BlockResult | None:
     """The block's search, started from (and compared against) the constructive start."""
     if isinstance(block, CafeBlock):
-        from .cafe import solve_cafe_block
         try:
             return solve_cafe_block(instance, block, values, deadline, seed, report, start=start.rounds)
         except (Infeasible, TimeoutError) as error:
@@ -309,8 +286,18 @@ def _without_pauses(instance: Instance, block: SpeedBlock, pauses: list) -> Spee
     return replace(block, present=present)
 
 
+CAFE_BOUND_SECONDS = 2.0
+
+
+def any_plan_bound(instance: Instance, block: Block, values: PairValues) -> float:
+    """A bound that holds for every plan of the block, pauses and revisits included."""
+    if isinstance(block, SpeedBlock):
+        return speed_bound(instance, block, values)
+    problem = CafeProblem.build(instance, block, values)
+    return cafe_bound(problem, time.monotonic() + CAFE_BOUND_SECONDS)
+
+
 def _fallback_bound(instance: Instance, block: Block, values: PairValues) -> float:
-    from .bounds import any_plan_bound
     return any_plan_bound(instance, block, values)
 
 
@@ -320,371 +307,3 @@ def _block_total(instance: Instance, block: Block, result: BlockResult, values: 
                 pauses={block.id: tuple(tuple(p) for p in result.pauses)} if result.pauses else {})
     _total, blocks = score_plan(instance, plan, values)
     return blocks[block.id].score
-
-
-# ----------------------------------------------------------------------------
-# Pairs
-
-
-def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progress) -> BlockResult:
-    """Plan one pairs block; the stages share the time left until `deadline`."""
-    started = time.monotonic()
-    block = problem.block
-    fixed = [list(groups) for groups in block.fixed_rounds]
-    if not problem.free_rounds:
-        return BlockResult(fixed, _block_score(problem, fixed), "fixed", optimal=True)
-
-    def remaining(share: float) -> float:
-        """A deadline `share` of the time left from now."""
-        now = time.monotonic()
-        return now + share * max(deadline - now, 0)
-
-    best = _Best(problem, fixed, notify=getattr(report, "improved", None))
-    best.consider("greedy", plan_greedily(problem))
-    if problem.published or best.rounds is None:
-        # re-planning: round by round keeps most published pairs and re-pairs the rest;
-        # otherwise a valid plan early when the greedy one failed
-        best.consider("round-by-round", plan_round_by_round(problem, remaining(0.3)))
-        report(f"{block.id}: round by round: {best.score:.2f}")
-    relaxed = _BMatchingStage(problem, seed, start=_pairs_of(best.planned()) if best.rounds else None)
-    uses, kept, bound_scaled, optimal = relaxed.run(remaining(0.7))
-    best.bound = _real_bound(problem, bound_scaled, relaxed.objective_scale)
-    best.tell()
-    report(f"{block.id}: pairs chosen, bound {best.bound:.2f}{' (proven)' if optimal else ''}")
-    if uses is not None and not problem.odd_rounds:  # with trios, the relaxed choice rarely splits
-        best.consider("b-matching+split", _split(problem, uses, kept, seed, remaining(0.5)))
-    if not best.reached() and uses is not None and problem.odd_rounds and not stopped():
-        report(f"{block.id}: choosing the trios explicitly")
-        trios = _candidate_trios(problem, set(uses))
-        # a restriction (only candidate trios), so the pairs may be restricted too
-        edges = relaxed.edges or sorted(set(uses) | top_partners(problem, 2 * len(problem.free_rounds))
-                                        | _locked_and_published_pairs(problem))
-        with_trios = _BMatchingStage(problem, seed, trios=trios, hint=uses, edges=edges)
-        uses3, kept3, _bound, _optimal = with_trios.run(remaining(0.5))
-        if uses3 is not None:
-            uses = uses3
-            best.consider("b-matching+trios+split",
-                          _split(problem, uses3, kept3, seed, remaining(0.6), with_trios.trios_chosen))
-    if (not best.reached() and deadline - time.monotonic() > _round_by_round_seconds(problem)
-            and (not stopped() or best.rounds is None)):
-        # round by round, the chosen pairs first: everyone keeps enough partners for later rounds
-        best.consider("b-matching+rounds" if uses else "round-by-round",
-                      plan_round_by_round(problem, remaining(0.5 if uses else 1.0), prefer=set(uses or ())))
-    if not best.reached() and _small(problem) and not stopped():
-        report(f"{block.id}: improving with the round-by-round model")
-        spent = time.monotonic() - started
-        _improve_exactly(problem, best, seed, min(deadline, time.monotonic() + max(IMPROVE_SECONDS, 2 * spent)))
-    if best.rounds is None:
-        raise TimeoutError(f"{block.id}: no plan found within the time limit")
-    if best.score > best.bound + 1e-6:
-        log.warning("%s: score %.2f above the bound %.2f: the bound is wrong", block.id, best.score, best.bound)
-    return BlockResult(best.rounds, max(best.bound, best.score), best.method, optimal=best.reached())
-
-
-def _round_by_round_seconds(problem: PairsProblem) -> float:
-    """A rough least time for round-by-round matching to be worth starting."""
-    return len(problem.free_rounds) * (0.05 + len(problem.edges) / 100_000)
-
-
-@dataclass
-class _Best:
-    """The best plan so far for one block, and the bound it is measured against."""
-
-    problem: PairsProblem
-    fixed: list
-    rounds: list | None = None
-    score: float = float("-inf")
-    method: str = ""
-    bound: float = float("inf")
-    notify: Callable | None = None  # hears (block id, best score, bound) when they change
-
-    def tell(self) -> None:
-        if self.notify is not None:
-            self.notify(self.problem.block.id, self.score if self.rounds is not None else None, self.bound)
-
-    def consider(self, method: str, planned: dict | None) -> None:
-        """Keep `planned` if it is valid and better than the best so far."""
-        if planned is None:
-            return
-        ids = self.problem.values.ids
-        rounds = self.fixed + [[tuple(ids[i] for i in group) for group in planned[t]]
-                               for t in self.problem.free_rounds]
-        broken = validate_plan(_only_block(self.problem), _as_plan(self.problem, rounds), self.problem.values)
-        if broken:  # a planner bug: never hand out an invalid plan
-            log.warning("%s: %s plan dropped: %s", self.problem.block.id, method, broken[0].message)
-            return
-        score = _block_score(self.problem, rounds)
-        if score > self.score + 1e-9:
-            self.rounds, self.score, self.method = rounds, score, method
-            self.tell()
-
-    def reached(self) -> bool:
-        return self.rounds is not None and self.score >= self.bound - 1e-6
-
-    def planned(self) -> dict[int, list[tuple[int, ...]]]:
-        index = self.problem.values.index
-        return {t: [tuple(sorted(index[p] for p in g)) for g in self.rounds[t]]
-                for t in self.problem.free_rounds}
-
-
-IMPROVE_SECONDS = 5.0  # the exact model's search, or twice the time spent before, whichever is longer
-EVERY_TRIO_PEOPLE = 30  # the exact model has every trio up to this many people (building more takes seconds)
-SMALL_MODEL = 15_000  # group-and-round variables the exact model may have
-
-
-def _small(problem: PairsProblem) -> bool:
-    """Whether the exact model (a variable per pair and round) is small."""
-    total = 0
-    for t in problem.free_rounds:
-        here = set(problem.present[t])
-        total += sum(1 for a, b in problem.edges if a in here and b in here)
-        if total > SMALL_MODEL:
-            return False
-    return True
-
-
-def _improve_exactly(problem: PairsProblem, best: _Best, seed: int, deadline: float) -> None:
-    """The exact round-by-round model, hinted with the best plan.  With every
-    trio modelled, INFEASIBLE proves there is no plan at all."""
-    every_trio = problem.n <= EVERY_TRIO_PEOPLE
-    model = RoundsModel.build(problem, trios=None if every_trio else _candidate_trios(problem, set()))
-    if best.rounds is not None:
-        model.hint(best.planned())
-    solver = new_solver(deadline - time.monotonic(), seed)
-    status = solver.Solve(model.model)
-    if status == cp_model.INFEASIBLE and every_trio and best.rounds is None:
-        raise Infeasible(f"{problem.block.id}: no plan keeps every hard rule (presence, locks, "
-                         "no repeats, allowed pairs)")
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        best.consider("round model", model.rounds(solver))
-        if status == cp_model.OPTIMAL and every_trio:
-            best.bound = min(best.bound, best.score)
-
-
-FULL_MODEL_PAIRS = 20_000  # CP-SAT on every pair only below this (building it takes seconds)
-
-
-@dataclass
-class _BMatchingStage:
-    """Choose the pairs: the LP relaxation (column generation from a known
-    plan's pairs) bounds the value, its reduced costs prune every pair that
-    cannot be in a better b-matching, and CP-SAT solves the rest exactly."""
-
-    problem: PairsProblem
-    seed: int
-    trios: dict | None = None  # candidate trios per odd round (None: relaxed degrees)
-    hint: dict | None = None
-    edges: list | None = None  # the pairs modelled (None: all candidates)
-    start: set | None = None  # pairs of a known plan: a feasible start for the LP
-    objective_scale: int = 1
-    value: float = 0.0
-    trios_chosen: dict = field(default_factory=dict)  # odd round -> trio, with candidate trios
-
-    def run(self, deadline: float):
-        lp = None
-        if self.edges is None and self.trios is None:
-            lp = self._lp(deadline)
-            if lp is not None and self.solved_by_lp(lp):
-                self.value = lp.bound
-                return {e: 1 for e in lp.support}, [], lp.bound, True
-            self.edges = self._pruned_edges(lp, deadline) if lp is not None else None
-            if self.edges is None and len(self.problem.edges) > FULL_MODEL_PAIRS:
-                return None, [], _simple_bound(self.problem, 1), False  # no time to model every pair
-        uses, kept, bound, optimal = self._solve(self.edges, deadline)
-        if lp is not None:
-            bound = min(bound, lp.bound)
-            optimal = optimal or (uses is not None and bound <= self.value + 1e-6)
-        return uses, kept, bound, optimal
-
-    def _lp(self, deadline: float):
-        p = self.problem
-        begin = None
-        if self.start:
-            begin = set(self.start) | top_partners(p, len(p.free_rounds) + 2)
-        return bmatching_lp(p, 0.8 * (deadline - time.monotonic()), begin)
-
-    def solved_by_lp(self, lp) -> bool:
-        """An integral LP optimum of a plain block (no fairness, published
-        plan or repeats) is an optimal b-matching."""
-        p = self.problem
-        plain = not p.published and not p.fairness and not p.block.allow_repeats
-        return (plain and lp.integral
-                and sum(p.edge_value[e] for e in lp.support) >= lp.bound)
-
-    def _pruned_edges(self, lp, deadline: float):
-        """The pairs that can be in a b-matching at least as good as one
-        found on a sparse set of pairs."""
-        p = self.problem
-        sparse = set(lp.support) | top_partners(p, len(p.free_rounds)) | _locked_and_published_pairs(p)
-        now = time.monotonic()
-        uses, _kept, _bound, _optimal = self._solve(sorted(sparse), now + 0.3 * (deadline - now))
-        if uses is None:
-            return None
-        self.hint = uses
-        return sorted(set(lp.useful(p.edges, self.value)) | sparse)
-
-    def _solve(self, edges, deadline: float):
-        bm = BMatchingModel.build(self.problem, edges=edges, trios=self.trios)
-        if self.hint:
-            bm.hint(self.hint)
-        self.objective_scale = bm.objective_scale
-        solver = new_solver(deadline - time.monotonic(), self.seed)
-        status = solver.Solve(bm.model)
-        if status == cp_model.INFEASIBLE and self.trios is None and edges is None:
-            raise Infeasible(f"{self.problem.block.id}: no way to give everyone a partner in every "
-                             "round they attend (too few allowed pairs)")
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None, [], _simple_bound(self.problem, self.objective_scale), False
-        self.value = solver.ObjectiveValue()
-        self.trios_chosen = bm.trios_chosen(solver)
-        uses, kept = bm.chosen(solver)
-        return uses, kept, solver.BestObjectiveBound(), status == cp_model.OPTIMAL
-
-
-def _locked_and_published_pairs(problem: PairsProblem) -> set:
-    locked = {e for groups in problem.locks.values() for g in groups for e in combinations(g, 2)}
-    return locked | {e for g in problem.published for e in g.edges}
-
-
-def _pairs_of(planned: dict[int, list[tuple[int, ...]]]) -> set:
-    return {e for groups in planned.values() for g in groups for e in combinations(g, 2)}
-
-
-TRIOS_PER_ROUND = 200
-TRIO_PARTNERS = 10  # trios are drawn from the chosen pairs and everyone's best partners
-
-
-def _candidate_trios(problem: PairsProblem, chosen: set) -> dict[int, list]:
-    """Per odd round: the most valuable trios among chosen and top pairs,
-    plus locked and published trios."""
-    pairs = chosen | top_partners(problem, TRIO_PARTNERS)
-    out = {}
-    for t in problem.odd_rounds:
-        found = triangles_in(pairs, problem.present[t])
-        found.sort(key=lambda k: (-sum(problem.edge_value[e] for e in triangle_edges(k)), k))
-        found = found[:TRIOS_PER_ROUND]
-        extra = [g for g in problem.locks.get(t, []) if len(g) == 3]
-        extra += [g.members for g in problem.published if g.round == t and len(g.members) == 3]
-        out[t] = sorted(set(found) | set(extra))
-    return out
-
-
-COLOURING_SECONDS = 3.0  # Kempe-chain colouring before the CP-SAT split takes over
-SPLIT_SECONDS = 3.0  # a split that works is found fast; give up after this (or a quarter of the time left)
-
-
-def _split(problem: PairsProblem, uses, kept, seed: int, deadline: float, trios: dict | None = None):
-    """The chosen pairs in rounds: edge colouring where it applies (a short
-    try), else the CP-SAT split, first keeping the published groups the
-    b-matching counted on, then keeping as many as it can."""
-    planned = _split_by_colouring(problem, uses, kept, seed, deadline, trios or {})
-    if planned is not None:
-        return planned
-    attempts = [dict(force=kept)]
-    if kept and not problem.published:
-        attempts.append(dict(prefer_published=True))
-    now = time.monotonic()
-    deadline = min(deadline, now + max(SPLIT_SECONDS, 0.25 * (deadline - now)))
-    start = plan_greedily(problem, set(uses) | top_partners(problem, len(problem.free_rounds)), prefer=set(uses))
-    for options in attempts:
-        split = SplitModel.build(problem, uses, **options)
-        if start is not None:
-            split.hint(start)
-        solver = new_solver(deadline - time.monotonic(), seed)
-        status = solver.Solve(split.model)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return split.rounds(solver)
-        if time.monotonic() >= deadline:
-            break
-    return None
-
-
-def _split_by_colouring(problem: PairsProblem, uses, kept, seed: int, deadline: float, trios: dict):
-    """With each odd round's trio set, the other chosen pairs need a round
-    each such that everyone has one partner in every round they attend
-    outside their trio: a list edge colouring, tried with Kempe chains."""
-    rounds = problem.free_rounds
-    if set(trios) != set(problem.odd_rounds) or any(count != 1 for count in uses.values()):
-        return None
-    in_trio = {e: t for t, k in trios.items() for e in triangle_edges(k)}
-    pairs = sorted(e for e in uses if e not in in_trio)
-    allowed = {i: set() for i in range(problem.n)}
-    for t in rounds:
-        for i in problem.present[t]:
-            if i not in trios.get(t, ()):
-                allowed[i].add(t)
-    degree = [0] * problem.n
-    for a, b in pairs:
-        degree[a] += 1
-        degree[b] += 1
-    if any(degree[i] != len(allowed[i]) for i in range(problem.n)):
-        return None
-    fixed = {}
-    wanted = [(g, t) for t, groups in problem.locks.items() for g in groups]
-    wanted += [(g.members, g.round) for g in kept]
-    for group, t in wanted:
-        if len(group) == 3 or group in in_trio:
-            if not set(group) <= set(trios.get(t, ())):
-                return None
-        else:
-            fixed[group] = t
-    now = time.monotonic()
-    until = now + min(COLOURING_SECONDS, 0.5 * max(deadline - now, 0))
-    colours = colour_edges(pairs, rounds, seed, until, fixed, allowed)
-    if colours is None:
-        return None
-    planned: dict[int, list[tuple[int, ...]]] = {t: [] for t in rounds}
-    for e, t in colours.items():
-        planned[t].append(e)
-    for t, k in trios.items():
-        planned[t].append(k)
-    return {t: sorted(groups) for t, groups in planned.items()}
-
-
-def _simple_bound(problem: PairsProblem, objective_scale: int) -> float:
-    """A quick valid bound (scaled like the b-matching): everyone's best
-    possible partners, each pair counted from both sides and halved, every
-    published seat kept, the worst-off at most the lowest such sum."""
-    p = problem
-    best: dict[int, list[int]] = {i: [] for i in range(p.n)}
-    for e, value in p.edge_value.items():
-        best[e[0]].append(value)
-        best[e[1]].append(value)
-    tops = []
-    for i in range(p.n):
-        k = p.rounds_present[i] + p.odd_present[i]
-        tops.append(sum(max(v, 0) for v in sorted(best[i], reverse=True)[:k]))
-    total = sum(tops) / 2 + p.change_cost * sum(len(g.members) for g in p.published)
-    if p.fairness > 0 and p.counted:
-        worst = min(p.fixed_value[i] + tops[i] for i in p.counted)
-        return objective_scale * total + float(p.fairness) * objective_scale * max(worst, 0)
-    return total
-
-
-def _real_bound(problem: PairsProblem, bound_scaled: float, objective_scale: int) -> float:
-    """The b-matching's bound in score units, plus what is fixed already."""
-    bound = bound_scaled / (problem.scale * objective_scale)
-    if not problem.exact:
-        slots = sum(len(problem.present[t]) + 3 for t in problem.free_rounds)
-        bound += slots * 0.5 / problem.scale * (1 + float(problem.fairness))
-    w = problem.values.instance.weights
-    return bound + _fixed_pairs_value(problem) - w.change * problem.present_in_both
-
-
-def _fixed_pairs_value(problem: PairsProblem) -> float:
-    w = problem.values.instance.weights
-    return sum(problem.values.value[a][b] - w.repeat * (count - 1)
-               for (a, b), count in problem.met_before.items())
-
-
-def _only_block(problem: PairsProblem) -> Instance:
-    """The instance with only this block, to score or check it alone."""
-    return problem.values.instance.only(problem.block)
-
-
-def _as_plan(problem: PairsProblem, rounds: list) -> Plan:
-    return Plan(blocks={problem.block.id: tuple(tuple(tuple(g) for g in r) for r in rounds)})
-
-
-def _block_score(problem: PairsProblem, rounds: list) -> float:
-    return score_plan(_only_block(problem), _as_plan(problem, rounds), problem.values)[0]

@@ -1,4 +1,7 @@
-"""CP-SAT solver settings in one place, and the stop button of a running solve."""
+"""Below every block kind: CP-SAT solver settings in one place, the work
+budgets that make the same seed give the same plan (`work_budget`,
+`budget_seconds`), the stop button of a running solve (`Run`, `stopped`), and
+what every block kind's planner returns (`BlockResult`)."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import threading
 import weakref
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Callable
 
 from ortools.sat.python import cp_model
@@ -14,6 +18,17 @@ from ortools.sat.python import cp_model
 WORKERS = int(os.environ.get("SCHEDULER_WORKERS", "1"))
 
 Progress = Callable[[str], None]  # hears a line of text about the search
+
+
+@dataclass
+class BlockResult:
+    """One block's plan as a planner returns it to the dispatcher."""
+
+    rounds: list  # the block's plan (ids)
+    bound: float  # proven upper bound on the block's score
+    method: str  # which stage produced the rounds
+    optimal: bool = False
+    pauses: list | None = None  # speed networking: per round, who sits it out
 
 
 class Run:

@@ -66,8 +66,9 @@ def test_every_scheduler_code_has_a_sentence():
     validator = codes_in(SCHEDULER / "validate.py", r'self\.add\("([a-z-]+)"') \
         | codes_in(SCHEDULER / "validate.py", r'Violation\(\s*"([a-z-]+)"') \
         | {"same-organisation", "avoid", "no-common-language"}
-    infeasible = codes_in(SCHEDULER / "start.py", r'code="([a-z-]+)"') | {"lock-absent", "lock-host", "lock-conflict",
-                                                                              "lock-language", "lock-cafe"}
+    infeasible = codes_in(SCHEDULER / "speed.py", r'code="([a-z-]+)"') \
+        | codes_in(SCHEDULER / "cafe" / "start.py", r'code="([a-z-]+)"') \
+        | {"lock-absent", "lock-host", "lock-conflict", "lock-language", "lock-cafe"}
     notes = codes_in(SCHEDULER / "explain.py", r'Note\("([a-z-]+)"') \
         | codes_in(SCHEDULER / "explain.py", r'"(pause-[a-z-]+|revisit-[a-z-]+)"')
     brief = {"pause-no-language", "pause-colleagues", "pause-all-met", "pause-few-partners", "pause-group-size",

@@ -1,8 +1,4 @@
-"""Pro-Action-Café blocks: hosts stay, guests move to a new table each round.
-
-`CafeProblem.build` puts a `CafeBlock` into index space and raises
-`Infeasible` with a reason when no seating can exist.  `solve_cafe_block`
-plans it:
+"""The café's search.
 
  1. one CP-SAT model seats every guest in every free round with all hard rules
     (seats, balanced head-counts, table language, never the same table twice,
@@ -14,9 +10,6 @@ plans it:
     every hard rule, so every plan it holds is valid.
 
 `plan_cafe_greedy` is the round-by-round greedy baseline of the benchmark.
-The `bound` adds each guest's best ranked choices and a b-matching of the
-best pairs (each person has at most as many table-mates as the largest
-tables allow).
 """
 
 from __future__ import annotations
@@ -29,133 +22,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 
-from .groups import move_budget
-from .problem import CafeBlock, Infeasible, Instance, Plan
-from .solver import Progress, budget_seconds, stopped
-from .values import PairValues
+from ..problem import Infeasible, Plan
+from ..search import move_budget
+from ..solver import Progress, budget_seconds, stopped
+from .problem import CafeProblem
 
-__all__ = ["CafeProblem", "CafeSeating", "solve_cafe", "solve_cafe_block", "plan_cafe_greedy",
-           "cafe_bound", "cafe_score"]
+__all__ = ["Seating", "CafeState", "CafeSeating", "seat_linear", "plan_cafe_greedy", "solve_cafe"]
 
 log = logging.getLogger(__name__)
-
-
-
-@dataclass
-class CafeProblem:
-    block: CafeBlock
-    values: PairValues
-    n: int
-    tables: list[str]  # table ids; tables are addressed by position
-    host: list[int | None]  # per table: the host's index
-    hosting: dict[int, int]  # host index -> table
-    free_rounds: list[int]
-    present: dict[int, list[int]]  # free round -> everyone present
-    guests: dict[int, list[int]]  # free round -> present people who host no table
-    room: dict[int, list[int]]  # free round -> guest seats per table
-    low: dict[int, int]  # free round -> guests every table gets at least (one more at some)
-    speaks: list[list[bool]]  # person -> table -> may sit there (language)
-    visited: list[set[int]]  # tables a person sat at in the fixed rounds (as a guest)
-    points: list[list[float]]  # person -> table -> ranked-choice points
-    gain: list[list[float]]  # value of a pair's first shared table (minus `forbidden` if forbidden)
-    again: list[list[float]]  # cost of each further round a pair shares a table
-    met_before: list[list[int]]  # rounds shared in the fixed rounds
-    locks: dict[int, dict[int, int]]  # free round -> person -> table
-    published: dict[int, dict[int, int]]  # free round -> person -> published table
-    change: float
-    revisit: float = 60.0  # a guest back at a table they sat at before
-    balance: float = 100.0  # each guest beyond ceil(G / T) at a table
-
-    @classmethod
-    def build(cls, instance: Instance, block: CafeBlock, values: PairValues) -> "CafeProblem":
-        ids, index = values.ids, values.index
-        n = len(ids)
-        w = instance.weights
-        people = instance.participants
-        tables = [t.id for t in block.tables]
-        table_index = {tid: k for k, tid in enumerate(tables)}
-        host = [None if t.host is None else index[t.host] for t in block.tables]
-        hosting = {h: k for k, h in enumerate(host) if h is not None}
-        free_rounds = list(range(len(block.fixed_rounds), block.rounds))
-        present = {r: [index[p] for p in instance.present_in(block, r)] for r in free_rounds}
-        guests = {r: [i for i in present[r] if i not in hosting] for r in free_rounds}
-        speaks = [[t.language is None or t.language in p.languages for t in block.tables] for p in people]
-        for k, h in enumerate(host):
-            if h is not None and not speaks[h][k]:
-                raise Infeasible(f"{block.id}: host {ids[h]} does not speak {block.tables[k].language}, "
-                                 f"the language of their table {tables[k]}")
-        room, low = {}, {}
-        for r in free_rounds:
-            here = set(present[r])
-            room[r] = [block.tables[k].seats - (1 if h is not None and h in here else 0)
-                       for k, h in enumerate(host)]
-            for k, seats in enumerate(room[r]):
-                if seats < 0:
-                    raise Infeasible(f"{block.id} round {r}: table {tables[k]} has no seat")
-            low[r] = len(guests[r]) // len(tables)
-            if sum(max(seats, 0) for seats in room[r]) < len(guests[r]):
-                seats = sum(t.seats for t in block.tables)
-                raise Infeasible(f"{block.id} round {r}: {len(tables)} tables with {seats} seats < "
-                                 f"{len(present[r])} people present", code="cafe-seats", block=block.id, round=r,
-                                 numbers={"tables": len(tables), "seats": seats, "people": len(present[r])})
-        visited: list[set[int]] = [set() for _ in range(n)]
-        met_before = [[0] * n for _ in range(n)]
-        for seating in block.fixed_rounds:
-            for tid, seated in seating.items():
-                k = table_index[tid]
-                for p in seated:
-                    if index[p] != host[k]:
-                        visited[index[p]].add(k)
-                for a, b in combinations(sorted(index[p] for p in seated), 2):
-                    met_before[a][b] += 1
-                    met_before[b][a] += 1
-        for r in free_rounds:
-            for i in guests[r]:
-                if not any(speaks[i]):
-                    raise Infeasible(f"{block.id} round {r}: {ids[i]} speaks none of the tables' languages")
-        points = [[0.0] * len(tables) for _ in range(n)]
-        for pid, ranked in block.preferences.items():
-            for rank, tid in enumerate(ranked[:len(w.preference)]):
-                points[index[pid]][table_index[tid]] = float(w.preference[rank])
-        gain = [[values.value[i][j] - (w.forbidden if values.is_forbidden[i][j] else 0) for j in range(n)]
-                for i in range(n)]
-        again = [[w.repeat + (w.forbidden if values.is_forbidden[i][j] else 0) for j in range(n)]
-                 for i in range(n)]
-        locks: dict[int, dict[int, int]] = {r: {} for r in free_rounds}
-        for lock in block.locks:
-            if lock.round not in locks:
-                continue
-            i, k = index[lock.participant], table_index[lock.table]
-            where = f"{block.id} round {lock.round}: {lock.participant} is locked to table {lock.table}"
-            if i not in present[lock.round]:
-                raise Infeasible(f"{where} but not present")
-            if i in hosting and hosting[i] != k:
-                raise Infeasible(f"{where} but hosts table {tables[hosting[i]]}")
-            if i in hosting:
-                continue
-            if locks[lock.round].get(i, k) != k:
-                raise Infeasible(f"{where} and to table {tables[locks[lock.round][i]]}")
-            if not speaks[i][k]:
-                raise Infeasible(f"{where} but does not speak its language")
-            locks[lock.round][i] = k
-        published: dict[int, dict[int, int]] = {}
-        if block.published is not None:
-            for r in free_rounds:
-                published[r] = {index[p]: table_index[tid] for tid, seated in block.published[r].items()
-                                for p in seated}
-        return cls(block=block, values=values, n=n, tables=tables, host=host, hosting=hosting,
-                   free_rounds=free_rounds, present=present, guests=guests, room=room, low=low,
-                   speaks=speaks, visited=visited, points=points, gain=gain, again=again,
-                   met_before=met_before, locks=locks, published=published, change=float(w.change),
-                   revisit=float(w.revisit), balance=float(w.balance))
-
-    def allowed(self, i: int, k: int) -> bool:
-        """May sit there without a cost: speaks its language and has not sat there yet."""
-        return self.speaks[i][k] and k not in self.visited[i]
-
-    def even(self, r: int) -> int:
-        """Guests a table holds in round r before each further one costs `balance`: ceil(G / T)."""
-        return -(-len(self.guests[r]) // len(self.tables))
 
 
 # ----------------------------------------------------------------------------
@@ -178,7 +52,7 @@ def seat_linear(problem: CafeProblem, deadline: float, seed: int = 0,
     none exists."""
     from ortools.sat.python import cp_model
 
-    from .solver import new_solver
+    from ..solver import new_solver
 
     p = problem
     model = cp_model.CpModel()
@@ -292,7 +166,7 @@ def plan_cafe_greedy(problem: CafeProblem, seed: int = 0) -> Seating | None:
 # Local search over valid seatings
 
 
-class _CafeState:
+class CafeState:
     def __init__(self, problem: CafeProblem, seating: Seating):
         p = self.p = problem
         self.seating = {r: [list(t) for t in tables] for r, tables in seating.items()}
@@ -430,7 +304,7 @@ class _CafeState:
         return {r: [list(t) for t in tables] for r, tables in self.seating.items()}
 
 
-def _anneal(problem: CafeProblem, state: _CafeState, until: float, moves: int,
+def _anneal(problem: CafeProblem, state: CafeState, until: float, moves: int,
             rng: random.Random, on_better=None) -> tuple[Seating, float]:
     """`moves` random moves and swaps (fewer if `until` comes first), cooling by count."""
     p = problem
@@ -524,20 +398,20 @@ def solve_cafe(problem: CafeProblem, deadline: float, seed: int = 0,
         start = None
     candidates = []
     if first is not None:
-        candidates.append((_CafeState(p, first).objective(), first, "flow"))
+        candidates.append((CafeState(p, first).objective(), first, "flow"))
     kept = _published_seating(p)
     if kept is not None:
-        candidates.append((_CafeState(p, kept).objective(), kept, "published"))
+        candidates.append((CafeState(p, kept).objective(), kept, "published"))
     if greedy is not None:
-        candidates.append((_CafeState(p, greedy).objective(), greedy, "greedy"))
+        candidates.append((CafeState(p, greedy).objective(), greedy, "greedy"))
     if start is not None:
-        candidates.append((_CafeState(p, start).objective(), start, "assignment"))
+        candidates.append((CafeState(p, start).objective(), start, "assignment"))
     if not candidates:
         raise TimeoutError(f"{p.block.id}: no seating found within the time limit")
     candidates.sort(key=lambda c: -c[0])
     value, seating, method = candidates[0]
     report(f"{p.block.id}: first seating ({method}) worth {value:.2f}")
-    state = _CafeState(p, seating)
+    state = CafeState(p, seating)
     best, best_value = _anneal(p, state, deadline, move_budget(0.65 * work), rng, on_better)
     if best_value > value + 1e-9:
         seating, value, method = best, best_value, f"{method}+annealing"
@@ -548,7 +422,7 @@ def solve_cafe(problem: CafeProblem, deadline: float, seed: int = 0,
 def _published_seating(problem: CafeProblem) -> Seating | None:
     """The published rounds still to plan, in index space, when they keep
     every hard rule today (after late arrivals they usually do not)."""
-    from .validate import validate_plan
+    from ..validate import validate_plan
 
     p = problem
     block = p.block
@@ -564,118 +438,3 @@ def _published_seating(problem: CafeProblem) -> Seating | None:
     for r in p.free_rounds:
         seating[r] = [[index[pid] for pid in rounds[r].get(tid, ())] for tid in p.tables]
     return seating
-
-
-# ----------------------------------------------------------------------------
-# Bound
-
-
-def cafe_bound(problem: CafeProblem, deadline: float, seed: int = 0) -> float:
-    """Proven upper bound: the best ranked choices each guest can collect
-    (different tables), plus the best pairs when each person has at most
-    (largest table - 1) table-mates per free round, plus the fixed rounds."""
-    from .groups import best_pairs_bound
-
-    p = problem
-    n = p.n
-    cap = [0] * n
-    rounds_of = [0] * n
-    bound = 0.0
-    rounds_as_guest = [0] * n
-    # Tables may be fuller than even at a cost of `balance` per guest beyond it.  A table with e guests
-    # beyond even gives each of its s people e table-mates more than even filling allows: at most
-    # (s * e + 1) / 2 pairs more, each worth at most the best pair value.  Where `balance` outweighs that,
-    # no plan gains by it and each person has at most as many table-mates as even tables give.
-    best_gain = max((v for row in p.gain for v in row), default=0.0)
-    most_seats = max(t.seats for t in p.block.tables)
-    even_caps = p.balance >= max(best_gain, 0.0) * (most_seats + 1) / 2
-    for r in p.free_rounds:
-        biggest = max(p.room[r][k] + (1 if p.host[k] is not None and p.host[k] in set(p.present[r]) else 0)
-                      for k in range(len(p.tables)))
-        if even_caps:
-            biggest = min(biggest, p.even(r) + 1)  # at most ceil(G / T) guests and a host
-        for i in p.present[r]:
-            cap[i] += biggest - 1
-            rounds_of[i] |= 1 << r
-        for i in p.guests[r]:
-            rounds_as_guest[i] += 1
-    # a table sat at before brings its points again at a cost of `revisit`: no gain where that outweighs them
-    revisits_pay = p.revisit < max((v for row in p.points for v in row), default=0.0)
-    for i in range(n):
-        best = sorted((p.points[i][k] for k in range(len(p.tables))
-                       if p.allowed(i, k) or (revisits_pay and p.speaks[i][k])), reverse=True)
-        if revisits_pay:
-            best = best[:1] * rounds_as_guest[i]
-        bound += sum(best[:rounds_as_guest[i]])
-    # first meetings of pairs that did not meet in the fixed rounds
-    edges = [(i, j) for i, j in combinations(range(n), 2)
-             if rounds_of[i] & rounds_of[j] and not p.met_before[i][j]]
-    bound += best_pairs_bound(p.gain, cap, edges, deadline, seed)
-    for i, j in combinations(range(n), 2):
-        c = p.met_before[i][j]
-        if c:
-            bound += p.gain[i][j] - p.again[i][j] * (c - 1)
-    return bound
-
-
-# ----------------------------------------------------------------------------
-# The dispatcher's entry point
-
-
-def solve_cafe_block(instance: Instance, block: CafeBlock, values: PairValues, deadline: float,
-                     seed: int = 0, report: Progress | None = None, problem: CafeProblem | None = None,
-                     start: list | None = None):
-    """Plan one Pro-Action-Café block: a `scheduler.solve.BlockResult`
-    (rounds as ids, bound, method).  Raises Infeasible (from
-    `CafeProblem.build`, which a dispatcher may call first and pass as
-    `problem`) and TimeoutError when no seating is found in time."""
-    from .solve import BlockResult
-
-    report = report or (lambda text: log.info(text))
-    problem = problem or CafeProblem.build(instance, block, values)
-    fixed = [dict(seating) for seating in block.fixed_rounds]
-    if not problem.free_rounds:
-        return BlockResult(fixed, cafe_score(instance, block, values, fixed), "fixed", optimal=True)
-    now = time.monotonic()
-    bound = cafe_bound(problem, now + 0.1 * budget_seconds(max(deadline - now, 0)), seed)
-    report(f"{block.id}: bound {bound:.2f}")
-    notify = getattr(report, "improved", None)  # the dispatcher's progress for the web app
-    if notify:
-        notify(block.id, bound=bound)
-    if start is None:  # called on its own: the constructive start, which raises Infeasible if no seating exists
-        from .start import start_cafe
-        start = start_cafe(instance, block, values)
-    first = None
-    if start is not None:
-        index = values.index
-        first = {r: [[index[pid] for pid in start[r].get(tid, ())] for tid in problem.tables]
-                 for r in problem.free_rounds}
-    on_better = None
-    if notify and first is not None:  # the search's values differ from the score by what the fixed rounds bring
-        rounds = fixed + [as_ids(problem, first[r]) for r in problem.free_rounds]
-        offset = cafe_score(instance, block, values, rounds) - _CafeState(problem, first).objective()
-        on_better = lambda value: notify(block.id, score=value + offset)  # noqa: E731
-    found = solve_cafe(problem, deadline, seed, report, first, on_better)
-    rounds = fixed + [as_ids(problem, found.seating[r]) for r in problem.free_rounds]
-    score = cafe_score(instance, block, values, rounds)
-    return BlockResult(rounds, max(bound, score), found.method, optimal=score >= bound - 1e-9)
-
-
-def as_ids(problem: CafeProblem, tables: list[list[int]]) -> dict[str, list[str]]:
-    """One round in plan form: table id -> people, host first."""
-    ids = problem.values.ids
-    out = {}
-    for k, seated in enumerate(tables):
-        h = problem.host[k]
-        ordered = ([h] if h in seated else []) + sorted(i for i in seated if i != h)
-        out[problem.tables[k]] = [ids[i] for i in ordered]
-    return out
-
-
-def cafe_score(instance: Instance, block: CafeBlock, values: PairValues, rounds) -> float:
-    """The block's score as the validator computes it."""
-    from .validate import score_plan
-
-    single = instance.only(block)
-    plan = Plan(blocks={block.id: tuple({t: tuple(s) for t, s in r.items()} for r in rounds)})
-    return score_plan(single, plan, values)[0]

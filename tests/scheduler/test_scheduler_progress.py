@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bench.generate import generate  # noqa: E402
 from scheduler import check, parse_instance  # noqa: E402
 from scheduler.solve import solve  # noqa: E402

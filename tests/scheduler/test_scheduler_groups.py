@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scheduler import Infeasible, parse_instance, validate
-from scheduler.designs import affine_rounds, prime_power
-import scheduler.groups as groups_module
-from scheduler.groups import (GroupsProblem, _CliqueLP, best_pairs_bound, clique_bound, clique_size, groups_bound,
-                              move_budget, solve_groups_block)
+import scheduler.groups.bounds as groups_bounds
+from scheduler.groups import CliqueLP, GroupsProblem, clique_bound, clique_size, groups_bound, solve_groups_block
+from scheduler.groups.designs import affine_rounds, prime_power
 from scheduler.problem import Plan
+from scheduler.search import MOVES_PER_SECOND, best_pairs_bound, move_budget
 from scheduler.validate import score_plan, speed_group_sizes
 from scheduler.values import PairValues
 
@@ -356,14 +356,14 @@ def test_clique_bound_is_never_below_the_best_plan(case, triangles_only):
     n, size, present, value, forbidden = case
     best = best_plan_value(n, size, present, value, forbidden)
     problem = tiny_problem(n, size, present, value, forbidden)
-    limits = dict(groups_module.CLIQUE_SETS_MAX)
+    limits = dict(groups_bounds.CLIQUE_SETS_MAX)
     if triangles_only:
-        groups_module.CLIQUE_SETS_MAX[4] = 0  # groups of four through their triangles
+        groups_bounds.CLIQUE_SETS_MAX[4] = 0  # groups of four through their triangles
     try:
         assert clique_size(problem) == (3 if triangles_only or size == 3 else 4)
         bound = clique_bound(problem, free_edges(problem), time.monotonic() + 30)
     finally:
-        groups_module.CLIQUE_SETS_MAX.update(limits)
+        groups_bounds.CLIQUE_SETS_MAX.update(limits)
     assert bound is not None
     if best is not None:  # else no plan at all: any bound will do
         assert bound >= best - 1e-9
@@ -378,7 +378,7 @@ def test_any_nonnegative_duals_bound_the_best_plan(case, seed, spread):
     n, size, present, value, forbidden = case
     best = best_plan_value(n, size, present, value, forbidden)
     problem = tiny_problem(n, size, present, value, forbidden)
-    lp = _CliqueLP(problem, size, free_edges(problem))
+    lp = CliqueLP(problem, size, free_edges(problem))
     rng = numpy.random.default_rng(seed)
     u = rng.uniform(0, spread, n) * (rng.random(n) < 0.5)
     v = numpy.triu(rng.uniform(0, spread, (n, n)) * (rng.random((n, n)) < 0.5), 1)
@@ -401,7 +401,7 @@ def test_clique_bound_is_exact_on_affine_planes(n, size, rounds):
     # duals below the LP's optimal ones: the sets' reduced costs must make up for it
     import numpy
 
-    lp = _CliqueLP(problem, size, free_edges(problem))
+    lp = CliqueLP(problem, size, free_edges(problem))
     assert lp.solve(time.monotonic() + 30, []) == pytest.approx(best)
     u, v = lp.duals
     rng = numpy.random.default_rng(n)
@@ -479,4 +479,4 @@ def test_weighted_search_keeps_fixed_rounds_and_locks(case, seed):
 
 def test_annealing_budget_has_its_own_rate():
     assert move_budget(10.0, 400000) == 4000000
-    assert move_budget(10.0) == move_budget(10.0, groups_module.MOVES_PER_SECOND)
+    assert move_budget(10.0) == move_budget(10.0, MOVES_PER_SECOND)

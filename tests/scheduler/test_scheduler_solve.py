@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # the bench package holds the instance generator
 
 from bench.generate import generate, with_no_shows  # noqa: E402
@@ -185,12 +185,11 @@ def test_cli_exit_codes(tmp_path):
 
 
 def test_an_invalid_candidate_plan_is_never_kept():
-    from scheduler.pairs import PairsProblem
-    from scheduler.solve import _Best
+    from scheduler.pairs import BestPlan, PairsProblem
     from scheduler.values import PairValues
 
     instance = parse_instance(generate(6, 2, seed=1))
     problem = PairsProblem.build(instance, instance.blocks[0], PairValues(instance))
-    best = _Best(problem, [])
+    best = BestPlan(problem, [])
     best.consider("broken", {0: [(0, 1), (2, 3), (4, 5)], 1: [(0, 1), (2, 3), (4, 5)]})  # repeats
     assert best.rounds is None

@@ -1,5 +1,5 @@
 """Constructions and symmetric searches for schedules without repeat meetings
-(scheduler.designs, scheduler.golfers): the rounds they return are valid for
+(scheduler.groups.designs, scheduler.groups.golfers): the rounds they return are valid for
 the sizes they claim.  Deadlines are generous; the tests check structure, not speed."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from itertools import combinations
 
 import pytest
 
-from scheduler.designs import affine_rounds, zero_repeat_rounds
-from scheduler.golfers import cyclic_rounds, doubled_affine_rounds, is_valid
+from scheduler.groups.designs import affine_rounds, zero_repeat_rounds
+from scheduler.groups.golfers import cyclic_rounds, doubled_affine_rounds, is_valid
 
 GENEROUS = 120.0
 

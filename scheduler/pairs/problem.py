@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
 
-from .problem import Infeasible, Instance, InstanceError, SpeedBlock
-from .values import PairValues
+from ..problem import Infeasible, Instance, InstanceError, SpeedBlock
+from ..search import integer_scale
+from ..values import PairValues
 
 Edge = tuple[int, int]  # (i, j) with i < j, indices into instance.participants
 
@@ -76,7 +77,7 @@ class PairsProblem:
                 for a, b in combinations(sorted(values.index[p] for p in group), 2):
                     met_before[a, b] += 1
         share_round = _shared_rounds(present, n)
-        scale, exact = _scale([values.value[i][j] for i, j in combinations(range(n), 2)]
+        scale, exact = integer_scale([values.value[i][j] for i, j in combinations(range(n), 2)]
                               + [w.repeat, w.change])
         edges, edge_value = [], {}
         for i, j in combinations(range(n), 2):
@@ -104,15 +105,6 @@ class PairsProblem:
                    change_cost=round(w.change * scale), present_in_both=in_both,
                    fairness=Fraction(w.fairness).limit_denominator(1000), fixed_value=fixed_value,
                    counted=counted, scale=scale, exact=exact)
-
-
-def _scale(numbers: list[float]) -> tuple[int, bool]:
-    """The smallest power of ten (up to 10^4) that makes every number whole."""
-    for k in range(5):
-        scale = 10 ** k
-        if all(abs(x * scale - round(x * scale)) < 1e-9 for x in numbers):
-            return scale, True
-    return 10 ** 4, False
 
 
 def _check_head_counts(block: SpeedBlock, present: dict[int, list[int]]) -> None:

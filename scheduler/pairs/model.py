@@ -17,7 +17,7 @@ from itertools import combinations
 
 from ortools.sat.python import cp_model
 
-from .pairs import Edge, PairsProblem, PublishedGroup
+from .problem import Edge, PairsProblem, PublishedGroup
 
 Triangle = tuple[int, int, int]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 import time
 
-from .pairs import Edge
+from .problem import Edge
 
 MOVES_PER_EDGE = 10  # moves per edge before a restart
 RESTARTS = 20  # then the CP-SAT split takes over

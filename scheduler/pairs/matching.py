@@ -16,7 +16,7 @@ from itertools import combinations
 from ortools.linear_solver import pywraplp
 
 from .model import triangles_in
-from .pairs import Edge, PairsProblem
+from .problem import Edge, PairsProblem
 
 MAX_CUTS = 40  # odd-set cuts before rounding instead (the result is then unproven)
 ODD_ONE_OUT = -1

@@ -222,7 +222,8 @@ def test_a_lock_in_a_later_round_keeps_the_pair_apart_before_it():
 def test_the_start_keeps_the_published_plan_where_it_still_fits():
     """Re-planning on the day: one person leaves after round 1; the start changes only the groups
     that person was in (the search may improve it, but never needs to reshuffle everyone)."""
-    from scheduler.start import start_cafe, start_speed
+    from scheduler.cafe import start_cafe
+    from scheduler.speed import start_speed
     from scheduler.values import PairValues
 
     people = [person(k) for k in range(20)]

@@ -172,7 +172,7 @@ def _cyclic_model(n: int, groups: int, group_size: int, m: int, b: int, column: 
                   seconds: float, seed: int) -> list[list[list[int]]]:
     from ortools.sat.python import cp_model
 
-    from .solver import new_solver
+    from ..solver import new_solver
 
     cycled = (n // m) * m
 

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.generate import generate, with_no_shows  # noqa: E402
 from scheduler import parse_instance, validate  # noqa: E402
-from scheduler.colouring import colour_edges  # noqa: E402
-from scheduler.matching import max_weight_matching  # noqa: E402
-from scheduler.model import RoundsModel  # noqa: E402
+from scheduler.pairs.colouring import colour_edges  # noqa: E402
+from scheduler.pairs.matching import max_weight_matching  # noqa: E402
+from scheduler.pairs.model import RoundsModel  # noqa: E402
 from scheduler.pairs import PairsProblem  # noqa: E402
 from scheduler.problem import Plan  # noqa: E402
 from scheduler.solve import solve  # noqa: E402

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
 
-from .pairs import Edge, PairsProblem
+from .problem import Edge, PairsProblem
 
 
 @dataclass

@@ -1,0 +1,58 @@
+"""The café's proven upper bound: each guest's best ranked choices and a
+b-matching of the best pairs (each person has at most as many table-mates as
+the largest tables allow), plus what the fixed rounds hold."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+from ..search import best_pairs_bound
+from .problem import CafeProblem
+
+__all__ = ["cafe_bound"]
+
+
+def cafe_bound(problem: CafeProblem, deadline: float, seed: int = 0) -> float:
+    """Proven upper bound: the best ranked choices each guest can collect
+    (different tables), plus the best pairs when each person has at most
+    (largest table - 1) table-mates per free round, plus the fixed rounds."""
+    p = problem
+    n = p.n
+    cap = [0] * n
+    rounds_of = [0] * n
+    bound = 0.0
+    rounds_as_guest = [0] * n
+    # Tables may be fuller than even at a cost of `balance` per guest beyond it.  A table with e guests
+    # beyond even gives each of its s people e table-mates more than even filling allows: at most
+    # (s * e + 1) / 2 pairs more, each worth at most the best pair value.  Where `balance` outweighs that,
+    # no plan gains by it and each person has at most as many table-mates as even tables give.
+    best_gain = max((v for row in p.gain for v in row), default=0.0)
+    most_seats = max(t.seats for t in p.block.tables)
+    even_caps = p.balance >= max(best_gain, 0.0) * (most_seats + 1) / 2
+    for r in p.free_rounds:
+        biggest = max(p.room[r][k] + (1 if p.host[k] is not None and p.host[k] in set(p.present[r]) else 0)
+                      for k in range(len(p.tables)))
+        if even_caps:
+            biggest = min(biggest, p.even(r) + 1)  # at most ceil(G / T) guests and a host
+        for i in p.present[r]:
+            cap[i] += biggest - 1
+            rounds_of[i] |= 1 << r
+        for i in p.guests[r]:
+            rounds_as_guest[i] += 1
+    # a table sat at before brings its points again at a cost of `revisit`: no gain where that outweighs them
+    revisits_pay = p.revisit < max((v for row in p.points for v in row), default=0.0)
+    for i in range(n):
+        best = sorted((p.points[i][k] for k in range(len(p.tables))
+                       if p.allowed(i, k) or (revisits_pay and p.speaks[i][k])), reverse=True)
+        if revisits_pay:
+            best = best[:1] * rounds_as_guest[i]
+        bound += sum(best[:rounds_as_guest[i]])
+    # first meetings of pairs that did not meet in the fixed rounds
+    edges = [(i, j) for i, j in combinations(range(n), 2)
+             if rounds_of[i] & rounds_of[j] and not p.met_before[i][j]]
+    bound += best_pairs_bound(p.gain, cap, edges, deadline, seed)
+    for i, j in combinations(range(n), 2):
+        c = p.met_before[i][j]
+        if c:
+            bound += p.gain[i][j] - p.again[i][j] * (c - 1)
+    return bound
