@@ -12,11 +12,12 @@ import shutil
 import subprocess
 import threading
 import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 from werkzeug.serving import make_server
 
+from dates import FROZEN_AT, berlin_now, berlin_today
 from netzwerktreffen import create_app
 from netzwerktreffen.core.extensions import db
 
@@ -167,12 +168,12 @@ def make_meeting(app):
     def make(slug="treffen", organisers=(), capacity=50, blocks=True, **fields):
         values = dict(
             slug=slug, title="Netzwerktreffen Migration", series_name="Netzwerktreffen Migration",
-            series_number=3, date=date.today() + timedelta(days=30), start_time=time(9, 30),
+            series_number=3, date=berlin_today() + timedelta(days=30), start_time=time(9, 30),
             end_time=time(13, 0), venue="Stadthalle Nürtingen", address="Heiligkreuzstraße 4\n72622 Nürtingen",
             capacity=capacity, languages=["de", "en"], contact_name="Sabrina Straub",
             contact_email="integration@lra.example", controller="Landratsamt Esslingen",
-            is_public=True, registration_opens=datetime.now() - timedelta(days=1),
-            registration_closes=datetime.now() + timedelta(days=20))
+            is_public=True, registration_opens=berlin_now() - timedelta(days=1),
+            registration_closes=berlin_now() + timedelta(days=20))
         values.update(fields)
         meeting = Meeting(**values)
         add_default_catalogue(meeting)
@@ -403,3 +404,12 @@ def browser_page(chromium_path):
         page.set_default_timeout(30_000)
         yield page
         browser.close()
+
+
+@pytest.fixture
+def frozen_clock():
+    """The clock stands at FROZEN_AT (Europe/Berlin) when the test starts and then runs on: for tests whose
+    outcome depends on today's date or the time of day."""
+    import time_machine
+    with time_machine.travel(FROZEN_AT, tick=True) as traveller:
+        yield traveller

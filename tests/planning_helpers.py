@@ -1,12 +1,12 @@
 """Shared by the planning tests: ten people from the seeds' sectors, a planned meeting, waiting for a job."""
 from __future__ import annotations
 
-import time
 from datetime import time as clock
 
 import pytest
 
 from netzwerktreffen.core.extensions import db
+from waiting import wait_until
 from netzwerktreffen.core.models import CAFE, SPEED, Block, PlanningJob
 from netzwerktreffen.planning import service as planning
 
@@ -48,11 +48,9 @@ def planned_meeting(make_meeting, make_registration, organiser):
 
 
 def wait_for(job_id, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    """The planning job once it has ended (done, failed or stopped)."""
+    def ended():
         db.session.expire_all()
         job = db.session.get(PlanningJob, job_id)
-        if job.status not in planning.ACTIVE:
-            return job
-        time.sleep(0.2)
-    raise AssertionError("planning job did not finish")
+        return job if job.status not in planning.ACTIVE else None
+    return wait_until(ended, seconds, "the planning job to end")

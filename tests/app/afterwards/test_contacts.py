@@ -1,18 +1,23 @@
 """After the meeting: whom did I meet, with contact details only of those who agreed."""
 from __future__ import annotations
 
+import pytest
+
 from datetime import date, datetime, timedelta
 
 import vobject
 
+from dates import berlin_today
 from netzwerktreffen.afterwards import contacts
 from netzwerktreffen.core.extensions import db
+
+pytestmark = pytest.mark.usefixtures("frozen_clock")  # "after the meeting" depends on today
 
 
 def held_meeting(published_meeting, sharing=(1, 2), no_show=()):
     """The six-person published meeting, held yesterday; ``sharing`` agreed to pass on their details."""
     meeting = published_meeting()
-    meeting.date = date.today() - timedelta(days=1)
+    meeting.date = berlin_today() - timedelta(days=1)
     people = sorted(meeting.registrations, key=lambda r: r.id)
     for k, person in enumerate(people):
         person.consent_contact = k in sharing
@@ -52,7 +57,7 @@ def test_personal_page_shows_contacts_only_after_the_meeting(client, published_m
     assert page.count("keine Weitergabe gewünscht") == 3
     assert "Integrationskursträger-Leitung" in page
     # the same meeting tomorrow: no list, no file
-    meeting.date = date.today() + timedelta(days=1)
+    meeting.date = berlin_today() + timedelta(days=1)
     db.session.commit()
     page = client.get(f"/r/{people[0].token}").get_data(as_text=True)
     assert "Wen Sie getroffen haben" not in page and "person1@example.org" not in page
@@ -83,7 +88,7 @@ def test_vcard_holds_only_those_who_agreed(client, published_meeting):
 
 def test_hostile_names_are_escaped_in_page_and_vcard(client, published_meeting):
     meeting = published_meeting(names=["Anna", "<script>alert(1)</script>; Evil,Name"])
-    meeting.date = date.today() - timedelta(days=1)
+    meeting.date = berlin_today() - timedelta(days=1)
     people = sorted(meeting.registrations, key=lambda r: r.id)
     people[1].consent_contact = True
     db.session.commit()

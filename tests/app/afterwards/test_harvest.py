@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 from pypdf import PdfReader
 
+from dates import berlin_today
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import CafeTable
 
@@ -63,7 +64,7 @@ def test_too_long_notes_are_refused_and_nothing_is_stored(client, published_meet
     assert db.session.get(CafeTable, table.id).harvest_notes == ["erste Fassung", ""]
 
 
-def test_everyone_reads_the_results_after_the_meeting(client, published_meeting):
+def test_everyone_reads_the_results_after_the_meeting(frozen_clock, client, published_meeting):
     meeting = published_meeting()
     people = people_of(meeting)
     table = meeting.blocks[1].cafe_tables[1]
@@ -72,7 +73,7 @@ def test_everyone_reads_the_results_after_the_meeting(client, published_meeting)
     db.session.commit()
     guest = people[4]
     assert "Anerkennungsstelle überlastet" not in client.get(f"/r/{guest.token}").get_data(as_text=True)
-    meeting.date = date.today() - timedelta(days=1)
+    meeting.date = berlin_today() - timedelta(days=1)
     db.session.commit()
     page = client.get(f"/r/{guest.token}").get_data(as_text=True)
     assert "Ergebnisse des Pro-Action-Cafés" in page

@@ -5,13 +5,14 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from dates import berlin_today
+from waiting import wait_until
 from netzwerktreffen import jobs
 from netzwerktreffen.mail import message as mail
 from netzwerktreffen.mail import outbox
@@ -57,10 +58,7 @@ def test_registration_mail_is_a_row_first_then_sent(client, make_meeting, outbox
 def test_public_page_sends_in_the_background_thread(client, make_meeting, app_config, app):
     meeting = make_meeting()
     register(client, meeting)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and rows()[0].status != SENT:
-        time.sleep(0.05)
-    assert rows()[0].status == SENT
+    wait_until(lambda: rows()[0].status == SENT, what="the confirmation to be sent")
     assert len(list(Path(app.config["OUTBOX_DIR"]).glob("*.eml"))) == 1
 
 
@@ -192,10 +190,10 @@ def test_worker_killed_mid_batch_every_mail_arrives_exactly_once(published_meeti
     assert sorted(received) == sorted(r.message_id for r in rows())
 
 
-def test_reminders_are_sent_once(published_meeting, smtp_server, runner):
-    from datetime import date, datetime, time as clock
+def test_reminders_are_sent_once(frozen_clock, published_meeting, smtp_server, runner):
+    from datetime import datetime, time as clock
     meeting = published_meeting()
-    meeting.date, meeting.start_time, meeting.reminder_hours = date.today() + timedelta(days=1), clock(9, 30), 48
+    meeting.date, meeting.start_time, meeting.reminder_hours = berlin_today() + timedelta(days=1), clock(9, 30), 48
     db.session.commit()
     result = runner.invoke(args=["send-reminders"])
     assert result.exit_code == 0, result.output
@@ -369,10 +367,7 @@ def test_send_to_all_renders_and_sends_in_the_background(published_meeting, logg
     meeting = published_meeting()
     response = logged_in.post(f"/organisation/treffen/{meeting.slug}/post/ablauf-senden", data={"note": ""})
     assert response.status_code == 302
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and [r.status for r in rows()] != [SENT] * 6:
-        time.sleep(0.1)
-    assert [r.status for r in rows()] == [SENT] * 6
+    wait_until(lambda: [r.status for r in rows()] == [SENT] * 6, what="six schedules to be sent")
     assert len(list(Path(app.config["OUTBOX_DIR"]).glob("*.eml"))) == 6
 
 
@@ -396,11 +391,11 @@ def test_organiser_note_is_escaped_in_html(published_meeting):
     assert "<script>alert('<img src=x onerror=alert(1)>')</script>" in rendered.text  # plain text stays text
 
 
-def test_sweep_queues_due_reminders_and_sends_leftovers(published_meeting, smtp_server):
+def test_sweep_queues_due_reminders_and_sends_leftovers(frozen_clock, published_meeting, smtp_server):
     """What the worker does every minute: due reminders, retries, and rows of a crashed worker."""
-    from datetime import date, time as clock
+    from datetime import time as clock
     meeting = published_meeting()
-    meeting.date, meeting.start_time, meeting.reminder_hours = date.today() + timedelta(days=1), clock(9, 30), 48
+    meeting.date, meeting.start_time, meeting.reminder_hours = berlin_today() + timedelta(days=1), clock(9, 30), 48
     db.session.commit()
     [first, *_rest] = schedule_mail.queue_schedules(meeting, kick_delivery=False)
     outbox.claim(first, utcnow())  # as if a worker died holding it

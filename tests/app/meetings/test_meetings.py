@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from dates import berlin_today
 from netzwerktreffen.core import defaults
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import (CAFE, CONFIRMED, SPEED, WAITLISTED, Block, CafeTable, Meeting, MeetingTable,
@@ -43,7 +44,7 @@ def meeting_form(meeting=None, **overrides):
             "is_public": "y" if meeting.is_public else None,
         }
     else:
-        day = date.today() + timedelta(days=40)
+        day = berlin_today() + timedelta(days=40)
         data = {
             "title": "Netzwerktreffen Migration und Arbeit", "series_name": "Netzwerktreffen Migration",
             "series_number": "3", "slug": "nt-migration-3", "description": "Wer macht was?",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import io
 import re
-from datetime import date, time as clock, timedelta
+from datetime import time as clock, timedelta
 
 import icalendar
 import pytest
@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 import scheduler
 
+from dates import berlin_today
 from netzwerktreffen.planning import service as planning
 from netzwerktreffen.planning.messages import PlanningError
 from netzwerktreffen.day import printing
@@ -211,10 +212,10 @@ def test_english_schedule_mail_shows_pause(arabic_meeting, outbox):
     assert all("Break" in str(e["summary"]) for e in ics_events(mail))
 
 
-def test_reminder_mail_shows_pause(arabic_meeting, outbox):
+def test_reminder_mail_shows_pause(frozen_clock, arabic_meeting, outbox):
     meeting = arabic_meeting()
     planned(meeting)
-    meeting.date, meeting.start_time, meeting.reminder_hours = date.today() + timedelta(days=1), clock(9, 30), 48
+    meeting.date, meeting.start_time, meeting.reminder_hours = berlin_today() + timedelta(days=1), clock(9, 30), 48
     db.session.commit()
     assert schedule_mail.send_reminders() == len(meeting.registrations)
     [mail] = mails_to(outbox, "rana@example.org")

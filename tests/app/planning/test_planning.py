@@ -6,12 +6,13 @@ import json
 import subprocess
 import sys
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 import scheduler
+from dates import berlin_today
 from netzwerktreffen.planning import service as planning
 from netzwerktreffen.planning.messages import PlanningError
 from netzwerktreffen.planning import scheduler_io as scheduling
@@ -61,7 +62,7 @@ def test_instance_maps_registrations(planned_meeting):
 
 
 def test_history_from_earlier_meeting_of_the_series(planned_meeting):
-    earlier = planned_meeting(slug="frueher", date=date.today() - timedelta(days=200))
+    earlier = planned_meeting(slug="frueher", date=berlin_today() - timedelta(days=200))
     solved = planning.solve_meeting(earlier, time_limit=10)
     planning.publish(solved.version)
     meeting = planned_meeting(slug="jetzt")

@@ -28,6 +28,7 @@ from netzwerktreffen.planning import service as planning
 from netzwerktreffen.planning.messages import PlanningError
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import DRAFT, PlanningJob, PlanVersion, utcnow
+from waiting import wait_until
 from planning_helpers import planned_meeting, wait_for  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -64,16 +65,6 @@ def run_in_thread(app, job_id) -> threading.Thread:
     thread = threading.Thread(target=target, daemon=True)
     thread.start()
     return thread
-
-
-def wait_until(condition, seconds=60, what="the condition"):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def real_result(instance, seed=0):

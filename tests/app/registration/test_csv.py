@@ -174,11 +174,29 @@ def test_files_that_are_not_importable(data, message):
 
 
 @pytest.mark.parametrize("seed", range(20))
-def test_random_bytes_never_crash(meeting, seed):
-    data = random.Random(seed).randbytes(2000)
-    parsed = parse_csv(data)
-    if not parsed.errors:
-        to_registrations(parsed.rows, meeting)
+def test_random_bytes_are_refused_in_plain_words(meeting, seed):
+    parsed = parse_csv(random.Random(seed).randbytes(2000))
+    assert parsed.rows == []
+    assert parsed.errors == ["Die Datei ist keine CSV-Datei (sie enthält Binärdaten)."]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_random_text_never_crashes_and_every_error_names_its_row(meeting, seed):
+    """Text that looks like a CSV (separators, quotes, line breaks, umlauts, Excel's encoding) but is
+    scrambled: the file is refused with a reason, or each row is imported or refused with its line."""
+    rng = random.Random(seed)
+    alphabet = "abcxyzÄÖÜäöüß@.-; ,\"\t\n\r'=+1234567890"
+    body = "".join(rng.choice(alphabet) for _ in range(rng.randint(50, 1500)))
+    encoding = rng.choice(["utf-8", "utf-8-sig", "cp1252"])
+    parsed = parse_csv((HEADER + "\n" + body).encode(encoding, errors="replace"))
+    if parsed.errors:  # a file-level reason, or rows of the wrong width named by their line
+        assert all(error.startswith("Zeile ") or "Datei" in error for error in parsed.errors), parsed.errors
+        return
+    imported, errors = to_registrations(parsed.rows, meeting)
+    assert all(error.startswith("Zeile ") for error in errors), errors
+    lines = {row.line for row in parsed.rows}
+    assert all(row.line in lines for row in imported)
+    assert len(imported) <= len(parsed.rows)
 
 
 def test_rows_with_the_wrong_number_of_columns(meeting):

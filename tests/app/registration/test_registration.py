@@ -6,6 +6,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from dates import berlin_now
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import CANCELLED, CONFIRMED, WAITLISTED, Registration
 
@@ -185,9 +186,9 @@ def test_cancelled_person_may_register_again(client, make_meeting):
     assert again.status == CONFIRMED
 
 
-def test_closed_registration_accepts_nothing(client, make_meeting):
-    from datetime import datetime, timedelta
-    meeting = make_meeting(registration_closes=datetime.now() - timedelta(hours=1))
+def test_closed_registration_accepts_nothing(frozen_clock, client, make_meeting):
+    from datetime import timedelta
+    meeting = make_meeting(registration_closes=berlin_now() - timedelta(hours=1))
     response = client.post(f"/m/{meeting.slug}", data=form_data(meeting))
     assert "nicht geöffnet" in response.get_data(as_text=True)
     assert registrations(meeting) == []
