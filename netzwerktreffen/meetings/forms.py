@@ -2,7 +2,9 @@
 
 Each form checks everything a person can get wrong and puts the message at the
 field; ``…_data()`` methods return the values for the write functions in
-``meetings.service``. Limits keep every value within what the database stores.
+``meetings.service``. Limits keep every value within what the database stores. Rows chosen by id
+(a café table's host and physical table, a block's room) are taken only from what the form offered,
+so an id of another meeting, or any other number, is a validation error, never a lookup.
 """
 from __future__ import annotations
 
@@ -413,11 +415,15 @@ class CafeTableForm(Form):
         hosts = sorted(confirmed_people(meeting), key=lambda r: r.name.lower())
         if cafe_table is not None and cafe_table.host is not None and cafe_table.host not in hosts:
             hosts.append(cafe_table.host)
+        # the rows on offer; any other submitted id (of another meeting, or any other number) fails the
+        # select's own check ("Keine gültige Auswahl.") and is never looked up
+        self.offered_hosts = {r.id: r for r in hosts}
+        self.offered_tables = {t.id: t for room in _rooms_block_first(meeting, block) for t in room.tables}
         self.host.choices = options([(0, _("– niemand ausgewählt –"))] + [
             (r.id, f"{r.name} ({r.organisation})") for r in hosts])
         self.table.choices = options([(0, _("– noch offen –"))] + [
-            (t.id, _("%(room)s – Tisch %(table)s", room=room.name, table=t.label))
-            for room in _rooms_block_first(meeting, block) for t in room.tables])
+            (t.id, _("%(room)s – Tisch %(table)s", room=t.room.name, table=t.label))
+            for t in self.offered_tables.values()])
         languages = list(meeting.languages or [])
         if cafe_table is not None and cafe_table.language and cafe_table.language not in languages:
             languages.append(cafe_table.language)
@@ -440,8 +446,7 @@ class CafeTableForm(Form):
             raise ValidationError(_("An diesem Tisch sitzt in diesem Block schon ein anderes Café-Thema."))
 
     def cafe_table_data(self) -> dict:
-        host = db.session.get(Registration, self.host.data) if self.host.data else None
-        table = db.session.get(MeetingTable, self.table.data) if self.table.data else None
+        host, table = self.offered_hosts.get(self.host.data), self.offered_tables.get(self.table.data)
         return {"question": self.question.data, "host": host, "host_name": "" if host else (self.host_name.data or ""),
                 "table": table, "language": self.language.data or ""}
 
