@@ -2,7 +2,9 @@
 
 Each form checks everything a person can get wrong and puts the message at the
 field; ``…_data()`` methods return the values for the write functions in
-``meetings.py``. Limits keep every value within what the database stores.
+``meetings.service``. Limits keep every value within what the database stores. Rows chosen by id
+(a café table's host and physical table, a block's room) are taken only from what the form offered,
+so an id of another meeting, or any other number, is a validation error, never a lookup.
 """
 from __future__ import annotations
 
@@ -22,8 +24,10 @@ from netzwerktreffen.core import defaults
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import format_time, language_name
 from netzwerktreffen.core.models import CONFIRMED, Block, CafeTable, Meeting, MeetingTable, Registration, Room, Sector, Topic
-from netzwerktreffen.web.fields import Form, MultiCheckboxField
 from netzwerktreffen.core.text import clean, slugify
+from netzwerktreffen.meetings.service import RESERVED_SLUGS, unique
+from netzwerktreffen.web.auth import find_organiser
+from netzwerktreffen.web.fields import Form, MultiCheckboxField
 
 try:  # WTForms >= 3.3 wants SelectChoice; tuples are deprecated there
     from wtforms.fields.choices import SelectChoice
@@ -31,7 +35,6 @@ except ImportError:  # pragma: no cover - older WTForms
     SelectChoice = None
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-RESERVED_SLUGS = {"neu"}  # /organisation/treffen/neu is the form for a new meeting
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
 LOCAL_DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 COLOR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -41,15 +44,6 @@ MAX_AFFINITY = 100
 def options(pairs) -> list:
     """Select options from (value, label) pairs, in the form the installed WTForms prefers."""
     return [SelectChoice(value, label) if SelectChoice else (value, label) for value, label in pairs]
-
-
-def unique(base: str, taken: set[str], fallback: str) -> str:
-    """``base``, or ``base-2``, ``base-3``… so that it is not in ``taken``."""
-    base = base or fallback
-    candidate, n = base, 2
-    while candidate in taken or candidate in RESERVED_SLUGS:
-        candidate, n = f"{base}-{n}", n + 1
-    return candidate
 
 
 def _slug_problem(value: str) -> str | None:
@@ -211,8 +205,24 @@ class DeleteMeetingForm(Form):
 
 
 class OrganiserForm(Form):
+    """Adding a person to the team: an existing organiser account, not yet in the team (``self.organiser``)."""
+
     email = EmailField(_l("E-Mail-Adresse des Kontos"), validators=[DataRequired(), Email(), Length(max=254)],
                        description=_l("Die Person braucht schon ein Konto für Organisierende."))
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting, self.organiser = meeting, None
+
+    def validate_email(self, field):
+        if field.errors:
+            return
+        self.organiser = find_organiser(field.data)
+        if self.organiser is None:
+            raise ValidationError(_("Zu dieser Adresse gibt es kein Konto. Die Person braucht zuerst ein Konto "
+                                    "für Organisierende (flask create-organiser)."))
+        if self.organiser in self.meeting.organisers:
+            raise ValidationError(_("Diese Person gehört schon zum Organisationsteam."))
 
 
 # -- Rooms and tables ----------------------------------------------------------------------------------
@@ -405,11 +415,15 @@ class CafeTableForm(Form):
         hosts = sorted(confirmed_people(meeting), key=lambda r: r.name.lower())
         if cafe_table is not None and cafe_table.host is not None and cafe_table.host not in hosts:
             hosts.append(cafe_table.host)
+        # the rows on offer; any other submitted id (of another meeting, or any other number) fails the
+        # select's own check ("Keine gültige Auswahl.") and is never looked up
+        self.offered_hosts = {r.id: r for r in hosts}
+        self.offered_tables = {t.id: t for room in _rooms_block_first(meeting, block) for t in room.tables}
         self.host.choices = options([(0, _("– niemand ausgewählt –"))] + [
             (r.id, f"{r.name} ({r.organisation})") for r in hosts])
         self.table.choices = options([(0, _("– noch offen –"))] + [
-            (t.id, _("%(room)s – Tisch %(table)s", room=room.name, table=t.label))
-            for room in _rooms_block_first(meeting, block) for t in room.tables])
+            (t.id, _("%(room)s – Tisch %(table)s", room=t.room.name, table=t.label))
+            for t in self.offered_tables.values()])
         languages = list(meeting.languages or [])
         if cafe_table is not None and cafe_table.language and cafe_table.language not in languages:
             languages.append(cafe_table.language)
@@ -432,8 +446,7 @@ class CafeTableForm(Form):
             raise ValidationError(_("An diesem Tisch sitzt in diesem Block schon ein anderes Café-Thema."))
 
     def cafe_table_data(self) -> dict:
-        host = db.session.get(Registration, self.host.data) if self.host.data else None
-        table = db.session.get(MeetingTable, self.table.data) if self.table.data else None
+        host, table = self.offered_hosts.get(self.host.data), self.offered_tables.get(self.table.data)
         return {"question": self.question.data, "host": host, "host_name": "" if host else (self.host_name.data or ""),
                 "table": table, "language": self.language.data or ""}
 
@@ -532,6 +545,11 @@ def affinity_cell(a: Sector, b: Sector) -> str:
 def format_affinity(value: float) -> str:
     """1.5 -> '1,5'; 2.0 -> '2' (the German decimal comma)."""
     return f"{value:g}".replace(".", ",")
+
+
+def stored_affinities(meeting: Meeting) -> dict[str, str]:
+    """The matrix as stored, for the form: {cell name: value as shown}."""
+    return {affinity_cell(row.sector_a, row.sector_b): format_affinity(row.value) for row in meeting.affinities}
 
 
 def parse_affinities(meeting: Meeting, formdata) -> tuple[dict[tuple[int, int], float | None], dict[str, str]]:

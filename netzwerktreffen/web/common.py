@@ -20,11 +20,11 @@ class IdConverter(IntegerConverter):
 
 
 def owner_id(row) -> int | None:
-    """The id of the meeting a row belongs to (directly, or through its block)."""
+    """The id of the meeting a row belongs to (directly, or through its block or its room)."""
     if hasattr(row, "meeting_id"):
         return row.meeting_id
-    block = getattr(row, "block", None)
-    return block.meeting_id if block is not None else None
+    parent = getattr(row, "block", None) or getattr(row, "room", None)
+    return parent.meeting_id if parent is not None else None
 
 
 def owned_or_404(model, row_id, meeting: Meeting):
