@@ -12,13 +12,13 @@ from datetime import datetime
 
 from flask import Blueprint, jsonify, render_template
 from flask_babel import pgettext
+from flask_login import login_required
 
-from netzwerktreffen.planning import scheduler_io as scheduling
-from netzwerktreffen.web.auth import organiser_meeting
 from netzwerktreffen.core.i18n import BERLIN, local_now
 from netzwerktreffen.core.models import PUBLISHED, Meeting
 from netzwerktreffen.day.printing import PrintPlan
-from flask_login import login_required
+from netzwerktreffen.planning import scheduler_io as scheduling
+from netzwerktreffen.web.auth import organiser_meeting
 
 bp = Blueprint("projector", __name__, url_prefix="/organisation/treffen/<slug>/beamer")
 
