@@ -34,7 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from netzwerktreffen.web import auth
     from netzwerktreffen.web import errors
     from netzwerktreffen.mail import feed_views as feeds
-    from netzwerktreffen.afterwards import harvest
+    from netzwerktreffen.afterwards import views as harvest
     from netzwerktreffen.mail import views as mailing
     from netzwerktreffen.meetings import views as meetings
     from netzwerktreffen.planning import views as plans

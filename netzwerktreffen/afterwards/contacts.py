@@ -8,6 +8,7 @@ agreed at registration that people they met may have their contact details
 (``consent_contact``, revocable on the personal page). People marked as
 no-shows met nobody. The list opens when the meeting has ended, and is gone
 with the rest when the retention period ends (``netzwerktreffen.afterwards.retention``).
+The thank-you mail that says so is in ``netzwerktreffen.mail.followups``. Everything here only reads.
 """
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from netzwerktreffen.planning.personal import published_schedule
-from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.core.i18n import local_now
 from netzwerktreffen.core.models import CONFIRMED, Meeting, Registration
+from netzwerktreffen.planning import scheduler_io as scheduling
+from netzwerktreffen.planning.personal import published_schedule
 
 
 @dataclass
@@ -102,9 +103,3 @@ def vcards(contacts: list[Contact], meeting: Meeting) -> str:
                                    where="; ".join(contact.where))
         cards.append(card.serialize())
     return "".join(cards)
-
-
-# --------------------------------------------------------------------------
-# The thank-you mail after the meeting
-
-

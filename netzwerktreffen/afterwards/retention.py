@@ -27,8 +27,9 @@ from sqlalchemy import delete, or_, select, update
 
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import local_now
-from netzwerktreffen.core.models import (CafeChoice, CafeTable, Meeting, OutboxMessage, PlanLock, PlanningJob, PlanVersion,
-                     Registration, registration_blocks, registration_needs, registration_offers, utcnow)
+from netzwerktreffen.core.models import (CafeChoice, CafeTable, Meeting, OutboxMessage, PlanLock, PlanningJob,
+                                        PlanVersion, Registration, registration_blocks, registration_needs,
+                                        registration_offers, utcnow)
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +69,9 @@ def due_meetings(on: date | None = None) -> list[Meeting]:
 
 
 def purge(meeting: Meeting, *, delete_meeting: bool = False) -> Purged:
-    """Delete the meeting's personal data in one transaction (with ``delete_meeting``, the meeting too,
-    in the same transaction); then the outbox files of its mails.
+    """Delete the meeting's personal data in one transaction, committed here (with ``delete_meeting``,
+    the meeting too, in the same transaction); then the outbox files of its mails. On failure the
+    transaction is rolled back and the error raised: nothing is half deleted.
 
     The first statement marks the meeting as purged: on PostgreSQL that locks its row, on SQLite the
     database, so a second purge of the same meeting waits and then finds nothing left to count."""
@@ -132,8 +134,8 @@ def _delete_outbox_files(message_ids: set[str]) -> int:
 
 
 def purge_due(on: date | None = None) -> list[tuple[Meeting, Purged]]:
-    """Delete the data of every meeting whose retention period has ended; one that fails is logged and
-    tried again next time, the others go ahead."""
+    """Delete the data of every meeting whose retention period has ended, each in its own transaction
+    (``purge``); one that fails is logged and tried again next time, the others go ahead."""
     done = []
     for meeting in due_meetings(on):
         try:

@@ -1,24 +1,18 @@
 """The round clock for the projector: one full-screen page and the agenda as JSON.
 
-The page reads ``ablauf.json`` once (and again every minute, so a re-planning
-shows up), then runs on its own: the current round, the time left, who sits
-where in large type, a signal at the end of each round. Start times are today's
-agenda times in Europe/Berlin; the organiser can shift them (start now, next,
+The page's script (``static/projector.js``) reads ``ablauf.json`` (``day.projector.agenda``)
+once (and again every minute, so a re-planning shows up), then runs on its own: the current
+round, the time left, who sits where in large type, a signal at the end of each round. Start
+times are today's agenda times in Europe/Berlin; the organiser can shift them (start now, next,
 back) and pause, all in the browser.
 """
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, jsonify, render_template
-from flask_babel import pgettext
-
-from netzwerktreffen.planning import scheduler_io as scheduling
-from netzwerktreffen.web.auth import organiser_meeting
-from netzwerktreffen.core.i18n import BERLIN, local_now
-from netzwerktreffen.core.models import PUBLISHED, Meeting
-from netzwerktreffen.day.printing import PrintPlan
 from flask_login import login_required
+
+from netzwerktreffen.day.projector import agenda
+from netzwerktreffen.web.auth import organiser_meeting
 
 bp = Blueprint("projector", __name__, url_prefix="/organisation/treffen/<slug>/beamer")
 
@@ -27,39 +21,6 @@ bp = Blueprint("projector", __name__, url_prefix="/organisation/treffen/<slug>/b
 @login_required
 def require_login():
     """The assignments are personal data: organisers only."""
-
-
-def epoch_ms(day, clock) -> int:
-    """A local (Europe/Berlin) date and time as milliseconds since the epoch, for the browser's clock."""
-    return int(datetime.combine(day, clock, tzinfo=BERLIN).timestamp() * 1000)
-
-
-def agenda(meeting: Meeting, day=None) -> dict:
-    """Blocks and rounds with start and end (today's date unless ``day``), and the spots of each round."""
-    day = day or local_now().date()
-    version = scheduling.latest(meeting, PUBLISHED)
-    plan = PrintPlan(meeting, version)
-    rounds = []
-    for block in meeting.blocks:
-        times = block.round_times()
-        for r, (start, end) in enumerate(times):
-            spots = []
-            if version is not None:
-                layout = plan.layout(block, r)
-                for spot in layout.spots:
-                    spots.append({"label": spot.number, "question": spot.question,
-                                  "names": [p.name for p in spot.people]})
-                if layout.paused:  # who sits this round out finds their name too
-                    spots.append({"label": pgettext("Runde", "Pause"), "question": "",
-                                  "names": [p.name for p in layout.paused]})
-            rounds.append({"block": block.title, "kind": block.kind, "round": r + 1, "rounds": block.rounds,
-                           "start": epoch_ms(day, start), "end": epoch_ms(day, end),
-                           "question": (block.guiding_questions[r] if block.is_cafe and block.guiding_questions
-                                        and r < len(block.guiding_questions) else ""),
-                           "spots": spots})
-    rounds.sort(key=lambda row: row["start"])
-    return {"title": meeting.display_title, "date": day.isoformat(), "version": version.number if version else None,
-            "rounds": rounds}
 
 
 @bp.route("/")

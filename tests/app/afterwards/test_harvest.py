@@ -146,3 +146,16 @@ def test_no_harvest_tab_without_a_cafe(logged_in, make_meeting, organiser):
     page = logged_in.get("/organisation/treffen/nur-speed").get_data(as_text=True)
     assert "Café-Ernte" not in page
     assert "kein Pro-Action-Café" in logged_in.get("/organisation/treffen/nur-speed/ernte/").get_data(as_text=True)
+
+
+def test_notes_per_round_are_cleaned_like_every_other_field(logged_in, published_meeting):
+    """The fields inside the notes list get the one text filter too (NUL and control characters, space)."""
+    meeting = published_meeting()
+    table = meeting.blocks[1].cafe_tables[0]
+    response = logged_in.post(f"{BASE}/{table.id}", data=host_form(
+        table.id, ["  Mentor\x00ing\x07 \r\nfür alle  ", "\x00"], " Treffen\x1b im März "))
+    assert response.status_code == 302
+    db.session.expire_all()
+    stored = db.session.get(CafeTable, table.id)
+    assert stored.harvest_notes == ["Mentoring \nfür alle", ""]
+    assert stored.harvest_next_steps == "Treffen im März"

@@ -1,0 +1,56 @@
+"""The organiser's pages of the café harvest: every table's results, editing one, PDF and CSV."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from netzwerktreffen.afterwards import harvest
+from netzwerktreffen.afterwards.forms import HarvestForm
+from netzwerktreffen.core.models import CafeTable
+from netzwerktreffen.web.auth import organiser_meeting
+from netzwerktreffen.web.common import owned_or_404
+
+bp = Blueprint("harvest", __name__, url_prefix="/organisation/treffen/<slug>/ernte")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every page of this blueprint is for logged-in organisers only."""
+
+
+@bp.route("/")
+def index(slug: str):
+    meeting = organiser_meeting(slug)
+    tables = harvest.results(meeting)
+    return render_template("harvest/index.html", meeting=meeting, tab="harvest", tables=tables,
+                           filled=sum(1 for t in tables if harvest.has_harvest(t.table)))
+
+
+@bp.route("/<int:cafe_table_id>", methods=["GET", "POST"])
+def edit(slug: str, cafe_table_id: int):
+    meeting = organiser_meeting(slug)
+    table = owned_or_404(CafeTable, cafe_table_id, meeting)
+    form = HarvestForm.for_table(table)
+    if form.validate_on_submit():
+        harvest.save(table, form, author="")
+        flash(_("Die Ernte von Tisch „%(question)s“ ist gespeichert.", question=table.question), "success")
+        return redirect(url_for(".index", slug=slug) + f"#tisch-{table.id}")
+    code = 400 if form.is_submitted() else 200
+    return render_template("harvest/edit.html", meeting=meeting, tab="harvest", table=table, form=form), code
+
+
+@bp.route("/ergebnisse.pdf")
+def results_pdf(slug: str):
+    meeting = organiser_meeting(slug)
+    return Response(harvest.results_pdf(meeting), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{meeting.slug}-ergebnisse.pdf"'})
+
+
+@bp.route("/ergebnisse.csv")
+def results_csv(slug: str):
+    """UTF-8 with BOM and ';' for Excel."""
+    meeting = organiser_meeting(slug)
+    return Response(harvest.results_csv(meeting), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{meeting.slug}-ergebnisse.csv"'})
