@@ -85,7 +85,7 @@ def bench_replan(participants: int, time_limit: float, no_shows: int, walk_ins: 
             sector=meeting.sectors[k % len(meeting.sectors)], languages=["de"], blocks=list(meeting.blocks),
             status=CONFIRMED, walk_in=True, consent_version="bench", consent_at=people[0].consent_at))
     db.session.commit()
-    before = scheduling.latest(meeting, "published")
+    before = scheduling.published(meeting)
     db.session.expire_all()  # as in a fresh web request
     result = replanning.replan(meeting, {scheduling.block_key(speed): held}, time_limit=min(replanning.DEFAULT_TIME_LIMIT, time_limit),
                                notify=False)

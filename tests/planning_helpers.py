@@ -8,7 +8,7 @@ import pytest
 
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import CAFE, SPEED, Block, PlanningJob
-from netzwerktreffen.planning import service as planning
+from netzwerktreffen.planning import jobs
 
 PEOPLE = [  # name, organisation, sector, languages
     ("Anna Weber", "Jobcenter Esslingen", "jobcenter", ["de"]),
@@ -52,7 +52,7 @@ def wait_for(job_id, seconds=60):
     while time.monotonic() < deadline:
         db.session.expire_all()
         job = db.session.get(PlanningJob, job_id)
-        if job.status not in planning.ACTIVE:
+        if job.status not in jobs.ACTIVE:
             return job
         time.sleep(0.2)
     raise AssertionError("planning job did not finish")

@@ -16,7 +16,7 @@ from flask_babel import pgettext
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.web.auth import organiser_meeting
 from netzwerktreffen.core.i18n import BERLIN, local_now
-from netzwerktreffen.core.models import PUBLISHED, Meeting
+from netzwerktreffen.core.models import Meeting
 from netzwerktreffen.day.printing import PrintPlan
 from flask_login import login_required
 
@@ -37,7 +37,7 @@ def epoch_ms(day, clock) -> int:
 def agenda(meeting: Meeting, day=None) -> dict:
     """Blocks and rounds with start and end (today's date unless ``day``), and the spots of each round."""
     day = day or local_now().date()
-    version = scheduling.latest(meeting, PUBLISHED)
+    version = scheduling.published(meeting)
     plan = PrintPlan(meeting, version)
     rounds = []
     for block in meeting.blocks:

@@ -10,7 +10,7 @@ from flask_babel import force_locale, pgettext
 from flask_babel import gettext as _
 
 from netzwerktreffen.core.i18n import local
-from netzwerktreffen.core.models import CONFIRMED, PUBLISHED, Meeting, PlanVersion, Registration
+from netzwerktreffen.core.models import CONFIRMED, Meeting, PlanVersion, Registration
 from netzwerktreffen.core.text import one_line
 from netzwerktreffen.planning import scheduler_io as scheduling
 
@@ -121,7 +121,7 @@ def refresh_sequence(registration: Registration, rounds: list[PersonalRound]) ->
 
 
 def published_schedule(meeting: Meeting) -> tuple[PlanVersion | None, scheduling.Schedule | None]:
-    version = scheduling.latest(meeting, PUBLISHED)
+    version = scheduling.published(meeting)
     return version, (scheduling.Schedule(meeting, version.plan) if version else None)
 
 
