@@ -225,7 +225,8 @@ def find_cafe_table(block: Block, text) -> CafeTable:
 
 
 def current_instance(version: PlanVersion) -> dict:
-    """The version's instance with today's locks (those that can hold): what changes and publishing are checked against."""
+    """The version's instance with today's locks (those that can hold): what changes and publishing are
+    checked against."""
     return version_locks(version)[0]
 
 

@@ -139,8 +139,9 @@ def why(slug: str, number: int):
     topic_names = {t.key: t.name for t in meeting.topics}
     reason = quality.why(version.instance, a, b, topic_names)
     sectors = {s.key: s.name for s in meeting.sectors}
+    people = scheduling.people_by_pid(meeting)
     return render_template("plans/why.html", meeting=meeting, version=version, reason=reason,
-                           a=scheduling.people_by_pid(meeting)[a], b=scheduling.people_by_pid(meeting)[b], sectors=sectors)
+                           a=people[a], b=people[b], sectors=sectors)
 
 
 def _change_from(form) -> dict:
