@@ -25,6 +25,7 @@ from netzwerktreffen.planning import messages as plan_messages
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.planning.locks import current_instance, find_cafe_table, fold
 from netzwerktreffen.planning.messages import PlanningError
+from netzwerktreffen.planning.personal import refresh_sequences
 from netzwerktreffen.web.common import MAX_ID
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,8 @@ def publish(version: PlanVersion) -> None:
     """Make a draft the live plan; the plan published before stays, marked superseded.
 
     Only a plan that keeps every hard rule and today's locks (``current_instance``) is published;
-    else PlanningError with the reasons, and nothing changes."""
+    else PlanningError with the reasons, and nothing changes. Whose rounds change gets a higher
+    iCal SEQUENCE (``personal.refresh_sequences``), in the same transaction."""
     found = violations(current_instance(version), version.plan, block_titles(version.meeting))
     if found:
         db.session.rollback()
@@ -79,6 +81,7 @@ def publish(version: PlanVersion) -> None:
             other.status = SUPERSEDED
     version.status = PUBLISHED
     version.published_at = utcnow()
+    refresh_sequences(version.meeting, scheduling.Schedule(version.meeting, version.plan))
     db.session.commit()
 
 
