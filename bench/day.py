@@ -31,7 +31,6 @@ def published_meeting(participants: int, slug: str, time_limit: float, seed: int
     """The demo meeting with a published plan (café by the greedy builder while the solver lacks it)."""
     from netzwerktreffen.planning import service as planning
     from netzwerktreffen.day import replanning
-    from netzwerktreffen.planning.today import held_rounds, replan_instance
     from netzwerktreffen.planning import scheduler_io as scheduling
     from netzwerktreffen.demo import create_demo_meeting
     meeting = create_demo_meeting(participants=participants, slug=slug, seed=seed)
@@ -67,6 +66,7 @@ def bench_print(participants: int, out: Path, time_limit: float) -> dict:
 
 
 def bench_replan(participants: int, time_limit: float, no_shows: int, walk_ins: int, held: int) -> list[dict]:
+    from netzwerktreffen.planning.today import held_rounds, replan_instance
     from netzwerktreffen.planning import service as planning
     from netzwerktreffen.day import replanning
     from netzwerktreffen.planning import scheduler_io as scheduling
@@ -85,7 +85,7 @@ def bench_replan(participants: int, time_limit: float, no_shows: int, walk_ins: 
             sector=meeting.sectors[k % len(meeting.sectors)], languages=["de"], blocks=list(meeting.blocks),
             status=CONFIRMED, walk_in=True, consent_version="bench", consent_at=people[0].consent_at))
     db.session.commit()
-    before = scheduling.latest(meeting, "published")
+    before = scheduling.published(meeting)
     db.session.expire_all()  # as in a fresh web request
     result = replanning.replan(meeting, {scheduling.block_key(speed): held}, time_limit=min(replanning.DEFAULT_TIME_LIMIT, time_limit),
                                notify=False)

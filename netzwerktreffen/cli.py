@@ -162,11 +162,10 @@ def export(slug: str, out_dir: str) -> None:
     from pathlib import Path
 
     from netzwerktreffen.planning import scheduler_io as scheduling
-    from netzwerktreffen.core.models import PUBLISHED
     meeting = _meeting(slug)
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    published = scheduling.latest(meeting, PUBLISHED)
+    published = scheduling.published(meeting)
     instance = published.instance if published else scheduling.build_instance(meeting)
     (folder / "instance.json").write_text(json.dumps(instance, ensure_ascii=False, indent=2), encoding="utf-8")
     click.echo(f"{folder / 'instance.json'} geschrieben.")
@@ -270,8 +269,9 @@ def print_documents(slug: str, out_dir: str) -> None:
     import time
 
     from netzwerktreffen.day import printing
+    from netzwerktreffen.planning import scheduler_io as scheduling
     meeting = _meeting(slug)
-    if printing.published_version(meeting) is None:
+    if scheduling.published(meeting) is None:
         click.echo("Es gibt noch keinen veröffentlichten Rundenplan: nur Namensschilder, Check-in-Liste und Ernte-Bögen.",
                    err=True)
     started = time.monotonic()

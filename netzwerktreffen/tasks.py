@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from netzwerktreffen.day import replanning
 from netzwerktreffen.mail import outbox, schedules
-from netzwerktreffen.planning import service as planning
+from netzwerktreffen.planning import jobs as planning
 
 
 def deliver_mail() -> dict:

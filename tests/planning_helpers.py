@@ -8,7 +8,7 @@ import pytest
 from netzwerktreffen.core.extensions import db
 from waiting import wait_until
 from netzwerktreffen.core.models import CAFE, SPEED, Block, PlanningJob
-from netzwerktreffen.planning import service as planning
+from netzwerktreffen.planning import jobs
 
 PEOPLE = [  # name, organisation, sector, languages
     ("Anna Weber", "Jobcenter Esslingen", "jobcenter", ["de"]),
@@ -52,5 +52,5 @@ def wait_for(job_id, seconds=60):
     def ended():
         db.session.expire_all()
         job = db.session.get(PlanningJob, job_id)
-        return job if job.status not in planning.ACTIVE else None
+        return job if job.status not in jobs.ACTIVE else None
     return wait_until(ended, seconds, "the planning job to end")

@@ -28,7 +28,7 @@ from flask_babel import lazy_gettext as _l
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.core.defaults import guiding_questions
 from netzwerktreffen.mail.message import external_url
-from netzwerktreffen.core.models import CONFIRMED, PUBLISHED, Block, Meeting, PlanVersion, Registration
+from netzwerktreffen.core.models import CONFIRMED, Block, Meeting, PlanVersion, Registration
 from netzwerktreffen.planning.scheduler_io import spot_numbers
 from netzwerktreffen.web.pdf import html_to_pdf
 
@@ -210,10 +210,6 @@ def sort_people(people) -> list[Registration]:
     return sorted(people, key=lambda r: (r.name.casefold(), r.organisation.casefold(), r.id))
 
 
-def published_version(meeting: Meeting) -> PlanVersion | None:
-    return scheduling.latest(meeting, PUBLISHED)
-
-
 def qr_data_uri(url: str) -> str:
     """The QR code of a link as a PNG data URI (a fixed mask: choosing the best one costs 8x the time,
     and PNG is laid out faster than SVG by WeasyPrint; 3 px per module, about 170 dpi at 22 mm, scans well)."""
@@ -319,7 +315,7 @@ def document_html(meeting: Meeting, kind: str, *, version: PlanVersion | None = 
     if kind not in DOCUMENTS:
         raise PrintError(_("Dieses Dokument gibt es nicht."))
     if plan is None:
-        version = version or published_version(meeting)
+        version = version or scheduling.published(meeting)
         plan = PrintPlan(meeting, version)
     if kind in NEEDS_PLAN and plan.version is None:
         raise PrintError(_("Es gibt noch keinen veröffentlichten Rundenplan."))
@@ -350,7 +346,7 @@ def render_pdf(meeting: Meeting, kind: str, **options) -> bytes:
 
 def available(meeting: Meeting) -> list[tuple[str, str, str]]:
     """(kind, file name, title) of the documents this meeting can print now."""
-    has_plan = published_version(meeting) is not None
+    has_plan = scheduling.published(meeting) is not None
     has_cafe = any(b.is_cafe and b.cafe_tables for b in meeting.blocks)
     return [(kind, filename, str(title)) for kind, (filename, title) in DOCUMENTS.items()
             if (has_plan or kind not in NEEDS_PLAN) and (has_cafe or kind != "ernte")]
@@ -400,7 +396,7 @@ def write_all(meeting: Meeting, out_dir: str | Path, *, processes: int | None = 
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    plan = PrintPlan(meeting, published_version(meeting))
+    plan = PrintPlan(meeting, scheduling.published(meeting))
     workers = processes if processes is not None else (os.cpu_count() or 1)
     documents = available(meeting)
     pieces: dict[str, list] = {}

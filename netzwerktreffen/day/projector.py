@@ -9,7 +9,7 @@ from datetime import datetime
 from flask_babel import pgettext
 
 from netzwerktreffen.core.i18n import BERLIN, local_now
-from netzwerktreffen.core.models import PUBLISHED, Meeting
+from netzwerktreffen.core.models import Meeting
 from netzwerktreffen.day.printing import PrintPlan
 from netzwerktreffen.planning import scheduler_io as scheduling
 
@@ -22,7 +22,7 @@ def epoch_ms(day, clock) -> int:
 def agenda(meeting: Meeting, day=None) -> dict:
     """Blocks and rounds with start and end (today's date unless ``day``), and the spots of each round."""
     day = day or local_now().date()
-    version = scheduling.latest(meeting, PUBLISHED)
+    version = scheduling.published(meeting)
     plan = PrintPlan(meeting, version)
     rounds = []
     for block in meeting.blocks:

@@ -36,7 +36,7 @@ from netzwerktreffen.planning import service as planning
 from netzwerktreffen.planning.messages import PlanningError
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.core.extensions import db
-from netzwerktreffen.core.models import CAFE, PUBLISHED, Block, Meeting, PlanVersion, Registration
+from netzwerktreffen.core.models import CAFE, Block, Meeting, PlanVersion, Registration
 from netzwerktreffen.core.worker import enqueue
 from netzwerktreffen.planning.today import held_rounds, replan_instance, preload
 
@@ -203,7 +203,7 @@ def replan(meeting: Meeting, held: dict[str, int] | None = None, *, time_limit: 
     """
     started = time.monotonic()
     deadline = started + time_limit
-    published = scheduling.latest(meeting, PUBLISHED)
+    published = scheduling.published(meeting)
     if published is None:
         raise PlanningError(_("Es gibt noch keinen veröffentlichten Rundenplan, der angepasst werden kann."))
     loaded = preload(meeting)  # noqa: F841 - kept while the instance is built

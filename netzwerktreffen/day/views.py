@@ -113,7 +113,7 @@ def index(slug: str):
               "no-show": sum(1 for p in people if p.no_show), "walk-in": sum(1 for p in people if p.walk_in)}
     counts["open"] = counts["all"] - counts["arrived"] - counts["no-show"]
     shown = [p for p in people if matches(p, query)] if query else people
-    published = scheduling.latest(meeting, "published")
+    published = scheduling.published(meeting)
     return render_template("checkin/index.html", meeting=meeting, people=shown, query=query, counts=counts,
                            state=state, form=walk_in_form(meeting), published=published,
                            documents=printing.available(meeting), held=suggested_held(meeting), tab="day")
@@ -299,7 +299,7 @@ def replanned(slug: str):
                            people=replanning.people_of(meeting, affected), by_person=by_person, blocks=blocks,
                            rounds=sorted(rounds), people_param=",".join(map(str, affected)),
                            rounds_param=_rounds_param(rounds),
-                           current=scheduling.latest(meeting, "published"))
+                           current=scheduling.published(meeting))
 
 
 # --------------------------------------------------------------------------

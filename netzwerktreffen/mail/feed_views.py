@@ -10,7 +10,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from netzwerktreffen.mail import ical
-from netzwerktreffen.planning.personal import current_rounds
+from netzwerktreffen.planning.personal import feed_rounds
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import CANCELLED, Meeting, Registration
 
@@ -30,16 +30,18 @@ def _calendar_response(body: bytes, filename: str, private: bool) -> Response:
 
 @bp.route("/kalender/<token>.ics")
 def personal(token: str):
-    """The person's rounds in the plan published now; SEQUENCE grows when they changed."""
+    """The person's rounds in the plan published now; SEQUENCE grows when they changed.
+
+    A GET writes nothing: the sequence is raised where a schedule changes (publishing, mails),
+    and shown one higher here when it changed since (``personal.feed_rounds``)."""
     registration = db.session.scalar(select(Registration).where(Registration.feed_token == token))
     if registration is None:
         abort(404)
     if registration.status == CANCELLED:
         abort(410)
-    rounds = current_rounds(registration)
-    db.session.commit()  # a raised sequence is kept
+    rounds, sequence = feed_rounds(registration)
     with force_locale(registration.locale or "de"):
-        body = ical.personal_calendar(registration.meeting, registration, rounds)
+        body = ical.personal_calendar(registration.meeting, registration, rounds, sequence=sequence)
     return _calendar_response(body, "netzwerktreffen-ablauf.ics", private=True)
 
 

@@ -105,11 +105,14 @@ def round_description(item: "PersonalRound") -> str:
 
 
 def personal_calendar(meeting: Meeting, registration: Registration, rounds: list["PersonalRound"],
-                      *, method: str | None = "PUBLISH") -> bytes:
-    """One VEVENT per round of the person's schedule (before a plan exists: the meeting itself)."""
+                      *, method: str | None = "PUBLISH", sequence: int | None = None) -> bytes:
+    """One VEVENT per round of the person's schedule (before a plan exists: the meeting itself).
+
+    ``sequence``: the SEQUENCE of every event (default: the person's stored ``ical_sequence``)."""
     calendar = _calendar(meeting, _("%(title)s – mein Ablauf", title=meeting.display_title), method)
     stamp = datetime.now(timezone.utc).replace(microsecond=0)
-    sequence = registration.ical_sequence or 0
+    if sequence is None:
+        sequence = registration.ical_sequence or 0
     for item in rounds:
         calendar.add_component(_event(
             round_uid(registration, item.block_id, item.round), round_summary(meeting, item), item.start, item.end,

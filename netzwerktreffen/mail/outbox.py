@@ -32,6 +32,7 @@ from netzwerktreffen.core.text import one_line
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import FAILED, QUEUED, SENDING, SENT, Meeting, OutboxMessage, Registration, utcnow
 from netzwerktreffen.core.worker import enqueue
+from netzwerktreffen.web.common import MAX_ID
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,27 @@ def retry(rows: list[OutboxMessage]) -> int:
             count += 1
     db.session.commit()
     return count
+
+
+def retry_of(meeting: Meeting, message_id: int | None = None) -> int:
+    """The meeting's failed and waiting mails (or the one of them with ``message_id``) tried again now."""
+    query = select(OutboxMessage).where(OutboxMessage.meeting_id == meeting.id,
+                                        OutboxMessage.status.in_((FAILED, QUEUED)))
+    if message_id is not None:
+        if not 0 < message_id <= MAX_ID:
+            return 0
+        query = query.where(OutboxMessage.id == message_id)
+    count = retry(list(db.session.scalars(query)))
+    kick()
+    return count
+
+
+def newest(meeting: Meeting, status: str | None = None, limit: int = 200) -> list[OutboxMessage]:
+    """The meeting's newest mails (only those with ``status``, when given), newest first."""
+    query = select(OutboxMessage).where(OutboxMessage.meeting_id == meeting.id)
+    if status:
+        query = query.where(OutboxMessage.status == status)
+    return list(db.session.scalars(query.order_by(OutboxMessage.id.desc()).limit(limit)))
 
 
 # --------------------------------------------------------------------------

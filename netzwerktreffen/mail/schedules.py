@@ -27,7 +27,6 @@ from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import format_date, format_time, local_now
 from netzwerktreffen.core.models import (
     CONFIRMED,
-    PUBLISHED,
     Meeting,
     OutboxMessage,
     Registration,
@@ -161,7 +160,7 @@ def queue_schedules_task(meeting_id: int, note: str = "") -> int:
 
 def start_sending_schedules(meeting: Meeting, note: str = "") -> None:
     """Render and queue everyone's schedule in the background (at once with MAIL_DELIVERY=inline)."""
-    if scheduling.latest(meeting, PUBLISHED) is None:
+    if scheduling.published(meeting) is None:
         raise PlanningError(_("Es gibt noch keinen veröffentlichten Plan."))
     if current_app.config.get("MAIL_DELIVERY", "background") == "inline":
         queue_schedules(meeting, note=note)

@@ -1,40 +1,29 @@
 """Organiser pages for a meeting's mail: the outbox, previews, sending schedules, retrying failures."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from sqlalchemy import select
 from wtforms import TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from netzwerktreffen.afterwards import contacts
-from netzwerktreffen.mail.followups import NotYet, render_followup, queue_followups
-from netzwerktreffen.mail import outbox
-from netzwerktreffen.planning.messages import PlanningError
+from netzwerktreffen.core.models import MailStatus, OutboxMessage
+from netzwerktreffen.mail import outbox, previews
 from netzwerktreffen.mail import schedules as schedule_mail
+from netzwerktreffen.mail.followups import NotYet, queue_followups
+from netzwerktreffen.mail.previews import PREVIEW_KINDS
 from netzwerktreffen.planning import scheduler_io as scheduling
+from netzwerktreffen.planning.messages import PlanningError
 from netzwerktreffen.web.auth import organiser_meeting
-from netzwerktreffen.core.extensions import db
-from netzwerktreffen.core.models import CONFIRMED, FAILED, PUBLISHED, QUEUED, SUPERSEDED, OutboxMessage, PlanVersion, Registration
+from netzwerktreffen.web.common import owned_or_404
 from netzwerktreffen.web.fields import Form
 
 bp = Blueprint("mailing", __name__, url_prefix="/organisation/treffen/<slug>/post")
 
-PREVIEW_KINDS = {
-    "schedule": _l("Persönlicher Ablauf"),
-    "change": _l("Änderungsmitteilung"),
-    "reminder": _l("Erinnerung"),
-    "confirmation": _l("Anmeldebestätigung"),
-    "waitlisted": _l("Warteliste"),
-    "promoted": _l("Nachgerückt"),
-    "cancelled": _l("Absage bestätigt"),
-    "link": _l("Persönlicher Link"),
-    "followup": _l("Dank nach dem Treffen (Kontakte, Ergebnisse)"),
-}
-STATUS_LABELS = {QUEUED: _l("wartet"), "sending": _l("wird gesendet"), "sent": _l("gesendet"),
-                 FAILED: _l("fehlgeschlagen")}
+STATUS_LABELS = {MailStatus.QUEUED: _l("wartet"), MailStatus.SENDING: _l("wird gesendet"),
+                 MailStatus.SENT: _l("gesendet"), MailStatus.FAILED: _l("fehlgeschlagen")}
 PAGE_SIZE = 200
 
 
@@ -58,51 +47,32 @@ class RetryForm(Form):
     pass
 
 
-def _message(meeting, message_id: int) -> OutboxMessage:
-    row = db.session.get(OutboxMessage, message_id)
-    if row is None or row.meeting_id != meeting.id:
-        abort(404)
-    return row
-
-
 @bp.route("/")
 def index(slug: str):
     meeting = organiser_meeting(slug)
     status = request.args.get("status", "")
-    query = select(OutboxMessage).where(OutboxMessage.meeting_id == meeting.id)
-    if status in STATUS_LABELS:
-        query = query.where(OutboxMessage.status == status)
-    rows = db.session.scalars(query.order_by(OutboxMessage.id.desc()).limit(PAGE_SIZE)).all()
-    published = scheduling.latest(meeting, PUBLISHED)
+    rows = outbox.newest(meeting, status if status in STATUS_LABELS else None, PAGE_SIZE)
     return render_template("mailing/index.html", meeting=meeting, rows=rows, counts=outbox.counts(meeting),
-                           status=status, status_labels=STATUS_LABELS, kinds=PREVIEW_KINDS, published=published,
-                           before=previous_published(meeting), send_form=SendForm(), retry_form=RetryForm(),
-                           page_size=PAGE_SIZE)
+                           status=status, status_labels=STATUS_LABELS, kinds=PREVIEW_KINDS,
+                           published=scheduling.published(meeting), before=scheduling.previously_published(meeting),
+                           send_form=SendForm(), retry_form=RetryForm(), page_size=PAGE_SIZE)
 
 
 @bp.route("/vorschau", methods=["GET", "POST"])
 def preview(slug: str):
     """A mail rendered for one chosen participant, before it goes to everyone."""
     meeting = organiser_meeting(slug)
-    people = db.session.scalars(select(Registration).where(Registration.meeting_id == meeting.id)
-                                .order_by(Registration.status != CONFIRMED, Registration.name)).all()
-    kind = request.values.get("kind", "schedule")
-    if kind not in PREVIEW_KINDS:
-        kind = "schedule"
-    chosen = next((p for p in people if str(p.id) == request.values.get("person")), None)
-    chosen = chosen or next((p for p in people if p.status == CONFIRMED), None) or (people[0] if people else None)
+    people = previews.people(meeting)
+    kind = previews.kind_of(request.values.get("kind"))
+    chosen = previews.chosen(people, request.values.get("person"))
     form = SendForm(formdata=request.form if request.method == "POST" else None,
                     note=request.values.get("note", ""))
     rendered = attachments = None
     if chosen is not None and (request.method == "GET" or form.validate()):
-        if kind == "followup":
-            rendered, attachments = render_followup(chosen, form.note.data or ""), []
-        else:
-            rendered, attachments = schedule_mail.preview(kind, chosen, form.note.data or "")
-    published = scheduling.latest(meeting, PUBLISHED)
+        rendered, attachments = previews.render(kind, chosen, form.note.data or "")
     return render_template("mailing/preview.html", meeting=meeting, people=people, chosen=chosen, kind=kind,
                            kinds=PREVIEW_KINDS, form=form, rendered=rendered, attachments=attachments or [],
-                           published=published, placeholders=schedule_mail.PLACEHOLDER_NAMES,
+                           published=scheduling.published(meeting), placeholders=schedule_mail.PLACEHOLDER_NAMES,
                            meeting_over=contacts.meeting_over(meeting))
 
 
@@ -147,20 +117,12 @@ def send_followups(slug: str):
     return redirect(url_for("mailing.index", slug=slug))
 
 
-def previous_published(meeting):
-    """The plan that was live before the current one (superseded most recently), if any."""
-    return db.session.scalar(select(PlanVersion).where(PlanVersion.meeting_id == meeting.id,
-                                                       PlanVersion.status == SUPERSEDED,
-                                                       PlanVersion.published_at.is_not(None))
-                             .order_by(PlanVersion.published_at.desc(), PlanVersion.number.desc()).limit(1))
-
-
 @bp.route("/aenderungen-senden", methods=["POST"])
 def send_changes(slug: str):
     """After publishing a changed plan: a change notice to each person whose rounds differ."""
     meeting = organiser_meeting(slug)
     if RetryForm().validate_on_submit():
-        current, before = scheduling.latest(meeting, PUBLISHED), previous_published(meeting)
+        current, before = scheduling.published(meeting), scheduling.previously_published(meeting)
         if current is None or before is None:
             flash(_("Es gibt keinen früher veröffentlichten Plan zum Vergleichen."), "error")
         else:
@@ -175,12 +137,8 @@ def retry(slug: str):
     """Try failed mails (or one of them) again now."""
     meeting = organiser_meeting(slug)
     if RetryForm().validate_on_submit():
-        query = select(OutboxMessage).where(OutboxMessage.meeting_id == meeting.id,
-                                            OutboxMessage.status.in_((FAILED, QUEUED)))
-        if request.form.get("message", "").isdigit():
-            query = query.where(OutboxMessage.id == int(request.form["message"]))
-        count = outbox.retry(list(db.session.scalars(query)))
-        outbox.kick()
+        message = request.form.get("message", "")
+        count = outbox.retry_of(meeting, int(message) if message.isdigit() else None)
         flash(_("%(n)s Mails werden erneut versucht.", n=count), "success")
     return redirect(url_for("mailing.index", slug=slug))
 
@@ -188,6 +146,6 @@ def retry(slug: str):
 @bp.route("/nachricht/<int:message_id>")
 def show(slug: str, message_id: int):
     meeting = organiser_meeting(slug)
-    row = _message(meeting, message_id)
+    row = owned_or_404(OutboxMessage, message_id, meeting)
     return render_template("mailing/message.html", meeting=meeting, row=row, status_labels=STATUS_LABELS,
                            kinds=PREVIEW_KINDS, retry_form=RetryForm())

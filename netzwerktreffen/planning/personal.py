@@ -10,7 +10,7 @@ from flask_babel import force_locale, pgettext
 from flask_babel import gettext as _
 
 from netzwerktreffen.core.i18n import local
-from netzwerktreffen.core.models import CONFIRMED, PUBLISHED, Meeting, PlanVersion, Registration
+from netzwerktreffen.core.models import CONFIRMED, Meeting, PlanVersion, Registration
 from netzwerktreffen.core.text import one_line
 from netzwerktreffen.planning import scheduler_io as scheduling
 
@@ -109,9 +109,10 @@ def fingerprint(rounds: list[PersonalRound]) -> str:
 
 
 def refresh_sequence(registration: Registration, rounds: list[PersonalRound]) -> bool:
-    """Raise the person's iCal SEQUENCE when their schedule changed since last seen (not committed)."""
-    with force_locale("de"):  # the fingerprint must not depend on the language
-        current = fingerprint(rounds)
+    """Raise the person's iCal SEQUENCE when their schedule changed since last stored (not committed).
+
+    ``rounds`` in German (the fingerprint must not depend on the language)."""
+    current = _fingerprint_de(rounds)
     if current == registration.schedule_fingerprint:
         return False
     if registration.schedule_fingerprint:
@@ -120,23 +121,73 @@ def refresh_sequence(registration: Registration, rounds: list[PersonalRound]) ->
     return True
 
 
+def sequence_of(registration: Registration, rounds: list[PersonalRound]) -> int:
+    """The iCal SEQUENCE for these rounds (in German), read only: the stored one, one higher when the
+    schedule changed since it was stored (the change is stored where it happens: ``refresh_sequence``)."""
+    stored = registration.ical_sequence or 0
+    changed = bool(registration.schedule_fingerprint) and _fingerprint_de(rounds) != registration.schedule_fingerprint
+    return stored + 1 if changed else stored
+
+
+def _fingerprint_de(rounds: list[PersonalRound]) -> str:
+    with force_locale("de"):
+        return fingerprint(rounds)
+
+
 def published_schedule(meeting: Meeting) -> tuple[PlanVersion | None, scheduling.Schedule | None]:
-    version = scheduling.latest(meeting, PUBLISHED)
+    """The published plan (``scheduler_io.published``) and its rows, or (None, None)."""
+    version = scheduling.published(meeting)
     return version, (scheduling.Schedule(meeting, version.plan) if version else None)
+
+
+def _german_rounds(registration: Registration, schedule: scheduling.Schedule | None,
+                   people: dict[int, Registration] | None) -> list[PersonalRound] | None:
+    """The person's rounds in German (what the fingerprint is taken of); None without a plan or when not confirmed."""
+    if schedule is None or registration.status != CONFIRMED:
+        return None
+    with force_locale("de"):
+        return personal_rounds(registration.meeting, schedule, registration, people)
+
+
+def _rounds(registration: Registration, schedule: scheduling.Schedule | None = None,
+            people: dict[int, Registration] | None = None) -> tuple[list[PersonalRound] | None, list[PersonalRound]]:
+    """The person's rounds in the published plan: in German (None: no plan, or not confirmed) and as shown."""
+    if schedule is None:
+        _version, schedule = published_schedule(registration.meeting)
+    german = _german_rounds(registration, schedule, people)
+    if german is None:
+        return None, []
+    if (registration.locale or "de") == "de":
+        return german, german
+    with force_locale(registration.locale):
+        return german, personal_rounds(registration.meeting, schedule, registration, people)
 
 
 def current_rounds(registration: Registration, schedule: scheduling.Schedule | None = None,
                    people: dict[int, Registration] | None = None) -> list[PersonalRound]:
-    """The person's rounds in the published plan, in the person's language; sequence kept up to date."""
-    meeting = registration.meeting
-    if schedule is None:
-        _version, schedule = published_schedule(meeting)
-    if schedule is None or registration.status != CONFIRMED:
-        return []
-    with force_locale("de"):
-        rounds = personal_rounds(meeting, schedule, registration, people)
-    refresh_sequence(registration, rounds)
-    if (registration.locale or "de") == "de":
-        return rounds
-    with force_locale(registration.locale):
-        return personal_rounds(meeting, schedule, registration, people)
+    """The person's rounds in the published plan, in the person's language; the sequence raised when they
+    changed (not committed: for the services that queue mails and commit)."""
+    german, rounds = _rounds(registration, schedule, people)
+    if german is not None:
+        refresh_sequence(registration, german)
+    return rounds
+
+
+def feed_rounds(registration: Registration) -> tuple[list[PersonalRound], int]:
+    """The person's rounds in the published plan (in their language) and the iCal SEQUENCE they carry.
+
+    Nothing is written (a calendar feed is a GET): see ``sequence_of``."""
+    german, rounds = _rounds(registration)
+    if german is None:
+        return rounds, registration.ical_sequence or 0
+    return rounds, sequence_of(registration, german)
+
+
+def refresh_sequences(meeting: Meeting, schedule: scheduling.Schedule) -> None:
+    """When a plan is published: everyone confirmed whose rounds in it differ from those stored gets a
+    higher iCal SEQUENCE (not committed)."""
+    people = people_of(meeting)
+    for registration in meeting.registrations:
+        german = _german_rounds(registration, schedule, people)
+        if german is not None:
+            refresh_sequence(registration, german)

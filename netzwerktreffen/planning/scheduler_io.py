@@ -17,10 +17,11 @@ from itertools import combinations
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from netzwerktreffen.core.extensions import db
-from netzwerktreffen.core.models import (CAFE, CONFIRMED, PUBLISHED, SPEED, Block, CafeTable, Meeting, PlanLock, PlanVersion,
-                     Registration)
+from netzwerktreffen.core.models import (CAFE, CONFIRMED, PUBLISHED, SPEED, SUPERSEDED, Block, CafeTable, Meeting,
+                                         PlanLock, PlanVersion, Registration)
 
 INSTANCE_FORMAT = "netzwerktreffen-instance/1"
 PLAN_FORMAT = "netzwerktreffen-plan/1"
@@ -61,6 +62,13 @@ def participants(meeting: Meeting) -> list[Registration]:
     return list(db.session.scalars(
         select(Registration).where(Registration.meeting_id == meeting.id, Registration.status == CONFIRMED)
         .order_by(Registration.id)))
+
+
+def people_by_pid(meeting: Meeting) -> dict[str, Registration]:
+    """Participant id -> registration, for every registration of the meeting (whatever its status)."""
+    people = db.session.scalars(select(Registration).where(Registration.meeting_id == meeting.id)
+                                .options(selectinload(Registration.sector), selectinload(Registration.meeting)))
+    return {participant_id(r): r for r in people}
 
 
 def _pairs_from_lines(people: list[Registration], attribute: str, *, organisations: bool) -> list[list[str]]:
@@ -514,11 +522,19 @@ class Schedule:
         return self.by_pause.get((block.id, round_), [])
 
 
-def latest(meeting: Meeting, status: str | None = None) -> PlanVersion | None:
-    query = select(PlanVersion).where(PlanVersion.meeting_id == meeting.id)
-    if status:
-        query = query.where(PlanVersion.status == status)
-    return db.session.scalar(query.order_by(PlanVersion.number.desc()).limit(1))
+def published(meeting: Meeting) -> PlanVersion | None:
+    """The meeting's published plan (the live one), or None: the one way to ask for it."""
+    return db.session.scalar(select(PlanVersion).where(PlanVersion.meeting_id == meeting.id,
+                                                       PlanVersion.status == PUBLISHED)
+                             .order_by(PlanVersion.number.desc()).limit(1))
+
+
+def previously_published(meeting: Meeting) -> PlanVersion | None:
+    """The plan that was live before the current one (superseded most recently), if any."""
+    return db.session.scalar(select(PlanVersion).where(PlanVersion.meeting_id == meeting.id,
+                                                       PlanVersion.status == SUPERSEDED,
+                                                       PlanVersion.published_at.is_not(None))
+                             .order_by(PlanVersion.published_at.desc(), PlanVersion.number.desc()).limit(1))
 
 
 def spot_numbers(block: Block, count: int) -> list[str]:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from netzwerktreffen.core.extensions import db
-from netzwerktreffen.core.models import PUBLISHED, Meeting, PlanVersion, Registration
+from netzwerktreffen.core.models import Meeting, PlanVersion, Registration
 
 
 # On the day a changed schedule means a reprinted slip and a confused person: weigh changes
@@ -85,7 +85,7 @@ def preload(meeting: Meeting) -> list[Registration]:
 def today_instance(meeting: Meeting) -> dict:
     """The meeting as the app knows it now: who is registered and attends which block and, once a plan
     is published, the check-in (no-shows, late arrivals) and the rounds already held."""
-    published = scheduling.latest(meeting, PUBLISHED)
+    published = scheduling.published(meeting)
     if published is None:
         return scheduling.build_instance(meeting)
     return replan_instance(meeting, published)

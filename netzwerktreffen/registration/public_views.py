@@ -15,7 +15,7 @@ from netzwerktreffen.afterwards import harvest
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import local_now
-from netzwerktreffen.core.models import CANCELLED, CONFIRMED, PUBLISHED, Meeting
+from netzwerktreffen.core.models import CANCELLED, CONFIRMED, Meeting
 from netzwerktreffen.registration.forms import PersonalForm, RegistrationForm, build_form, form_data, validate_submitted
 from netzwerktreffen.web.fields import Form
 
@@ -174,7 +174,7 @@ def cancel(token: str):
 
 def _published_seats(registration) -> list:
     """The person's rounds in the published plan (empty before a plan is published)."""
-    published = scheduling.latest(registration.meeting, PUBLISHED)
+    published = scheduling.published(registration.meeting)
     if published is None or registration.status == CANCELLED:
         return []
     return scheduling.Schedule(registration.meeting, published.plan).seats_of(registration)

@@ -6,7 +6,7 @@ import pytest
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.day.views import WALK_IN_DOMAIN
 from netzwerktreffen.core.extensions import db
-from netzwerktreffen.core.models import CONFIRMED, PUBLISHED
+from netzwerktreffen.core.models import CONFIRMED
 
 from day_helpers import make_day_meeting, publish_plan
 
@@ -95,7 +95,7 @@ def test_replan_from_the_page_shows_the_affected_and_offers_reprints(day_meeting
     assert response.status_code == 302 and "/tag/neuplanung" in response.location
     db.session.expire_all()
     assert speed.rounds_held == 1
-    latest = scheduling.latest(day_meeting, PUBLISHED)
+    latest = scheduling.published(day_meeting)
     assert latest.source == "replan"
     page = logged_in.get(response.location).get_data(as_text=True)
     assert "Betroffene" in page and "personen=" in page and "runden=" in page

@@ -37,7 +37,7 @@ def render(meeting, kind, **options) -> bytes:
 
 
 def seated(meeting):
-    version = printing.published_version(meeting)
+    version = scheduling.published(meeting)
     return scheduling.Schedule(meeting, version.plan)
 
 
@@ -64,7 +64,7 @@ def test_room_plan_reprint_only_the_rounds_asked_for(day_meeting):
 
 
 def test_layout_puts_tables_at_their_cells_and_extra_spots_in_free_cells(day_meeting):
-    plan = printing.PrintPlan(day_meeting, printing.published_version(day_meeting))
+    plan = printing.PrintPlan(day_meeting, scheduling.published(day_meeting))
     layout = plan.layout(day_meeting.blocks[0], 0)
     cells = [(spot.x, spot.y) for spot in layout.spots]
     assert cells[:4] == [(0, 0), (1, 0), (2, 0), (3, 0)]  # the tables' own grid positions

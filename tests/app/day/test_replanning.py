@@ -48,7 +48,7 @@ def add_walk_in(meeting, name="Walter Spontan", organisation="Bildungswerk Spont
 
 
 def test_no_shows_leave_the_rounds_not_yet_held_and_held_rounds_stay(day_meeting):
-    before = scheduling.latest(day_meeting, PUBLISHED)
+    before = scheduling.published(day_meeting)
     speed, cafe = day_meeting.blocks
     gone = [person(day_meeting, "Heike Lange"), person(day_meeting, "Uwe Richter")]
     for p in gone:
@@ -118,7 +118,7 @@ def test_replanning_changes_fewer_schedules_than_planning_from_scratch(app, make
     from netzwerktreffen.demo import create_demo_meeting
     meeting = create_demo_meeting(participants=40, slug="gross", organiser=organiser)
     publish_plan(meeting, seconds=6)
-    before = scheduling.latest(meeting, PUBLISHED)
+    before = scheduling.published(meeting)
     hosts = {t.host_id for b in meeting.blocks for t in b.cafe_tables}
     for p in [r for r in meeting.registrations if r.id not in hosts][3:9]:
         p.no_show = True

@@ -7,7 +7,7 @@ import vobject
 from netzwerktreffen.planning import service as planning
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.core.extensions import db
-from netzwerktreffen.core.models import CANCELLED, PUBLISHED
+from netzwerktreffen.core.models import CANCELLED
 
 
 def events_of(response):
@@ -29,7 +29,7 @@ def test_personal_feed_follows_the_published_plan(client, published_meeting):
     assert "Mehmet" not in str(events[0]["description"]) and "Grace Mensah" in str(events[0]["description"])
     assert client.get(url).headers["Cache-Control"].startswith("private")
     # a re-plan is published: the feed shows it, with a higher SEQUENCE and the same UIDs
-    before = scheduling.latest(meeting, PUBLISHED)
+    before = scheduling.published(meeting)
     pids = [scheduling.participant_id(r) for r in people]
     after = planning.store_version(
         meeting, before.instance,

@@ -16,7 +16,6 @@ from netzwerktreffen.mail import schedules as schedule_mail
 from netzwerktreffen.planning.personal import current_rounds
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.core.extensions import db
-from netzwerktreffen.core.models import PUBLISHED
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NAMES = [name for name, _org, _sector in SCHEDULE_PEOPLE]
@@ -103,7 +102,7 @@ def test_change_notice_only_to_people_whose_schedule_changed(published_meeting, 
     meeting = published_meeting()
     schedule_mail.queue_schedules(meeting, kick_delivery=False)
     outbox.deliver_due()
-    before = scheduling.latest(meeting, PUBLISHED)
+    before = scheduling.published(meeting)
     first_uids = {k: sorted(str(e["uid"]) for e in icalendar.Calendar.from_ical(raw).walk("VEVENT"))
                   for k, (_text, raw) in calendars_by_person(smtp_server).items()}
     people = [scheduling.participant_id(r) for r in sorted(meeting.registrations, key=lambda r: r.id)]

@@ -325,12 +325,11 @@ def test_hostile_names_are_escaped_in_headers_html_and_ical(published_meeting, s
 def test_change_notices_from_the_outbox_page(published_meeting, logged_in, outbox):
     from netzwerktreffen.planning import service as planning
     from netzwerktreffen.planning import scheduler_io as scheduling
-    from netzwerktreffen.core.models import PUBLISHED
     meeting = published_meeting()
     base = f"/organisation/treffen/{meeting.slug}/post"
     page = logged_in.get(f"{base}/").get_data(as_text=True)
     assert "Änderungen mitteilen" not in page  # nothing to compare yet
-    before = scheduling.latest(meeting, PUBLISHED)
+    before = scheduling.published(meeting)
     people = [scheduling.participant_id(r) for r in sorted(meeting.registrations, key=lambda r: r.id)]
     after = planning.store_version(meeting, before.instance, planning.swap(
         before.plan, scheduling.block_key(meeting.blocks[0]), 0, people[3], people[5]), source="manual")

@@ -16,6 +16,7 @@ import scheduler
 
 from dates import berlin_today
 from netzwerktreffen.planning import service as planning
+from netzwerktreffen.planning import locks
 from netzwerktreffen.planning.messages import PlanningError
 from netzwerktreffen.day import printing
 from netzwerktreffen.mail import schedules as schedule_mail
@@ -317,7 +318,7 @@ def test_impossible_lock_is_refused_with_names(arabic_meeting):
     people["Anna Weber"].not_with = "Mehmet Kaya"
     db.session.commit()
     with pytest.raises(PlanningError) as refused:  # refused when added, naming both
-        planning.add_lock(meeting.blocks[0], 1, people["Anna Weber"].id, other_id=people["Mehmet Kaya"].id)
+        locks.add_lock(meeting.blocks[0], 1, people["Anna Weber"].id, other_id=people["Mehmet Kaya"].id)
     assert str(refused.value) == "Anna Weber und Mehmet Kaya sollen nicht zusammensitzen."
     # and the scheduler's own refusal of such a lock (an instance from elsewhere) reads the same way
     instance = scheduling.build_instance(meeting)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 import scheduler
 from netzwerktreffen.planning import service as planning
+from netzwerktreffen.planning import locks
 from netzwerktreffen.planning.messages import PlanningError
 from netzwerktreffen.day import replanning
 from netzwerktreffen.planning.today import replan_instance
@@ -175,24 +176,24 @@ def test_a_pair_that_may_never_meet_cannot_be_locked(meeting, logged_in):
 def test_locks_of_one_round_must_fit_into_one_group(meeting):
     speed, cafe = meeting.blocks
     p = people_of(meeting)
-    planning.add_lock(speed, 0, p[0].id, other_id=p[1].id)
+    locks.add_lock(speed, 0, p[0].id, other_id=p[1].id)
     with pytest.raises(PlanningError, match="schon zusammen festgelegt"):
-        planning.add_lock(speed, 0, p[1].id, other_id=p[0].id)
+        locks.add_lock(speed, 0, p[1].id, other_id=p[0].id)
     # Anna with Mehmet too would make a group of three; six people in pairs have no such group
     with pytest.raises(PlanningError) as refused:
-        planning.add_lock(speed, 0, p[0].id, other_id=p[2].id)
+        locks.add_lock(speed, 0, p[0].id, other_id=p[2].id)
     assert str(refused.value) == ("Mit den übrigen Festlegungen von Runde 1 säßen 3 Personen in einer Gruppe "
                                   "(Anna Weber, Olena Kovalenko und Mehmet Kaya); eine Gruppe hat dort höchstens 2.")
     # meeting twice in one block: never without repeats
     with pytest.raises(PlanningError, match="ein zweites Mal"):
-        planning.add_lock(speed, 2, p[0].id, other_id=p[1].id)
+        locks.add_lock(speed, 2, p[0].id, other_id=p[1].id)
     # a locked group that would put colleagues together
     speed.group_size = 3
     p[2].organisation = p[1].organisation
     db.session.commit()
     with pytest.raises(PlanningError, match="säßen Anna Weber, Olena Kovalenko und Mehmet Kaya in einer "
                                                      "Gruppe. Olena Kovalenko und Mehmet Kaya arbeiten in derselben"):
-        planning.add_lock(speed, 0, p[0].id, other_id=p[2].id)
+        locks.add_lock(speed, 0, p[0].id, other_id=p[2].id)
     assert lock_count() == 1
 
 
@@ -202,24 +203,24 @@ def test_cafe_locks_that_can_never_hold_are_refused(meeting):
     first, second = cafe.cafe_tables
     with pytest.raises(PlanningError, match="Anna Weber ist Gastgeberin oder Gastgeber an Tisch 7 und "
                                                      "bleibt dort."):
-        planning.add_lock(cafe, 0, p[0].id, cafe_table=second)
-    planning.add_lock(cafe, 0, p[2].id, cafe_table=first)
+        locks.add_lock(cafe, 0, p[0].id, cafe_table=second)
+    locks.add_lock(cafe, 0, p[2].id, cafe_table=first)
     with pytest.raises(PlanningError, match="Mehmet Kaya ist für Runde 1 schon an Tisch 7 festgelegt und "
                                                      "kann nicht zugleich"):
-        planning.add_lock(cafe, 0, p[2].id, cafe_table=second)
+        locks.add_lock(cafe, 0, p[2].id, cafe_table=second)
     with pytest.raises(PlanningError, match="an jeden Tisch setzt man sich nur einmal"):
-        planning.add_lock(cafe, 1, p[2].id, cafe_table=first)
-    planning.add_lock(cafe, 0, p[3].id, cafe_table=first)
+        locks.add_lock(cafe, 1, p[2].id, cafe_table=first)
+    locks.add_lock(cafe, 0, p[3].id, cafe_table=first)
     with pytest.raises(PlanningError, match="An Tisch 7 wären in Runde 1 3 Gäste festgelegt; dort ist "
                                                      "Platz für höchstens 2."):
-        planning.add_lock(cafe, 0, p[4].id, cafe_table=first)
+        locks.add_lock(cafe, 0, p[4].id, cafe_table=first)
     second.language = "en"
     db.session.commit()
     with pytest.raises(PlanningError, match="Tarek Haddad spricht Englisch nicht, die Sprache von Tisch 8."):
-        planning.add_lock(cafe, 1, p[5].id, cafe_table=second)
+        locks.add_lock(cafe, 1, p[5].id, cafe_table=second)
     foreign = cafe_table_of_another_block(meeting)
     with pytest.raises(PlanningError, match="Diesen Tisch gibt es in „Pro-Action-Café“ nicht."):
-        planning.add_lock(cafe, 1, p[5].id, cafe_table=foreign)
+        locks.add_lock(cafe, 1, p[5].id, cafe_table=foreign)
     assert lock_count() == 2
 
 
@@ -277,7 +278,7 @@ def test_stale_locks_do_not_break_the_plan_page_and_are_marked(meeting, logged_i
 def test_stale_locks_are_skipped_by_changes_solving_and_replanning(meeting, logged_in, make_registration):
     speed, cafe, p = stale_locks(meeting)
     version = planning.get_version(meeting, 1)
-    instance = planning.current_instance(version)
+    instance = locks.current_instance(version)
     scheduler.parse_instance(instance)  # the scheduler accepts it
     speed_locks = next(b for b in instance["blocks"] if b["id"] == scheduling.block_key(speed))["locks"]
     assert speed_locks == [{"round": 1, "together": [pid(p[1]), pid(p[4])]}]
@@ -308,15 +309,15 @@ def test_stale_locks_are_skipped_by_changes_solving_and_replanning(meeting, logg
 def test_locks_of_people_who_are_not_here_are_skipped_when_replanning(meeting):
     speed, cafe = meeting.blocks
     p = people_of(meeting)
-    planning.add_lock(speed, 2, p[0].id, other_id=p[4].id)
-    planning.add_lock(cafe, 1, p[3].id, cafe_table=cafe.cafe_tables[0])
+    locks.add_lock(speed, 2, p[0].id, other_id=p[4].id)
+    locks.add_lock(cafe, 1, p[3].id, cafe_table=cafe.cafe_tables[0])
     p[4].no_show = True  # after the locks were added
     p[3].no_show = True
     db.session.commit()
-    instance = replan_instance(meeting, scheduling.latest(meeting, PUBLISHED), {})
+    instance = replan_instance(meeting, scheduling.published(meeting), {})
     assert all(block["locks"] == [] for block in instance["blocks"])
     scheduler.parse_instance(instance)
-    page_locks = planning.version_locks(planning.get_version(meeting, 1))[1]
+    page_locks = locks.version_locks(planning.get_version(meeting, 1))[1]
     reasons = [state.reason for states in page_locks.values() for state in states]
     assert reasons == ["Sabine Wolf ist als nicht erschienen vermerkt.",
                        "Grace Mensah ist als nicht erschienen vermerkt."]
@@ -329,8 +330,8 @@ def test_locks_of_people_who_are_not_here_are_skipped_when_replanning(meeting):
 def test_remove_a_lock(meeting, logged_in, published_meeting):
     speed, cafe = meeting.blocks
     p = people_of(meeting)
-    lock_id = planning.add_lock(cafe, 1, p[2].id, cafe_table=cafe.cafe_tables[1]).id
-    kept = planning.add_lock(speed, 0, p[0].id, other_id=p[1].id).id
+    lock_id = locks.add_lock(cafe, 1, p[2].id, cafe_table=cafe.cafe_tables[1]).id
+    kept = locks.add_lock(speed, 0, p[0].id, other_id=p[1].id).id
     response = logged_in.post(base(meeting) + f"/festlegungen/{lock_id}/entfernen", follow_redirects=True)
     text = page_text(response)
     assert "Die Festlegung von Mehmet Kaya an Tisch 8 in „Pro-Action-Café“, Runde 2 ist entfernt." in text
@@ -345,7 +346,7 @@ def test_remove_a_lock(meeting, logged_in, published_meeting):
     assert [lock.id for lock in db.session.scalars(select(PlanLock))] == [kept]
     # a lock of another meeting is not removed from here
     other = published_meeting(slug="nebenan")
-    foreign = planning.add_lock(other.blocks[0], 0, people_of(other)[0].id, other_id=people_of(other)[1].id)
+    foreign = locks.add_lock(other.blocks[0], 0, people_of(other)[0].id, other_id=people_of(other)[1].id)
     response = logged_in.post(base(meeting) + f"/festlegungen/{foreign.id}/entfernen", follow_redirects=True)
     assert "Diese Festlegung gibt es nicht (mehr)." in page_text(response)
     assert lock_count() == 2
@@ -363,7 +364,7 @@ def test_a_self_lock_stored_earlier_can_be_removed(meeting, logged_in):
 def test_removing_needs_the_csrf_token(meeting, client, auth, app_config):
     speed, cafe = meeting.blocks
     p = people_of(meeting)
-    lock = planning.add_lock(speed, 0, p[0].id, other_id=p[1].id)
+    lock = locks.add_lock(speed, 0, p[0].id, other_id=p[1].id)
     login_page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"',
                       login_page)
@@ -388,8 +389,8 @@ def test_a_draft_that_breaks_a_lock_is_not_published(meeting, logged_in):
     speed, cafe = meeting.blocks
     p = people_of(meeting)
     published = planning.get_version(meeting, 1)
-    draft = planning.store_version(meeting, planning.current_instance(published), published.plan, source="manual")
-    planning.add_lock(speed, 0, p[0].id, other_id=p[2].id)  # the plan seats Anna with Olena in round 1
+    draft = planning.store_version(meeting, locks.current_instance(published), published.plan, source="manual")
+    locks.add_lock(speed, 0, p[0].id, other_id=p[2].id)  # the plan seats Anna with Olena in round 1
     response = logged_in.post(base(meeting, draft.number) + "/veroeffentlichen", follow_redirects=True)
     text = page_text(response)
     assert "Version 2 wurde nicht veröffentlicht, weil sie Regeln verletzt:" in text
@@ -424,7 +425,7 @@ def test_a_draft_that_breaks_a_hard_rule_is_not_published(meeting, logged_in):
     text = page_text(response)
     assert "Version 2 wurde nicht veröffentlicht" in text and "treffen sich ein zweites Mal" in text
     db.session.expire_all()
-    assert scheduling.latest(meeting, PUBLISHED).number == 1 and broken.status == DRAFT
+    assert scheduling.published(meeting).number == 1 and broken.status == DRAFT
 
 
 # --------------------------------------------------------------------------
@@ -501,8 +502,8 @@ def test_ambiguous_table_numbers_ask_for_the_topic(cafe_meeting):
     cafe.cafe_tables.append(CafeTable(question="Wohnraum", table=room.tables[-1], position=2))
     db.session.commit()
     with pytest.raises(PlanningError, match="„2“ passt zu mehreren Tischen \\(2, 2\\)"):
-        planning.find_cafe_table(cafe, "2")
-    assert planning.find_cafe_table(cafe, "wohnraum") is cafe.cafe_tables[2]
+        locks.find_cafe_table(cafe, "2")
+    assert locks.find_cafe_table(cafe, "wohnraum") is cafe.cafe_tables[2]
 
 
 def test_plan_page_shows_cafe_tables_as_printed_and_no_internal_ids(cafe_meeting, logged_in):

@@ -14,6 +14,7 @@ from scheduler.explain import Note, diagnose, explain_plan
 from scheduler.validate import Violation
 
 from netzwerktreffen import create_app
+from netzwerktreffen.planning import message_table
 from netzwerktreffen.planning import messages as plan_messages
 from netzwerktreffen.planning import service as planning
 from netzwerktreffen.planning.messages import Names
@@ -79,7 +80,7 @@ def test_every_scheduler_code_has_a_sentence():
              "pause-rounds", "cafe-pauses"}
     wanted = validator | infeasible | notes | brief
     assert len(validator) >= 20 and len(infeasible) >= 8
-    missing = sorted(code for code in wanted if code not in plan_messages.MESSAGES)
+    missing = sorted(code for code in wanted if code not in message_table.MESSAGES)
     assert not missing
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 import scheduler
 from dates import berlin_today
 from netzwerktreffen.planning import service as planning
+from netzwerktreffen.planning import jobs, locks
 from netzwerktreffen.planning.messages import PlanningError
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.core.extensions import db
@@ -85,7 +86,7 @@ def test_solve_store_publish_and_keep_versions(planned_meeting):
     db.session.expire_all()
     statuses = [v.status for v in meeting.plan_versions]
     assert statuses == [SUPERSEDED, PUBLISHED]
-    assert scheduling.latest(meeting, PUBLISHED).number == 2
+    assert scheduling.published(meeting).number == 2
 
 
 def test_cli_plan_export_and_check(planned_meeting, runner, tmp_path):
@@ -241,7 +242,7 @@ def test_personal_link_shows_published_tables(planned_meeting, client):
 def test_locks_are_kept_when_re_solving(planned_meeting):
     meeting = planned_meeting()
     people = {r.name: r for r in meeting.registrations}
-    planning.add_lock(meeting.blocks[0], 2, people["Grace Mensah"].id, other_id=people["Sabine Wolf"].id)
+    locks.add_lock(meeting.blocks[0], 2, people["Grace Mensah"].id, other_id=people["Sabine Wolf"].id)
     version = planning.solve_meeting(meeting, time_limit=10).version
     grace, sabine = pid_of(meeting, "Grace Mensah"), pid_of(meeting, "Sabine Wolf")
     assert any(grace in g and sabine in g for g in version.plan["blocks"][0]["rounds"][2])
@@ -279,7 +280,7 @@ def test_rq_worker_path_with_real_redis(app, planned_meeting, monkeypatch, datab
     url = redis_url
     meeting = planned_meeting()
     app.config.update(REDIS_URL=url, RQ_QUEUE=f"test-{uuid.uuid4().hex[:8]}")
-    job = planning.start_job(meeting, time_limit=5)
+    job = jobs.start_job(meeting, time_limit=5)
     assert db.session.get(PlanningJob, job.id).status == "queued"  # nothing ran in the web process
     # the worker builds its own app from the environment, like `flask --app netzwerktreffen worker`
     monkeypatch.setenv("DATABASE_URL", database[1])
@@ -296,7 +297,7 @@ def test_stopped_job_keeps_the_best_plan_so_far(planned_meeting):
     job = PlanningJob(meeting=meeting, time_limit=120, status="queued", stop_requested=True)
     db.session.add(job)
     db.session.commit()
-    planning.run_job(job.id)  # what the worker runs
+    jobs.run_job(job.id)  # what the worker runs
     db.session.expire_all()
     job = db.session.get(PlanningJob, job.id)
     assert job.status == "stopped", job.message
@@ -312,15 +313,15 @@ def test_progress_is_written_to_the_job_while_solving(planned_meeting, monkeypat
     db.session.add(job)
     db.session.commit()
     seen = []
-    original = planning._JobProgress.improved
+    original = jobs.JobProgress.improved
 
     def spy(self, score, bound=None):
         original(self, score, bound)
         with self.engine.connect() as connection:
             seen.append(connection.execute(select(PlanningJob.best_score, PlanningJob.bound)
                                            .where(PlanningJob.id == self.job_id)).one())
-    monkeypatch.setattr(planning._JobProgress, "improved", spy)
-    planning.run_job(job.id)
+    monkeypatch.setattr(jobs.JobProgress, "improved", spy)
+    jobs.run_job(job.id)
     assert seen and seen[0][0] is not None  # written while the solver was still running
     db.session.expire_all()
     assert db.session.get(PlanningJob, job.id).status == "done"

@@ -24,7 +24,7 @@ from sqlalchemy import event, func, select, update
 
 import scheduler
 import scheduler.solve as solve_module
-from netzwerktreffen.planning import service as planning
+from netzwerktreffen.planning import jobs
 from netzwerktreffen.planning.messages import PlanningError
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import DRAFT, PlanningJob, PlanVersion, utcnow
@@ -59,7 +59,7 @@ def run_in_thread(app, job_id) -> threading.Thread:
     def target():
         with app.app_context():
             try:
-                planning.run_job(job_id)
+                jobs.run_job(job_id)
             finally:
                 db.session.remove()
     thread = threading.Thread(target=target, daemon=True)
@@ -79,7 +79,7 @@ KILLED_WORKER = textwrap.dedent("""
     import sys, time
     import scheduler.solve as solve_module
     from netzwerktreffen import create_app
-    from netzwerktreffen.planning import service as planning
+    from netzwerktreffen.planning import jobs
 
     real = solve_module.solve
 
@@ -94,7 +94,7 @@ KILLED_WORKER = textwrap.dedent("""
     solve_module.solve = hanging_solve
     app = create_app()
     with app.app_context():
-        planning.run_job(int(sys.argv[1]))
+        jobs.run_job(int(sys.argv[1]))
 """)
 
 
@@ -117,7 +117,7 @@ def test_job_of_a_killed_process_expires_and_keeps_its_best_plan(app, planned_me
                    "the worker to report a plan")
         assert worker.poll() is None, log_file.read_text(errors="replace")[-3000:]
         assert fresh(job.id).status == "running"
-        assert planning.active_job(meeting).id == job.id  # alive: the heartbeat renews the lease
+        assert jobs.active_job(meeting).id == job.id  # alive: the heartbeat renews the lease
     finally:
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=30)
@@ -136,7 +136,7 @@ def test_job_of_a_killed_process_expires_and_keeps_its_best_plan(app, planned_me
 
     page = logged_in.get(f"/organisation/treffen/{meeting.slug}/plan/").get_data(as_text=True)
     assert "Die letzte Planung ist fehlgeschlagen:" in page and "Version 1 ansehen" in page
-    new = planning.start_job(meeting, time_limit=2)  # the organiser can plan again at once
+    new = jobs.start_job(meeting, time_limit=2)  # the organiser can plan again at once
     assert wait_for(new.id).status == "done"
 
 
@@ -155,7 +155,7 @@ def test_heartbeat_keeps_a_long_running_job_alive(app, planned_meeting, monkeypa
     wait_until(lambda: fresh(job.id).status == "running", 30, "the job to start")
     ends = time.monotonic() + 2.5 * 3  # two and a half leases without a single progress report
     while time.monotonic() < ends:
-        assert planning.active_job(meeting) is not None
+        assert jobs.active_job(meeting) is not None
         assert fresh(job.id).status == "running"
         time.sleep(0.2)
     assert fresh(job.id).heartbeat_at > fresh(job.id).started_at
@@ -171,12 +171,12 @@ def test_job_waiting_too_long_in_the_queue_expires(app, planned_meeting, logged_
     assert answer["status"] == "failed" and answer["remaining"] == 0
     assert answer["message"] == ("Die Planung hat nicht begonnen, weil lange kein Rechenprozess frei war. "
                                  "Bitte starten Sie sie neu.")
-    assert planning.active_job(meeting) is None
+    assert jobs.active_job(meeting) is None
 
     young = queued_job(meeting)  # just queued: waits, and blocks a second start
-    assert planning.active_job(meeting).id == young.id
+    assert jobs.active_job(meeting).id == young.id
     with pytest.raises(PlanningError, match="läuft bereits"):
-        planning.start_job(meeting)
+        jobs.start_job(meeting)
 
 
 @pytest.mark.parametrize("app_config", [{"PLANNING_LEASE_SECONDS": 60}])
@@ -215,11 +215,11 @@ def test_job_lost_from_redis_expires(app, planned_meeting, redis_url):
     meeting = planned_meeting()
     app.config.update(REDIS_URL=url, RQ_QUEUE=f"test-{uuid.uuid4().hex[:8]}")
     try:
-        job = planning.start_job(meeting, time_limit=5)  # no worker runs: it waits in Redis
+        job = jobs.start_job(meeting, time_limit=5)  # no worker runs: it waits in Redis
         assert job.status == "queued" and job.queue_id
-        assert planning.active_job(meeting).id == job.id  # Redis still has it
+        assert jobs.active_job(meeting).id == job.id  # Redis still has it
         Job.fetch(job.queue_id, connection=redis_connection(url)).delete()  # e.g. Redis was flushed
-        assert planning.active_job(meeting) is None
+        assert jobs.active_job(meeting) is None
         job = fresh(job.id)
         assert job.status == "failed"
         assert "in der Warteschlange verloren gegangen" in job.message
@@ -264,8 +264,8 @@ def test_job_given_up_while_still_running_stops_and_keeps_its_plan(app, planned_
 @pytest.mark.parametrize("app_config", [{"REDIS_URL": CLOSED_REDIS, "PLANNING_INPROCESS_FALLBACK": True}])
 def test_unreachable_redis_runs_the_job_in_process(app, planned_meeting, caplog, app_config):
     meeting = planned_meeting()
-    with caplog.at_level(logging.WARNING, logger="netzwerktreffen.planning.service"):
-        job = planning.start_job(meeting, time_limit=2)
+    with caplog.at_level(logging.WARNING, logger="netzwerktreffen.planning.jobs"):
+        job = jobs.start_job(meeting, time_limit=2)
     assert job.queue_id is None
     assert any("running it in this process" in r.getMessage() for r in caplog.records)
     job = wait_for(job.id)
@@ -280,10 +280,10 @@ REDIS_DOWN = ("Die Planung konnte nicht gestartet werden, weil der Rechendienst 
 @pytest.mark.parametrize("app_config", [{"REDIS_URL": CLOSED_REDIS, "PLANNING_INPROCESS_FALLBACK": False}])
 def test_unreachable_redis_without_fallback_fails_the_job(app, planned_meeting, logged_in, app_config):
     meeting = planned_meeting()
-    job = planning.start_job(meeting, time_limit=2)
+    job = jobs.start_job(meeting, time_limit=2)
     assert job.status == "failed" and job.message == REDIS_DOWN
-    assert planning.active_job(meeting) is None
-    again = planning.start_job(meeting, time_limit=2)  # no "läuft bereits": a new start is possible
+    assert jobs.active_job(meeting) is None
+    again = jobs.start_job(meeting, time_limit=2)  # no "läuft bereits": a new start is possible
     assert again.id != job.id and again.status == "failed"
     # the organiser's page: a redirect and the reason, no error page
     response = logged_in.post(f"/organisation/treffen/{meeting.slug}/plan/starten", data={"time_limit": "2"})
@@ -301,7 +301,7 @@ def test_any_queue_error_fails_the_job(app, planned_meeting, monkeypatch, app_co
     def broken_queue(*args, **kwargs):
         raise RuntimeError("queue misconfigured")
     monkeypatch.setattr(worker, "queue", broken_queue)
-    job = planning.start_job(planned_meeting(), time_limit=2)
+    job = jobs.start_job(planned_meeting(), time_limit=2)
     assert job.status == "failed" and job.message == REDIS_DOWN
 
 
@@ -320,7 +320,7 @@ def test_best_plan_so_far_becomes_a_draft_when_the_solver_crashes(app, planned_m
         seen["job"] = (lambda j: (j.best_plan, j.best_plan_instance))(fresh(job.id))
         raise RuntimeError("segfault in the search, for instance")
     monkeypatch.setattr(solve_module, "solve", crashing_solve)
-    planning.run_job(job.id)
+    jobs.run_job(job.id)
     stored_plan, stored_instance = seen["job"]
     assert stored_plan["blocks"] and "score" in stored_plan
     job = fresh(job.id)
@@ -343,7 +343,7 @@ def test_failure_without_any_plan_stores_nothing(app, planned_meeting, monkeypat
         raise scheduler.Infeasible("cafe round 0: 2 tables with 8 seats < 12 people present", code="cafe-seats",
                                    round=0, numbers={"tables": 2, "seats": 8, "people": 12})
     monkeypatch.setattr(solve_module, "solve", infeasible)
-    planning.run_job(job.id)
+    jobs.run_job(job.id)
     job = fresh(job.id)
     assert job.status == "failed" and job.message.startswith("Es gibt keinen gültigen Plan: Runde 1:")
     assert "12" in job.message and "cafe round" not in job.message  # the German sentence, not the scheduler's
@@ -362,7 +362,7 @@ def test_normal_finish_stores_the_final_plan_once(app, planned_meeting, monkeypa
         reported.append(fresh(job.id).best_plan)
         return first
     monkeypatch.setattr(solve_module, "solve", improving_solve)
-    planning.run_job(job.id)
+    jobs.run_job(job.id)
     job = fresh(job.id)
     assert reported[0] is not None
     assert job.status == "done" and job.plan_version.note == ""
@@ -378,7 +378,7 @@ def test_solver_without_on_plan_is_not_given_it(app, planned_meeting, monkeypatc
     def solve_without_on_plan(instance, time_limit=60, seed=0, *, on_improvement=None, should_stop=None):
         return real_result(instance, seed)
     monkeypatch.setattr(solve_module, "solve", solve_without_on_plan)
-    planning.run_job(job.id)
+    jobs.run_job(job.id)
     assert fresh(job.id).status == "done"
 
 
@@ -391,7 +391,7 @@ def test_solver_taking_any_keyword_is_given_on_plan(app, planned_meeting, monkey
         given.update(hooks)
         return real_result(instance)
     monkeypatch.setattr(solve_module, "solve", wrapping_solve)
-    planning.run_job(job.id)
+    jobs.run_job(job.id)
     assert fresh(job.id).status == "done"
     assert callable(given["on_plan"]) and callable(given["on_improvement"])
 
@@ -469,7 +469,7 @@ def test_frequent_reports_are_written_in_moderation_and_the_newest_is_kept(app, 
         raise RuntimeError("crash right after the last report")
     monkeypatch.setattr(solve_module, "solve", chatty_solve)
     try:
-        planning.run_job(job.id)
+        jobs.run_job(job.id)
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     job = fresh(job.id)
@@ -483,8 +483,8 @@ def test_a_failing_progress_write_does_not_end_the_solve(app, planned_meeting, c
         def begin(self):
             from sqlalchemy.exc import OperationalError
             raise OperationalError("UPDATE planning_job", {}, Exception("database is locked"))
-    progress = planning._JobProgress(1, BrokenEngine())
-    with caplog.at_level(logging.WARNING, logger="netzwerktreffen.planning.service"):
+    progress = jobs.JobProgress(1, BrokenEngine())
+    with caplog.at_level(logging.WARNING, logger="netzwerktreffen.planning.jobs"):
         progress.improved(10.0, 20.0)
         progress.plan_found({}, {"blocks": []})
         progress.beat()
