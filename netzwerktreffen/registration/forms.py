@@ -13,6 +13,14 @@ from netzwerktreffen.registration.service import RegistrationData
 from netzwerktreffen.web.fields import Form, MultiCheckboxField, LanguagesField, language_choices, default_languages
 
 
+class ResendLinkForm(Form):
+    email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(), Email()])
+
+
+class CancelForm(Form):
+    pass
+
+
 class RegistrationForm(Form):
     name = StringField(_l("Vor- und Nachname"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(), Email(), Length(max=254)],

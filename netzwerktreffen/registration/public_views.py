@@ -4,34 +4,21 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from wtforms import EmailField
-from wtforms.validators import DataRequired, Email
 
-from netzwerktreffen.registration import queries
-from netzwerktreffen.registration import service as registrations
 from netzwerktreffen.afterwards import contacts
 from netzwerktreffen.afterwards import harvest
-from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import local_now
 from netzwerktreffen.core.models import CANCELLED, Meeting
-from netzwerktreffen.registration.forms import PersonalForm, RegistrationForm, build_form, form_data, validate_submitted
-from netzwerktreffen.web.fields import Form
+from netzwerktreffen.registration import queries
+from netzwerktreffen.registration import service as registrations
+from netzwerktreffen.registration.forms import (CancelForm, PersonalForm, RegistrationForm, ResendLinkForm, build_form,
+                                                form_data, validate_submitted)
 
 bp = Blueprint("public", __name__)
 
 
-class ResendLinkForm(Form):
-    email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(), Email()])
-
-
-class CancelForm(Form):
-    pass
-
-
 def public_meeting(slug: str) -> Meeting:
-    meeting = db.session.scalar(select(Meeting).where(Meeting.slug == slug, Meeting.is_public.is_(True)))
+    meeting = queries.public_meeting(slug)
     if meeting is None:
         abort(404)
     return meeting
@@ -46,11 +33,7 @@ def personal_registration(token: str):
 
 @bp.route("/")
 def index():
-    today = local_now().date()
-    meetings = db.session.scalars(
-        select(Meeting).where(Meeting.is_public.is_(True), Meeting.date >= today)
-        .order_by(Meeting.date, Meeting.start_time)).all()
-    return render_template("public/index.html", meetings=meetings)
+    return render_template("public/index.html", meetings=queries.upcoming_meetings(local_now().date()))
 
 
 @bp.route("/m/<slug>", methods=["GET", "POST"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -14,6 +15,20 @@ from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import CANCELLED, CONFIRMED, STATUSES, Block, Meeting, Registration
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.registration import service
+
+# ---------------------------------------------------------------- public meetings
+
+
+def public_meeting(slug: str) -> Meeting | None:
+    return db.session.scalar(select(Meeting).where(Meeting.slug == slug, Meeting.is_public.is_(True)))
+
+
+def upcoming_meetings(today: date) -> list[Meeting]:
+    """The public meetings from today on, the next first."""
+    return list(db.session.scalars(
+        select(Meeting).where(Meeting.is_public.is_(True), Meeting.date >= today)
+        .order_by(Meeting.date, Meeting.start_time)))
+
 
 # ---------------------------------------------------------------- the organiser's list
 
