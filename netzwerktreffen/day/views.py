@@ -13,11 +13,10 @@ from netzwerktreffen.core.models import CONFIRMED, Meeting, PlanVersion, Registr
 from netzwerktreffen.day import checkin, printing, replanning
 from netzwerktreffen.day.forms import form_errors, held_rounds_asked, walk_in_data, walk_in_form
 from netzwerktreffen.planning import scheduler_io as scheduling
-from netzwerktreffen.planning import service as planning
 from netzwerktreffen.planning.messages import PlanningError
 from netzwerktreffen.registration.service import AlreadyRegistered, refuse_after_purge
 from netzwerktreffen.web.auth import organiser_meeting
-from netzwerktreffen.web.common import MAX_ID, owned_or_404
+from netzwerktreffen.web.common import owned_or_404
 from netzwerktreffen.web.fields import Form
 
 bp = Blueprint("checkin", __name__, url_prefix="/organisation/treffen/<slug>/tag")
@@ -35,13 +34,8 @@ def _back(slug: str, anchor: str = ""):
 
 
 def _version_or_404(meeting: Meeting, number: str) -> PlanVersion:
-    """The meeting's plan version with this number (from the query string), else 404; numbers beyond
-    the column's range too (PostgreSQL would refuse to compare with them)."""
-    try:
-        number = int(number)
-    except ValueError:
-        abort(404)
-    found = planning.get_version(meeting, number) if 0 < number <= MAX_ID else None
+    """The meeting's plan version with this number (from the query string), else 404."""
+    found = replanning.version_by_number(meeting, number)
     if found is None:
         abort(404)
     return found
