@@ -6,7 +6,7 @@ import re
 import pytest
 
 from netzwerktreffen.core.extensions import db
-from netzwerktreffen.core.models import CONFIRMED, PUBLISHED
+from netzwerktreffen.core.models import CONFIRMED
 from netzwerktreffen.day import checkin, replanning
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.registration.service import AlreadyRegistered, RegistrationData
@@ -105,6 +105,6 @@ def test_report_names_what_changed_for_whom(day_meeting):
                                    "von=x&nach=1", "von=1", "von=1&nach=99"])
 def test_replanned_page_with_unknown_versions_is_404(day_meeting, logged_in, query):
     publish_plan(day_meeting)
-    assert scheduling.latest(day_meeting, PUBLISHED).number == 1
+    assert scheduling.published(day_meeting).number == 1
     response = logged_in.get(f"/organisation/treffen/{day_meeting.slug}/tag/neuplanung?{query}")
     assert response.status_code == 404
