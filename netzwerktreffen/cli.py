@@ -106,8 +106,8 @@ def import_registrations(slug: str, file: str, organiser_email: str) -> None:
     """Import registrations from a CSV file (``-``: standard input), all or nothing, like the organiser page."""
     from flask_babel import gettext
 
-    from netzwerktreffen.registration import views as registrations
-    from netzwerktreffen.registration.service import purged_message
+    from netzwerktreffen.registration import importing
+    from netzwerktreffen.registration.service import CLI_IMPORT, organiser_consent, purged_message
     from netzwerktreffen.web.auth import find_organiser
     meeting = _meeting(slug)
     if meeting.purged_at is not None:
@@ -116,17 +116,17 @@ def import_registrations(slug: str, file: str, organiser_email: str) -> None:
         organiser = find_organiser(organiser_email)
         if organiser is None or organiser not in meeting.organisers:
             raise CliError(f"„{organiser_email}“ gehört nicht zum Organisationsteam dieses Treffens.")
-        consent = registrations.organiser_consent("import", organiser.email)
+        consent = organiser_consent("import", organiser.email)
     else:
-        consent = registrations.CLI_IMPORT
+        consent = CLI_IMPORT
     data = _read_upload(file)
-    result = registrations.import_registrations(meeting, data, consent)
+    result = importing.import_registrations(meeting, data, consent)
     if result.errors:
         click.echo(gettext("Es wurde nichts importiert."), err=True)
         for error in result.errors:
             click.echo(error, err=True)
         raise SystemExit(1)
-    for message, _category in registrations.import_summary(meeting, result):
+    for message, _category in importing.import_summary(meeting, result):
         click.echo(message)
 
 

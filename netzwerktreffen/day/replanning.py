@@ -27,6 +27,7 @@ import time
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 import scheduler
 from scheduler import repair as block_repair
@@ -36,9 +37,11 @@ from netzwerktreffen.planning import service as planning
 from netzwerktreffen.planning.messages import PlanningError
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.core.extensions import db
+from netzwerktreffen.core.i18n import local_now
 from netzwerktreffen.core.models import CAFE, Block, Meeting, PlanVersion, Registration
 from netzwerktreffen.core.worker import enqueue
 from netzwerktreffen.planning.today import held_rounds, replan_instance, preload
+from netzwerktreffen.web.common import MAX_ID
 
 log = logging.getLogger(__name__)
 
@@ -207,20 +210,12 @@ def replan(meeting: Meeting, held: dict[str, int] | None = None, *, time_limit: 
     if published is None:
         raise PlanningError(_("Es gibt noch keinen veröffentlichten Rundenplan, der angepasst werden kann."))
     loaded = preload(meeting)  # noqa: F841 - kept while the instance is built
-    if held is not None:
-        for block in meeting.blocks:
-            key = scheduling.block_key(block)
-            if key in held:
-                block.rounds_held = max(0, min(int(held[key]), block.rounds))
-        db.session.flush()
-    held = held_rounds(meeting)
-    instance = replan_instance(meeting, published, held)
-    plan, methods = solve_blocks(instance, deadline, seed)
-    note = _("Neuplanung am Tag: %(held)s", held=", ".join(
-        f"{b.title} {_('nach Runde %(n)s', n=held[scheduling.block_key(b)])}" for b in meeting.blocks))
     before_plan = published.plan
-    version = planning.store_version(meeting, instance, plan, source="replan", note=note)
-    planning.publish(version)
+    try:
+        version, methods = _store_and_publish(meeting, published, held, deadline, seed)
+    except PlanningError:
+        db.session.rollback()  # nothing asked for is kept, not even the rounds held
+        raise
     changes = planning.differences(meeting, before_plan, version.plan)
     affected, rounds = affected_people(changes, before_plan, version.plan)
     seconds = time.monotonic() - started
@@ -232,6 +227,42 @@ def replan(meeting: Meeting, held: dict[str, int] | None = None, *, time_limit: 
         notices = send_notices(meeting, before_plan, version.plan)
     log.info("re-planned %s in %.2f s: %d people affected (%s)", meeting.slug, seconds, len(affected), methods)
     return Replanned(published, version, changes, affected, rounds, seconds, notices, methods)
+
+
+def _store_and_publish(meeting: Meeting, published: PlanVersion, held: dict[str, int] | None, deadline: float,
+                       seed: int) -> tuple[PlanVersion, dict[str, str]]:
+    """Plan the rounds not yet held, store the plan as a new version and publish it."""
+    held = _store_held(meeting, held)
+    instance = replan_instance(meeting, published, held)
+    plan, methods = solve_blocks(instance, deadline, seed)
+    note = _("Neuplanung am Tag: %(held)s", held=", ".join(
+        f"{b.title} {_('nach Runde %(n)s', n=held[scheduling.block_key(b)])}" for b in meeting.blocks))
+    version = planning.store_version(meeting, instance, plan, source="replan", note=note)
+    planning.publish(version)
+    return version, methods
+
+
+def _store_held(meeting: Meeting, held: dict[str, int] | None) -> dict[str, int]:
+    """Keep the rounds held asked for in ``Block.rounds_held`` (flushed, not committed); the rounds held now."""
+    if held is not None:
+        for block in meeting.blocks:
+            key = scheduling.block_key(block)
+            if key in held:
+                block.rounds_held = max(0, min(int(held[key]), block.rounds))
+        db.session.flush()
+    return held_rounds(meeting)
+
+
+def suggested_held(meeting: Meeting, now=None) -> dict[str, int]:
+    """Rounds over per block: as stored, or on the day of the meeting by the clock if that says more."""
+    now = now or local_now()
+    held = held_rounds(meeting)
+    if meeting.date == now.date():
+        for block in meeting.blocks:
+            over = sum(1 for start, _end in block.round_times() if start <= now.time())  # begun = held
+            key = scheduling.block_key(block)
+            held[key] = max(held[key], min(over, block.rounds))
+    return held
 
 
 def send_notices_task(meeting_id: int, before_number: int, after_number: int) -> int | None:
@@ -261,3 +292,56 @@ def people_of(meeting: Meeting, ids) -> list[Registration]:
 def block_title(meeting: Meeting, key: str) -> str:
     block: Block | None = next((b for b in meeting.blocks if scheduling.block_key(b) == key), None)
     return block.title if block else key
+
+
+# --------------------------------------------------------------------------
+# The page after a re-planning
+
+
+@dataclass
+class Report:
+    """What a re-planning changed, for people to read: who, what for each of them, which rounds to reprint."""
+
+    people: list[Registration]  # affected, by name
+    affected: list[int]  # their registration ids (also of people no longer registered)
+    by_person: dict[int, list[str]]  # registration id -> "Block, Runde n: jetzt mit … (vorher …)"
+    rounds: list[tuple[str, int]]  # (block key, round) whose room plans changed, sorted
+    blocks: dict[str, Block]  # block key -> block
+
+
+def version_by_number(meeting: Meeting, number: str) -> PlanVersion | None:
+    """The meeting's plan version with this number as written in a link (``von``, ``nach``); None for
+    anything else, also for numbers beyond the column's range (PostgreSQL would refuse them)."""
+    try:
+        number = int(number)
+    except ValueError:
+        return None
+    return planning.get_version(meeting, number) if 0 < number <= MAX_ID else None
+
+
+def report(meeting: Meeting, before: PlanVersion, after: PlanVersion) -> Report:
+    changes = planning.differences(meeting, before.plan, after.plan)
+    affected, rounds = affected_people(changes, before.plan, after.plan)
+    blocks = {scheduling.block_key(b): b for b in meeting.blocks}
+    return Report(people_of(meeting, affected), affected, describe_changes(meeting, changes, blocks),
+                  sorted(rounds), blocks)
+
+
+def describe_changes(meeting: Meeting, changes: list[planning.Difference],
+                     blocks: dict[str, Block]) -> dict[int, list[str]]:
+    """Each changed person-round in words, by registration id."""
+    names = {scheduling.participant_id(r): r.name for r in meeting.registrations}
+    tables = {scheduling.table_key(t): t.number for b in meeting.blocks for t in b.cafe_tables}
+    by_person: dict[int, list[str]] = {}
+    for change in changes:
+        block = blocks.get(change.block_id)
+        where = _("%(block)s, Runde %(n)s", block=block.title if block else change.block_id, n=change.round + 1)
+        if block is not None and block.is_cafe:
+            what = _("Tisch %(a)s statt %(b)s", a=", ".join(tables.get(t, t) for t in change.after),
+                     b=", ".join(tables.get(t, t) for t in change.before))
+        else:
+            pause = pgettext("Runde", "Pause")  # no group-mates: a pause
+            what = _("jetzt mit %(a)s (vorher %(b)s)", a=", ".join(names.get(p, p) for p in change.after) or pause,
+                     b=", ".join(names.get(p, p) for p in change.before) or pause)
+        by_person.setdefault(change.registration_id, []).append(f"{where}: {what}")
+    return by_person

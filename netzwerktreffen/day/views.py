@@ -5,35 +5,21 @@ a laptop; a little script filters the list while typing.
 """
 from __future__ import annotations
 
-import secrets
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import pgettext
 from flask_login import login_required
-from wtforms import BooleanField, EmailField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
 
-from netzwerktreffen.planning import service as planning
-from netzwerktreffen.planning.messages import PlanningError
-from netzwerktreffen.day import printing
-from netzwerktreffen.day import replanning
-from netzwerktreffen.planning.today import held_rounds
+from netzwerktreffen.core.models import CONFIRMED, Meeting, PlanVersion, Registration
+from netzwerktreffen.day import checkin, printing, replanning
+from netzwerktreffen.day.forms import form_errors, held_rounds_asked, walk_in_data, walk_in_form
 from netzwerktreffen.planning import scheduler_io as scheduling
+from netzwerktreffen.planning.messages import PlanningError
+from netzwerktreffen.registration.service import AlreadyRegistered, refuse_after_purge
 from netzwerktreffen.web.auth import organiser_meeting
 from netzwerktreffen.web.common import owned_or_404
-from netzwerktreffen.core.extensions import db
-from netzwerktreffen.core.i18n import local_now
-from netzwerktreffen.core.models import CONFIRMED, Meeting, Registration, utcnow
-from netzwerktreffen.registration.service import (AlreadyRegistered, RegistrationData, consent_version, find_registration,
-                           new_registration)
-from netzwerktreffen.web.fields import Form, LanguagesField, MultiCheckboxField, default_languages, language_choices
-from netzwerktreffen.registration.service import refuse_after_purge
+from netzwerktreffen.web.fields import Form
 
 bp = Blueprint("checkin", __name__, url_prefix="/organisation/treffen/<slug>/tag")
-
-WALK_IN_DOMAIN = "netzwerktreffen.invalid"  # the reserved .invalid domain (RFC 2606): never delivered
 
 
 @bp.before_request
@@ -42,62 +28,17 @@ def require_login():
     """Every page of this blueprint is for logged-in organisers only."""
 
 
-class WalkInForm(Form):
-    name = StringField(_l("Vor- und Nachname"), validators=[DataRequired(), Length(max=200)])
-    organisation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
-    sector = SelectField(_l("Bereich"), coerce=int)
-    email = EmailField(_l("E-Mail (freiwillig)"), validators=[Optional(), Email(), Length(max=254)],
-                       description=_l("Ohne Adresse wird ein Platzhalter gespeichert; die Person bekommt dann "
-                                      "keine Mails, aber einen gedruckten Laufzettel mit QR-Code."))
-    languages = LanguagesField(_l("Sprachen"), validators=[DataRequired(message=_l("Bitte wählen Sie mindestens "
-                                                                                   "eine Sprache."))])
-    blocks = MultiCheckboxField(_l("Nimmt teil an"), coerce=int)
-    consent = BooleanField(_l("Die Person hat den Datenschutzhinweis gesehen und ist mit der Verarbeitung "
-                              "ihrer Angaben für dieses Treffen einverstanden."),
-                           validators=[DataRequired(message=_l("Ohne Einwilligung kann die Person nicht "
-                                                               "eingeteilt werden."))])
-
-
-def walk_in_form(meeting: Meeting) -> WalkInForm:
-    form = WalkInForm()
-    form.sector.choices = [(s.id, s.name) for s in meeting.sectors]
-    form.languages.choices = language_choices(meeting)
-    form.blocks.choices = [(b.id, b.title) for b in meeting.blocks]
-    if not form.is_submitted():
-        form.languages.data = default_languages(meeting)
-        form.blocks.data = [b.id for b in meeting.blocks]
-    return form
-
-
-def matches(registration: Registration, query: str) -> bool:
-    words = query.casefold().split()
-    text = f"{registration.name} {registration.organisation}".casefold()
-    return all(word in text for word in words)
-
-
-def state(registration: Registration) -> str:
-    if registration.no_show:
-        return "no-show"
-    if registration.checked_in_at:
-        return "arrived"
-    return "open"
-
-
-def suggested_held(meeting: Meeting, now=None) -> dict[str, int]:
-    """Rounds over per block: as stored, or on the day of the meeting by the clock if that says more."""
-    now = now or local_now()
-    held = held_rounds(meeting)
-    if meeting.date == now.date():
-        for block in meeting.blocks:
-            over = sum(1 for start, _end in block.round_times() if start <= now.time())  # begun = held
-            key = scheduling.block_key(block)
-            held[key] = max(held[key], min(over, block.rounds))
-    return held
-
-
 def _back(slug: str, anchor: str = ""):
     q = request.form.get("q", "") or request.args.get("q", "")
     return redirect(url_for("checkin.index", slug=slug, q=q or None) + (f"#{anchor}" if anchor else ""))
+
+
+def _version_or_404(meeting: Meeting, number: str) -> PlanVersion:
+    """The meeting's plan version with this number (from the query string), else 404."""
+    found = replanning.version_by_number(meeting, number)
+    if found is None:
+        abort(404)
+    return found
 
 
 # --------------------------------------------------------------------------
@@ -109,41 +50,37 @@ def index(slug: str):
     meeting = organiser_meeting(slug)
     query = request.args.get("q", "").strip()
     people = printing.sort_people(r for r in meeting.registrations if r.status == CONFIRMED)
-    counts = {"all": len(people), "arrived": sum(1 for p in people if state(p) == "arrived"),
-              "no-show": sum(1 for p in people if p.no_show), "walk-in": sum(1 for p in people if p.walk_in)}
-    counts["open"] = counts["all"] - counts["arrived"] - counts["no-show"]
-    shown = [p for p in people if matches(p, query)] if query else people
-    published = scheduling.published(meeting)
-    return render_template("checkin/index.html", meeting=meeting, people=shown, query=query, counts=counts,
-                           state=state, form=walk_in_form(meeting), published=published,
-                           documents=printing.available(meeting), held=suggested_held(meeting), tab="day")
+    shown = [p for p in people if checkin.matches(p, query)] if query else people
+    return render_template("checkin/index.html", meeting=meeting, people=shown, query=query,
+                           counts=checkin.counts(people), state=checkin.state, form=walk_in_form(meeting),
+                           published=scheduling.published(meeting), documents=printing.available(meeting),
+                           held=replanning.suggested_held(meeting), tab="day")
 
 
-def _mark(slug: str, registration_id: int, arrived: bool, no_show: bool, message: str, category: str):
+def _mark(slug: str, registration_id: int, change, message: str, category: str):
     """Set a person's state at the desk (one tap), then back to their row in the list."""
     meeting = organiser_meeting(slug)
     person = owned_or_404(Registration, registration_id, meeting)
     if Form().validate_on_submit():
-        person.checked_in_at = (person.checked_in_at or utcnow()) if arrived else None
-        person.no_show = no_show
-        db.session.commit()
+        change(person)
         flash(message % {"name": person.name}, category)
     return _back(slug, f"r{person.id}")
 
 
 @bp.route("/<int:registration_id>/angekommen", methods=["POST"])
 def arrive(slug: str, registration_id: int):
-    return _mark(slug, registration_id, True, False, _("%(name)s ist angekommen."), "success")
+    return _mark(slug, registration_id, checkin.check_in, _("%(name)s ist angekommen."), "success")
 
 
 @bp.route("/<int:registration_id>/nicht-erschienen", methods=["POST"])
 def no_show(slug: str, registration_id: int):
-    return _mark(slug, registration_id, False, True, _("%(name)s ist als nicht erschienen markiert."), "info")
+    return _mark(slug, registration_id, checkin.mark_no_show, _("%(name)s ist als nicht erschienen markiert."),
+                 "info")
 
 
 @bp.route("/<int:registration_id>/zuruecksetzen", methods=["POST"])
 def reset(slug: str, registration_id: int):
-    return _mark(slug, registration_id, False, False, _("%(name)s ist wieder offen."), "info")
+    return _mark(slug, registration_id, checkin.reopen, _("%(name)s ist wieder offen."), "info")
 
 
 @bp.route("/offene-fehlen", methods=["POST"])
@@ -151,36 +88,9 @@ def open_missing(slug: str):
     """Everyone confirmed who has not checked in is marked as not there."""
     meeting = organiser_meeting(slug)
     if Form().validate_on_submit():
-        marked = 0
-        for person in meeting.registrations:
-            if person.status == CONFIRMED and not person.checked_in_at and not person.no_show:
-                person.no_show = True
-                marked += 1
-        db.session.commit()
+        marked = checkin.mark_open_as_no_show(meeting)
         flash(_("%(n)s Personen als nicht erschienen markiert.", n=marked), "info")
     return _back(slug)
-
-
-def placeholder_email(meeting: Meeting) -> str:
-    while True:
-        address = f"walkin-{secrets.token_hex(6)}@{WALK_IN_DOMAIN}"
-        if find_registration(meeting, address) is None:
-            return address
-
-
-def is_placeholder(email: str) -> bool:
-    return email.endswith("@" + WALK_IN_DOMAIN)
-
-
-def add_walk_in(meeting: Meeting, data: RegistrationData) -> Registration:
-    """A person who came without registering: confirmed (also beyond capacity), checked in, walk_in."""
-    registration = new_registration(meeting, data, "de", "walk-in/" + consent_version(meeting, "de"))
-    registration.status, registration.waitlisted_at = CONFIRMED, None
-    registration.walk_in = True
-    registration.checked_in_at = utcnow()
-    registration.no_show = False
-    db.session.commit()
-    return registration
 
 
 @bp.route("/spontan", methods=["POST"])
@@ -190,20 +100,12 @@ def walk_in(slug: str):
         return refuse_after_purge(meeting)
     form = walk_in_form(meeting)
     if not form.validate_on_submit():
-        for name, errors in form.errors.items():
-            label = getattr(form, name).label.text if hasattr(form, name) else name
-            for error in errors:
-                flash(f"{label}: {error}", "error")
+        for message in form_errors(form):
+            flash(message, "error")
         return _back(slug, "spontan")
-    sectors = {s.id: s for s in meeting.sectors}
-    blocks = [b for b in meeting.blocks if b.id in set(form.blocks.data or [])]
-    data = RegistrationData(name=form.name.data, email=form.email.data or placeholder_email(meeting),
-                            organisation=form.organisation.data, sector=sectors.get(form.sector.data),
-                            languages=list(form.languages.data), blocks=blocks)
     try:
-        person = add_walk_in(meeting, data)
+        person = checkin.add_walk_in(meeting, walk_in_data(form, meeting))
     except AlreadyRegistered as error:
-        db.session.rollback()
         flash(_("Mit dieser Adresse ist bereits %(name)s angemeldet – bitte dort einchecken.",
                 name=error.registration.name), "error")
         return redirect(url_for("checkin.index", slug=slug, q=error.registration.name))
@@ -216,24 +118,7 @@ def walk_in(slug: str):
 # Re-planning
 
 
-@bp.route("/neu-planen", methods=["POST"])
-def replan(slug: str):
-    meeting = organiser_meeting(slug)
-    if not Form().validate_on_submit():
-        abort(400)
-    held = {}
-    for block in meeting.blocks:
-        key = scheduling.block_key(block)
-        try:
-            held[key] = max(0, min(block.rounds, int(request.form.get(f"held-{key}", block.rounds_held or 0))))
-        except ValueError:
-            held[key] = block.rounds_held or 0
-    try:
-        result = replanning.replan(meeting, held, background_notices=True)
-    except PlanningError as error:
-        db.session.rollback()
-        flash(_("Neu planen ging nicht: %(reason)s", reason=str(error)), "error")
-        return redirect(url_for("checkin.index", slug=slug) + "#neu-planen")
+def _flash_replanned(result: replanning.Replanned) -> None:
     flash(_("Neu geplant in %(s)s s: %(n)s Personen haben einen geänderten Plan.",
             s=f"{result.seconds:.1f}".replace(".", ","), n=len(result.affected)), "success")
     if result.notices is None:
@@ -243,6 +128,19 @@ def replan(slug: str):
                 "Postausgang gelegt."), "info")
     elif result.notices:
         flash(_("%(n)s Änderungsmitteilungen sind im Postausgang.", n=result.notices), "info")
+
+
+@bp.route("/neu-planen", methods=["POST"])
+def replan(slug: str):
+    meeting = organiser_meeting(slug)
+    if not Form().validate_on_submit():
+        abort(400)
+    try:
+        result = replanning.replan(meeting, held_rounds_asked(meeting, request.form), background_notices=True)
+    except PlanningError as error:
+        flash(_("Neu planen ging nicht: %(reason)s", reason=str(error)), "error")
+        return redirect(url_for("checkin.index", slug=slug) + "#neu-planen")
+    _flash_replanned(result)
     return redirect(url_for("checkin.replanned", slug=slug, von=result.before.number, nach=result.after.number))
 
 
@@ -271,35 +169,13 @@ def _parse_people(text: str) -> set[int] | None:
 def replanned(slug: str):
     """Who is affected by a re-planning, and the reprints: their slips and the changed rounds' room plans."""
     meeting = organiser_meeting(slug)
-    try:
-        before = planning.get_version(meeting, int(request.args.get("von", "")))
-        after = planning.get_version(meeting, int(request.args.get("nach", "")))
-    except ValueError:
-        abort(404)
-    if before is None or after is None:
-        abort(404)
-    changes = planning.differences(meeting, before.plan, after.plan)
-    affected, rounds = replanning.affected_people(changes, before.plan, after.plan)
-    blocks = {scheduling.block_key(b): b for b in meeting.blocks}
-    names = {scheduling.participant_id(r): r.name for r in meeting.registrations}
-    tables = {scheduling.table_key(t): t.number for b in meeting.blocks for t in b.cafe_tables}
-    by_person: dict[int, list[str]] = {}
-    for change in changes:
-        where = _("%(block)s, Runde %(n)s", block=blocks[change.block_id].title if change.block_id in blocks
-                  else change.block_id, n=change.round + 1)
-        if change.block_id in blocks and blocks[change.block_id].is_cafe:
-            what = _("Tisch %(a)s statt %(b)s", a=", ".join(tables.get(t, t) for t in change.after),
-                     b=", ".join(tables.get(t, t) for t in change.before))
-        else:
-            pause = pgettext("Runde", "Pause")  # no group-mates: a pause
-            what = _("jetzt mit %(a)s (vorher %(b)s)", a=", ".join(names.get(p, p) for p in change.after) or pause,
-                     b=", ".join(names.get(p, p) for p in change.before) or pause)
-        by_person.setdefault(change.registration_id, []).append(f"{where}: {what}")
+    before = _version_or_404(meeting, request.args.get("von", ""))
+    after = _version_or_404(meeting, request.args.get("nach", ""))
+    report = replanning.report(meeting, before, after)
     return render_template("checkin/replanned.html", meeting=meeting, before=before, after=after,
-                           people=replanning.people_of(meeting, affected), by_person=by_person, blocks=blocks,
-                           rounds=sorted(rounds), people_param=",".join(map(str, affected)),
-                           rounds_param=_rounds_param(rounds),
-                           current=scheduling.published(meeting))
+                           people=report.people, by_person=report.by_person, blocks=report.blocks,
+                           rounds=report.rounds, people_param=",".join(map(str, report.affected)),
+                           rounds_param=_rounds_param(report.rounds), current=scheduling.published(meeting))
 
 
 # --------------------------------------------------------------------------

@@ -1,13 +1,24 @@
-"""The registration form, used by participants (with consent) and organisers (without)."""
+"""The registration form, used by participants (with consent) and organisers (without); the CSV upload."""
 from __future__ import annotations
 
+from babel import Locale
+from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from netzwerktreffen.core.models import Meeting, Registration
 from netzwerktreffen.registration.service import RegistrationData
 from netzwerktreffen.web.fields import Form, MultiCheckboxField, LanguagesField, language_choices, default_languages
+
+
+class ResendLinkForm(Form):
+    email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(), Email()])
+
+
+class CancelForm(Form):
+    pass
 
 
 class RegistrationForm(Form):
@@ -54,6 +65,28 @@ class OrganiserRegistrationForm(RegistrationForm):
     consent_processing = None
     consent_listing = None
     consent_contact = None
+
+
+class ManualRegistrationForm(OrganiserRegistrationForm):
+    """An organiser registers someone by hand (phone, paper), recording the consent given to them."""
+
+    consent_processing = BooleanField(
+        _l("Die Person hat mir gegenüber in die Verarbeitung ihrer Angaben eingewilligt "
+           "(z. B. am Telefon), nachdem sie die Datenschutzhinweise erhalten hat."),
+        validators=[DataRequired(message=_l("Ohne Einwilligung der Person dürfen Sie sie nicht anmelden."))])
+    consent_listing = BooleanField(_l("Sie ist einverstanden, auf der Teilnehmendenliste zu erscheinen."))
+    consent_contact = BooleanField(_l("Sie ist einverstanden, dass Personen, die sie trifft, "
+                                      "nach dem Treffen ihre Kontaktdaten erhalten."))
+    locale = SelectField(_l("Sprache der E-Mails"), default="de")
+    send_confirmation = BooleanField(_l("Bestätigung mit persönlichem Link per E-Mail schicken"), default=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locale.choices = [(code, Locale(code).display_name) for code in current_app.config["LANGUAGES"]]
+
+
+class ImportForm(Form):
+    file = FileField(_l("CSV-Datei"), validators=[FileRequired(_l("Bitte wählen Sie eine CSV-Datei aus."))])
 
 
 def build_form(form_class: type[RegistrationForm], meeting: Meeting,

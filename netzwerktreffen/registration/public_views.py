@@ -4,34 +4,21 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from wtforms import EmailField
-from wtforms.validators import DataRequired, Email
 
-from netzwerktreffen.registration import service as registrations
 from netzwerktreffen.afterwards import contacts
 from netzwerktreffen.afterwards import harvest
-from netzwerktreffen.planning import scheduler_io as scheduling
-from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import local_now
-from netzwerktreffen.core.models import CANCELLED, CONFIRMED, Meeting
-from netzwerktreffen.registration.forms import PersonalForm, RegistrationForm, build_form, form_data, validate_submitted
-from netzwerktreffen.web.fields import Form
+from netzwerktreffen.core.models import CANCELLED, Meeting
+from netzwerktreffen.registration import queries
+from netzwerktreffen.registration import service as registrations
+from netzwerktreffen.registration.forms import (CancelForm, PersonalForm, RegistrationForm, ResendLinkForm, build_form,
+                                                form_data, validate_submitted)
 
 bp = Blueprint("public", __name__)
 
 
-class ResendLinkForm(Form):
-    email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(), Email()])
-
-
-class CancelForm(Form):
-    pass
-
-
 def public_meeting(slug: str) -> Meeting:
-    meeting = db.session.scalar(select(Meeting).where(Meeting.slug == slug, Meeting.is_public.is_(True)))
+    meeting = queries.public_meeting(slug)
     if meeting is None:
         abort(404)
     return meeting
@@ -46,11 +33,7 @@ def personal_registration(token: str):
 
 @bp.route("/")
 def index():
-    today = local_now().date()
-    meetings = db.session.scalars(
-        select(Meeting).where(Meeting.is_public.is_(True), Meeting.date >= today)
-        .order_by(Meeting.date, Meeting.start_time)).all()
-    return render_template("public/index.html", meetings=meetings)
+    return render_template("public/index.html", meetings=queries.upcoming_meetings(local_now().date()))
 
 
 @bp.route("/m/<slug>", methods=["GET", "POST"])
@@ -102,41 +85,27 @@ def registered(token: str):
 
 @bp.route("/r/<token>", methods=["GET", "POST"])
 def personal(token: str):
+    """The person's own page: change or cancel the registration, see the rounds; a GET changes nothing."""
     registration = personal_registration(token)
-    meeting = registration.meeting
-    form = build_form(PersonalForm, meeting, registration)
+    form = build_form(PersonalForm, registration.meeting, registration)
     if registration.status != CANCELLED and validate_submitted(form):
         try:
-            registrations.update(registration, form_data(form, meeting, registration))
+            registrations.update_registration(registration, form_data(form, registration.meeting, registration))
         except registrations.AlreadyRegistered:
             form.email.errors = list(form.email.errors) + [
                 _("Mit dieser E-Mail-Adresse ist bereits jemand anderes angemeldet.")]
         else:
             flash(_("Ihre Änderungen sind gespeichert."), "success")
             return redirect(url_for("public.personal", token=token))
-    status = 400 if form.is_submitted() else 200
-    came = contacts.meeting_over(meeting) and contacts.attended(registration)
-    return render_template("public/personal.html", registration=registration, meeting=meeting,
-                           form=form, cancel_form=CancelForm(), position=_waitlist_position(registration),
-                           seats=_published_seats(registration),
-                           contacts=contacts.contacts_of(registration) if came else None,
-                           hosted=_hosted_tables(registration),
-                           listed=contacts.listed_people(meeting) if registration.status == CONFIRMED else [],
-                           results=harvest.results(meeting, only_filled=True) if came else []), status
-
-
-def _hosted_tables(registration) -> list:
-    if registration.status == CANCELLED:
-        return []
-    return [t for b in registration.meeting.blocks if b.is_cafe for t in b.cafe_tables
-            if t.host_id == registration.id]
+    return render_template("public/personal.html", form=form, cancel_form=CancelForm(),
+                           **queries.personal_page(registration)), 400 if form.is_submitted() else 200
 
 
 @bp.route("/r/<token>/ernte/<int:cafe_table_id>", methods=["GET", "POST"])
 def host_harvest(token: str, cafe_table_id: int):
     """The host writes down their table's results (during the café or afterwards)."""
     registration = personal_registration(token)
-    table = next((t for t in _hosted_tables(registration) if t.id == cafe_table_id), None)
+    table = next((t for t in queries.hosted_tables(registration) if t.id == cafe_table_id), None)
     if table is None:
         abort(404)
     form = harvest.HarvestForm.for_table(table)
@@ -167,22 +136,6 @@ def contacts_vcard(token: str):
 def cancel(token: str):
     registration = personal_registration(token)
     if CancelForm().validate_on_submit():
-        registrations.cancel(registration)
+        registrations.cancel_registration(registration)
         flash(_("Ihre Anmeldung ist storniert. Sie erhalten eine Bestätigung per E-Mail."), "success")
     return redirect(url_for("public.personal", token=token))
-
-
-def _published_seats(registration) -> list:
-    """The person's rounds in the published plan (empty before a plan is published)."""
-    published = scheduling.published(registration.meeting)
-    if published is None or registration.status == CANCELLED:
-        return []
-    return scheduling.Schedule(registration.meeting, published.plan).seats_of(registration)
-
-
-def _waitlist_position(registration) -> int | None:
-    queue = registrations.waiting_list(registration.meeting)
-    for position, person in enumerate(queue, start=1):
-        if person.id == registration.id:
-            return position
-    return None

@@ -72,6 +72,15 @@ def consent_version(meeting: Meeting, locale: str = "de") -> str:
     return f"{PRIVACY_TEXT_VERSION}/{locale}/{digest}"
 
 
+CLI_IMPORT = "import-cli"  # consent_version of people imported on the command line without --organiser
+
+
+def organiser_consent(how: str, email: str) -> str:
+    """consent_version for consent given to an organiser: "organiser:<e-mail>" (registered by hand)
+    or "import:<e-mail>" (CSV import), with the e-mail of the organiser it was given to."""
+    return f"{how}:{email}"[:80]
+
+
 def registration_open(meeting: Meeting, now: datetime | None = None) -> bool:
     now = now or local_now()
     if not meeting.is_public or meeting.purged_at is not None:
@@ -94,7 +103,7 @@ def find_by_token(token: str) -> Registration | None:
     return db.session.scalar(select(Registration).where(Registration.token == token))
 
 
-def _lock_meeting(meeting: Meeting) -> None:
+def lock_meeting(meeting: Meeting) -> None:
     """Serialise capacity decisions for one meeting (row lock on PostgreSQL)."""
     db.session.execute(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
 
@@ -147,20 +156,36 @@ def new_registration(meeting: Meeting, data: RegistrationData, locale: str, cons
     return registration
 
 
-def register(meeting: Meeting, data: RegistrationData, locale: str = "de") -> Registration:
-    """A person registers on the public form: store, commit, send the confirmation."""
-    _lock_meeting(meeting)
+def _add_and_commit(meeting: Meeting, data: RegistrationData, locale: str, consent: str) -> Registration:
+    """new_registration under the meeting's lock, committed; on AlreadyRegistered nothing is stored."""
+    lock_meeting(meeting)
     try:
-        registration = new_registration(meeting, data, locale, consent_version(meeting, locale))
+        registration = new_registration(meeting, data, locale, consent)
     except AlreadyRegistered:
         db.session.rollback()
         raise
     db.session.commit()
+    return registration
+
+
+def register(meeting: Meeting, data: RegistrationData, locale: str = "de") -> Registration:
+    """A person registers on the public form: store, commit, send the confirmation."""
+    registration = _add_and_commit(meeting, data, locale, consent_version(meeting, locale))
     notify(registration, "confirmation" if registration.status == CONFIRMED else "waitlisted")
     return registration
 
 
-def update(registration: Registration, data: RegistrationData) -> None:
+def register_by_organiser(meeting: Meeting, data: RegistrationData, locale: str, consent: str,
+                          send_confirmation: bool = True) -> Registration:
+    """An organiser registers someone by hand (phone, paper): store, commit and, if asked for, send the
+    confirmation or waiting-list mail. Raises AlreadyRegistered (nothing stored) for a taken address."""
+    registration = _add_and_commit(meeting, data, locale, consent)
+    if send_confirmation:
+        notify(registration, "confirmation" if registration.status == CONFIRMED else "waitlisted")
+    return registration
+
+
+def update_registration(registration: Registration, data: RegistrationData) -> None:
     """Change a registration's details (by the person or an organiser)."""
     other = find_registration(registration.meeting, data.email)
     if other is not None and other.id != registration.id:
@@ -169,10 +194,10 @@ def update(registration: Registration, data: RegistrationData) -> None:
     db.session.commit()
 
 
-def cancel(registration: Registration) -> list[Registration]:
+def cancel_registration(registration: Registration) -> list[Registration]:
     """Cancel; a freed place goes to the waiting list. Returns the people moved up."""
     meeting = registration.meeting
-    _lock_meeting(meeting)
+    lock_meeting(meeting)
     if registration.status == CANCELLED:
         return []
     registration.status = CANCELLED
@@ -204,7 +229,7 @@ def fill_free_places(meeting: Meeting) -> list[Registration]:
     return promoted
 
 
-def promote(registration: Registration) -> None:
+def promote_registration(registration: Registration) -> None:
     """An organiser moves someone off the waiting list (also beyond capacity)."""
     if registration.status != WAITLISTED:
         return
@@ -215,7 +240,7 @@ def promote(registration: Registration) -> None:
 
 def capacity_changed(meeting: Meeting) -> list[Registration]:
     """After an organiser raised the capacity: fill the new places from the waiting list."""
-    _lock_meeting(meeting)
+    lock_meeting(meeting)
     promoted = fill_free_places(meeting)
     db.session.commit()
     for person in promoted:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from netzwerktreffen.planning import scheduler_io as scheduling
-from netzwerktreffen.day.views import WALK_IN_DOMAIN
+from netzwerktreffen.day.checkin import WALK_IN_DOMAIN
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import CONFIRMED
 
@@ -141,7 +141,7 @@ def test_other_organisers_cannot_see_the_day(day_meeting, client, auth, make_org
 def test_rounds_held_suggested_by_the_clock_on_the_day(day_meeting):
     from datetime import datetime
 
-    from netzwerktreffen.day.views import suggested_held
+    from netzwerktreffen.day.replanning import suggested_held
     speed, cafe = day_meeting.blocks
     day_meeting.date = datetime(2026, 11, 22).date()
     at = datetime(2026, 11, 22, 10, 17)  # rounds at 10:00, 10:08, 10:16, 10:24

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import CONFIRMED, WAITLISTED, Registration, utcnow
-from netzwerktreffen.registration.views import consent_source
+from netzwerktreffen.registration.queries import consent_source
 
 
 @pytest.fixture
