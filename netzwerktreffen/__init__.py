@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(feeds.bp)
     app.register_blueprint(mailing.bp)
     app.register_blueprint(harvest.bp)
+    app.register_blueprint(harvest.hosts)
     from netzwerktreffen import jobs
     jobs.init_app(app)
     errors.init_app(app)

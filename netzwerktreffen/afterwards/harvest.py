@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 
 from netzwerktreffen.core.defaults import guiding_questions
 from netzwerktreffen.core.extensions import db
-from netzwerktreffen.core.models import Block, CafeTable, Meeting, utcnow
+from netzwerktreffen.core.models import CANCELLED, Block, CafeTable, Meeting, Registration, utcnow
 from netzwerktreffen.core.text import guard_formula
 from netzwerktreffen.web.pdf import html_to_pdf
 
@@ -99,11 +99,10 @@ def results_csv(meeting: Meeting) -> str:
     return "\ufeff" + out.getvalue()
 
 
-def __getattr__(name: str):
-    """``harvest.HarvestForm``: the form now lives in ``afterwards.forms``; the host's page
-    (``registration.public_views.host_harvest``) still asks for it here. Remove this, and its
-    ``ignore_imports`` line in ``.importlinter``, once that page imports the form itself."""
-    if name == "HarvestForm":
-        from netzwerktreffen.afterwards.forms import HarvestForm
-        return HarvestForm
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+def hosted_tables(registration: Registration) -> list:
+    """The café tables the person hosts (none once cancelled)."""
+    if registration.status == CANCELLED:
+        return []
+    return [t for b in registration.meeting.blocks if b.is_cafe for t in b.cafe_tables
+            if t.host_id == registration.id]

@@ -1,17 +1,20 @@
-"""The organiser's pages of the café harvest: every table's results, editing one, PDF and CSV."""
+"""The café harvest's pages: the organiser's (every table's results, editing one, PDF and CSV) and the
+host's own page for their table, through their personal link."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from netzwerktreffen.afterwards import harvest
 from netzwerktreffen.afterwards.forms import HarvestForm
 from netzwerktreffen.core.models import CafeTable
-from netzwerktreffen.web.auth import organiser_meeting
+from netzwerktreffen.web.auth import organiser_meeting, participant_or_404
 from netzwerktreffen.web.common import owned_or_404
 
 bp = Blueprint("harvest", __name__, url_prefix="/organisation/treffen/<slug>/ernte")
+# the café host's own page, reached through their personal link (no login)
+hosts = Blueprint("host_harvest", __name__)
 
 
 @bp.before_request
@@ -54,3 +57,19 @@ def results_csv(slug: str):
     meeting = organiser_meeting(slug)
     return Response(harvest.results_csv(meeting), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{meeting.slug}-ergebnisse.csv"'})
+
+
+@hosts.route("/r/<token>/ernte/<int:cafe_table_id>", methods=["GET", "POST"])
+def host_edit(token: str, cafe_table_id: int):
+    """The host writes down their table's results (during the café or afterwards)."""
+    registration = participant_or_404(token)
+    table = next((t for t in harvest.hosted_tables(registration) if t.id == cafe_table_id), None)
+    if table is None:
+        abort(404)
+    form = HarvestForm.for_table(table)
+    if form.validate_on_submit():
+        harvest.save(table, form, author=registration.name)
+        flash(_("Die Ergebnisse Ihres Tisches sind gespeichert. Danke!"), "success")
+        return redirect(url_for("public.personal", token=token) + "#ernte")
+    return render_template("public/harvest.html", registration=registration, meeting=registration.meeting,
+                           table=table, form=form), 400 if form.is_submitted() else 200

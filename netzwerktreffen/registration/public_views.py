@@ -6,10 +6,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from netzwerktreffen.afterwards import contacts
-from netzwerktreffen.afterwards import harvest
 from netzwerktreffen.core.i18n import local_now
 from netzwerktreffen.core.models import CANCELLED, Meeting
 from netzwerktreffen.registration import queries
+from netzwerktreffen.web.auth import participant_or_404
 from netzwerktreffen.registration import service as registrations
 from netzwerktreffen.registration.forms import (CancelForm, PersonalForm, RegistrationForm, ResendLinkForm, build_form,
                                                 form_data, validate_submitted)
@@ -22,13 +22,6 @@ def public_meeting(slug: str) -> Meeting:
     if meeting is None:
         abort(404)
     return meeting
-
-
-def personal_registration(token: str):
-    found = registrations.find_by_token(token)
-    if found is None:
-        abort(404)
-    return found
 
 
 @bp.route("/")
@@ -79,14 +72,14 @@ def resend_link(slug: str):
 
 @bp.route("/r/<token>/danke")
 def registered(token: str):
-    registration = personal_registration(token)
+    registration = participant_or_404(token)
     return render_template("public/registered.html", registration=registration, meeting=registration.meeting)
 
 
 @bp.route("/r/<token>", methods=["GET", "POST"])
 def personal(token: str):
     """The person's own page: change or cancel the registration, see the rounds; a GET changes nothing."""
-    registration = personal_registration(token)
+    registration = participant_or_404(token)
     form = build_form(PersonalForm, registration.meeting, registration)
     if registration.status != CANCELLED and validate_submitted(form):
         try:
@@ -101,26 +94,10 @@ def personal(token: str):
                            **queries.personal_page(registration)), 400 if form.is_submitted() else 200
 
 
-@bp.route("/r/<token>/ernte/<int:cafe_table_id>", methods=["GET", "POST"])
-def host_harvest(token: str, cafe_table_id: int):
-    """The host writes down their table's results (during the café or afterwards)."""
-    registration = personal_registration(token)
-    table = next((t for t in queries.hosted_tables(registration) if t.id == cafe_table_id), None)
-    if table is None:
-        abort(404)
-    form = harvest.HarvestForm.for_table(table)
-    if form.validate_on_submit():
-        harvest.save(table, form, author=registration.name)
-        flash(_("Die Ergebnisse Ihres Tisches sind gespeichert. Danke!"), "success")
-        return redirect(url_for("public.personal", token=token) + "#ernte")
-    return render_template("public/harvest.html", registration=registration, meeting=registration.meeting,
-                           table=table, form=form), 400 if form.is_submitted() else 200
-
-
 @bp.route("/r/<token>/kontakte.vcf")
 def contacts_vcard(token: str):
     """The contacts met who share their details, for the address book; after the meeting only."""
-    registration = personal_registration(token)
+    registration = participant_or_404(token)
     meeting = registration.meeting
     if not contacts.meeting_over(meeting) or not contacts.attended(registration):
         abort(404)
@@ -134,7 +111,7 @@ def contacts_vcard(token: str):
 
 @bp.route("/r/<token>/absagen", methods=["POST"])
 def cancel(token: str):
-    registration = personal_registration(token)
+    registration = participant_or_404(token)
     if CancelForm().validate_on_submit():
         registrations.cancel_registration(registration)
         flash(_("Ihre Anmeldung ist storniert. Sie erhalten eine Bestätigung per E-Mail."), "success")

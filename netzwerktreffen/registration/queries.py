@@ -15,6 +15,7 @@ from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import CANCELLED, CONFIRMED, STATUSES, Block, Meeting, Registration
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.registration import service
+from netzwerktreffen.afterwards.harvest import hosted_tables
 
 # ---------------------------------------------------------------- public meetings
 
@@ -125,14 +126,6 @@ def consent_source(version: str) -> str:
 
 def waitlist_position(registration: Registration) -> int | None:
     return waitlist_positions(registration.meeting).get(registration.id)
-
-
-def hosted_tables(registration: Registration) -> list:
-    """The café tables the person hosts (none once cancelled)."""
-    if registration.status == CANCELLED:
-        return []
-    return [t for b in registration.meeting.blocks if b.is_cafe for t in b.cafe_tables
-            if t.host_id == registration.id]
 
 
 def published_seats(registration: Registration) -> list:

@@ -99,10 +99,6 @@ def find_registration(meeting: Meeting, email: str) -> Registration | None:
         Registration.meeting_id == meeting.id, Registration.email == normalise_email(email)))
 
 
-def find_by_token(token: str) -> Registration | None:
-    return db.session.scalar(select(Registration).where(Registration.token == token))
-
-
 def lock_meeting(meeting: Meeting) -> None:
     """Serialise capacity decisions for one meeting (row lock on PostgreSQL)."""
     db.session.execute(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())

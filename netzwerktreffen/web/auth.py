@@ -12,7 +12,7 @@ from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Email
 
 from netzwerktreffen.core.extensions import db, login_manager
-from netzwerktreffen.core.models import Meeting, Organiser
+from netzwerktreffen.core.models import Meeting, Organiser, Registration
 from netzwerktreffen.web.fields import Form
 
 bp = Blueprint("auth", __name__)
@@ -52,6 +52,15 @@ def organiser_meeting(slug: str) -> Meeting:
     if meeting is None or current_user not in meeting.organisers:
         abort(404)
     return meeting
+
+
+def participant_or_404(token: str) -> Registration:
+    """The participant whose personal link carries ``token``; else 404 (the participants' counterpart of
+    ``organiser_meeting``: the token is their key)."""
+    found = db.session.scalar(select(Registration).where(Registration.token == token)) if token else None
+    if found is None:
+        abort(404)
+    return found
 
 
 def _safe_next(target: str | None) -> str | None:

@@ -12,7 +12,7 @@ PUBLIC_ENDPOINTS = {
     "public.index", "public.meeting", "public.privacy", "public.resend_link",
     "public.registered", "public.personal", "public.cancel",
 }
-PUBLIC_PREFIXES = ("public.", "feeds.")  # later features: calendar feeds are public by design
+PUBLIC_PREFIXES = ("public.", "feeds.", "host_harvest.")  # later features: calendar feeds are public by design
 
 
 def organiser_rules(app):
