@@ -41,7 +41,6 @@ from netzwerktreffen.core.i18n import local_now
 from netzwerktreffen.core.models import CAFE, Block, Meeting, PlanVersion, Registration
 from netzwerktreffen.core.worker import enqueue
 from netzwerktreffen.planning.today import held_rounds, replan_instance, preload
-from netzwerktreffen.web.common import MAX_ID
 
 log = logging.getLogger(__name__)
 
@@ -307,16 +306,6 @@ class Report:
     by_person: dict[int, list[str]]  # registration id -> "Block, Runde n: jetzt mit … (vorher …)"
     rounds: list[tuple[str, int]]  # (block key, round) whose room plans changed, sorted
     blocks: dict[str, Block]  # block key -> block
-
-
-def version_by_number(meeting: Meeting, number: str) -> PlanVersion | None:
-    """The meeting's plan version with this number as written in a link (``von``, ``nach``); None for
-    anything else, also for numbers beyond the column's range (PostgreSQL would refuse them)."""
-    try:
-        number = int(number)
-    except ValueError:
-        return None
-    return planning.get_version(meeting, number) if 0 < number <= MAX_ID else None
 
 
 def report(meeting: Meeting, before: PlanVersion, after: PlanVersion) -> Report:

@@ -9,7 +9,8 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from netzwerktreffen.core.models import CONFIRMED, Meeting, PlanVersion, Registration
+from netzwerktreffen.core.models import CONFIRMED, Registration
+from netzwerktreffen.planning import service as planning
 from netzwerktreffen.day import checkin, printing, replanning
 from netzwerktreffen.day.forms import form_errors, held_rounds_asked, walk_in_data, walk_in_form
 from netzwerktreffen.planning import scheduler_io as scheduling
@@ -31,14 +32,6 @@ def require_login():
 def _back(slug: str, anchor: str = ""):
     q = request.form.get("q", "") or request.args.get("q", "")
     return redirect(url_for("checkin.index", slug=slug, q=q or None) + (f"#{anchor}" if anchor else ""))
-
-
-def _version_or_404(meeting: Meeting, number: str) -> PlanVersion:
-    """The meeting's plan version with this number (from the query string), else 404."""
-    found = replanning.version_by_number(meeting, number)
-    if found is None:
-        abort(404)
-    return found
 
 
 # --------------------------------------------------------------------------
@@ -169,8 +162,8 @@ def _parse_people(text: str) -> set[int] | None:
 def replanned(slug: str):
     """Who is affected by a re-planning, and the reprints: their slips and the changed rounds' room plans."""
     meeting = organiser_meeting(slug)
-    before = _version_or_404(meeting, request.args.get("von", ""))
-    after = _version_or_404(meeting, request.args.get("nach", ""))
+    before = planning.version_or_404(meeting, request.args.get("von", ""))
+    after = planning.version_or_404(meeting, request.args.get("nach", ""))
     report = replanning.report(meeting, before, after)
     return render_template("checkin/replanned.html", meeting=meeting, before=before, after=after,
                            people=report.people, by_person=report.by_person, blocks=report.blocks,

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -85,12 +86,23 @@ def publish(version: PlanVersion) -> None:
     db.session.commit()
 
 
-def get_version(meeting: Meeting, number: int) -> PlanVersion | None:
-    """The meeting's plan version with this number; None also for numbers no version can have."""
+def get_version(meeting: Meeting, number: int | str) -> PlanVersion | None:
+    """The meeting's plan version with this number (also as written in a link, ``?von=3``); None for
+    anything else, numbers no version can have included (PostgreSQL would refuse them)."""
+    if isinstance(number, str):
+        number = int(number) if number.strip().isdigit() else None
     if isinstance(number, bool) or not isinstance(number, int) or not 0 < number <= MAX_ID:
         return None
     return db.session.scalar(select(PlanVersion).where(PlanVersion.meeting_id == meeting.id,
                                                        PlanVersion.number == number))
+
+
+def version_or_404(meeting: Meeting, number: int | str) -> PlanVersion:
+    """``get_version`` for the views: 404 for every number the meeting has no version for."""
+    version = get_version(meeting, number)
+    if version is None:
+        abort(404)
+    return version
 
 
 # --------------------------------------------------------------------------

@@ -40,14 +40,6 @@ class ImportForm(Form):
     plan_file = FileField(_l("Plan-Datei (JSON)"), validators=[FileRequired()])
 
 
-def load_version(meeting, number: int):
-    """The meeting's plan version by its number; 404 for every number it has no version for."""
-    version = planning.get_version(meeting, number)
-    if version is None:
-        abort(404)
-    return version
-
-
 @bp.route("/")
 def index(slug: str):
     meeting = organiser_meeting(slug)
@@ -101,7 +93,7 @@ def stop(slug: str, job_id: int):
 @bp.route("/v<int:number>")
 def show(slug: str, number: int):
     meeting = organiser_meeting(slug)
-    version = load_version(meeting, number)
+    version = planning.version_or_404(meeting, number)
     schedule = scheduling.Schedule(meeting, version.plan)
     instance, lock_states = locks.version_locks(version)
     assessment = quality.assess(instance, version.plan)
@@ -119,7 +111,7 @@ def show(slug: str, number: int):
 @bp.route("/v<int:number>/person/<int:registration_id>")
 def person(slug: str, number: int, registration_id: int):
     meeting = organiser_meeting(slug)
-    version = load_version(meeting, number)
+    version = planning.version_or_404(meeting, number)
     registration = owned_or_404(Registration, registration_id, meeting)
     schedule = scheduling.Schedule(meeting, version.plan)
     notes = plan_messages.by_person(plan_check.plan_notes(meeting, version)).get(registration.id, [])
@@ -131,7 +123,7 @@ def person(slug: str, number: int, registration_id: int):
 def why(slug: str, number: int):
     """Why these two: the topics, sectors and wishes behind the value of a meeting."""
     meeting = organiser_meeting(slug)
-    version = load_version(meeting, number)
+    version = planning.version_or_404(meeting, number)
     a, b = request.args.get("a", ""), request.args.get("b", "")
     known = {p["id"] for p in version.instance["participants"]}
     if a not in known or b not in known or a == b:
@@ -152,7 +144,7 @@ def _change_from(form) -> dict:
 def check_change(slug: str, number: int):
     """Live validation: what a change would break, before anything is saved (JSON)."""
     meeting = organiser_meeting(slug)
-    version = load_version(meeting, number)
+    version = planning.version_or_404(meeting, number)
     try:
         _, found = planning.apply_change(version, _change_from(request.form))
     except (PlanningError, ValueError, KeyError) as error:
@@ -163,7 +155,7 @@ def check_change(slug: str, number: int):
 @bp.route("/v<int:number>/aendern", methods=["POST"])
 def change(slug: str, number: int):
     meeting = organiser_meeting(slug)
-    version = load_version(meeting, number)
+    version = planning.version_or_404(meeting, number)
     try:
         plan, found = planning.apply_change(version, _change_from(request.form))
     except (PlanningError, ValueError, KeyError) as error:
@@ -183,7 +175,7 @@ def change(slug: str, number: int):
 def lock(slug: str, number: int):
     """Lock two people together (speed networking) or a person to a café table, for every re-solve."""
     meeting = organiser_meeting(slug)
-    version = load_version(meeting, number)
+    version = planning.version_or_404(meeting, number)
     try:
         locks.lock_from_form(meeting, _change_from(request.form))
     except PlanningError as error:
@@ -197,7 +189,7 @@ def lock(slug: str, number: int):
 def remove_lock(slug: str, number: int, lock_id: int):
     """Remove one of the meeting's locks (the form carries the CSRF token)."""
     meeting = organiser_meeting(slug)
-    version = load_version(meeting, number)
+    version = planning.version_or_404(meeting, number)
     try:
         removed = locks.remove_lock(meeting, lock_id)
     except PlanningError as error:
@@ -210,7 +202,7 @@ def remove_lock(slug: str, number: int, lock_id: int):
 @bp.route("/v<int:number>/veroeffentlichen", methods=["POST"])
 def publish(slug: str, number: int):
     meeting = organiser_meeting(slug)
-    version = load_version(meeting, number)
+    version = planning.version_or_404(meeting, number)
     if Form().validate_on_submit():
         try:
             planning.publish(version)
@@ -229,11 +221,8 @@ def publish(slug: str, number: int):
 def compare(slug: str):
     """Whose schedule differs between two versions."""
     meeting = organiser_meeting(slug)
-    try:
-        left = load_version(meeting, int(request.args.get("a", "")))
-        right = load_version(meeting, int(request.args.get("b", "")))
-    except ValueError:
-        abort(404)
+    left = planning.version_or_404(meeting, request.args.get("a", ""))
+    right = planning.version_or_404(meeting, request.args.get("b", ""))
     changes = planning.differences(meeting, left.plan, right.plan)
     names = plan_messages.Names.of_meeting(meeting)
 
@@ -257,7 +246,7 @@ def export_instance(slug: str):
 @bp.route("/v<int:number>/plan.json")
 def export_plan(slug: str, number: int):
     meeting = organiser_meeting(slug)
-    version = load_version(meeting, number)
+    version = planning.version_or_404(meeting, number)
     return _json_download(version.plan, f"{slug}-plan-v{number}.json")
 
 
