@@ -15,9 +15,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from netzwerktreffen.generate import instances, with_no_shows
-from netzwerktreffen.groups_cafe import HEADER, format_rows
-from netzwerktreffen.groups_cafe import rows as groups_cafe_rows
+from .generate import instances, with_no_shows
+from .groups_cafe import HEADER, format_rows
+from .groups_cafe import rows as groups_cafe_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE_TIME_FACTOR = 4  # the baseline gets more time: it is measured, not raced

@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from netzwerktreffen.generate import SECTORS, TOPICS
+from .generate import SECTORS, TOPICS
 
 ROOT = Path(__file__).resolve().parents[1]
 
