@@ -481,6 +481,9 @@ class Schedule:
         self.by_person: dict[int, list[Seat]] = defaultdict(list)
         self.by_spot: dict[tuple[int, int], list[Seat]] = defaultdict(list)  # (block id, round) -> seats
         self.by_pause: dict[tuple[int, int], list[int]] = defaultdict(list)  # (block id, round) -> who pauses
+        # the café tables with their physical tables in two queries, not one per table (the personal page asks often)
+        db.session.scalars(select(CafeTable).join(Block).where(Block.meeting_id == meeting.id)
+                           .options(selectinload(CafeTable.table))).all()
         tables = {table_key(t): t for b in meeting.blocks for t in b.cafe_tables}
         for block_plan in plan.get("blocks", []):
             block = self.blocks.get(block_plan["id"])
