@@ -74,6 +74,7 @@ def from_environment(instance_path: Path) -> dict:
         # when Redis refuses a planning job: run it in the web process (true) or mark it failed (false)
         "PLANNING_INPROCESS_FALLBACK": _flag(env("PLANNING_INPROCESS_FALLBACK", "true")),
         "OUTBOX_DIR": str(instance_path / "outbox"),
+        "SECRET_KEY_FILE": str(instance_path / "secret_key"),  # where SECRET_KEY comes from when unset (backups)
         "BASE_URL": env("BASE_URL", ""),
         # X-Forwarded-For/-Proto/-Host/-Port are believed only from this many proxies in front of the app
         "TRUSTED_PROXIES": _proxy_count(env("TRUSTED_PROXIES", "0")),
