@@ -28,7 +28,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import create_engine, func, inspect, select, table
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 FORMAT = 1
 SQLITE_MEMBER = "database.sqlite"
@@ -77,7 +77,9 @@ def _libpq(uri: str) -> tuple[str, dict[str, str], str | None]:
     env = dict(os.environ)
     if url.password:
         env["PGPASSWORD"] = url.password
-    plain = url.set(drivername="postgresql", password=None)
+    # the password travels in PGPASSWORD, not on the command line (where ps would show it)
+    plain = URL.create("postgresql", username=url.username, host=url.host, port=url.port,
+                       database=url.database, query=url.query)
     return plain.render_as_string(hide_password=False), env, schema
 
 
