@@ -29,6 +29,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, func, inspect, select, table
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 FORMAT = 1
 SQLITE_MEMBER = "database.sqlite"
@@ -153,14 +154,18 @@ def create_backup(installation: Installation, out: Path) -> dict:
         partial = out.with_name(out.name + ".part")
         partial.touch(mode=0o600)
         partial.chmod(0o600)  # the file holds personal data and the secret key
-        with tarfile.open(partial, "w:gz") as archive:
-            _add_bytes(archive, "manifest.json", json.dumps(manifest, indent=2).encode())
-            archive.add(dump, arcname=dump.name)
-            if installation.secret_key_file.exists():
-                archive.add(installation.secret_key_file, arcname="secret_key")
-            for mail in mails:
-                archive.add(mail, arcname="outbox/" + mail.relative_to(installation.outbox_dir).as_posix())
-        partial.replace(out)
+        try:
+            with tarfile.open(partial, "w:gz") as archive:
+                _add_bytes(archive, "manifest.json", json.dumps(manifest, indent=2).encode())
+                archive.add(dump, arcname=dump.name)
+                if installation.secret_key_file.exists():
+                    archive.add(installation.secret_key_file, arcname="secret_key")
+                for mail in mails:
+                    archive.add(mail, arcname="outbox/" + mail.relative_to(installation.outbox_dir).as_posix())
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        partial.replace(out)  # a complete file or none: an interrupted backup never looks like a good one
     return manifest
 
 
@@ -177,6 +182,8 @@ def _manifest(archive: tarfile.TarFile) -> dict:
 
 def rows_in(database_uri: str) -> int:
     """How many rows the database's tables hold (0: empty or no tables yet); alembic_version not counted."""
+    if make_url(database_uri).get_backend_name() == "sqlite" and not _sqlite_path(database_uri).exists():
+        return 0
     engine = create_engine(database_uri)
     try:
         with engine.connect() as connection:
@@ -185,6 +192,9 @@ def rows_in(database_uri: str) -> int:
                 if name != "alembic_version":
                     total += connection.scalar(select(func.count()).select_from(table(name)))
             return total
+    except SQLAlchemyError as error:
+        raise BackupError(f"Die Datenbank ist nicht erreichbar (DATABASE_URL): {str(error).splitlines()[0]}") \
+            from error
     finally:
         engine.dispose()
 

@@ -134,3 +134,22 @@ def test_without_pg_dump_the_postgresql_backup_says_what_to_install(monkeypatch,
     with pytest.raises(backup.BackupError, match="pg_dump ist nicht installiert.*postgresql-client"):
         backup.create_backup(installation, tmp_path / "sicherung.tar.gz")
     assert not (tmp_path / "sicherung.tar.gz").exists()
+
+
+def test_sqlite_restore_creates_the_database_file_where_there_is_none(app, runner, published_meeting, tmp_path):
+    if app.config["DB_KIND"] != "sqlite":
+        pytest.skip("a database file of its own: SQLite only")
+    published_meeting()
+    before = snapshot()
+    archive = tmp_path / "sicherung.tar.gz"
+    assert runner.invoke(args=["backup", "--out", str(archive)]).exit_code == 0
+    target = tmp_path / "neuer-server" / "instance" / "netzwerktreffen.sqlite"
+    restored = create_app({"TESTING": True, "SECRET_KEY": "fresh", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{target}",
+                           "SECRET_KEY_FILE": str(tmp_path / "neuer-server" / "secret_key"),
+                           "OUTBOX_DIR": str(tmp_path / "neuer-server" / "outbox"), "SQLALCHEMY_ENGINE_OPTIONS": {}})
+    with restored.app_context():
+        result = restored.test_cli_runner().invoke(args=["restore", str(archive)])
+        assert result.exit_code == 0, result.output
+        assert target.exists() and snapshot() == before
+        db.session.remove()
+        db.engine.dispose()
