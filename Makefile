@@ -11,7 +11,7 @@ DEMO_PARTICIPANTS ?= 60
 # Debian packages: WeasyPrint's libraries and fonts for the PDFs (run), chromium and poppler for the tests.
 RUN_PACKAGES  := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 \
                  fonts-dejavu-core fonts-liberation
-TEST_PACKAGES := chromium poppler-utils
+TEST_PACKAGES := chromium poppler-utils nginx
 
 .PHONY: install run test test-fast bench translations translations-update clean system-packages test-packages
 
@@ -48,7 +48,7 @@ system-packages:
 	$(call ensure_packages,$(RUN_PACKAGES),ohne sie lassen sich keine PDFs erzeugen)
 
 test-packages:
-	$(call ensure_packages,$(TEST_PACKAGES),ohne sie werden die Browser- und PDF-Bildtests übersprungen)
+	$(call ensure_packages,$(TEST_PACKAGES),ohne sie werden die Browser-, PDF-Bild- und nginx-Tests übersprungen)
 
 translations: $(STAMP)
 	$(BIN)/pybabel -q compile --use-fuzzy -d netzwerktreffen/translations -f

@@ -5,6 +5,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from netzwerktreffen.core import config
 from netzwerktreffen.core.extensions import csrf, db, login_manager, migrate
@@ -24,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
+    trust_proxies(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
@@ -63,3 +65,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take scheme, host, port and client address from their headers.
+
+    Without the setting (0) X-Forwarded-* headers are ignored: anyone could send them.
+    """
+    count = app.config.get("TRUSTED_PROXIES", 0)
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count)

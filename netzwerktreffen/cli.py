@@ -1,6 +1,9 @@
 """Command-line tools: ``flask --app netzwerktreffen <command>``."""
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import click
 from flask import current_app
 from sqlalchemy import func, select
@@ -29,6 +32,8 @@ def init_app(app) -> None:
     app.cli.add_command(send_reminders)
     app.cli.add_command(purge_due)
     app.cli.add_command(send_mail)
+    app.cli.add_command(backup)
+    app.cli.add_command(restore)
 
 
 @click.command("create-organiser")
@@ -282,3 +287,51 @@ def print_documents(slug: str, out_dir: str) -> None:
     for path in files:
         click.echo(f"{path} geschrieben.")
     click.echo(f"{len(files)} PDF-Dateien in {time.monotonic() - started:.1f} s.")
+
+
+def _installation():
+    from netzwerktreffen.core.backup import Installation
+    config = current_app.config
+    return Installation(config["SQLALCHEMY_DATABASE_URI"], Path(config["SECRET_KEY_FILE"]),
+                        Path(config["OUTBOX_DIR"]))
+
+
+def _berlin(moment: str) -> str:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    return datetime.fromisoformat(moment).astimezone(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y, %H:%M Uhr")
+
+
+@click.command("backup")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Zieldatei, z. B. netzwerktreffen-2026-11-22.tar.gz")
+def backup(out: Path) -> None:
+    """Save the database, the secret key and the outbox into one file (while the app keeps running)."""
+    from netzwerktreffen.core.backup import BackupError, create_backup
+    try:
+        manifest = create_backup(_installation(), out)
+    except BackupError as error:
+        raise CliError(str(error)) from error
+    key = "mit" if manifest["secret_key"] else "ohne"
+    click.echo(f"Sicherung geschrieben: {out} ({manifest['database']}, {key} Schlüsseldatei, "
+               f"{manifest['outbox_files']} Dateien im Postausgang).")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Eine Datenbank überschreiben, die schon Daten enthält")
+def restore(file: Path, force: bool) -> None:
+    """Put a backup from `flask backup` back (into an empty database; --force overwrites)."""
+    from netzwerktreffen.core.backup import BackupError, restore_backup
+    db.session.remove()
+    db.engine.dispose()  # no connection of this process may hold the old database open
+    try:
+        manifest = restore_backup(_installation(), file, force=force)
+    except BackupError as error:
+        raise CliError(str(error)) from error
+    click.echo(f"Sicherung vom {_berlin(manifest['created'])} zurückgespielt.")
+    if os.environ.get("SECRET_KEY") and manifest["secret_key"]:
+        click.echo("Hinweis: SECRET_KEY ist gesetzt und gilt vor der zurückgespielten Schlüsseldatei "
+                   "instance/secret_key.")
+    click.echo("Danach: flask --app netzwerktreffen db upgrade (falls die Sicherung von einer älteren Version "
+               "stammt) und die Dienste neu starten.")

@@ -36,6 +36,17 @@ def _flag(value: str) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "ja", "on")
 
 
+def _proxy_count(value: str) -> int:
+    """TRUSTED_PROXIES: how many reverse proxies in front of the app set X-Forwarded-* (0: none)."""
+    try:
+        count = int(value.strip() or "0")
+    except ValueError:
+        count = -1
+    if count < 0:
+        raise ValueError(f"TRUSTED_PROXIES muss eine ganze Zahl ab 0 sein (Anzahl der Proxys), nicht „{value}“.")
+    return count
+
+
 def from_environment(instance_path: Path) -> dict:
     env = os.environ.get
     return {
@@ -63,7 +74,10 @@ def from_environment(instance_path: Path) -> dict:
         # when Redis refuses a planning job: run it in the web process (true) or mark it failed (false)
         "PLANNING_INPROCESS_FALLBACK": _flag(env("PLANNING_INPROCESS_FALLBACK", "true")),
         "OUTBOX_DIR": str(instance_path / "outbox"),
+        "SECRET_KEY_FILE": str(instance_path / "secret_key"),  # where SECRET_KEY comes from when unset (backups)
         "BASE_URL": env("BASE_URL", ""),
+        # X-Forwarded-For/-Proto/-Host/-Port are believed only from this many proxies in front of the app
+        "TRUSTED_PROXIES": _proxy_count(env("TRUSTED_PROXIES", "0")),
     }
 
 
