@@ -31,6 +31,12 @@ def _dummy_password_hash() -> str:
     return generate_password_hash(secrets.token_urlsafe(16))
 
 
+def prepare_password_checks() -> None:
+    """Make the stand-in hash now, so that even the first failed login for an unknown address costs no more
+    than one for a known address."""
+    _dummy_password_hash()
+
+
 def new_token() -> str:
     """An unguessable token for personal links (256 bits)."""
     return secrets.token_urlsafe(32)

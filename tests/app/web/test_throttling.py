@@ -273,3 +273,13 @@ def test_with_redis_the_counts_outlive_the_process(app, make_organiser, redis_ur
     for other in (first, second):
         with other.app_context():
             db.engine.dispose()
+
+
+def test_without_its_redis_the_app_still_answers_and_counts_in_memory(app, organiser):
+    unreachable = create_app(dict(app.config, REDIS_URL="redis://127.0.0.1:1/0", RATELIMIT_STORAGE_URI=""))
+    client = unreachable.test_client()
+    for _ in range(3):
+        assert client.post("/login", data={"email": "orga@example.org", "password": "falsch"}).status_code == 200
+    assert_throttled(client.post("/login", data={"email": "orga@example.org", "password": PASSWORD}), 15)
+    with unreachable.app_context():
+        db.engine.dispose()
