@@ -30,6 +30,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    from netzwerktreffen.web import throttle
+    throttle.init_app(app)
+    from netzwerktreffen.core.models import prepare_password_checks
+    prepare_password_checks()
     from netzwerktreffen.core import i18n
     i18n.init_app(app)
 

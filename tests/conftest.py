@@ -19,6 +19,7 @@ from werkzeug.serving import make_server
 
 from dates import FROZEN_AT, berlin_now, berlin_today
 from netzwerktreffen import create_app
+from netzwerktreffen.core.config import LIMITS
 from netzwerktreffen.core.extensions import db
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -85,6 +86,9 @@ def _make_app(uri, options, tmp_path, **extra):
         "MAIL_DELIVERY": "inline",  # queued mail is sent at once, within the request (tests/test_mail*.py use others)
         "BASE_URL": "http://netzwerktreffen.test",
         "SERVER_NAME": None,
+        # throttling stays on, with room for tests that post many times; tests/app/web/test_throttling.py
+        # sets the real limits
+        **{key: "1000 per hour" for key in LIMITS},
     }
     config.update(extra)
     return create_app(config)

@@ -47,6 +47,22 @@ def _proxy_count(value: str) -> int:
     return count
 
 
+# How often one client (IP address) or one address may try; failed logins and refused forms count as described.
+LIMITS = {
+    "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",  # failed logins for one e-mail address, from anywhere
+    "LOGIN_LIMIT_PER_CLIENT": "30 per 15 minutes",  # failed logins from one IP address, for any account
+    "REGISTRATION_LIMIT_PER_CLIENT": "60 per hour",  # registrations sent from one IP address (offices share one)
+    "REGISTRATION_LIMIT_PER_ADDRESS": "5 per hour",  # registrations for one e-mail address (form errors not counted)
+    "LINK_LIMIT_PER_CLIENT": "10 per hour",  # "send my link again" from one IP address
+    "LINK_LIMIT_PER_ADDRESS": "3 per hour",  # "send my link again" for one e-mail address
+}
+
+
+def limiter_storage(config) -> str:
+    """Where the throttling counts live: RATELIMIT_STORAGE_URI, else the Redis of REDIS_URL, else memory."""
+    return config.get("RATELIMIT_STORAGE_URI") or config.get("REDIS_URL") or "memory://"
+
+
 def from_environment(instance_path: Path) -> dict:
     env = os.environ.get
     return {
@@ -73,6 +89,10 @@ def from_environment(instance_path: Path) -> dict:
         "PLANNING_QUEUE_SECONDS": float(env("PLANNING_QUEUE_SECONDS", "900")),
         # when Redis refuses a planning job: run it in the web process (true) or mark it failed (false)
         "PLANNING_INPROCESS_FALLBACK": _flag(env("PLANNING_INPROCESS_FALLBACK", "true")),
+        # throttling (netzwerktreffen.web.throttle): "N per M minutes/hours", several separated by ";"
+        "RATELIMIT_ENABLED": _flag(env("RATELIMIT_ENABLED", "true")),
+        "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", ""),  # empty: REDIS_URL, else in memory
+        **{key: env(key, default) for key, default in LIMITS.items()},
         "OUTBOX_DIR": str(instance_path / "outbox"),
         "SECRET_KEY_FILE": str(instance_path / "secret_key"),  # where SECRET_KEY comes from when unset (backups)
         "BASE_URL": env("BASE_URL", ""),
@@ -90,4 +110,7 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,  # CSV uploads
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,  # Redis gone: count in memory rather than fail the request
+    "RATELIMIT_SWALLOW_ERRORS": True,
+    "RATELIMIT_KEY_PREFIX": "netzwerktreffen",  # the counts' keys in a Redis shared with others
 }

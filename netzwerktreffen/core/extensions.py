@@ -1,5 +1,7 @@
 """Flask extensions, created once and bound to the app in ``create_app``."""
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -33,3 +35,6 @@ migrate = Migrate(render_as_batch=True, render_item=_render_item)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Throttling of login and the public forms (netzwerktreffen.web.throttle): storage from RATELIMIT_STORAGE_URI,
+# by default Redis when REDIS_URL is set, else memory (core.config.limiter_defaults).
+limiter = Limiter(key_func=get_remote_address)

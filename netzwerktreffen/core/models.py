@@ -6,6 +6,7 @@ cancellation) are stored in UTC.
 """
 from __future__ import annotations
 
+import functools
 import secrets
 from enum import StrEnum
 from datetime import date, datetime, time, timezone
@@ -22,6 +23,18 @@ from netzwerktreffen.core.extensions import db
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+@functools.cache
+def _dummy_password_hash() -> str:
+    """A hash made as ``Organiser.set_password`` makes one, of a password nobody knows."""
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
+def prepare_password_checks() -> None:
+    """Make the stand-in hash now, so that even the first failed login for an unknown address costs no more
+    than one for a known address."""
+    _dummy_password_hash()
 
 
 def new_token() -> str:
@@ -90,6 +103,13 @@ class Organiser(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    @staticmethod
+    def check_unknown_password(password: str) -> bool:
+        """The work of ``check_password`` for an address without an account (always False), so that a failed
+        login takes as long whether or not the address is known."""
+        check_password_hash(_dummy_password_hash(), password)
+        return False
 
     def __repr__(self) -> str:
         return f"<Organiser {self.email}>"

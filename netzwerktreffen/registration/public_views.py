@@ -9,6 +9,7 @@ from netzwerktreffen.afterwards import contacts
 from netzwerktreffen.core.i18n import local_now
 from netzwerktreffen.core.models import CANCELLED, Meeting
 from netzwerktreffen.registration import queries
+from netzwerktreffen.web import throttle
 from netzwerktreffen.web.auth import participant_or_404
 from netzwerktreffen.registration import service as registrations
 from netzwerktreffen.registration.forms import (CancelForm, PersonalForm, RegistrationForm, ResendLinkForm, build_form,
@@ -30,6 +31,8 @@ def index():
 
 
 @bp.route("/m/<slug>", methods=["GET", "POST"])
+@throttle.per_client_and_address("REGISTRATION_LIMIT_PER_CLIENT", "REGISTRATION_LIMIT_PER_ADDRESS",
+                                 address_counts=throttle.accepted)
 def meeting(slug: str):
     meeting = public_meeting(slug)
     is_open = registrations.registration_open(meeting)
@@ -56,14 +59,14 @@ def privacy(slug: str):
 
 
 @bp.route("/m/<slug>/link", methods=["GET", "POST"])
+@throttle.per_client_and_address("LINK_LIMIT_PER_CLIENT", "LINK_LIMIT_PER_ADDRESS")
 def resend_link(slug: str):
-    """Send the personal link again. Says the same whether or not the address is registered."""
+    """Send the personal link again. Says the same, after the same work, whether or not the address is
+    registered."""
     meeting = public_meeting(slug)
     form = ResendLinkForm()
     if form.validate_on_submit():
-        found = registrations.find_registration(meeting, form.email.data)
-        if found is not None and found.status != CANCELLED:
-            registrations.notify(found, "link")
+        registrations.resend_link(meeting, form.email.data, locale=str(get_locale()))
         flash(_("Wenn diese Adresse angemeldet ist, haben wir den persönlichen Link gerade dorthin geschickt."),
               "success")
         return redirect(url_for("public.meeting", slug=slug))

@@ -19,7 +19,7 @@ from netzwerktreffen.mail import outbox
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import local_now
 from netzwerktreffen.core.models import (CANCELLED, CONFIRMED, WAITLISTED, Block, CafeChoice, CafeTable, Meeting, Registration,
-                     Sector, Topic, utcnow)
+                     Sector, Topic, new_token, utcnow)
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 
@@ -255,6 +255,23 @@ def notify(registration: Registration, template: str) -> bool:
     db.session.commit()
     outbox.kick()
     return True
+
+
+def resend_link(meeting: Meeting, email: str, locale: str = "de") -> None:
+    """Queue the personal link for ``email`` when it is registered (and not cancelled) for ``meeting``.
+
+    The same work whether or not it is: the link mail is rendered for a stand-in (never stored) when nobody
+    is, and the commit and the start of sending run either way, so neither the answer nor its time tells."""
+    found = find_registration(meeting, email)
+    known = found is not None and found.status != CANCELLED
+    person = found if known else Registration(name="", email=normalise_email(email), token=new_token(),
+                                              locale=locale)
+    link = mail.external_url("public.personal", token=person.token)
+    rendered = mail.render("link", person.locale, registration=person, meeting=meeting, link=link)
+    if known:
+        outbox.queue("link", person.email, person.name, rendered, meeting=meeting, registration=person)
+    db.session.commit()
+    outbox.kick()
 
 
 def refuse_after_purge(meeting: Meeting):

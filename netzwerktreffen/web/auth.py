@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Email
 from netzwerktreffen.core.extensions import db, login_manager
 from netzwerktreffen.core.models import Meeting, Organiser, Registration
 from netzwerktreffen.web.fields import Form
+from netzwerktreffen.web.throttle import login_limits
 
 bp = Blueprint("auth", __name__)
 
@@ -34,6 +35,16 @@ class LoginForm(Form):
 
 def find_organiser(email: str) -> Organiser | None:
     return db.session.scalar(select(Organiser).where(Organiser.email == email.strip().lower()))
+
+
+def authenticate(email: str, password: str) -> Organiser | None:
+    """The organiser with this address and password, else None; an unknown address costs the same password
+    check as a known one, so the time of a failed login does not tell which addresses have accounts."""
+    organiser = find_organiser(email)
+    if organiser is None:
+        Organiser.check_unknown_password(password)
+        return None
+    return organiser if organiser.check_password(password) else None
 
 
 def create_organiser(email: str, password: str, name: str = "") -> Organiser:
@@ -74,13 +85,14 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@login_limits
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("meetings.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        organiser = find_organiser(form.email.data)
-        if organiser is None or not organiser.check_password(form.password.data):
+        organiser = authenticate(form.email.data, form.password.data)
+        if organiser is None:
             flash(_("E-Mail-Adresse oder Passwort ist falsch."), "error")
         else:
             login_user(organiser, remember=form.remember.data)

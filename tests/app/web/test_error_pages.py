@@ -15,6 +15,9 @@ PAGES = {  # status: (German title, German sentence, English title, English sent
           "Page not found", "This page does not exist (any more). Please check the address."),
     413: ("Datei zu groß", "Die hochgeladene Datei ist zu groß (höchstens 5 MB).",
           "File too large", "The uploaded file is too large (5 MB maximum)."),
+    429: ("Zu viele Versuche",
+          "Zu viele Versuche in kurzer Zeit. Bitte warten Sie einige Minuten und versuchen Sie es dann noch einmal.",
+          "Too many attempts", "Too many attempts in a short time. Please wait a few minutes and try again."),
     500: ("Interner Fehler", "Etwas ist schiefgegangen. Bitte versuchen Sie es später noch einmal.",
           "Internal error", "Something went wrong. Please try again later."),
 }
@@ -35,7 +38,11 @@ def failing(app):
         db.session.add(Organiser(email="halb@example.org", password_hash="x"))
         raise RuntimeError("kaputt")
 
+    def too_many():
+        abort(429)  # the throttled pages with their minutes: test_throttling.py
+
     app.add_url_rule("/test/verboten", view_func=forbidden)
+    app.add_url_rule("/test/zu-viele", view_func=too_many)
     app.add_url_rule("/test/kaputt", view_func=broken)
     return app.test_client()
 
@@ -45,6 +52,8 @@ def trigger(client, status, lang):
         return client.get(f"/test/verboten?lang={lang}")
     if status == 404:
         return client.get(f"/gibt-es-nicht?lang={lang}")
+    if status == 429:
+        return client.get(f"/test/zu-viele?lang={lang}")
     if status == 413:  # more than MAX_CONTENT_LENGTH (5 MB)
         return client.post(f"/login?lang={lang}", data={"email": "x" * (5 * 1024 * 1024 + 1)})
     return client.get(f"/test/kaputt?lang={lang}")
