@@ -64,6 +64,9 @@ def from_environment(instance_path: Path) -> dict:
         "PLANNING_INPROCESS_FALLBACK": _flag(env("PLANNING_INPROCESS_FALLBACK", "true")),
         "OUTBOX_DIR": str(instance_path / "outbox"),
         "BASE_URL": env("BASE_URL", ""),
+        # how long an invitation to a meeting's team (days) and a password-reset link (minutes) can be used
+        "INVITATION_DAYS": float(env("INVITATION_DAYS", "7")),
+        "PASSWORD_RESET_MINUTES": float(env("PASSWORD_RESET_MINUTES", "60")),
     }
 
 
