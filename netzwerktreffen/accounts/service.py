@@ -13,17 +13,21 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from netzwerktreffen.accounts import mails
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import format_datetime
 from netzwerktreffen.core.models import INVITATION, PASSWORD_RESET, AccountLink, Meeting, Organiser, utcnow
+from netzwerktreffen.core.worker import enqueue
 from netzwerktreffen.mail import outbox
 from netzwerktreffen.web.auth import create_organiser, find_organiser
 
 log = logging.getLogger(__name__)
+
+RESET_TASK = "netzwerktreffen.tasks.send_password_reset"
+MAX_OPEN_RESETS = 3  # reset links an account gets within one link's lifetime
 
 
 class LinkUnusable(Exception):
@@ -87,10 +91,15 @@ def invite(meeting: Meeting, email: str, invited_by: Organiser) -> AccountLink:
 
 
 def open_invitations(meeting: Meeting) -> list[AccountLink]:
-    """Invitations to this meeting's team that can still be used, newest first."""
-    return list(db.session.scalars(select(AccountLink).where(
+    """Invitations to this meeting's team that can still be used, newest first; one an address (an
+    address invited again keeps its earlier links, the list shows the newest)."""
+    links = db.session.scalars(select(AccountLink).where(
         AccountLink.meeting_id == meeting.id, AccountLink.purpose == INVITATION, AccountLink.used_at.is_(None),
-        AccountLink.expires_at > utcnow()).order_by(AccountLink.created_at.desc())))
+        AccountLink.expires_at > utcnow()).order_by(AccountLink.created_at.desc(), AccountLink.id.desc()))
+    newest: dict[str, AccountLink] = {}
+    for link in links:
+        newest.setdefault(link.email, link)
+    return list(newest.values())
 
 
 def accept_invitation(token: str, name: str = "", password: str = "") -> Organiser:
@@ -116,14 +125,32 @@ def accept_invitation(token: str, name: str = "", password: str = "") -> Organis
 # -- Passwords -----------------------------------------------------------------------------------------
 
 
+def ask_for_password_reset(email: str) -> None:
+    """The "Passwort vergessen?" form: the same work for every address, so that neither the answer nor
+    its time tells whether the address has an account; looking it up and mailing happen in the
+    background (``request_password_reset``; an RQ worker with Redis, else, and when Redis does not
+    answer, the web process's worker thread)."""
+    try:
+        enqueue(RESET_TASK, email)
+    except Exception as error:  # noqa: BLE001 - Redis unreachable or refusing: the web process does it
+        log.warning("password reset not queued in Redis (%s); sent from the web process", error)
+        enqueue(RESET_TASK, email, in_process=True)
+
+
 def request_password_reset(email: str) -> None:
-    """Mail a one-time link for a new password when the address has an account; nothing otherwise (the
-    page answers the same either way)."""
+    """Mail a one-time link for a new password when the address has an account; nothing otherwise. At most
+    ``MAX_OPEN_RESETS`` links an account within one link's lifetime (no flood of mails to one person)."""
     organiser = find_organiser(email)
     if organiser is None:
         log.info("password reset asked for an address without an account")
         return
     lifetime = timedelta(minutes=current_app.config.get("PASSWORD_RESET_MINUTES", 60))
+    recent = db.session.scalar(select(func.count(AccountLink.id)).where(
+        AccountLink.organiser_id == organiser.id, AccountLink.purpose == PASSWORD_RESET,
+        AccountLink.created_at > utcnow() - lifetime))
+    if recent >= MAX_OPEN_RESETS:
+        log.warning("password reset for %s refused: %d links within %s", organiser.email, recent, lifetime)
+        return
     link, token = _issue(PASSWORD_RESET, organiser.email, lifetime, organiser=organiser)
     mails.queue_password_reset(link, token)
     db.session.commit()
@@ -141,7 +168,8 @@ def reset_password(token: str, password: str) -> Organiser:
 
 def set_password(organiser: Organiser, password: str) -> None:
     """The account's new password; reset links still open for it are used up."""
-    # TODO once organisers have a session version (logout revokes sessions): bump it here as well
+    # once organisers have a session version (logout revokes sessions), bump it here too: a new
+    # password then ends every other session
     organiser.set_password(password)
     db.session.execute(update(AccountLink).where(AccountLink.organiser_id == organiser.id,
                                                  AccountLink.purpose == PASSWORD_RESET,

@@ -35,7 +35,7 @@ def status(form) -> int:
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        service.request_password_reset(form.email.data)
+        service.ask_for_password_reset(form.email.data)
         return render_template("accounts/reset_requested.html", email=form.email.data.strip())
     return render_template("accounts/forgot_password.html", form=form), status(form)
 
@@ -61,7 +61,8 @@ def accept_invitation(token: str):
         existing = find_organiser(link.email)
         form = AcceptForm() if existing else InvitationForm(email=link.email)
         if form.validate_on_submit():
-            organiser = service.accept_invitation(token, *([] if existing else [form.name.data, form.password.data]))
+            name, password = ("", "") if existing else (form.name.data, form.password.data)
+            organiser = service.accept_invitation(token, name, password)
             return joined(organiser, link, new_account=existing is None)
     except service.LinkUnusable as problem:
         return unusable(problem)

@@ -2,6 +2,7 @@
 rules for passwords."""
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from datetime import timedelta
@@ -10,6 +11,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from conftest import PASSWORD
+from waiting import wait_until
 from netzwerktreffen.accounts import service
 from netzwerktreffen.accounts.passwords import MIN_LENGTH, common_passwords, password_problem
 from netzwerktreffen.core.extensions import db
@@ -56,6 +58,7 @@ def test_invitation_makes_an_account_that_joins_the_team_and_works_once(app, cli
     assert response.status_code == 200
     assert "Einladung an kollegin@landkreis.example geschickt" in text(response)
     assert "Eingeladen, noch nicht angenommen" in text(response)
+    assert [link.email for link in service.open_invitations(meeting)] == ["kollegin@landkreis.example"]
 
     mails = outbox()
     assert [m["To"] for m in mails] == ["kollegin@landkreis.example"]
@@ -194,12 +197,30 @@ def test_deleting_the_meeting_deletes_its_invitations(logged_in, organiser, make
 # -- Password reset ------------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def reset_log(caplog):
+    """What the background reset task logged: it runs in the worker thread, after the answer was sent."""
+    caplog.set_level(logging.INFO, logger="netzwerktreffen.accounts.service")
+
+    def done(count: int) -> list[str]:
+        def messages():
+            found = [r.getMessage() for r in caplog.records if r.getMessage().startswith("password reset")]
+            return found if len(found) >= count else None
+        return wait_until(messages, what=f"{count} password reset task(s)")
+    return done
+
+
+def mails_to_arrive(outbox, count: int) -> list:
+    return wait_until(lambda: len(outbox()) >= count and outbox(), what=f"{count} mail(s) in the outbox")
+
+
 def test_password_reset_by_mail(client, organiser, outbox):
     assert 'href="/passwort-vergessen"' in text(client.get("/login"))
     response = client.post("/passwort-vergessen", data={"email": "ORGA@example.org"})
     assert response.status_code == 200 and "Bitte sehen Sie in Ihr Postfach" in text(response)
-    mails = outbox()
+    mails = mails_to_arrive(outbox, 1)
     assert [m["To"] for m in mails] == ["Orga <orga@example.org>"]
+    assert mails[0]["Subject"] == "Neues Passwort für netzwerktreffen"
     path = link_in(mails[0], "/passwort-neu/")
     stored = db.session.scalar(select(AccountLink))
     assert timedelta(minutes=59) < stored.expires_at - utcnow() <= timedelta(minutes=60)
@@ -220,21 +241,57 @@ def test_password_reset_by_mail(client, organiser, outbox):
     assert used.status_code == 410 and "schon benutzt" in text(used)
 
 
-def test_unknown_address_gets_the_same_answer_and_no_mail(client, organiser, outbox):
-    known = client.post("/passwort-vergessen", data={"email": "orga@example.org"})
-    unknown = client.post("/passwort-vergessen", data={"email": "orga@example.org.example"})
-    assert known.status_code == unknown.status_code == 200
+def test_unknown_address_gets_the_same_answer_after_the_same_work_and_no_mail(app, client, organiser, outbox,
+                                                                            reset_log):
+    """The answer, and what the request does before answering (its SQL statements: none, the lookup runs
+    in the background), are the same for an address with and without an account."""
+    from sqlalchemy import event
+    statements: list[str] = []
+    request_thread = threading.get_ident()
 
-    def answer(response, address):
-        return text(response).replace(address, "ADDRESS")
-    assert answer(known, "orga@example.org") == answer(unknown, "orga@example.org.example")
-    assert len(outbox()) == 1 and count(AccountLink) == 1
+    def record(conn, cursor, statement, *args):
+        if threading.get_ident() == request_thread:
+            statements.append(statement)
+
+    answers, work = {}, {}
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        for address in ("orga@example.org", "orga@example.org.example"):
+            statements.clear()
+            response = client.post("/passwort-vergessen", data={"email": address})
+            answers[address] = (response.status_code, text(response).replace(address, "ADDRESS"))
+            work[address] = list(statements)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert answers["orga@example.org"] == answers["orga@example.org.example"]
+    assert answers["orga@example.org"][0] == 200
+    assert work["orga@example.org"] == work["orga@example.org.example"]
+    logged = reset_log(2)
+    assert "password reset asked for an address without an account" in logged
+    assert "password reset link sent to orga@example.org" in logged
+    assert len(mails_to_arrive(outbox, 1)) == 1 and count(AccountLink) == 1
+
+
+def test_an_account_gets_at_most_three_reset_mails_an_hour(client, organiser, outbox, reset_log):
+    for _ in range(5):
+        assert client.post("/passwort-vergessen", data={"email": "orga@example.org"}).status_code == 200
+    logged = reset_log(5)
+    assert sum("refused" in line for line in logged) == 2
+    assert len(mails_to_arrive(outbox, 3)) == 3 and count(AccountLink) == 3
+
+
+@pytest.mark.parametrize("app_config", [{"REDIS_URL": "redis://127.0.0.1:1/0"}])
+def test_without_a_reachable_redis_the_web_process_sends_the_reset_mail(client, organiser, outbox, caplog):
+    response = client.post("/passwort-vergessen", data={"email": "orga@example.org"})
+    assert response.status_code == 200 and "Bitte sehen Sie in Ihr Postfach" in text(response)
+    assert [m["To"] for m in mails_to_arrive(outbox, 1)] == ["Orga <orga@example.org>"]
+    assert any("not queued in Redis" in r.getMessage() for r in caplog.records)
 
 
 def test_an_expired_or_replaced_reset_link_is_refused(client, organiser, outbox):
     client.post("/passwort-vergessen", data={"email": "orga@example.org"})
     client.post("/passwort-vergessen", data={"email": "orga@example.org"})
-    first, second = (link_in(m, "/passwort-neu/") for m in outbox())
+    first, second = (link_in(m, "/passwort-neu/") for m in mails_to_arrive(outbox, 2))
     db.session.execute(update(AccountLink).where(AccountLink.token_hash == service.digest(first.rsplit("/", 1)[1]))
                        .values(expires_at=utcnow() - timedelta(seconds=1)))
     db.session.commit()
@@ -247,7 +304,7 @@ def test_an_expired_or_replaced_reset_link_is_refused(client, organiser, outbox)
 
 def test_setting_a_password_uses_up_the_open_reset_links(client, organiser, outbox):
     client.post("/passwort-vergessen", data={"email": "orga@example.org"})
-    path = link_in(outbox()[0], "/passwort-neu/")
+    path = link_in(mails_to_arrive(outbox, 1)[0], "/passwort-neu/")
     service.set_password(organiser, "Ganz-anderes-Passwort-3")
     response = client.get(path)
     assert response.status_code == 410 and "schon benutzt" in text(response)
@@ -270,3 +327,13 @@ def test_create_organiser_command_applies_the_rules(runner):
     result = runner.invoke(args=["create-organiser", "neu@example.org"], input="letmein123\nletmein123\n")
     assert result.exit_code != 0 and "häufigsten Passwörter" in result.output
     assert find_organiser("neu@example.org") is None
+
+
+def test_inviting_again_sends_a_new_link_and_lists_the_address_once(logged_in, organiser, make_meeting, outbox):
+    meeting = make_meeting(organisers=[organiser])
+    logged_in.post(TEAM, data={"email": "zweimal@example.org"})
+    logged_in.post(TEAM, data={"email": "zweimal@example.org"})
+    first, second = (link_in(m, "/einladung/") for m in outbox())
+    assert first != second
+    assert [link.email for link in service.open_invitations(meeting)] == ["zweimal@example.org"]
+    assert text(logged_in.get(TEAM)).count("zweimal@example.org –") == 1
