@@ -145,6 +145,8 @@ def request_password_reset(email: str) -> None:
         log.info("password reset asked for an address without an account")
         return
     lifetime = timedelta(minutes=current_app.config.get("PASSWORD_RESET_MINUTES", 60))
+    # one reset at a time per account (row lock on PostgreSQL), so that parallel requests keep the limit
+    db.session.execute(select(Organiser.id).where(Organiser.id == organiser.id).with_for_update())
     recent = db.session.scalar(select(func.count(AccountLink.id)).where(
         AccountLink.organiser_id == organiser.id, AccountLink.purpose == PASSWORD_RESET,
         AccountLink.created_at > utcnow() - lifetime))
