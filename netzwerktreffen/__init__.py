@@ -47,6 +47,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from netzwerktreffen.registration import public_views as public
     from netzwerktreffen.registration import views as registrations
     app.register_blueprint(auth.bp)
+    from netzwerktreffen.accounts import views as accounts
+    app.register_blueprint(accounts.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(meetings.bp)
     app.register_blueprint(registrations.bp)

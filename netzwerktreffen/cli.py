@@ -42,13 +42,15 @@ def init_app(app) -> None:
 @click.password_option(prompt="Passwort", confirmation_prompt="Passwort wiederholen")
 def create_organiser(email: str, name: str, password: str) -> None:
     """Create an organiser account (asks for the password)."""
+    from netzwerktreffen.accounts.passwords import password_problem
     from netzwerktreffen.web.auth import create_organiser as create, find_organiser
     if "@" not in email:
         raise click.BadParameter("keine gültige E-Mail-Adresse", param_hint="EMAIL")
     if find_organiser(email) is not None:
         raise click.ClickException(f"Es gibt bereits ein Konto für {email}.")
-    if len(password) < 8:
-        raise click.ClickException("Das Passwort muss mindestens 8 Zeichen haben.")
+    problem = password_problem(password, email)
+    if problem:
+        raise click.ClickException(problem)
     create(email, password, name)
     db.session.commit()
     click.echo(f"Konto für {email.strip().lower()} angelegt.")

@@ -7,6 +7,7 @@ service. Arguments are plain JSON values (ids, numbers, text).
 """
 from __future__ import annotations
 
+from netzwerktreffen.accounts import service as accounts
 from netzwerktreffen.day import replanning
 from netzwerktreffen.mail import outbox, schedules
 from netzwerktreffen.planning import jobs as planning
@@ -30,3 +31,8 @@ def queue_schedules(meeting_id: int, note: str = "") -> int:
 def send_change_notices(meeting_id: int, before_number: int, after_number: int) -> int | None:
     """The change notices of one re-planning."""
     return replanning.send_notices_task(meeting_id, before_number, after_number)
+
+
+def send_password_reset(email: str) -> None:
+    """The "Passwort vergessen?" form: a reset link by mail when the address has an account."""
+    accounts.request_password_reset(email)

@@ -98,6 +98,9 @@ def from_environment(instance_path: Path) -> dict:
         "BASE_URL": env("BASE_URL", ""),
         # X-Forwarded-For/-Proto/-Host/-Port are believed only from this many proxies in front of the app
         "TRUSTED_PROXIES": _proxy_count(env("TRUSTED_PROXIES", "0")),
+        # how long an invitation to a meeting's team (days) and a password-reset link (minutes) can be used
+        "INVITATION_DAYS": float(env("INVITATION_DAYS", "7")),
+        "PASSWORD_RESET_MINUTES": float(env("PASSWORD_RESET_MINUTES", "60")),
     }
 
 

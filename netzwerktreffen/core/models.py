@@ -15,7 +15,7 @@ from typing import Optional
 from flask_login import UserMixin
 from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Integer,
                         String, Table, Text, Time, UniqueConstraint, func, select)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from netzwerktreffen.core.extensions import db
@@ -546,3 +546,35 @@ class OutboxMessage(db.Model):
 
     meeting: Mapped[Optional[Meeting]] = relationship()
     registration: Mapped[Optional[Registration]] = relationship()
+
+
+class AccountLinkPurpose(StrEnum):
+    INVITATION = "invitation"  # join a meeting's team (and make an account when there is none)
+    PASSWORD_RESET = "password_reset"
+
+
+INVITATION, PASSWORD_RESET = AccountLinkPurpose
+
+
+class AccountLink(db.Model):
+    """A one-time link sent by mail: an invitation to a meeting's team, or a password reset.
+
+    Only the SHA-256 of the link's token is stored, so a copy of the database opens no account;
+    ``used_at`` is set once, when the link is used.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(254))
+    organiser_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organiser.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[Optional[int]] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    invited_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organiser.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    organiser: Mapped[Optional[Organiser]] = relationship(foreign_keys=[organiser_id])
+    invited_by: Mapped[Optional[Organiser]] = relationship(foreign_keys=[invited_by_id])
+    meeting: Mapped[Optional[Meeting]] = relationship(
+        backref=backref("account_links", cascade="all, delete-orphan"))

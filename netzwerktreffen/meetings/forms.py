@@ -205,10 +205,12 @@ class DeleteMeetingForm(Form):
 
 
 class OrganiserForm(Form):
-    """Adding a person to the team: an existing organiser account, not yet in the team (``self.organiser``)."""
+    """Adding a person to the team: an organiser account not yet in the team (``self.organiser``), or an
+    address without an account (``self.organiser`` is None), which gets an invitation by e-mail."""
 
-    email = EmailField(_l("E-Mail-Adresse des Kontos"), validators=[DataRequired(), Email(), Length(max=254)],
-                       description=_l("Die Person braucht schon ein Konto für Organisierende."))
+    email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(), Email(), Length(max=254)],
+                       description=_l("Hat die Person noch kein Konto, bekommt sie eine Einladung per E-Mail "
+                                      "und legt darin ihr Passwort fest."))
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
@@ -218,9 +220,6 @@ class OrganiserForm(Form):
         if field.errors:
             return
         self.organiser = find_organiser(field.data)
-        if self.organiser is None:
-            raise ValidationError(_("Zu dieser Adresse gibt es kein Konto. Die Person braucht zuerst ein Konto "
-                                    "für Organisierende (flask create-organiser)."))
         if self.organiser in self.meeting.organisers:
             raise ValidationError(_("Diese Person gehört schon zum Organisationsteam."))
 

@@ -13,9 +13,10 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import BuildError
 
+from netzwerktreffen.accounts import service as accounts
 from netzwerktreffen.afterwards import retention
 from netzwerktreffen.core.extensions import db
-from netzwerktreffen.core.i18n import format_time
+from netzwerktreffen.core.i18n import format_datetime, format_time
 from netzwerktreffen.core.models import CONFIRMED, Block, CafeTable, Meeting, MeetingTable, Organiser, Room, Sector, Topic
 from netzwerktreffen.meetings import queries, service
 from netzwerktreffen.meetings.forms import (BLOCK_FORMS, SLUG, AffinityForm, CafeTableForm, DeleteMeetingForm,
@@ -179,11 +180,17 @@ def team(slug: str):
     meeting = organiser_meeting(slug)
     form = OrganiserForm(meeting=meeting)
     if form.validate_on_submit():
-        organiser = form.organiser
-        service.add_organiser(meeting, organiser)
-        flash(_("%(name)s gehört jetzt zum Organisationsteam.", name=organiser.name or organiser.email), "success")
+        if form.organiser is not None:
+            service.add_organiser(meeting, form.organiser)
+            flash(_("%(name)s gehört jetzt zum Organisationsteam.", name=form.organiser.name or form.organiser.email),
+                  "success")
+        else:
+            invitation = accounts.invite(meeting, form.email.data, current_user)
+            flash(_("Einladung an %(email)s geschickt; der Link gilt bis %(when)s.", email=invitation.email,
+                    when=format_datetime(invitation.expires_at)), "success")
         return redirect(url_for(".team", slug=slug))
-    return page("meetings/team.html", meeting, "team", status(form), form=form)
+    return page("meetings/team.html", meeting, "team", status(form), form=form,
+                invitations=accounts.open_invitations(meeting))
 
 
 @bp.route("/treffen/<slug>/team/<int:organiser_id>/entfernen", methods=["POST"])

@@ -11,6 +11,7 @@ PUBLIC_ENDPOINTS = {
     "static", "auth.login",
     "public.index", "public.meeting", "public.privacy", "public.resend_link",
     "public.registered", "public.personal", "public.cancel",
+    "accounts.forgot_password", "accounts.reset_password", "accounts.accept_invitation",
 }
 PUBLIC_PREFIXES = ("public.", "feeds.", "host_harvest.")  # later features: calendar feeds are public by design
 
@@ -99,7 +100,9 @@ def test_create_organiser_command(runner):
 
 @pytest.mark.parametrize("email, password, message", [
     ("kein-at-zeichen", "geheimes-passwort", "keine gültige E-Mail-Adresse"),
-    ("kurz@example.org", "kurz", "mindestens 8 Zeichen"),
+    ("kurz@example.org", "kurz", "mindestens 10 Zeichen"),
+    ("haeufig@example.org", "qwertyuiop", "häufigsten Passwörter"),
+    ("haeufig@example.org", "Sommer2026!", "häufigsten Passwörter"),
 ])
 def test_create_organiser_refuses_bad_input(runner, email, password, message):
     result = runner.invoke(args=["create-organiser", email], input=f"{password}\n{password}\n")
