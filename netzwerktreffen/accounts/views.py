@@ -10,6 +10,7 @@ from flask_login import login_user
 from netzwerktreffen.accounts import service
 from netzwerktreffen.accounts.forms import AcceptForm, ForgotPasswordForm, InvitationForm, NewPasswordForm
 from netzwerktreffen.core.models import INVITATION, PASSWORD_RESET
+from netzwerktreffen.web import throttle
 from netzwerktreffen.web.auth import find_organiser
 
 bp = Blueprint("accounts", __name__)
@@ -32,6 +33,7 @@ def status(form) -> int:
 
 
 @bp.route("/passwort-vergessen", methods=["GET", "POST"])
+@throttle.per_client_and_address("LINK_LIMIT_PER_CLIENT", "LINK_LIMIT_PER_ADDRESS")
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

@@ -283,3 +283,16 @@ def test_without_its_redis_the_app_still_answers_and_counts_in_memory(app, organ
     assert_throttled(client.post("/login", data={"email": "orga@example.org", "password": PASSWORD}), 15)
     with unreachable.app_context():
         db.engine.dispose()
+
+
+def test_asking_for_a_new_password_is_throttled_per_address_and_client(app, client):
+    """"Passwort vergessen?" mails an address: the same limits as "send my link again"."""
+    for n in range(2):
+        response = app.test_client().post("/passwort-vergessen", data={"email": "ina@example.org"},
+                                          environ_base=from_address(f"10.0.2.{n}"))
+        assert response.status_code in (200, 302)
+    assert_throttled(app.test_client().post("/passwort-vergessen", data={"email": "INA@example.org "},
+                                            environ_base=from_address("10.0.2.99")), 60)
+    for n in range(4):
+        assert client.post("/passwort-vergessen", data={"email": f"p{n}@example.org"}).status_code in (200, 302)
+    assert_throttled(client.post("/passwort-vergessen", data={"email": "p9@example.org"}), 60)
