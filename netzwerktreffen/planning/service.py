@@ -65,12 +65,13 @@ def new_version(meeting: Meeting, instance: dict, plan: dict, source: str, note:
     return version
 
 
-def publish(version: PlanVersion) -> None:
+def publish(version: PlanVersion, commit: bool = True) -> None:
     """Make a draft the live plan; the plan published before stays, marked superseded.
 
     Only a plan that keeps every hard rule and today's locks (``current_instance``) is published;
     else PlanningError with the reasons, and nothing changes. Whose rounds change gets a higher
-    iCal SEQUENCE (``personal.refresh_sequences``), in the same transaction."""
+    iCal SEQUENCE (``personal.refresh_sequences``), in the same transaction. With ``commit=False``
+    the caller commits (re-planning: together with the change notices)."""
     found = violations(current_instance(version), version.plan, block_titles(version.meeting))
     if found:
         db.session.rollback()
@@ -83,7 +84,10 @@ def publish(version: PlanVersion) -> None:
     version.status = PUBLISHED
     version.published_at = utcnow()
     refresh_sequences(version.meeting, scheduling.Schedule(version.meeting, version.plan))
-    db.session.commit()
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()
 
 
 def get_version(meeting: Meeting, number: int | str) -> PlanVersion | None:
