@@ -330,6 +330,10 @@ def import_plan_file(meeting: Meeting, data: bytes) -> PlanVersion:
         plan = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise PlanningError(_("Die Datei ist kein gültiges JSON: %(error)s", error=str(error))) from error
+    except RecursionError as error:
+        raise PlanningError(_("Die Datei ist kein gültiges JSON: sie ist zu tief verschachtelt.")) from error
+    except ValueError as error:  # an integer beyond Python's digit limit
+        raise PlanningError(_("Die Datei ist kein gültiges JSON: sie enthält eine zu lange Zahl.")) from error
     try:
         return import_plan(meeting, plan)
     except PlanningError as error:
