@@ -279,10 +279,9 @@ def capacity_changed(meeting: Meeting) -> list[Registration]:
     """After an organiser raised the capacity: fill the new places from the waiting list."""
     lock_meeting(meeting)
     promoted = fill_free_places(meeting)
-    for person in promoted:
-        queue_notice(person, "promoted")
     db.session.commit()
-    outbox.kick()
+    for person in promoted:
+        notify(person, "promoted")
     return promoted
 
 
