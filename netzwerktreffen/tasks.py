@@ -8,7 +8,6 @@ service. Arguments are plain JSON values (ids, numbers, text).
 from __future__ import annotations
 
 from netzwerktreffen.accounts import service as accounts
-from netzwerktreffen.day import replanning
 from netzwerktreffen.mail import outbox, schedules
 from netzwerktreffen.planning import jobs as planning
 
@@ -26,11 +25,6 @@ def run_planning_job(job_id: int) -> None:
 def queue_schedules(meeting_id: int, note: str = "") -> int:
     """The organiser's "send to all": render and queue everyone's schedule, then send."""
     return schedules.queue_schedules_task(meeting_id, note)
-
-
-def send_change_notices(meeting_id: int, before_number: int, after_number: int) -> int | None:
-    """The change notices of one re-planning."""
-    return replanning.send_notices_task(meeting_id, before_number, after_number)
 
 
 def send_password_reset(email: str) -> None:

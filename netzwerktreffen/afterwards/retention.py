@@ -46,7 +46,10 @@ class Purged:
 
 def deletion_date(meeting: Meeting) -> date:
     """The day the meeting's personal data is deleted (local calendar)."""
-    return meeting.date + timedelta(days=max(meeting.retention_days or 0, 0))
+    try:
+        return meeting.date + timedelta(days=max(meeting.retention_days or 0, 0))
+    except OverflowError:  # a meeting stored for the last days of the calendar
+        return date.max
 
 
 def today() -> date:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import CONFIRMED, Meeting, Registration, utcnow
 from netzwerktreffen.registration.service import (AlreadyRegistered, RegistrationData, consent_version,
-                                                  find_registration, new_registration)
+                                                  find_registration, lock_meeting, new_registration)
 
 WALK_IN_DOMAIN = "netzwerktreffen.invalid"  # the reserved .invalid domain (RFC 2606): never delivered
 
@@ -102,6 +102,7 @@ def add_walk_in(meeting: Meeting, data: RegistrationData) -> Registration:
     """
     if not data.email:
         data.email = placeholder_email(meeting)
+    lock_meeting(meeting)  # two devices adding the same address at once: the second hears AlreadyRegistered
     try:
         registration = new_registration(meeting, data, "de", "walk-in/" + consent_version(meeting, "de"))
     except AlreadyRegistered:

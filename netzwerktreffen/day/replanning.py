@@ -39,7 +39,6 @@ from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import local_now
 from netzwerktreffen.core.models import CAFE, Block, Meeting, PlanVersion, Registration
-from netzwerktreffen.core.worker import enqueue
 from netzwerktreffen.planning.today import held_rounds, replan_instance, preload
 
 log = logging.getLogger(__name__)
@@ -56,7 +55,7 @@ class Replanned:
     affected: list[int]  # registration ids whose schedule changed or who were newly seated
     changed_rounds: set[tuple[str, int]] = field(default_factory=set)  # (block key, round) to reprint
     seconds: float = 0.0
-    notices: int | None = None  # change notices queued; None: the mail module is not there; -1: in the background
+    notices: int | None = None  # change notices queued; None: the mail module is not there
     methods: dict[str, str] = field(default_factory=dict)  # block key -> kept / solver / repaired
 
 
@@ -195,12 +194,13 @@ def affected_people(changes: list[planning.Difference], before: dict, after: dic
 
 
 def replan(meeting: Meeting, held: dict[str, int] | None = None, *, time_limit: float = DEFAULT_TIME_LIMIT,
-           seed: int = 0, notify: bool = True, background_notices: bool = False) -> Replanned:
+           seed: int = 0, notify: bool = True) -> Replanned:
     """Re-plan the rounds not yet held for the people present; store, publish, tell the people affected.
 
     ``held`` maps block keys to rounds already over; it is stored in ``Block.rounds_held``.
-    With ``background_notices`` the change notices are rendered and queued by a background job
-    (``notices`` is then -1), so that the organiser does not wait for the mails.
+    The new version, its publication and the change notices in the outbox are committed together
+    (a failure on the way leaves the published plan as it was and no notice); the notices are sent
+    in the background after the commit.
     ``seconds`` is the time until the new plan is published and its changes are known.
     """
     started = time.monotonic()
@@ -212,32 +212,30 @@ def replan(meeting: Meeting, held: dict[str, int] | None = None, *, time_limit: 
     before_plan = published.plan
     try:
         version, methods = _store_and_publish(meeting, published, held, deadline, seed)
-    except PlanningError:
+        changes = planning.differences(meeting, before_plan, version.plan)
+        affected, rounds = affected_people(changes, before_plan, version.plan)
+        seconds = time.monotonic() - started
+        notices: int | None = 0
+        if notify and affected:
+            notices = send_notices(meeting, before_plan, version.plan)  # commits the version with its notices
+        db.session.commit()
+    except BaseException:
         db.session.rollback()  # nothing asked for is kept, not even the rounds held
         raise
-    changes = planning.differences(meeting, before_plan, version.plan)
-    affected, rounds = affected_people(changes, before_plan, version.plan)
-    seconds = time.monotonic() - started
-    notices: int | None = 0
-    if notify and affected and background_notices:
-        enqueue("netzwerktreffen.tasks.send_change_notices", meeting.id, published.number, version.number)
-        notices = -1
-    elif notify and affected:
-        notices = send_notices(meeting, before_plan, version.plan)
     log.info("re-planned %s in %.2f s: %d people affected (%s)", meeting.slug, seconds, len(affected), methods)
     return Replanned(published, version, changes, affected, rounds, seconds, notices, methods)
 
 
 def _store_and_publish(meeting: Meeting, published: PlanVersion, held: dict[str, int] | None, deadline: float,
                        seed: int) -> tuple[PlanVersion, dict[str, str]]:
-    """Plan the rounds not yet held, store the plan as a new version and publish it."""
+    """Plan the rounds not yet held, store the plan as a new version and publish it (flushed, not committed)."""
     held = _store_held(meeting, held)
     instance = replan_instance(meeting, published, held)
     plan, methods = solve_blocks(instance, deadline, seed)
     note = _("Neuplanung am Tag: %(held)s", held=", ".join(
         f"{b.title} {_('nach Runde %(n)s', n=held[scheduling.block_key(b)])}" for b in meeting.blocks))
-    version = planning.store_version(meeting, instance, plan, source="replan", note=note)
-    planning.publish(version)
+    version = planning.new_version(meeting, instance, plan, source="replan", note=note)
+    planning.publish(version, commit=False)
     return version, methods
 
 
@@ -264,17 +262,9 @@ def suggested_held(meeting: Meeting, now=None) -> dict[str, int]:
     return held
 
 
-def send_notices_task(meeting_id: int, before_number: int, after_number: int) -> int | None:
-    """The change notices of one re-planning, as a background job."""
-    meeting = db.session.get(Meeting, meeting_id)
-    before, after = planning.get_version(meeting, before_number), planning.get_version(meeting, after_number)
-    if meeting is None or before is None or after is None:
-        return None
-    return send_notices(meeting, before.plan, after.plan)
-
-
 def send_notices(meeting: Meeting, before_plan: dict, after_plan: dict) -> int | None:
-    """Change notices to the people affected, by the mail module of issue 6 (None while it is missing)."""
+    """Change notices to the people affected, by the mail module of issue 6 (None while it is missing);
+    queued and committed together with whatever the session holds (the re-planned version)."""
     try:
         from netzwerktreffen.mail.schedules import send_change_notices
     except ImportError:  # the mail module of issue 6 is not there yet

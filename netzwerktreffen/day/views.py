@@ -116,9 +116,6 @@ def _flash_replanned(result: replanning.Replanned) -> None:
             s=f"{result.seconds:.1f}".replace(".", ","), n=len(result.affected)), "success")
     if result.notices is None:
         flash(_("Änderungsmitteilungen konnten nicht verschickt werden (Mail-Modul fehlt)."), "warning")
-    elif result.notices == -1:
-        flash(_("Die Betroffenen bekommen eine Änderungsmitteilung; sie wird im Hintergrund in den "
-                "Postausgang gelegt."), "info")
     elif result.notices:
         flash(_("%(n)s Änderungsmitteilungen sind im Postausgang.", n=result.notices), "info")
 
@@ -129,7 +126,7 @@ def replan(slug: str):
     if not Form().validate_on_submit():
         abort(400)
     try:
-        result = replanning.replan(meeting, held_rounds_asked(meeting, request.form), background_notices=True)
+        result = replanning.replan(meeting, held_rounds_asked(meeting, request.form))
     except PlanningError as error:
         flash(_("Neu planen ging nicht: %(reason)s", reason=str(error)), "error")
         return redirect(url_for("checkin.index", slug=slug) + "#neu-planen")

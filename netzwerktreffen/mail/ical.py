@@ -8,7 +8,7 @@ schedule changed (``Registration.ical_sequence``).
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime, timezone
+from datetime import MAXYEAR, MINYEAR, date, datetime, timezone
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
@@ -38,9 +38,14 @@ def _calendar(meeting: Meeting, name: str, method: str | None = "PUBLISH") -> Ca
     calendar.add("x-wr-timezone", TZID)
     calendar.add("refresh-interval", _duration_hour(), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
-    calendar.add_component(Timezone.from_tzid(TZID, first_date=date(meeting.date.year - 1, 1, 1),
-                                              last_date=date(meeting.date.year + 2, 1, 1)))
+    calendar.add_component(Timezone.from_tzid(TZID, first_date=_new_year(meeting.date.year - 1),
+                                              last_date=_new_year(meeting.date.year + 2)))
     return calendar
+
+
+def _new_year(year: int) -> date:
+    """1 January of ``year``, kept inside the calendar (a meeting stored for 31.12.9999 still gets its .ics)."""
+    return date(min(max(year, MINYEAR), MAXYEAR), 1, 1)
 
 
 def _duration_hour():

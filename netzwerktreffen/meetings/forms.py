@@ -27,7 +27,7 @@ from netzwerktreffen.core.models import CONFIRMED, Block, CafeTable, Meeting, Me
 from netzwerktreffen.core.text import clean, slugify
 from netzwerktreffen.meetings.service import RESERVED_SLUGS, unique
 from netzwerktreffen.web.auth import find_organiser
-from netzwerktreffen.web.fields import Form, MultiCheckboxField
+from netzwerktreffen.web.fields import Form, MultiCheckboxField, plausible_year
 
 try:  # WTForms >= 3.3 wants SelectChoice; tuples are deprecated there
     from wtforms.fields.choices import SelectChoice
@@ -82,7 +82,8 @@ class MeetingForm(Form):
     slug = StringField(_l("Kurzname für die Adresse"), validators=[Length(max=80)])
     description = TextAreaField(_l("Beschreibung"), validators=[Optional(), Length(max=5000)],
                                 render_kw={"rows": 5})
-    date = DateField(_l("Datum"), validators=[InputRequired(message=_l("Bitte geben Sie ein gültiges Datum an."))])
+    date = DateField(_l("Datum"), validators=[InputRequired(message=_l("Bitte geben Sie ein gültiges Datum an.")),
+                                              plausible_year])
     start_time = TimeField(_l("Beginn"), format=TIME_FORMATS,
                            validators=[InputRequired(message=_l("Bitte geben Sie eine Uhrzeit an, z. B. 09:30."))])
     end_time = TimeField(_l("Ende"), format=TIME_FORMATS,
@@ -93,10 +94,10 @@ class MeetingForm(Form):
     is_public = BooleanField(_l("Anmeldeformular veröffentlichen"),
                              description=_l("Erst dann können sich Teilnehmende anmelden (im Anmeldezeitraum)."))
     registration_opens = DateTimeLocalField(_l("Anmeldung ab"), format=LOCAL_DATETIME_FORMATS,
-                                            validators=[Optional()],
+                                            validators=[Optional(), plausible_year],
                                             description=_l("Leer lassen: ab sofort, sobald veröffentlicht."))
     registration_closes = DateTimeLocalField(_l("Anmeldung bis"), format=LOCAL_DATETIME_FORMATS,
-                                             validators=[Optional()],
+                                             validators=[Optional(), plausible_year],
                                              description=_l("Leer lassen: bis zum Treffen."))
     capacity = IntegerField(_l("Plätze"), validators=[InputRequired(), NumberRange(min=1, max=10000)],
                             description=_l("Wer sich danach anmeldet, kommt auf die Warteliste. Mehr Plätze holen "

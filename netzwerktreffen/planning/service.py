@@ -65,12 +65,13 @@ def new_version(meeting: Meeting, instance: dict, plan: dict, source: str, note:
     return version
 
 
-def publish(version: PlanVersion) -> None:
+def publish(version: PlanVersion, commit: bool = True) -> None:
     """Make a draft the live plan; the plan published before stays, marked superseded.
 
     Only a plan that keeps every hard rule and today's locks (``current_instance``) is published;
     else PlanningError with the reasons, and nothing changes. Whose rounds change gets a higher
-    iCal SEQUENCE (``personal.refresh_sequences``), in the same transaction."""
+    iCal SEQUENCE (``personal.refresh_sequences``), in the same transaction. With ``commit=False``
+    the caller commits (re-planning: together with the change notices)."""
     found = violations(current_instance(version), version.plan, block_titles(version.meeting))
     if found:
         db.session.rollback()
@@ -83,7 +84,10 @@ def publish(version: PlanVersion) -> None:
     version.status = PUBLISHED
     version.published_at = utcnow()
     refresh_sequences(version.meeting, scheduling.Schedule(version.meeting, version.plan))
-    db.session.commit()
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()
 
 
 def get_version(meeting: Meeting, number: int | str) -> PlanVersion | None:
@@ -326,6 +330,10 @@ def import_plan_file(meeting: Meeting, data: bytes) -> PlanVersion:
         plan = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise PlanningError(_("Die Datei ist kein gültiges JSON: %(error)s", error=str(error))) from error
+    except RecursionError as error:
+        raise PlanningError(_("Die Datei ist kein gültiges JSON: sie ist zu tief verschachtelt.")) from error
+    except ValueError as error:  # an integer beyond Python's digit limit
+        raise PlanningError(_("Die Datei ist kein gültiges JSON: sie enthält eine zu lange Zahl.")) from error
     try:
         return import_plan(meeting, plan)
     except PlanningError as error:

@@ -1,7 +1,9 @@
 """Registrations: register, change, cancel, and the waiting list.
 
 Views (public and organiser) call these functions; they change the database,
-commit, and then send the mails that belong to the change.
+queue the mails that belong to the change in the same commit, and then start
+sending them. Capacity and status decisions are taken under the meeting's lock
+(lock_meeting), so that concurrent requests never overbook or mail twice.
 """
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from datetime import datetime
 
 from flask import render_template
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
 
 from netzwerktreffen.mail import message as mail
 from netzwerktreffen.mail import outbox
@@ -100,8 +103,21 @@ def find_registration(meeting: Meeting, email: str) -> Registration | None:
 
 
 def lock_meeting(meeting: Meeting) -> None:
-    """Serialise capacity decisions for one meeting (row lock on PostgreSQL)."""
-    db.session.execute(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
+    """Serialise capacity decisions for one meeting until the commit: a row lock on PostgreSQL, the
+    database's write lock on SQLite (which has no row locks; a plain SELECT there locks nothing)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        lock_sqlite_for_writing()
+    else:
+        db.session.execute(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
+
+
+def lock_sqlite_for_writing() -> None:
+    """Take SQLite's write lock now (BEGIN IMMEDIATE; waits for other writers up to the busy timeout),
+    so that what is read from here on cannot change before the commit."""
+    connection = db.session.connection().connection.driver_connection
+    if connection.in_transaction:  # this transaction has written already, so it holds the write lock
+        return
+    db.session.execute(text("BEGIN IMMEDIATE"))
 
 
 def apply_data(registration: Registration, data: RegistrationData) -> None:
@@ -152,33 +168,40 @@ def new_registration(meeting: Meeting, data: RegistrationData, locale: str, cons
     return registration
 
 
-def _add_and_commit(meeting: Meeting, data: RegistrationData, locale: str, consent: str) -> Registration:
-    """new_registration under the meeting's lock, committed; on AlreadyRegistered nothing is stored."""
+def _add_and_commit(meeting: Meeting, data: RegistrationData, locale: str, consent: str,
+                    send_confirmation: bool = True) -> Registration:
+    """new_registration under the meeting's lock and, when asked for, its confirmation or waiting-list mail
+    in the outbox, committed together; on AlreadyRegistered nothing is stored."""
     lock_meeting(meeting)
     try:
         registration = new_registration(meeting, data, locale, consent)
-    except AlreadyRegistered:
+        if send_confirmation:
+            queue_notice(registration, "confirmation" if registration.status == CONFIRMED else "waitlisted")
+        db.session.commit()
+    except IntegrityError:  # the same address registered at the same moment
+        db.session.rollback()
+        existing = find_registration(meeting, data.email)
+        if existing is None or existing.status == CANCELLED:
+            raise
+        raise AlreadyRegistered(existing) from None
+    except BaseException:
         db.session.rollback()
         raise
-    db.session.commit()
+    if send_confirmation:
+        outbox.kick()
     return registration
 
 
 def register(meeting: Meeting, data: RegistrationData, locale: str = "de") -> Registration:
-    """A person registers on the public form: store, commit, send the confirmation."""
-    registration = _add_and_commit(meeting, data, locale, consent_version(meeting, locale))
-    notify(registration, "confirmation" if registration.status == CONFIRMED else "waitlisted")
-    return registration
+    """A person registers on the public form: store it and queue the confirmation in one commit, then send."""
+    return _add_and_commit(meeting, data, locale, consent_version(meeting, locale))
 
 
 def register_by_organiser(meeting: Meeting, data: RegistrationData, locale: str, consent: str,
                           send_confirmation: bool = True) -> Registration:
     """An organiser registers someone by hand (phone, paper): store, commit and, if asked for, send the
     confirmation or waiting-list mail. Raises AlreadyRegistered (nothing stored) for a taken address."""
-    registration = _add_and_commit(meeting, data, locale, consent)
-    if send_confirmation:
-        notify(registration, "confirmation" if registration.status == CONFIRMED else "waitlisted")
-    return registration
+    return _add_and_commit(meeting, data, locale, consent, send_confirmation)
 
 
 def update_registration(registration: Registration, data: RegistrationData) -> None:
@@ -187,24 +210,37 @@ def update_registration(registration: Registration, data: RegistrationData) -> N
     if other is not None and other.id != registration.id:
         raise AlreadyRegistered(other)
     apply_data(registration, data)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the address was taken by someone else at the same moment
+        db.session.rollback()
+        other = find_registration(registration.meeting, data.email)
+        if other is None:
+            raise
+        raise AlreadyRegistered(other) from None
 
 
 def cancel_registration(registration: Registration) -> list[Registration]:
-    """Cancel; a freed place goes to the waiting list. Returns the people moved up."""
+    """Cancel; a freed place goes to the waiting list. Returns the people moved up.
+
+    The status is read again under the meeting's lock, so that of several cancellations at the same moment
+    only one changes anything and sends the mails; the mails are queued in the same commit."""
     meeting = registration.meeting
     lock_meeting(meeting)
+    db.session.refresh(registration)
     if registration.status == CANCELLED:
+        db.session.rollback()
         return []
     registration.status = CANCELLED
     registration.cancelled_at = utcnow()
     registration.waitlisted_at = None
     db.session.flush()
     promoted = fill_free_places(meeting)
-    db.session.commit()
-    notify(registration, "cancelled")
+    queue_notice(registration, "cancelled")
     for person in promoted:
-        notify(person, "promoted")
+        queue_notice(person, "promoted")
+    db.session.commit()
+    outbox.kick()
     return promoted
 
 
@@ -226,12 +262,17 @@ def fill_free_places(meeting: Meeting) -> list[Registration]:
 
 
 def promote_registration(registration: Registration) -> None:
-    """An organiser moves someone off the waiting list (also beyond capacity)."""
+    """An organiser moves someone off the waiting list (also beyond capacity); the status is read again
+    under the meeting's lock, so that two clicks at the same moment send one mail."""
+    lock_meeting(registration.meeting)
+    db.session.refresh(registration)
     if registration.status != WAITLISTED:
+        db.session.rollback()
         return
     registration.status, registration.waitlisted_at = CONFIRMED, None
+    queue_notice(registration, "promoted")
     db.session.commit()
-    notify(registration, "promoted")
+    outbox.kick()
 
 
 def capacity_changed(meeting: Meeting) -> list[Registration]:
@@ -247,14 +288,19 @@ def capacity_changed(meeting: Meeting) -> list[Registration]:
 def notify(registration: Registration, template: str) -> bool:
     """Queue one of the registration mails (confirmation, waitlisted, promoted, cancelled, link) and
     start sending it in the background. True once the mail is safely in the outbox."""
+    queue_notice(registration, template)
+    db.session.commit()
+    outbox.kick()
+    return True
+
+
+def queue_notice(registration: Registration, template: str) -> None:
+    """Put one of the registration mails into the outbox, in the caller's transaction (not committed)."""
     link = mail.external_url("public.personal", token=registration.token)
     rendered = mail.render(template, registration.locale, registration=registration,
                            meeting=registration.meeting, link=link)
     outbox.queue(template, registration.email, registration.name, rendered, meeting=registration.meeting,
                  registration=registration)
-    db.session.commit()
-    outbox.kick()
-    return True
 
 
 def resend_link(meeting: Meeting, email: str, locale: str = "de") -> None:

@@ -1,11 +1,13 @@
 """Form fields and the base form shared by every form of the app."""
 from __future__ import annotations
+from datetime import date, datetime
+
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField, PasswordField, SelectMultipleField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
-from netzwerktreffen.core.i18n import language_name
+from netzwerktreffen.core.i18n import format_date, language_name, local_now
 from netzwerktreffen.core.models import Meeting, Registration
 from netzwerktreffen.core.text import clean
 
@@ -58,3 +60,26 @@ def language_choices(meeting: Meeting, registration: Registration | None = None)
 def default_languages(meeting: Meeting) -> list[str]:
     codes = meeting_languages(meeting)
     return ["de"] if "de" in codes else codes[:1]
+
+
+FIRST_YEAR = 2000  # dates of meetings and registration windows from here …
+YEARS_AHEAD = 5  # … up to this many years ahead
+
+
+def date_range() -> tuple[date, date]:
+    """The dates a form accepts for a meeting: a typo in the year (9999, 0202) is caught here."""
+    today = local_now().date()
+    try:
+        last = today.replace(year=today.year + YEARS_AHEAD)
+    except ValueError:  # 29 February
+        last = today.replace(year=today.year + YEARS_AHEAD, day=28)
+    return date(FIRST_YEAR, 1, 1), last
+
+
+def plausible_year(form, field) -> None:
+    """Validator for date and date-time fields: inside ``date_range``."""
+    value = field.data.date() if isinstance(field.data, datetime) else field.data
+    first, last = date_range()
+    if value is not None and not first <= value <= last:
+        raise ValidationError(_("Bitte prüfen Sie die Jahreszahl: möglich sind Daten vom %(first)s bis zum %(last)s.",
+                                first=format_date(first), last=format_date(last)))
