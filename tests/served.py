@@ -26,7 +26,8 @@ def free_port() -> int:
 def gunicorn(database_uri: str, workers: int = 4, threads: int = 4):
     """gunicorn serving the app on ``database_uri`` (mail stays queued in the outbox); yields the base URL."""
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-    env.update(DATABASE_URL=database_uri, SECRET_KEY="served-test", MAIL_DELIVERY="manual")
+    env.update(DATABASE_URL=database_uri, SECRET_KEY="served-test", MAIL_DELIVERY="manual",
+               RATELIMIT_ENABLED="false")  # many clients from one address on purpose: not what throttling is tested for here
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-k", "gthread", "-w", str(workers),
                                "--threads", str(threads), "-b", f"127.0.0.1:{port}", "netzwerktreffen:create_app()"],
