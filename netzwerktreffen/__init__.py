@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_pyfile("config.py", silent=True)
     if test_config:
         app.config.from_mapping(test_config)
+    config.finish(app.config)  # stops here, with a German message naming the variable, on what cannot work
 
     trust_proxies(app)
     db.init_app(app)

@@ -91,3 +91,44 @@ def test_cookies_with_a_wrong_or_old_id_log_nobody_in(app, organiser, session_id
     assert load_organiser(session_id.replace("1", str(organiser.id), 1)) is None
     assert load_organiser(f"{organiser.id}:1") == organiser
     db.session.rollback()
+
+
+def set_cookie_headers(app, remember=True) -> dict[str, str]:
+    client = app.test_client()
+    data = {"email": "orga@example.org", "password": PASSWORD, **({"remember": "y"} if remember else {})}
+    response = ask(client, "POST", "/login", data=data)
+    assert response.status_code == 302
+    return {header.split("=", 1)[0]: header for header in response.headers.getlist("Set-Cookie")}
+
+
+def test_cookies_are_httponly_and_samesite_and_not_secure_over_http(app, organiser):
+    cookies = set_cookie_headers(app)
+    assert set(cookies) == set(COOKIES)
+    for header in cookies.values():
+        assert "HttpOnly" in header and "SameSite=Lax" in header
+        assert "Secure" not in header  # BASE_URL is http://… in the tests: a Secure cookie would never come back
+
+
+@pytest.mark.parametrize("app_config", [{"BASE_URL": "https://treffen.example"},
+                                        {"PREFERRED_URL_SCHEME": "https"}])
+def test_cookies_are_secure_when_the_app_is_reached_over_https(app, organiser, app_config):
+    cookies = set_cookie_headers(app)
+    assert set(cookies) == set(COOKIES)
+    for header in cookies.values():
+        assert "Secure" in header and "HttpOnly" in header and "SameSite=Lax" in header
+
+
+def remember_days(header: str) -> float:
+    from datetime import datetime, timezone
+    from email.utils import parsedate_to_datetime
+    expires = next(part.split("=", 1)[1] for part in header.split("; ") if part.startswith("Expires="))
+    return (parsedate_to_datetime(expires) - datetime.now(timezone.utc)).total_seconds() / 86400
+
+
+def test_stay_logged_in_lasts_14_days(app, organiser):
+    assert 13.9 < remember_days(set_cookie_headers(app)["remember_token"]) <= 14
+
+
+@pytest.mark.parametrize("app_config", [{"REMEMBER_DAYS": "3"}])
+def test_stay_logged_in_is_configurable(app, organiser, app_config):
+    assert 2.9 < remember_days(set_cookie_headers(app)["remember_token"]) <= 3
