@@ -52,18 +52,18 @@ CHOICES = {
     # worker thread (or RQ with REDIS_URL), at once in the request, or only by cron / flask send-mail
     "MAIL_DELIVERY": ("background", "inline", "manual"),
 }
-# numbers: (kind, default, smallest allowed value)
+# numbers: (kind, default, smallest allowed value; None: anything above 0)
 NUMBERS = {
     "SMTP_PORT": (int, "587", 1),
-    "SMTP_TIMEOUT": (float, "30", 0.001),
+    "SMTP_TIMEOUT": (float, "30", None),
     "MAIL_MAX_ATTEMPTS": (int, "8", 1),
     "MAIL_BACKOFF_SECONDS": (float, "30", 0),
-    "MAIL_LEASE_SECONDS": (float, "300", 0.001),
-    "MAIL_SWEEP_SECONDS": (float, "60", 0.001),
+    "MAIL_LEASE_SECONDS": (float, "300", None),
+    "MAIL_SWEEP_SECONDS": (float, "60", None),
     # a running planning job whose heartbeat is older than this belonged to a process that died
-    "PLANNING_LEASE_SECONDS": (float, "60", 0.001),
+    "PLANNING_LEASE_SECONDS": (float, "60", None),
     # a planning job that waited this long without being started is given up
-    "PLANNING_QUEUE_SECONDS": (float, "900", 0.001),
+    "PLANNING_QUEUE_SECONDS": (float, "900", None),
     # how long "stay logged in" lasts
     "REMEMBER_DAYS": (int, "14", 1),
     # how long an invitation to a meeting's team (days) and a password-reset link (minutes) can be used
@@ -103,8 +103,9 @@ def _number(value, name: str):
             or (kind is int and isinstance(value, float) and not value.is_integer()):
         what = "eine ganze Zahl" if kind is int else "eine Zahl"
         raise ConfigError(f"{name}: „{value}“ ist keine gültige Angabe; erwartet wird {what}.")
-    if number < smallest:
-        raise ConfigError(f"{name}: {value} ist zu klein; erlaubt sind Werte ab {smallest:g}.")
+    if number <= 0 if smallest is None else number < smallest:
+        allowed = "größer als 0" if smallest is None else f"ab {smallest}"
+        raise ConfigError(f"{name}: {value} ist zu klein; erlaubt sind Werte {allowed}.")
     if name == "SMTP_PORT" and number > 65535:
         raise ConfigError(f"{name}: {value} ist keine Portnummer; erlaubt sind 1 bis 65535.")
     return number
