@@ -1,7 +1,7 @@
 """organiser session version
 
 Revision ID: d798fd65759e
-Revises: 5372a8bfc9ce
+Revises: 7d41c2a9e0b3
 Create Date: 2026-11-30 15:39:51.994270
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd798fd65759e'
-down_revision = '5372a8bfc9ce'
+down_revision = '7d41c2a9e0b3'
 branch_labels = None
 depends_on = None
 
