@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_pyfile("config.py", silent=True)
     if test_config:
         app.config.from_mapping(test_config)
+    config.finish(app.config)  # stops here, with a German message naming the variable, on what cannot work
 
     trust_proxies(app)
     db.init_app(app)
@@ -41,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from netzwerktreffen.web import errors
     from netzwerktreffen.mail import feed_views as feeds
     from netzwerktreffen.afterwards import views as harvest
+    from netzwerktreffen.mail import health_views as health
     from netzwerktreffen.mail import views as mailing
     from netzwerktreffen.meetings import views as meetings
     from netzwerktreffen.planning import views as plans
@@ -59,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(projector.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(mailing.bp)
+    app.register_blueprint(health.bp)
     app.register_blueprint(harvest.bp)
     app.register_blueprint(harvest.hosts)
     from netzwerktreffen import jobs

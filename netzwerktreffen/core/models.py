@@ -94,12 +94,24 @@ class Organiser(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # part of every session and remember cookie (get_id): raising it ends all sessions signed with the old one
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     meetings: Mapped[list["Meeting"]] = relationship(
         secondary=meeting_organisers, back_populates="organisers")
 
     def set_password(self, password: str) -> None:
+        """A new password also ends every session and remember cookie of the old one."""
+        if self.password_hash:
+            self.end_sessions()
         self.password_hash = generate_password_hash(password)
+
+    def end_sessions(self) -> None:
+        self.session_version = (self.session_version or 1) + 1
+
+    def get_id(self) -> str:
+        """Flask-Login's alternative id: the account and its session version (see ``web.auth.load_organiser``)."""
+        return f"{self.id}:{self.session_version or 1}"
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -23,8 +23,18 @@ login_manager.login_message = _l("Bitte melden Sie sich an, um diese Seite zu se
 
 
 @login_manager.user_loader
-def load_organiser(organiser_id: str) -> Organiser | None:
-    return db.session.get(Organiser, int(organiser_id))
+def load_organiser(session_id: str) -> Organiser | None:
+    """The organiser of a session or remember cookie ("id:version"), while that version is current.
+
+    Logging out and a new password raise the version, so every older cookie (on any device) stops working.
+    """
+    organiser_id, _sep, version = session_id.partition(":")
+    if not (organiser_id.isdigit() and version.isdigit()) or len(organiser_id) > 18:
+        return None
+    organiser = db.session.get(Organiser, int(organiser_id))
+    if organiser is None or str(organiser.session_version) != version:
+        return None
+    return organiser
 
 
 class LoginForm(Form):
@@ -52,6 +62,18 @@ def create_organiser(email: str, password: str, name: str = "") -> Organiser:
     organiser.set_password(password)
     db.session.add(organiser)
     return organiser
+
+
+def end_sessions(organiser: Organiser) -> None:
+    """Log the organiser out everywhere: every session and remember cookie issued so far stops working."""
+    organiser.end_sessions()
+    db.session.commit()
+
+
+def change_password(organiser: Organiser, password: str) -> None:
+    """Set a new password; the sessions of the old one end (see ``end_sessions``)."""
+    organiser.set_password(password)
+    db.session.commit()
 
 
 def organiser_meeting(slug: str) -> Meeting:
@@ -103,6 +125,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    end_sessions(current_user)
     logout_user()
     flash(_("Sie sind abgemeldet."), "info")
     return redirect(url_for("public.index"))

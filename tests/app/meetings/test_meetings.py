@@ -643,7 +643,7 @@ def test_empty_posts_never_fail(logged_in, make_meeting, organiser, url):
 def test_forms_need_the_csrf_token(client, make_meeting, organiser, app_config):
     make_meeting(organisers=[organiser])
     with client.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = str(organiser.id), True
+        session["_user_id"], session["_fresh"] = organiser.get_id(), True  # "id:session version"
     page = text(client.get(f"{BASE}/treffen/raeume"))
     room = {"name": "Foyer", "grid_columns": "3", "grid_rows": "2"}
     response = client.post(f"{BASE}/treffen/raeume", data=room)
