@@ -28,6 +28,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    from netzwerktreffen.web import headers
+    headers.init_app(app)
     from netzwerktreffen.core import i18n
     i18n.init_app(app)
 

@@ -64,6 +64,8 @@ def from_environment(instance_path: Path) -> dict:
         "PLANNING_INPROCESS_FALLBACK": _flag(env("PLANNING_INPROCESS_FALLBACK", "true")),
         "OUTBOX_DIR": str(instance_path / "outbox"),
         "BASE_URL": env("BASE_URL", ""),
+        # the site is reached over HTTPS (itself or behind a proxy): HSTS, redirect to https, secure cookie
+        "HTTPS": _flag(env("HTTPS", "false")),
     }
 
 
