@@ -13,7 +13,7 @@ import re
 from gunicorn.glogging import Logger as GunicornLogger
 
 # the path segment after /r/ or /kalender/, in a path, a URL or a logged request line
-TOKEN_PATH = re.compile(r"(/(?:r|kalender)/)[^/\s?#\"]+")
+TOKEN_PATH = re.compile(r"(/(?:r|kalender)/)[^/\s?#\".]+")
 
 
 def is_token_path(path: str) -> bool:
