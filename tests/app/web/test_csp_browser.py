@@ -11,6 +11,7 @@ from netzwerktreffen.core.models import OutboxMessage
 @pytest.mark.slow
 def test_pages_work_under_the_policy_without_violations(live_server, browser_page, published_meeting,
                                                         organiser):
+    from playwright.sync_api import expect
     meeting = published_meeting()
     anna = min(meeting.registrations, key=lambda r: r.id)
     room = meeting.rooms[0]
@@ -64,7 +65,7 @@ def test_pages_work_under_the_policy_without_violations(live_server, browser_pag
 
     # the projector reads its data from the page and shows the agenda
     visit(f"{base}/beamer/")
-    page.wait_for_function("document.getElementById('round').textContent.indexOf('…') < 0")
+    expect(page.locator("#round")).not_to_contain_text("…", timeout=30_000)
 
     violations = [text for text in messages if "Content Security Policy" in text]
     assert violations == []
