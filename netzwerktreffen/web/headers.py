@@ -59,7 +59,7 @@ def _private_page(response):
     """A page behind a secret link: not kept in any cache, and no Referer to pages it links to."""
     if is_token_path(request.path):
         response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["Cache-Control"] = "no-store"
+        response.headers["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -67,7 +67,11 @@ def get_pages(app):
 
 def test_every_page_type_sends_the_security_headers(app, client, auth, published_meeting, organiser):
     meeting = published_meeting()
+    auth.login()  # the schedules go out, so that a mail's page exists; then log out again
+    client.post(f"/organisation/treffen/{meeting.slug}/post/ablauf-senden", data={"note": ""})
+    auth.logout()
     values = url_values(meeting, organiser)
+    assert values["message_id"] == db.session.scalar(db.select(OutboxMessage.id).limit(1))
     with app.test_request_context():
         from flask import url_for
         calendar = dict(values, token=min(meeting.registrations, key=lambda r: r.id).feed_token)
@@ -78,7 +82,6 @@ def test_every_page_type_sends_the_security_headers(app, client, auth, published
     for who in ("anonym", "organiser"):
         if who == "organiser":
             auth.login()
-            client.post(f"/organisation/treffen/{meeting.slug}/post/ablauf-senden", data={"note": ""})
         for endpoint, url in pages:
             if url.endswith("/mail.html"):
                 continue  # a mail's HTML for the preview frame: its own policy (test below)
@@ -165,7 +168,7 @@ def test_pages_behind_a_personal_link_send_no_referrer_and_are_not_stored(client
                 f"/kalender/{anna.feed_token}.ics", "/r/unbekannt", "/kalender/unbekannt.ics"):
         response = client.get(url)
         assert response.headers["Referrer-Policy"] == "no-referrer", url
-        assert response.headers["Cache-Control"] == "no-store", url
+        assert response.headers["Cache-Control"] == "private, no-store", url
         assert "Content-Security-Policy" in response.headers
     assert client.get(f"/r/{anna.token}").status_code == 200
     assert client.get(f"/kalender/{anna.feed_token}.ics").status_code == 200
@@ -256,7 +259,7 @@ def test_gunicorn_reads_the_projects_config_and_masks_its_access_log(tmp_path):
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/r/{token}", timeout=5)
             except urllib.error.HTTPError as error:
                 assert error.code == 404
-                assert error.headers["Cache-Control"] == "no-store"
+                assert error.headers["Cache-Control"] == "private, no-store"
                 break
             except OSError:
                 if time.monotonic() > deadline or server.poll() is not None:
