@@ -35,6 +35,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     throttle.init_app(app)
     from netzwerktreffen.core.models import prepare_password_checks
     prepare_password_checks()
+    from netzwerktreffen.web import headers
+    headers.init_app(app)
     from netzwerktreffen.core import i18n
     i18n.init_app(app)
 

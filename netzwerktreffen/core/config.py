@@ -159,6 +159,8 @@ def from_environment(instance_path: Path) -> dict:
         "BASE_URL": env("BASE_URL", ""),
         # X-Forwarded-For/-Proto/-Host/-Port are believed only from this many proxies in front of the app
         "TRUSTED_PROXIES": _proxy_count(env("TRUSTED_PROXIES", "0")),
+        # the site is reached over HTTPS (itself or behind a proxy): HSTS, redirect to https, secure cookie
+        "HTTPS": _flag(env("HTTPS", "false"), "HTTPS"),
     }
     for name, allowed in CHOICES.items():
         settings[name] = _choice(env(name, allowed[0]), name)
@@ -202,7 +204,7 @@ def finish(config) -> None:
         config[name] = _choice(config.get(name, CHOICES[name][0]), name)
     for name, (_kind, default, _smallest) in NUMBERS.items():
         config[name] = _number(config.get(name, default), name)
-    for name in ("PLANNING_INPROCESS_FALLBACK", "RATELIMIT_ENABLED"):
+    for name in ("PLANNING_INPROCESS_FALLBACK", "RATELIMIT_ENABLED", "HTTPS"):
         config[name] = _flag(config.get(name, True), name)
     _check_urls(config)
     config["REMEMBER_COOKIE_DURATION"] = timedelta(days=config["REMEMBER_DAYS"])

@@ -21,7 +21,8 @@ def _calendar_response(body: bytes, filename: str, private: bool) -> Response:
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, max-age=300" if private else "public, max-age=600"
+    # a personal feed (its token in the address) is never stored: web.headers sends "private, no-store"
+    response.headers["Cache-Control"] = "private, no-store" if private else "public, max-age=600"
     if private:
         response.headers["X-Robots-Tag"] = "noindex"
         response.headers["Referrer-Policy"] = "no-referrer"

@@ -1,7 +1,7 @@
 """Organiser pages for a meeting's mail: the outbox, previews, sending schedules, retrying failures."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -19,12 +19,14 @@ from netzwerktreffen.planning.messages import PlanningError
 from netzwerktreffen.web.auth import organiser_meeting
 from netzwerktreffen.web.common import owned_or_404
 from netzwerktreffen.web.fields import Form
+from netzwerktreffen.web.headers import mail_frame
 
 bp = Blueprint("mailing", __name__, url_prefix="/organisation/treffen/<slug>/post")
 
 STATUS_LABELS = {MailStatus.QUEUED: _l("wartet"), MailStatus.SENDING: _l("wird gesendet"),
                  MailStatus.SENT: _l("gesendet"), MailStatus.FAILED: _l("fehlgeschlagen")}
 PAGE_SIZE = 200
+NOTE_MAX = 4000
 
 
 @bp.before_request
@@ -34,7 +36,7 @@ def require_login():
 
 
 class SendForm(Form):
-    note = TextAreaField(_l("Zusätzliche Nachricht (optional)"), validators=[Length(max=4000)])
+    note = TextAreaField(_l("Zusätzliche Nachricht (optional)"), validators=[Length(max=NOTE_MAX)])
 
     def validate_note(self, field):
         unknown = schedule_mail.unknown_placeholders(field.data)
@@ -74,6 +76,20 @@ def preview(slug: str):
                            kinds=PREVIEW_KINDS, form=form, rendered=rendered, attachments=attachments or [],
                            published=scheduling.published(meeting), placeholders=schedule_mail.PLACEHOLDER_NAMES,
                            meeting_over=contacts.meeting_over(meeting))
+
+
+@bp.route("/vorschau/mail.html")
+@mail_frame
+def preview_html(slug: str):
+    """The previewed mail's HTML alone, for the sandboxed frame on the preview page: served with a policy
+    of its own that allows the mail's inline styles (the pages' policy allows none)."""
+    meeting = organiser_meeting(slug)
+    chosen = previews.chosen(previews.people(meeting), request.args.get("person"))
+    note = request.args.get("note", "")
+    if chosen is None or len(note) > NOTE_MAX or schedule_mail.unknown_placeholders(note):
+        abort(404)
+    rendered, _attachments = previews.render(previews.kind_of(request.args.get("kind")), chosen, note)
+    return Response(rendered.html, mimetype="text/html")
 
 
 def _back_to_preview(form: SendForm, slug: str, kind: str | None = None):
@@ -149,3 +165,14 @@ def show(slug: str, message_id: int):
     row = owned_or_404(OutboxMessage, message_id, meeting)
     return render_template("mailing/message.html", meeting=meeting, row=row, status_labels=STATUS_LABELS,
                            kinds=PREVIEW_KINDS, retry_form=RetryForm())
+
+
+@bp.route("/nachricht/<int:message_id>/mail.html")
+@mail_frame
+def show_html(slug: str, message_id: int):
+    """A queued or sent mail's HTML alone, for the sandboxed frame on its page (see preview_html)."""
+    meeting = organiser_meeting(slug)
+    row = owned_or_404(OutboxMessage, message_id, meeting)
+    if not row.body_html:
+        abort(404)
+    return Response(row.body_html, mimetype="text/html")

@@ -1,9 +1,9 @@
 /* The projector's round clock (templates/projector/clock.html): runs on its own from the agenda
    (ablauf.json). The page hands over the agenda's address, the key for the state kept in the browser
-   and the texts in <script type="application/json" id="projector-data">. */
+   and the texts in data-config of <div id="projector-data">. */
 (function () {
   "use strict";
-  const config = JSON.parse(document.getElementById("projector-data").textContent);
+  const config = JSON.parse(document.getElementById("projector-data").dataset.config);
   const URL_AGENDA = config.agenda;
   const KEY = config.key;
   const T = config.text;

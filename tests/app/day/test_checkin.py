@@ -168,7 +168,7 @@ def test_projector_clock_runs_pauses_and_signals_the_end_of_a_round(day_meeting,
     page.goto(f"{live_server}/organisation/treffen/{day_meeting.slug}/beamer/")
     page.evaluate("localStorage.clear()")
     page.reload()
-    page.wait_for_function("document.getElementById('spots').children.length > 0")
+    page.locator("#spots > *").first.wait_for(state="attached")  # no wait_for_function: the CSP forbids eval
     assert page.inner_text("#round") == "Als Nächstes: Runde 1 von 4"
     assert page.inner_text("#left") in ("60:00", "59:59", "59:58")
     page.keyboard.press("s")  # round 1 starts now

@@ -299,7 +299,7 @@ def test_rooms_and_tables(logged_in, make_meeting, organiser):
 
     # the plan shows the table at its place; the form suggests the next number
     page = text(logged_in.get(f"{BASE}/treffen/raeume/{room.id}"))
-    assert "grid-column: 3; grid-row: 2;" in page
+    assert 'class="plan-table gx-3 gy-2"' in page  # column 3, row 2 (classes from meetings.css)
     assert 'name="table-number" type="number" value="2"' in page or 'value="2"' in page
 
     response = logged_in.post(f"{BASE}/treffen/tische/{table.id}", data={

@@ -510,6 +510,7 @@ def test_progress_panel_is_live_and_survives_failed_polls(app, live_server, brow
         return answer_status(*args, **kwargs)
     monkeypatch.setitem(app.view_functions, "plans.job_status", sometimes_down)
 
+    from playwright.sync_api import expect
     page = browser_page
     page.goto(f"{live_server}/login")
     page.fill("#email", organiser.email)
@@ -519,18 +520,19 @@ def test_progress_panel_is_live_and_survives_failed_polls(app, live_server, brow
     try:
         page.goto(f"{live_server}/organisation/treffen/{meeting.slug}/plan/")
         assert reported.acquire(timeout=60)
-        page.wait_for_function("document.getElementById('best').textContent === '100'")
+        # locator waits, not wait_for_function: the page's CSP forbids the eval that polling a string needs
+        expect(page.locator("#best")).to_have_text("100", timeout=30_000)
         assert page.inner_text("#bound") == "400" and page.inner_text("#gap") == "75 %"
         broken.set()
         page.wait_for_selector("#progress-offline", state="visible")
         proceed.release()
         assert reported.acquire(timeout=60)
         broken.clear()
-        page.wait_for_function("document.getElementById('best').textContent === '150'", timeout=60_000)
+        expect(page.locator("#best")).to_have_text("150", timeout=60_000)
         assert page.is_hidden("#progress-offline")
         proceed.release()
         assert reported.acquire(timeout=60)
-        page.wait_for_function("document.getElementById('bound').textContent === '390'")
+        expect(page.locator("#bound")).to_have_text("390", timeout=30_000)
         proceed.release()
         page.wait_for_url(f"{live_server}/organisation/treffen/{meeting.slug}/plan/v1", timeout=60_000)
     finally:

@@ -1,0 +1,7 @@
+"""gunicorn's settings for netzwerktreffen (gunicorn reads ./gunicorn.conf.py from the directory it is
+started in; elsewhere pass ``-c /path/to/gunicorn.conf.py``).
+
+The access log (``--access-logfile -`` or ``accesslog``) and the error log never show a personal link's
+token: ``/r/<token>…`` and ``/kalender/<token>.ics`` are written as ``/r/***…`` (web/access_log.py).
+"""
+logger_class = "netzwerktreffen.web.access_log.MaskingGunicornLogger"

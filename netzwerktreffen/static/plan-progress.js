@@ -1,0 +1,36 @@
+/* The planning job's progress panel (templates/plans/index.html): polls the job's status until it ends. */
+(function () {
+  const box = document.getElementById("progress");
+  const offline = document.getElementById("progress-offline");
+  const fmt = (x, d) => (x === null || x === undefined) ? "–" : Number(x).toLocaleString(document.documentElement.lang, {maximumFractionDigits: d});
+  let failures = 0;
+  async function poll() {
+    let data;
+    try {
+      // no-store: every answer comes from the server, never from a cache
+      const response = await fetch(box.dataset.url, {headers: {"Accept": "application/json"}, cache: "no-store",
+                                                     credentials: "same-origin"});
+      if (response.redirected) { window.location.reload(); return; }  // logged out: the page asks to log in
+      if (!response.ok) { throw new Error("HTTP " + response.status); }
+      data = await response.json();
+    } catch (error) {
+      // a failed poll (server restarting, network gone) must not freeze the panel: try again, slower
+      failures += 1;
+      offline.hidden = false;
+      setTimeout(poll, Math.min(10000, 700 * 2 ** failures));
+      return;
+    }
+    failures = 0;
+    offline.hidden = true;
+    document.getElementById("elapsed").textContent = fmt(data.elapsed, 1) + " s";
+    document.getElementById("remaining").textContent = fmt(data.remaining, 1) + " s";
+    document.getElementById("best").textContent = fmt(data.best_score, 1);
+    document.getElementById("bound").textContent = fmt(data.bound, 1);
+    document.getElementById("gap").textContent = (data.gap === null || data.gap === undefined) ? "–" : fmt(100 * data.gap, 2) + " %";
+    document.getElementById("progress-bar").value = Math.min(100, 100 * data.elapsed / data.time_limit);
+    if (data.status === "queued" || data.status === "running") { setTimeout(poll, 700); }
+    else if (data.status !== "failed" && data.version_url) { window.location = data.version_url; }
+    else { window.location.reload(); }  // failed: the page says why (and links a kept draft)
+  }
+  poll();
+})();
