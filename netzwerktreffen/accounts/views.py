@@ -16,13 +16,6 @@ from netzwerktreffen.web.auth import find_organiser
 bp = Blueprint("accounts", __name__)
 
 
-@bp.after_request
-def keep_tokens_private(response):
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def unusable(problem: service.LinkUnusable):
     """The page for a link that is unknown (404), used or expired (410), with the reason in German."""
     return render_template("accounts/link_unusable.html", message=str(problem)), problem.status

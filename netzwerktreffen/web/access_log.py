@@ -12,8 +12,9 @@ import re
 
 from gunicorn.glogging import Logger as GunicornLogger
 
-# the path segment after /r/ or /kalender/, in a path, a URL or a logged request line
-TOKEN_PATH = re.compile(r"(/(?:r|kalender)/)[^/\s?#\".]+")
+# the secret path segment of a personal link (/r/, /kalender/) or an account link (/passwort-neu/, /einladung/),
+# in a path, a URL or a logged request line
+TOKEN_PATH = re.compile(r"(/(?:r|kalender|passwort-neu|einladung)/)[^/\s?#\".]+")
 
 
 def is_token_path(path: str) -> bool:

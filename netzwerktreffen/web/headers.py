@@ -4,7 +4,8 @@ Flask-Talisman sets the Content-Security-Policy (no inline scripts or styles: th
 X-Frame-Options, X-Content-Type-Options, Referrer-Policy and, when the site runs over HTTPS (``HTTPS``
 setting), HSTS, the redirect to https and the secure session cookie.
 
-Pages reached by a secret link (``/r/<token>…``, ``/kalender/<token>.ics``) are not cached and send no
+Pages reached by a secret link (``/r/<token>…``, ``/kalender/<token>.ics``, the account links
+``/passwort-neu/<token>``, ``/einladung/<token>``) are not cached and send no
 referrer: the token must not leave the browser in a ``Referer`` header or stay on a shared computer.
 The logs do not keep them either (web.access_log).
 """
@@ -69,7 +70,8 @@ def init_app(app: Flask) -> None:
     app.after_request(_private_page)
     _Talisman(app, content_security_policy=CSP, frame_options="DENY",
               referrer_policy="strict-origin-when-cross-origin",
-              force_https=https, strict_transport_security=https, session_cookie_secure=https,
+              force_https=https, strict_transport_security=https,
+              session_cookie_secure=https or bool(app.config.get("SESSION_COOKIE_SECURE")),
               session_cookie_samesite=app.config.get("SESSION_COOKIE_SAMESITE", "Lax"))
     mask_logger(logging.getLogger("werkzeug"))  # the dev server's request log
     mask_logger(app.logger)  # "Exception on /r/… [GET]"

@@ -86,7 +86,7 @@ def test_every_page_type_sends_the_security_headers(app, client, auth, published
             if url.endswith("/mail.html"):
                 continue  # a mail's HTML for the preview frame: its own policy (test below)
             response = client.get(url)
-            token_page = url.startswith(("/r/", "/kalender/"))
+            token_page = url.startswith(("/r/", "/kalender/", "/passwort-neu/", "/einladung/"))  # secret links
             assert_page_headers(response, "no-referrer" if token_page else "strict-origin-when-cross-origin")
             seen.append(endpoint)
             if response.status_code == 200:
@@ -271,3 +271,14 @@ def test_gunicorn_reads_the_projects_config_and_masks_its_access_log(tmp_path):
         server.wait(timeout=10)
     logged = log.read_text()
     assert '"GET /r/*** HTTP/1.1" 404' in logged and token not in logged
+
+
+def test_every_kind_of_secret_link_is_masked_in_logs():
+    from netzwerktreffen.web.access_log import is_token_path, mask_tokens
+    line = ('127.0.0.1 - - "GET /r/AbC-123_x/ernte/4 HTTP/1.1" 200 "GET /kalender/Zz9.ics" '
+            '"POST /passwort-neu/tok3n HTTP/1.1" "GET /einladung/inv1te?x=1" "GET /m/demo HTTP/1.1"')
+    masked = mask_tokens(line)
+    assert not any(secret in masked for secret in ("AbC-123_x", "Zz9", "tok3n", "inv1te"))
+    assert "/r/***/ernte/4" in masked and "/passwort-neu/***" in masked and "/einladung/***?x=1" in masked
+    assert "/m/demo" in masked
+    assert is_token_path("/einladung/abc") and not is_token_path("/m/demo")
