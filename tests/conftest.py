@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import threading
 import uuid
 from datetime import time, timedelta
@@ -18,6 +17,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from dates import FROZEN_AT, berlin_now, berlin_today
+from debian import debian_tool
 from netzwerktreffen import create_app
 from netzwerktreffen.core.config import LIMITS
 from netzwerktreffen.core.extensions import db
@@ -369,15 +369,7 @@ def find_chromium() -> str | None:
 @pytest.fixture(scope="session")
 def chromium_path():
     """Debian's chromium; installed with apt-get where we may (root), else the test skips with the reason."""
-    path = find_chromium()
-    if path is None and os.geteuid() == 0 and shutil.which("apt-get"):
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True, timeout=600)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], env=env, capture_output=True, timeout=900)
-        path = find_chromium()
-    if path is None:
-        pytest.skip("chromium is not installed and could not be installed (needs root and apt-get): "
-                    "apt-get install chromium")
+    path = debian_tool(find_chromium, "chromium", "chromium")
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:

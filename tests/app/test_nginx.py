@@ -17,6 +17,8 @@ from urllib.parse import urlencode
 
 import pytest
 
+from debian import debian_tool
+
 from test_gunicorn import free_port
 from waiting import wait_until
 
@@ -32,17 +34,7 @@ def find_nginx() -> str | None:
 @pytest.fixture(scope="session")
 def nginx_path():
     """Debian's nginx; installed with apt-get where we may (root), else the test skips with the reason."""
-    path = find_nginx()
-    if path is None and os.geteuid() == 0 and shutil.which("apt-get"):
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True, timeout=600)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "nginx"], env=env, capture_output=True, timeout=900)
-        path = find_nginx()
-    if path is None:
-        pytest.skip("nginx is not installed and could not be installed (needs root and apt-get): apt-get install nginx")
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is needed for the test's self-signed certificate: apt-get install openssl")
-    return path
+    return debian_tool(find_nginx, "nginx", "nginx")
 
 
 def replace(text: str, old: str, new: str) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -18,6 +17,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+
+from served import free_port
 from werkzeug.serving import make_server
 
 import netzwerktreffen
@@ -234,11 +235,6 @@ def test_gunicorns_logger_masks_personal_links(tmp_path):
     errors = (tmp_path / "error.log").read_text()
     assert "Error handling request /r/***" in errors and token not in errors
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.mark.slow
