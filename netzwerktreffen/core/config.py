@@ -191,8 +191,9 @@ def _check_urls(config) -> None:
 
 
 def behind_https(config) -> bool:
-    """Whether the app is reached over HTTPS (BASE_URL https://… or PREFERRED_URL_SCHEME=https)."""
-    return (str(config.get("BASE_URL") or "").startswith("https://")
+    """Whether the app is reached over HTTPS (HTTPS=true, BASE_URL https://… or PREFERRED_URL_SCHEME=https):
+    the one answer for the Secure session and remember cookies (Talisman in web.headers keeps it)."""
+    return (bool(config.get("HTTPS")) or str(config.get("BASE_URL") or "").startswith("https://")
             or str(config.get("PREFERRED_URL_SCHEME", "")).strip().lower() == "https")
 
 

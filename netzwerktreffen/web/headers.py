@@ -71,7 +71,7 @@ def init_app(app: Flask) -> None:
     _Talisman(app, content_security_policy=CSP, frame_options="DENY",
               referrer_policy="strict-origin-when-cross-origin",
               force_https=https, strict_transport_security=https,
-              session_cookie_secure=https or bool(app.config.get("SESSION_COOKIE_SECURE")),
+              session_cookie_secure=bool(app.config.get("SESSION_COOKIE_SECURE")),  # core.config.finish decides
               session_cookie_samesite=app.config.get("SESSION_COOKIE_SAMESITE", "Lax"))
     mask_logger(logging.getLogger("werkzeug"))  # the dev server's request log
     mask_logger(app.logger)  # "Exception on /r/… [GET]"
