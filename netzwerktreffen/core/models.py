@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from netzwerktreffen.core.extensions import db
+from netzwerktreffen.core.text import place_line
 
 
 def utcnow() -> datetime:
@@ -177,6 +178,11 @@ class Meeting(db.Model):
         if self.series_name and self.series_number:
             return f"{self.series_number}. {self.series_name}"
         return self.title
+
+    @property
+    def place(self) -> str:
+        """Venue and address on one line, however many lines the address was typed on (``core.text``)."""
+        return place_line(self.venue, self.address)
 
     def count(self, status: str) -> int:
         return db.session.scalar(

@@ -40,6 +40,7 @@ from netzwerktreffen.planning.messages import PlanningError
 from netzwerktreffen.planning.personal import (
     PersonalRound,
     _clean,
+    cancelled_rounds,
     current_rounds,
     people_of,
     personal_rounds,
@@ -69,7 +70,7 @@ def placeholders(registration: Registration) -> dict[str, str]:
         "treffen": meeting.display_title,
         "datum": format_date(meeting.date),
         "uhrzeit": f"{format_time(meeting.start_time)} – {format_time(meeting.end_time)}",
-        "ort": ", ".join(p for p in (meeting.venue, _clean(meeting.address)) if p),
+        "ort": meeting.place,
         "link": mail.external_url("public.personal", token=registration.token),
         "kalender": feed_urls(registration)["https"],
         "kontakt": meeting.contact_name,
@@ -114,6 +115,16 @@ def render(kind: str, registration: Registration, rounds: list[PersonalRound], n
     attachment = {"filename": ICS_FILENAME, "content_type": "text/calendar", "params": {"method": "PUBLISH"},
                   "content": ics}
     return rendered, [attachment]
+
+
+def cancellation_attachment(registration: Registration) -> dict:
+    """The .ics of a cancellation: the person's events (same UIDs as sent before) called off,
+    METHOD:CANCEL and STATUS:CANCELLED with the SEQUENCE raised at the cancellation."""
+    with force_locale(registration.locale or "de"):
+        ics = ical.personal_calendar(registration.meeting, registration, cancelled_rounds(registration),
+                                     method="CANCEL", cancelled=True).decode("utf-8")
+    return {"filename": ICS_FILENAME, "content_type": "text/calendar", "params": {"method": "CANCEL"},
+            "content": ics}
 
 
 def queue_personal(kind: str, registration: Registration, rounds: list[PersonalRound], dedupe_key: str,
