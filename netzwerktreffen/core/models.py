@@ -150,6 +150,7 @@ class Meeting(db.Model):
     retention_days: Mapped[int] = mapped_column(Integer, default=90)
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
     reminder_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")  # 0 = no reminder
+    announced: Mapped[Optional[dict]] = mapped_column(JSON)  # date, times, place as last mailed (mail.schedules)
     # optimiser weights (scheduler-io "weights"); missing keys take the scheduler's defaults
     weights: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

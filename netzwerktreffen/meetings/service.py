@@ -17,6 +17,7 @@ from netzwerktreffen.core.models import (Block, CafeChoice, CafeTable, Meeting, 
                                          Registration, Room, Sector, SectorAffinity, Topic, registration_blocks,
                                          registration_needs, registration_offers)
 from netzwerktreffen.core.text import slugify
+from netzwerktreffen.mail import schedules as schedule_mail
 from netzwerktreffen.registration import service as registrations
 
 log = logging.getLogger(__name__)
@@ -57,8 +58,12 @@ def create_meeting(organiser: Organiser, data: dict) -> Meeting:
 
 
 def update_meeting(meeting: Meeting, data: dict) -> list[Registration]:
-    """Change a meeting; more places move people up from the waiting list (returned, notified)."""
+    """Change a meeting; more places move people up from the waiting list (returned, notified).
+
+    A new date, time or place after the schedules went out is not mailed here: the organiser is offered
+    the change mail on the overview (``mail.schedules.pending_change`` / ``announce_change``)."""
     old_capacity = meeting.capacity
+    schedule_mail.record_before_edit(meeting)
     _apply(meeting, data)
     db.session.commit()
     log.info("meeting %s changed", meeting.slug)
