@@ -102,3 +102,59 @@ def test_meetings_whose_schedules_went_out_before_the_upgrade(published_meeting,
     logged_in.post(f"/organisation/treffen/{meeting.slug}/bearbeiten", data=meeting_form(meeting, end_time="14:00"))
     page = logged_in.get(f"/organisation/treffen/{meeting.slug}").get_data(as_text=True)
     assert NOTICE in page and "Uhrzeit" in page
+
+
+def test_upgrade_keeps_existing_meetings_with_nothing_recorded(tmp_path):
+    """``flask db upgrade`` from the previous revision: a stored meeting gets ``announced`` NULL
+    (the first edit records the old facts, see the test above), nothing else changes."""
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+    database = tmp_path / "upgrade.sqlite"
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{database}", SECRET_KEY="upgrade-test",
+               PYTHONPATH=os.getcwd())
+    flask = [sys.executable, "-m", "flask", "--app", "netzwerktreffen", "db", "upgrade"]
+    subprocess.run(flask + ["d798fd65759e"], env=env, check=True, capture_output=True, timeout=120)
+    with sqlite3.connect(database) as connection:
+        connection.execute(
+            "INSERT INTO meeting (slug, title, series_name, date, start_time, end_time, venue, address, description,"
+            " capacity, languages, contact_name, contact_email, controller, retention_days, is_public,"
+            " reminder_hours, weights, created_at) VALUES ('alt', 'Altes Treffen', '', '2026-12-01', '09:30:00',"
+            " '13:00:00', 'Rathaus', 'Markt 1\n39576 Stendal', '', 50, '[\"de\"]', '', '', '', 90, 1, 24, '{}',"
+            " '2026-11-01 10:00:00')")
+    subprocess.run(flask, env=env, check=True, capture_output=True, timeout=120)
+    with sqlite3.connect(database) as connection:
+        row = connection.execute("SELECT slug, address, announced FROM meeting").fetchone()
+    assert row == ("alt", "Markt 1\n39576 Stendal", None)
+
+
+def test_change_notice_in_the_browser_also_at_phone_width(published_meeting, organiser, live_server, browser_page,
+                                                          outbox, tmp_path):
+    meeting = published_meeting()
+    schedule_mail.queue_schedules(meeting)
+    page = browser_page
+    page.goto(f"{live_server}/login")
+    page.fill("#email", organiser.email)
+    page.fill("#password", "richtig-geheim-42")
+    page.click("button:has-text('Anmelden')")
+    page.goto(f"{live_server}/organisation/treffen/{meeting.slug}/bearbeiten")
+    page.fill("#start_time", "09:00")
+    page.fill("#address", "Karl-Marx-Straße 32\n29410 Salzwedel")
+    page.click("button:has-text('Speichern')")
+    page.wait_for_selector("text=Änderung noch nicht mitgeteilt")
+    page.screenshot(path=str(tmp_path / "notice.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(tmp_path / "notice-390.png"), full_page=True)
+    box = page.locator("#aenderung").bounding_box()  # the notice and its buttons fit a phone
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    for button in ("Änderung mitteilen", "Nicht mitteilen"):
+        button_box = page.locator(f"#aenderung button:has-text('{button}')").bounding_box()
+        assert button_box["x"] + button_box["width"] <= box["x"] + box["width"]
+    page.click("button:has-text('Änderung mitteilen')")
+    page.wait_for_selector("text=6 Personen bekommen die Änderung")
+    assert not page.is_visible("text=Änderung noch nicht mitgeteilt")
+    moved = [m for m in outbox() if m["Subject"].startswith("Geändert")]
+    assert len(moved) == 6 and "09:00 Uhr – 13:00 Uhr (bisher: 09:30 Uhr – 13:00 Uhr)" in \
+        moved[0].get_body(("plain",)).get_content()
+    (tmp_path / "moved.html").write_text(moved[0].get_body(("html",)).get_content())
