@@ -41,13 +41,14 @@ def address_line(text: str) -> str:
 
 
 def place_line(*parts: str) -> str:
-    """Parts of a place on one line, each once: ("Tisch 1", "Saal 1", "Saal 1") -> "Tisch 1, Saal 1"."""
+    """Parts of a place on one line, each once, also when a part repeats a piece of another:
+    ("Platz 3", "Großer Saal", "Landratsamt, Großer Saal") -> "Platz 3, Großer Saal, Landratsamt"."""
     seen, kept = set(), []
     for part in parts:
-        part = address_line(part)
-        if part and part.casefold() not in seen:
-            seen.add(part.casefold())
-            kept.append(part)
+        for piece in address_line(part).split(", "):
+            if piece and piece.casefold() not in seen:
+                seen.add(piece.casefold())
+                kept.append(piece)
     return ", ".join(kept)
 
 

@@ -98,10 +98,12 @@ def personal_rounds(meeting: Meeting, schedule: scheduling.Schedule, registratio
 
 def cafe_spot(cafe_table, label: str) -> str:
     """A café table as a person is told: "Tisch 1", or with the table's name "Café, Tisch 1"
-    (not "Tisch 1 Café" from the table's label)."""
+    (not "Tisch 1 Café 1" from the table's label; a name ending in the table's number drops it)."""
     table = cafe_table.table
-    if table is not None and table.name:
-        return _("%(name)s, Tisch %(n)s", name=one_line(table.name), n=table.number)
+    name = one_line(table.name if table is not None else "")
+    if name:
+        name = name.removesuffix(f" {table.number}").strip() or name
+        return _("%(name)s, Tisch %(n)s", name=name, n=table.number)
     return _("Tisch %(t)s", t=label)
 
 

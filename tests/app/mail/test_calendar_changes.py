@@ -104,19 +104,26 @@ def test_agenda_uids_belong_to_the_installation(client, app, published_meeting):
     assert all(uid.endswith(".netzwerktreffen") and app.config["SECRET_KEY"] not in uid for uid in other)
 
 
-def test_location_names_each_place_once_and_cafe_tables_read_naturally(published_meeting):
+def test_location_names_each_place_once_and_cafe_tables_read_naturally(client, published_meeting):
     meeting = published_meeting()
-    meeting.venue = "Saal Neckar"  # the room is named like the venue
+    meeting.venue = "Stadthalle, Saal Neckar"  # the venue names the room again (as the demo's does)
     meeting.address = "Karl-Marx-Straße 32,\n\n29410 Salzwedel\n"
     cafe = meeting.blocks[1]
-    cafe.cafe_tables[0].table.name = "Café"
+    cafe.cafe_tables[0].table.name = "Café 7"  # named with its own number
+    cafe.cafe_tables[1].table.name = "Fenster"
     db.session.commit()
-    anna = sorted(meeting.registrations, key=lambda r: r.id)[0]
-    _calendar, events = calendar_of(ical.personal_calendar(meeting, anna, current_rounds(anna)))
-    assert str(events[0]["location"]) == "Platz 1, Saal Neckar, Karl-Marx-Straße 32, 29410 Salzwedel"
+    people = sorted(meeting.registrations, key=lambda r: r.id)
+    _calendar, events = calendar_of(ical.personal_calendar(meeting, people[0], current_rounds(people[0])))
+    assert str(events[0]["location"]) == "Platz 1, Saal Neckar, Stadthalle, Karl-Marx-Straße 32, 29410 Salzwedel"
     cafe_event = next(e for e in events if "Pro-Action-Café" in str(e["summary"]))
     assert str(cafe_event["summary"]) == "Pro-Action-Café, Runde 1 – Café, Tisch 7"
-    assert str(cafe_event["location"]).startswith("Café, Tisch 7, Foyer, Saal Neckar, Karl-Marx-Straße 32")
+    assert str(cafe_event["location"]) == "Café, Tisch 7, Foyer, Stadthalle, Saal Neckar, Karl-Marx-Straße 32, " \
+                                           "29410 Salzwedel"
+    _calendar, events = calendar_of(ical.personal_calendar(meeting, people[1], current_rounds(people[1])))
+    assert "Pro-Action-Café, Runde 1 – Fenster, Tisch 8" in {str(e["summary"]) for e in events}
+    _calendar, agenda = calendar_of(client.get(f"/m/{meeting.slug}/programm.ics").data)
+    speed = next(e for e in agenda if str(e["summary"]) == "Speed Networking")
+    assert str(speed["location"]) == "Saal Neckar, Stadthalle, Karl-Marx-Straße 32, 29410 Salzwedel"
 
 
 def test_two_line_address_reads_as_one_line_everywhere(client, published_meeting):
