@@ -204,8 +204,9 @@ def cancelled_rounds(registration: Registration) -> list[PersonalRound]:
         return personal_rounds(registration.meeting, schedule, registration)
 
 
-def cancel_sequence(registration: Registration) -> None:
-    """The person cancelled: their events are called off with a higher iCal SEQUENCE (not committed)."""
+def raise_sequence(registration: Registration) -> None:
+    """The person cancelled (their events are called off) or registers again after cancelling (the same
+    events come back): either way a higher iCal SEQUENCE than the last one sent (not committed)."""
     registration.ical_sequence = (registration.ical_sequence or 0) + 1
 
 

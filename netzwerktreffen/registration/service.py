@@ -23,7 +23,7 @@ from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import local_now
 from netzwerktreffen.core.models import (CANCELLED, CONFIRMED, WAITLISTED, Block, CafeChoice, CafeTable, Meeting, Registration,
                      Sector, Topic, new_token, utcnow)
-from netzwerktreffen.planning.personal import cancel_sequence, refresh_sequences_of
+from netzwerktreffen.planning.personal import raise_sequence, refresh_sequences_of
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 
@@ -154,6 +154,8 @@ def new_registration(meeting: Meeting, data: RegistrationData, locale: str, cons
     has_room = meeting.count(CONFIRMED) < meeting.capacity
     now = utcnow()
     registration = existing or Registration()
+    if existing is not None:  # registered again after cancelling: the cancelled events come back
+        raise_sequence(existing)
     if has_room:
         registration.status, registration.waitlisted_at = CONFIRMED, None
     else:
@@ -237,7 +239,7 @@ def cancel_registration(registration: Registration) -> list[Registration]:
     registration.status = CANCELLED
     registration.cancelled_at = utcnow()
     registration.waitlisted_at = None
-    cancel_sequence(registration)
+    raise_sequence(registration)
     db.session.flush()
     promoted = fill_free_places(meeting)
     queue_notice(registration, "cancelled", [schedules.cancellation_attachment(registration)])

@@ -51,6 +51,19 @@ def test_cancellation_mail_and_feed_call_off_the_events_sent_before(client, publ
     assert {str(e["status"]) for e in fed} == {"CANCELLED"} and {int(e["sequence"]) for e in fed} == {before + 1}
 
 
+def test_registering_again_after_cancelling_brings_the_events_back(client, make_meeting, make_registration):
+    meeting = make_meeting()
+    person = make_registration(meeting, email="olena@vhs.example")
+    feed = f"/kalender/{person.feed_token}.ics"
+    registrations.cancel_registration(person)
+    _calendar, [cancelled] = calendar_of(client.get(feed).data)
+    again = make_registration(meeting, email="olena@vhs.example")
+    assert again.id == person.id and again.feed_token == person.feed_token  # the same registration, reused
+    _calendar, [event] = calendar_of(client.get(feed).data)
+    assert str(event["uid"]) == str(cancelled["uid"]) and str(event["status"]) == "CONFIRMED"
+    assert int(event["sequence"]) > int(cancelled["sequence"])  # calendars take it back
+
+
 def test_cancellation_before_a_plan_calls_off_the_meeting(client, make_meeting, make_registration, outbox):
     meeting = make_meeting()
     person = make_registration(meeting)
