@@ -88,11 +88,11 @@ def mail_address(name: str, address: str) -> Address | str:
 
 
 def sender(meeting=None) -> Address | str:
-    """From: MAIL_FROM with a display name: MAIL_FROM_NAME (or the name in MAIL_FROM) when configured,
-    else the meeting's office (first line of its data controller), else "Netzwerktreffen"."""
+    """From: MAIL_FROM with a display name: MAIL_FROM_NAME when configured, else the meeting's office
+    (first line of its data controller), else the installation's name (the one in MAIL_FROM, or "Netzwerktreffen")."""
     name, address = parseaddr(current_app.config["MAIL_FROM"])
     office = ((meeting.controller or "").strip().splitlines() or [""])[0] if meeting is not None else ""
-    return mail_address(current_app.config.get("MAIL_FROM_NAME") or name or office or INSTALLATION_NAME,
+    return mail_address(current_app.config.get("MAIL_FROM_NAME") or office or name or INSTALLATION_NAME,
                         address or current_app.config["MAIL_FROM"])
 
 

@@ -100,7 +100,9 @@ def test_mails_of_no_meeting_carry_the_installation_name(app, smtp_server, make_
 
 
 @pytest.mark.parametrize("app_config", [{"MAIL_FROM": "Büro Integration <integration@lra.example>"}])
-def test_a_name_in_mail_from_is_kept(client, make_meeting, smtp_server, app_config):
-    register(client, make_meeting(), "olena@vhs.example")
-    [message] = smtp_server.messages()
-    assert str(message["From"]) == "Büro Integration <integration@lra.example>"
+def test_the_name_in_mail_from_names_the_installation(client, make_meeting, smtp_server, app_config):
+    register(client, make_meeting(controller=""), "olena@vhs.example")  # a meeting without an office
+    register(client, make_meeting(slug="zwei"), "olena@vhs.example")
+    without_office, with_office = smtp_server.messages()
+    assert str(without_office["From"]) == "Büro Integration <integration@lra.example>"
+    assert str(with_office["From"]) == "Landratsamt Esslingen <integration@lra.example>"
