@@ -154,3 +154,18 @@ def test_two_line_address_reads_as_one_line_everywhere(client, published_meeting
     _calendar, [event] = calendar_of(ical.personal_calendar(meeting, person, []))
     assert str(event["location"]) == f"Kulturhaus, {line}"
     assert cancelled_rounds(person)  # still in the plan: what a cancellation would call off
+
+
+def test_set_up_edits_after_publishing_raise_the_sequence_each_time(client, published_meeting):
+    from netzwerktreffen.meetings import service as meetings
+    meeting = published_meeting()
+    person = meeting.registrations[0]
+    feed = f"/kalender/{person.feed_token}.ics"
+    room = next(r for r in meeting.rooms if r.name == "Saal Neckar")
+    for n, name in enumerate(["Saal Elbe", "Saal Rhein"], start=1):
+        meetings.update_room(room, {"name": name})
+        _calendar, events = calendar_of(client.get(feed).data)
+        assert name in str(events[0]["location"]) and {int(e["sequence"]) for e in events} == {n}
+    meetings.update_cafe_table(meeting.blocks[1].cafe_tables[0], {"question": "Was brauchen Familien?"})
+    _calendar, events = calendar_of(client.get(feed).data)
+    assert {int(e["sequence"]) for e in events} == {3}

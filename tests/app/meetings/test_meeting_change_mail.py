@@ -59,11 +59,12 @@ def test_new_date_and_time_after_the_schedules_are_offered_as_a_change_mail(publ
     before, after = ics_events(sent["person0@example.org"]), ics_events(anna)
     assert [str(e["uid"]) for e in after] == [str(e["uid"]) for e in before]
     assert {e.decoded("dtstart").date() for e in after} == {new_day}
-    assert {int(e["sequence"]) for e in after} == {int(before[0]["sequence"]) + 1}
+    [sequence] = {int(e["sequence"]) for e in after}
+    assert sequence > int(before[0]["sequence"])
     assert all("Salzwedel" in str(e["location"]) for e in after)
     # the feed shows what the mail said (same SEQUENCE)
     feed = icalendar.Calendar.from_ical(logged_in.get(f"/kalender/{meeting.registrations[0].feed_token}.ics").data)
-    assert {int(e["sequence"]) for e in feed.walk("VEVENT")} == {int(before[0]["sequence"]) + 1}
+    assert {int(e["sequence"]) for e in feed.walk("VEVENT")} == {sequence}
     # the waiting list gets the meeting itself, at the new time
     [event] = ics_events(changed["warte@example.org"])
     assert event.decoded("dtstart").date() == new_day and event.decoded("dtstart").hour == 9
