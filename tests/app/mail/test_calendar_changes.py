@@ -36,6 +36,8 @@ def test_cancellation_mail_and_feed_call_off_the_events_sent_before(client, publ
 
     [cancellation] = [m for m in outbox() if m["To"].addresses[0].addr_spec == person.email][1:]
     method, ics = ics_of(cancellation)
+    assert "Die angehängte Kalenderdatei sagt die Termine in Ihrem Kalender ab." in \
+        cancellation.get_body(("plain",)).get_content()
     calendar, events = calendar_of(ics)
     assert method == "CANCEL" and str(calendar["method"]) == "CANCEL"
     assert [str(e["uid"]) for e in events] == [str(e["uid"]) for e in sent]  # the very events sent before
