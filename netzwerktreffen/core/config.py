@@ -147,6 +147,8 @@ def from_environment(instance_path: Path) -> dict:
         "SMTP_USER": env("SMTP_USER", ""),
         "SMTP_PASSWORD": env("SMTP_PASSWORD", ""),
         "MAIL_FROM": env("MAIL_FROM", "netzwerktreffen@localhost"),
+        # the sender's display name; empty: the meeting's office (first line of its data controller)
+        "MAIL_FROM_NAME": env("MAIL_FROM_NAME", ""),
         "REDIS_URL": env("REDIS_URL", ""),
         # when Redis refuses a planning job: run it in the web process (true) or mark it failed (false)
         "PLANNING_INPROCESS_FALLBACK": _flag(env("PLANNING_INPROCESS_FALLBACK", "true")),

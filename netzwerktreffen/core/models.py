@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from netzwerktreffen.core.extensions import db
+from netzwerktreffen.core.text import place_line
 
 
 def utcnow() -> datetime:
@@ -149,6 +150,7 @@ class Meeting(db.Model):
     retention_days: Mapped[int] = mapped_column(Integer, default=90)
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
     reminder_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")  # 0 = no reminder
+    announced: Mapped[Optional[dict]] = mapped_column(JSON)  # date, times, place as last mailed (mail.schedules)
     # optimiser weights (scheduler-io "weights"); missing keys take the scheduler's defaults
     weights: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -177,6 +179,11 @@ class Meeting(db.Model):
         if self.series_name and self.series_number:
             return f"{self.series_number}. {self.series_name}"
         return self.title
+
+    @property
+    def place(self) -> str:
+        """Venue and address on one line, however many lines the address was typed on (``core.text``)."""
+        return place_line(self.venue, self.address)
 
     def count(self, status: str) -> int:
         return db.session.scalar(

@@ -33,6 +33,25 @@ def one_line(text: str) -> str:
     return " ".join((text or "").split())
 
 
+def address_line(text: str) -> str:
+    """An address typed on several lines, on one: "Karl-Marx-Straße 32\n29410 Salzwedel" ->
+    "Karl-Marx-Straße 32, 29410 Salzwedel" (blank lines and commas already at a line's end do not double)."""
+    lines = (one_line(line).strip(" ,;") for line in (text or "").splitlines())
+    return ", ".join(line for line in lines if line)
+
+
+def place_line(*parts: str) -> str:
+    """Parts of a place on one line, each once, also when a part repeats a piece of another:
+    ("Platz 3", "Großer Saal", "Landratsamt, Großer Saal") -> "Platz 3, Großer Saal, Landratsamt"."""
+    seen, kept = set(), []
+    for part in parts:
+        for piece in address_line(part).split(", "):
+            if piece and piece.casefold() not in seen:
+                seen.add(piece.casefold())
+                kept.append(piece)
+    return ", ".join(kept)
+
+
 # Spreadsheets run cells starting with these as formulas (CSV/formula injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -17,7 +17,7 @@ from icalendar import Calendar, Event, Timezone
 
 from netzwerktreffen.core.i18n import local
 from netzwerktreffen.core.models import Meeting, Registration
-from netzwerktreffen.core.text import one_line
+from netzwerktreffen.core.text import one_line, place_line
 
 if TYPE_CHECKING:  # pragma: no cover
     from netzwerktreffen.planning.personal import PersonalRound
@@ -63,7 +63,8 @@ def round_uid(registration: Registration, block_id: int, round_index: int) -> st
 
 
 def _event(uid: str, summary: str, start: datetime, end: datetime, *, location: str = "",
-           description: str = "", sequence: int = 0, stamp: datetime | None = None, busy: bool = True) -> Event:
+           description: str = "", sequence: int = 0, stamp: datetime | None = None, busy: bool = True,
+           cancelled: bool = False) -> Event:
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp or datetime.now(timezone.utc).replace(microsecond=0))
@@ -75,7 +76,7 @@ def _event(uid: str, summary: str, start: datetime, end: datetime, *, location: 
     if description:
         event.add("description", description)
     event.add("sequence", sequence)
-    event.add("status", "CONFIRMED")
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE" if busy else "TRANSPARENT")
     return event
 
@@ -85,8 +86,10 @@ def round_summary(meeting: Meeting, item: "PersonalRound") -> str:
 
 
 def round_location(meeting: Meeting, item: "PersonalRound") -> str:
-    parts = [meeting.venue] if item.is_pause else [item.spot, item.room, meeting.venue]
-    return ", ".join(one_line(p) for p in parts if p)
+    """Where: "Platz 3, Saal 1, Stadthalle, Karl-Marx-Straße 32, 29410 Salzwedel", each part once."""
+    if item.is_pause:
+        return meeting.place
+    return place_line(item.spot, item.room, meeting.venue, meeting.address)
 
 
 def round_description(item: "PersonalRound") -> str:
@@ -110,37 +113,54 @@ def round_description(item: "PersonalRound") -> str:
 
 
 def personal_calendar(meeting: Meeting, registration: Registration, rounds: list["PersonalRound"],
-                      *, method: str | None = "PUBLISH", sequence: int | None = None) -> bytes:
+                      *, method: str | None = "PUBLISH", sequence: int | None = None,
+                      cancelled: bool = False) -> bytes:
     """One VEVENT per round of the person's schedule (before a plan exists: the meeting itself).
 
-    ``sequence``: the SEQUENCE of every event (default: the person's stored ``ical_sequence``)."""
+    ``sequence``: the SEQUENCE of every event (default: the person's stored ``ical_sequence``).
+    ``cancelled``: the same events (same UIDs) with STATUS:CANCELLED, so that calendars drop them;
+    with ``method="CANCEL"`` (the cancellation mail) each also names its ORGANIZER and ATTENDEE,
+    which calendar programs need to apply a cancellation."""
     calendar = _calendar(meeting, _("%(title)s – mein Ablauf", title=meeting.display_title), method)
     stamp = datetime.now(timezone.utc).replace(microsecond=0)
     if sequence is None:
         sequence = registration.ical_sequence or 0
-    for item in rounds:
-        calendar.add_component(_event(
-            round_uid(registration, item.block_id, item.round), round_summary(meeting, item), item.start, item.end,
-            location=round_location(meeting, item), description=round_description(item), sequence=sequence,
-            stamp=stamp, busy=not item.is_pause))
+    events = [_event(
+        round_uid(registration, item.block_id, item.round), round_summary(meeting, item), item.start, item.end,
+        location=round_location(meeting, item), description=round_description(item), sequence=sequence,
+        stamp=stamp, busy=not item.is_pause, cancelled=cancelled) for item in rounds]
     if not rounds:
-        calendar.add_component(_meeting_event(meeting, f"{person_key(registration)}-treffen@{UID_DOMAIN}",
-                                              sequence, stamp))
+        events.append(_meeting_event(meeting, f"{person_key(registration)}-treffen@{UID_DOMAIN}",
+                                     sequence, stamp, cancelled=cancelled))
+    for event in events:
+        if method == "CANCEL":
+            _add_parties(event, meeting, registration)
+        calendar.add_component(event)
     return calendar.to_ical()
 
 
-def _meeting_event(meeting: Meeting, uid: str, sequence: int, stamp: datetime) -> Event:
-    place = ", ".join(one_line(p) for p in (meeting.venue, meeting.address) if p)
+def _add_parties(event: Event, meeting: Meeting, registration: Registration) -> None:
+    organiser = meeting.contact_email or next((o.email for o in meeting.organisers), "")
+    if organiser:
+        event.add("organizer", f"mailto:{organiser}",
+                  parameters={"CN": one_line(meeting.contact_name)} if meeting.contact_name else None)
+    event.add("attendee", f"mailto:{registration.email}", parameters={"CN": one_line(registration.name)})
+
+
+def _meeting_event(meeting: Meeting, uid: str, sequence: int, stamp: datetime, cancelled: bool = False) -> Event:
     return _event(uid, meeting.display_title, local(meeting.date, meeting.start_time),
-                  local(meeting.date, meeting.end_time), location=place,
-                  description=meeting.description or "", sequence=sequence, stamp=stamp)
+                  local(meeting.date, meeting.end_time), location=meeting.place,
+                  description=meeting.description or "", sequence=sequence, stamp=stamp, cancelled=cancelled)
 
 
-def agenda_calendar(meeting: Meeting) -> bytes:
-    """The public agenda: the meeting and each block, no personal data."""
+def agenda_calendar(meeting: Meeting, domain: str = UID_DOMAIN, sequence: int = 0) -> bytes:
+    """The public agenda: the meeting and each block, no personal data.
+
+    ``domain``: the right side of the UIDs, the installation's own (``feed_views.agenda_domain``), so that
+    two installations' meetings never share a UID in someone's calendar."""
     calendar = _calendar(meeting, meeting.display_title)
     stamp = datetime.now(timezone.utc).replace(microsecond=0)
-    calendar.add_component(_meeting_event(meeting, f"treffen-{meeting.id}@{UID_DOMAIN}", 0, stamp))
+    calendar.add_component(_meeting_event(meeting, f"treffen-{meeting.id}@{domain}", sequence, stamp))
     for block in meeting.blocks:
         if not block.rounds:
             continue
@@ -151,8 +171,8 @@ def agenda_calendar(meeting: Meeting) -> bytes:
             description += "\n" + "\n".join(f"– {one_line(t.question)}" for t in block.cafe_tables)
         room = block.room.name if block.room else ""
         calendar.add_component(_event(
-            f"treffen-{meeting.id}-block-{block.id}@{UID_DOMAIN}", block.title,
+            f"treffen-{meeting.id}-block-{block.id}@{domain}", block.title,
             local(meeting.date, block.start_time), local(meeting.date, block.end_time),
-            location=", ".join(one_line(p) for p in (room, meeting.venue) if p),
-            description=description, stamp=stamp))
+            location=place_line(room, meeting.venue, meeting.address),
+            description=description, sequence=sequence, stamp=stamp))
     return calendar.to_ical()

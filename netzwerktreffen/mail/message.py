@@ -21,6 +21,7 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 from netzwerktreffen.core.text import one_line
@@ -64,26 +65,64 @@ def new_message_id() -> str:
     return make_msgid(domain=sender_domain())
 
 
-def recipient(name: str, address: str) -> Address | str:
-    """The To header: display name on one line; a name the header model cannot take is left out."""
+INSTALLATION_NAME = "Netzwerktreffen"
+SMTPUTF8_REFUSED = ("Der Mailserver nimmt keine Adressen mit Umlauten oder anderen Sonderzeichen vor dem @ an "
+                    "(SMTPUTF8 fehlt). Bitte tragen Sie für diese Person eine andere Adresse ein.")
+
+
+def mail_address(name: str, address: str) -> Address | str:
+    """An address for a header, its domain IDNA-encoded ("jürgen@beispiel-träger.example" ->
+    "jürgen@xn--beispiel-trger-gib.example"), so that servers without SMTPUTF8 take it: the envelope
+    (RCPT TO) is read from this header. A local part with umlauts stays as it is; it is sent with
+    SMTPUTF8 where the server offers it (``smtplib`` decides), else the row fails with ``SMTPUTF8_REFUSED``.
+    The display name on one line; a name the header model cannot take is left out."""
+    username, _at, domain = address.strip().rpartition("@")
     try:
-        return Address(display_name=one_line(name), addr_spec=address.strip())
+        domain = validate_email(address.strip(), check_deliverability=False).ascii_domain
+    except (EmailNotValidError, UnicodeError):  # e.g. "localhost": kept as typed
+        pass
+    try:
+        return Address(display_name=one_line(name), username=username, domain=domain)
     except (ValueError, IndexError, HeaderParseError):
-        return address.strip()
+        return Address(username=username, domain=domain) if username else address.strip()
+
+
+def sender(meeting=None) -> Address | str:
+    """From: MAIL_FROM with a display name: MAIL_FROM_NAME when configured, else the meeting's office
+    (first line of its data controller), else the installation's name (the one in MAIL_FROM, or "Netzwerktreffen")."""
+    name, address = parseaddr(current_app.config["MAIL_FROM"])
+    office = ((meeting.controller or "").strip().splitlines() or [""])[0] if meeting is not None else ""
+    return mail_address(current_app.config.get("MAIL_FROM_NAME") or office or name or INSTALLATION_NAME,
+                        address or current_app.config["MAIL_FROM"])
+
+
+def reply_to(meeting) -> Address | str | None:
+    """Reply-To: the meeting's contact person, else its first organiser; None for mails of no meeting."""
+    if meeting is None:
+        return None
+    if meeting.contact_email:
+        return mail_address(meeting.contact_name, meeting.contact_email)
+    organiser = next(iter(meeting.organisers), None)
+    return mail_address(organiser.name, organiser.email) if organiser is not None else None
 
 
 def build_message(row) -> EmailMessage:
     """The MIME message of an outbox row: text and HTML alternatives, then the attachments.
 
-    The Message-ID is the row's, so a retry is recognisably the same mail.
+    The Message-ID is the row's, so a retry is recognisably the same mail. Automatic-reply headers
+    (``Auto-Submitted``, and ``X-Auto-Response-Suppress`` for Exchange) keep out-of-office replies away.
     """
     message = EmailMessage()
     message["Subject"] = one_line(row.subject)
-    message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = recipient(row.to_name, row.to_email)
+    message["From"] = sender(row.meeting)
+    message["To"] = mail_address(row.to_name, row.to_email)
+    answer = reply_to(row.meeting)
+    if answer is not None:
+        message["Reply-To"] = answer
     message["Date"] = format_datetime((row.created_at or datetime.now(timezone.utc)).astimezone(timezone.utc))
     message["Message-ID"] = row.message_id
     message["Auto-Submitted"] = "auto-generated"
+    message["X-Auto-Response-Suppress"] = "All"
     message.set_content(row.body_text)
     if row.body_html:
         message.add_alternative(row.body_html, subtype="html")

@@ -267,6 +267,10 @@ def _send_one(carrier, row_id: int, result: Delivery) -> str:
         result.retrying += 1
         release([row_id], backoff(max(attempts, 1)), str(error))
         return "down"
+    except smtplib.SMTPNotSupportedError:  # an address with umlauts before the @, and no SMTPUTF8: never
+        _finish(row_id, status=FAILED, last_error=mail.SMTPUTF8_REFUSED)
+        result.failed += 1
+        return "failed"
     except (smtplib.SMTPException, OSError) as error:
         log.warning("mail %s to %s failed: %s", row_id, row.to_email, error)
         if _failed(row_id, attempts, error) == FAILED:

@@ -13,9 +13,11 @@ Organisers may add a note with placeholders ({name}, {treffen}, …), which
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from flask_babel import force_locale
@@ -27,6 +29,7 @@ from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import format_date, format_time, local_now
 from netzwerktreffen.core.models import (
     CONFIRMED,
+    WAITLISTED,
     Meeting,
     OutboxMessage,
     Registration,
@@ -40,6 +43,7 @@ from netzwerktreffen.planning.messages import PlanningError
 from netzwerktreffen.planning.personal import (
     PersonalRound,
     _clean,
+    cancelled_rounds,
     current_rounds,
     people_of,
     personal_rounds,
@@ -69,7 +73,7 @@ def placeholders(registration: Registration) -> dict[str, str]:
         "treffen": meeting.display_title,
         "datum": format_date(meeting.date),
         "uhrzeit": f"{format_time(meeting.start_time)} – {format_time(meeting.end_time)}",
-        "ort": ", ".join(p for p in (meeting.venue, _clean(meeting.address)) if p),
+        "ort": meeting.place,
         "link": mail.external_url("public.personal", token=registration.token),
         "kalender": feed_urls(registration)["https"],
         "kontakt": meeting.contact_name,
@@ -99,7 +103,7 @@ def feed_urls(registration: Registration) -> dict[str, str]:
 
 
 def render(kind: str, registration: Registration, rounds: list[PersonalRound], note: str = "",
-           changes: int = 0) -> tuple[mail.Rendered, list[dict]]:
+           changes: int = 0, **extra) -> tuple[mail.Rendered, list[dict]]:
     """The mail and its .ics attachment for one person (nothing stored)."""
     meeting = registration.meeting
     locale = registration.locale or "de"
@@ -110,10 +114,20 @@ def render(kind: str, registration: Registration, rounds: list[PersonalRound], n
         kind, locale, registration=registration, meeting=meeting, rounds=rounds,
         link=mail.external_url("public.personal", token=registration.token),
         feed_url=urls["https"], webcal_url=urls["webcal"], note=fill_placeholders(note, registration),
-        changes=changes)
+        changes=changes, **extra)
     attachment = {"filename": ICS_FILENAME, "content_type": "text/calendar", "params": {"method": "PUBLISH"},
                   "content": ics}
     return rendered, [attachment]
+
+
+def cancellation_attachment(registration: Registration) -> dict:
+    """The .ics of a cancellation: the person's events (same UIDs as sent before) called off,
+    METHOD:CANCEL and STATUS:CANCELLED with the SEQUENCE raised at the cancellation."""
+    with force_locale(registration.locale or "de"):
+        ics = ical.personal_calendar(registration.meeting, registration, cancelled_rounds(registration),
+                                     method="CANCEL", cancelled=True).decode("utf-8")
+    return {"filename": ICS_FILENAME, "content_type": "text/calendar", "params": {"method": "CANCEL"},
+            "content": ics}
 
 
 def queue_personal(kind: str, registration: Registration, rounds: list[PersonalRound], dedupe_key: str,
@@ -136,6 +150,7 @@ def queue_schedules(meeting: Meeting, note: str = "", kick_delivery: bool = True
     version, schedule = published_schedule(meeting)
     if version is None:
         raise PlanningError(_("Es gibt noch keinen veröffentlichten Plan."))
+    meeting.announced = meeting_facts(meeting)  # what people are told from now on
     people = people_of(meeting)
     ids = []
     for registration in recipients(meeting, schedule):
@@ -197,6 +212,95 @@ def send_change_notices(meeting: Meeting, before_plan: dict, after_plan: dict, k
     if kick_delivery and queued:
         outbox.kick()
     return queued
+
+
+# --------------------------------------------------------------------------
+# Date, time or place changed after the schedules went out
+
+
+def meeting_facts(meeting: Meeting) -> dict[str, str]:
+    """When and where, as participants are told (``Meeting.announced`` keeps what was mailed last)."""
+    return {"date": meeting.date.isoformat(), "start": meeting.start_time.strftime("%H:%M"),
+            "end": meeting.end_time.strftime("%H:%M"), "place": meeting.place}
+
+
+def schedules_went_out(meeting: Meeting) -> bool:
+    return db.session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.meeting_id == meeting.id, OutboxMessage.kind.in_(("schedule", "change"))).limit(1)) is not None
+
+
+def record_before_edit(meeting: Meeting) -> None:
+    """Before an organiser changes the meeting: if schedules went out before anything was recorded
+    (meetings older than ``Meeting.announced``), note the date, times and place as they were (not committed)."""
+    if meeting.announced is None and schedules_went_out(meeting):
+        meeting.announced = meeting_facts(meeting)
+
+
+def _times(start: str, end: str) -> str:
+    return f"{format_time(time.fromisoformat(start))} – {format_time(time.fromisoformat(end))}"
+
+
+def pending_change(meeting: Meeting) -> list[tuple[str, str, str]]:
+    """What changed since the schedules went out, as (what, now, before) in the current language:
+    date, time and place; [] when nothing did or nothing was sent yet."""
+    told, now = meeting.announced, meeting_facts(meeting)
+    if not told or all(told.get(key) == now[key] for key in now):
+        return []
+    found = []
+    if told.get("date") != now["date"]:
+        found.append((_("Datum"), format_date(meeting.date), format_date(date.fromisoformat(told["date"]))))
+    if (told.get("start"), told.get("end")) != (now["start"], now["end"]):
+        found.append((_("Uhrzeit"), _times(now["start"], now["end"]), _times(told["start"], told["end"])))
+    if told.get("place") != now["place"]:
+        found.append((_("Ort"), now["place"], told.get("place") or "–"))
+    return found
+
+
+def change_recipients(meeting: Meeting) -> list[Registration]:
+    """Everyone the change concerns: confirmed people and those on the waiting list."""
+    return [r for r in meeting.registrations if r.status in (CONFIRMED, WAITLISTED)]
+
+
+def announce_change(meeting: Meeting, kick_delivery: bool = True) -> int:
+    """The organiser tells everyone concerned about the new date, time or place: a mail with the
+    updated .ics (same UIDs, SEQUENCE raised). Returns how many mails were queued; 0 when nothing
+    is pending (also for a second click, or when another request announced it at the same moment)."""
+    if not pending_change(meeting):
+        return 0
+    _version, schedule = published_schedule(meeting)
+    people = people_of(meeting)
+    facts = meeting_facts(meeting)
+    digest = hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()[:16]
+    queued = 0
+    for registration in change_recipients(meeting):
+        before = registration.ical_sequence or 0
+        rounds = current_rounds(registration, schedule, people) if schedule is not None else []
+        if (registration.ical_sequence or 0) == before:  # the rounds kept their times: the place changed
+            registration.ical_sequence = before + 1
+        with force_locale(registration.locale or "de"):
+            moved = pending_change(meeting)
+        rendered, attachments = render("moved", registration, rounds, moved=moved)
+        key = f"moved:{registration.id}:{registration.ical_sequence}:{digest}"
+        if outbox.queue("moved", registration.email, registration.name, rendered, meeting=meeting,
+                        registration=registration, dedupe_key=key, attachments=attachments) is not None:
+            queued += 1
+    meeting.announced = facts
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same change announced by a second click at the same moment
+        db.session.rollback()
+        return 0
+    log.info("%s change mails (date, time or place) queued for %s", queued, meeting.slug)
+    if kick_delivery and queued:
+        outbox.kick()
+    return queued
+
+
+def keep_change_to_ourselves(meeting: Meeting) -> None:
+    """The organiser decided the change needs no mail (e.g. a typo in the address): forget it."""
+    if meeting.announced is not None:
+        meeting.announced = meeting_facts(meeting)
+        db.session.commit()
 
 
 def reminder_due(meeting: Meeting, now: datetime) -> bool:

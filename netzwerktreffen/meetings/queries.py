@@ -10,6 +10,7 @@ from netzwerktreffen.afterwards import contacts, retention
 from netzwerktreffen.core import defaults
 from netzwerktreffen.core.i18n import local_now
 from netzwerktreffen.core.models import CAFE, CANCELLED, CONFIRMED, WAITLISTED, Block, Meeting, Organiser
+from netzwerktreffen.mail import schedules as schedule_mail
 from netzwerktreffen.registration import service as registrations
 
 
@@ -31,6 +32,8 @@ def meeting_facts(meeting: Meeting) -> dict:
         "deletion_date": retention.deletion_date(meeting),
         "may_delete": retention.may_delete_now(meeting),
         "over": contacts.meeting_over(meeting),
+        "change": schedule_mail.pending_change(meeting),  # date, time or place not yet mailed
+        "concerned": len(schedule_mail.change_recipients(meeting)),
     }
 
 

@@ -17,6 +17,8 @@ from netzwerktreffen.core.models import (Block, CafeChoice, CafeTable, Meeting, 
                                          Registration, Room, Sector, SectorAffinity, Topic, registration_blocks,
                                          registration_needs, registration_offers)
 from netzwerktreffen.core.text import slugify
+from netzwerktreffen.mail import schedules as schedule_mail
+from netzwerktreffen.planning.personal import refresh_sequences_of
 from netzwerktreffen.registration import service as registrations
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,14 @@ def _apply(target, data: dict) -> None:
         setattr(target, name, value)
 
 
+def _commit_shown_in_schedules(meeting: Meeting) -> None:
+    """Commit a change that published schedules may show (times, rooms, tables, questions, sectors):
+    everyone whose schedule now reads differently gets a higher iCal SEQUENCE in the same commit."""
+    db.session.flush()
+    refresh_sequences_of(meeting)
+    db.session.commit()
+
+
 def create_meeting(organiser: Organiser, data: dict) -> Meeting:
     """A new meeting with the default catalogue; its creator is its first organiser."""
     meeting = Meeting(**data)
@@ -57,10 +67,14 @@ def create_meeting(organiser: Organiser, data: dict) -> Meeting:
 
 
 def update_meeting(meeting: Meeting, data: dict) -> list[Registration]:
-    """Change a meeting; more places move people up from the waiting list (returned, notified)."""
+    """Change a meeting; more places move people up from the waiting list (returned, notified).
+
+    A new date, time or place after the schedules went out is not mailed here: the organiser is offered
+    the change mail on the overview (``mail.schedules.pending_change`` / ``announce_change``)."""
     old_capacity = meeting.capacity
+    schedule_mail.record_before_edit(meeting)
     _apply(meeting, data)
-    db.session.commit()
+    _commit_shown_in_schedules(meeting)
     log.info("meeting %s changed", meeting.slug)
     if meeting.capacity > old_capacity:
         return registrations.capacity_changed(meeting)
@@ -93,7 +107,7 @@ def add_room(meeting: Meeting, data: dict) -> Room:
 
 def update_room(room: Room, data: dict) -> None:
     _apply(room, data)
-    db.session.commit()
+    _commit_shown_in_schedules(room.meeting)
 
 
 def delete_room(room: Room) -> None:
@@ -115,7 +129,7 @@ def add_table(room: Room, data: dict) -> MeetingTable:
 
 def update_table(table: MeetingTable, data: dict) -> None:
     _apply(table, data)
-    db.session.commit()
+    _commit_shown_in_schedules(table.room.meeting)
 
 
 def delete_table(table: MeetingTable) -> None:
@@ -143,7 +157,7 @@ def update_block(block: Block, data: dict) -> None:
     _apply(block, data)
     db.session.flush()
     _renumber_blocks(block.meeting)
-    db.session.commit()
+    _commit_shown_in_schedules(block.meeting)
 
 
 def _forget_cafe_tables(ids: list[int]) -> None:
@@ -174,7 +188,7 @@ def add_cafe_table(block: Block, data: dict) -> CafeTable:
 
 def update_cafe_table(cafe_table: CafeTable, data: dict) -> None:
     _apply(cafe_table, data)
-    db.session.commit()
+    _commit_shown_in_schedules(cafe_table.block.meeting)
 
 
 def delete_cafe_table(cafe_table: CafeTable) -> None:
@@ -192,7 +206,7 @@ def add_sector(meeting: Meeting, data: dict) -> Sector:
 
 def update_sector(sector: Sector, data: dict) -> None:
     _apply(sector, data)
-    db.session.commit()
+    _commit_shown_in_schedules(sector.meeting)
 
 
 def delete_sector(sector: Sector) -> None:

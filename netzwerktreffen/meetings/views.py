@@ -18,6 +18,7 @@ from netzwerktreffen.afterwards import retention
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import format_datetime, format_time
 from netzwerktreffen.core.models import CONFIRMED, Block, CafeTable, Meeting, MeetingTable, Organiser, Room, Sector, Topic
+from netzwerktreffen.mail import schedules as schedule_mail
 from netzwerktreffen.meetings import queries, service
 from netzwerktreffen.meetings.forms import (BLOCK_FORMS, SLUG, AffinityForm, CafeTableForm, DeleteMeetingForm,
                                             MeetingForm, OrganiserForm, RoomForm, SectorForm, TableForm, TopicForm,
@@ -142,6 +143,9 @@ def _flash_meeting_saved(meeting: Meeting, promoted: list) -> None:
         flash(ngettext("%(num)s Person ist von der Warteliste nachgerückt und hat eine E-Mail bekommen.",
                        "%(num)s Personen sind von der Warteliste nachgerückt und haben eine E-Mail bekommen.",
                        len(promoted)), "success")
+    if schedule_mail.pending_change(meeting):
+        flash(_("Datum, Uhrzeit oder Ort haben sich geändert, nachdem die Abläufe verschickt wurden. "
+                "Bitte teilen Sie die Änderung unten mit „Änderung mitteilen“ mit."), "warning")
     confirmed = meeting.count(CONFIRMED)
     if confirmed > meeting.capacity:
         flash(_("Es sind schon %(n)s Personen bestätigt, mehr als die %(capacity)s Plätze. "
@@ -157,6 +161,27 @@ def edit(slug: str):
         return redirect(url_for(".overview", slug=meeting.slug))
     return page("meetings/meeting_form.html", meeting, "overview", status(form), form=form,
                 delete_form=DeleteMeetingForm(meeting=meeting, formdata=None))
+
+
+@bp.route("/treffen/<slug>/aenderung-mitteilen", methods=["POST"])
+def announce_change(slug: str):
+    """Mail everyone concerned the new date, time or place, with the updated calendar entry."""
+    meeting = organiser_meeting(slug)
+    count = schedule_mail.announce_change(meeting)
+    if count:
+        flash(ngettext("%(num)s Person bekommt die Änderung mit dem neuen Kalendereintrag.",
+                       "%(num)s Personen bekommen die Änderung mit dem neuen Kalendereintrag.", count), "success")
+    else:
+        flash(_("Es gibt keine Änderung, die noch mitzuteilen wäre."), "success")
+    return redirect(url_for(".overview", slug=slug))
+
+
+@bp.route("/treffen/<slug>/aenderung-nicht-mitteilen", methods=["POST"])
+def keep_change(slug: str):
+    """The organiser decided the change needs no mail (a typo in the address, say)."""
+    schedule_mail.keep_change_to_ourselves(organiser_meeting(slug))
+    flash(_("Die Änderung wird nicht mitgeteilt."), "success")
+    return redirect(url_for(".overview", slug=slug))
 
 
 @bp.route("/treffen/<slug>/loeschen", methods=["POST"])

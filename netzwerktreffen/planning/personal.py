@@ -82,7 +82,7 @@ def personal_rounds(meeting: Meeting, schedule: scheduling.Schedule, registratio
                       if rid != registration.id and rid in people and rid != seat.cafe_table.host_id]
             rounds.append(PersonalRound(
                 block.id, block.title, seat.round, True, local(meeting.date, start), local(meeting.date, end),
-                room, _("Tisch %(t)s", t=seat.label), question=seat.cafe_table.question,
+                room, cafe_spot(seat.cafe_table, seat.label), question=seat.cafe_table.question,
                 host=seat.cafe_table.host_label or "",
                 guiding_question=questions[seat.round] if seat.round < len(questions) else "",
                 partners=[_partner(p) for p in others], is_host=seat.cafe_table.host_id == registration.id))
@@ -94,6 +94,17 @@ def personal_rounds(meeting: Meeting, schedule: scheduling.Schedule, registratio
                 _("Platz %(n)s", n=seat.spot), partners=[_partner(p) for p in others]))
     rounds.sort(key=lambda r: (r.start, r.block_id, r.round))
     return rounds
+
+
+def cafe_spot(cafe_table, label: str) -> str:
+    """A café table as a person is told: "Tisch 1", or with the table's name "Café, Tisch 1"
+    (not "Tisch 1 Café 1" from the table's label; a name ending in the table's number drops it)."""
+    table = cafe_table.table
+    name = one_line(table.name if table is not None else "")
+    if name:
+        name = name.removesuffix(f" {table.number}").strip() or name
+        return _("%(name)s, Tisch %(n)s", name=name, n=table.number)
+    return _("Tisch %(t)s", t=label)
 
 
 def _partner(person: Registration) -> Partner:
@@ -181,6 +192,30 @@ def feed_rounds(registration: Registration) -> tuple[list[PersonalRound], int]:
     if german is None:
         return rounds, registration.ical_sequence or 0
     return rounds, sequence_of(registration, german)
+
+
+def cancelled_rounds(registration: Registration) -> list[PersonalRound]:
+    """The rounds a cancelled person held in the published plan (in their language; [] when none), so that
+    the cancellation mail and the feed can call off the very events sent before (same UIDs)."""
+    _version, schedule = published_schedule(registration.meeting)
+    if schedule is None:
+        return []
+    with force_locale(registration.locale or "de"):
+        return personal_rounds(registration.meeting, schedule, registration)
+
+
+def raise_sequence(registration: Registration) -> None:
+    """The person cancelled (their events are called off) or registers again after cancelling (the same
+    events come back): either way a higher iCal SEQUENCE than the last one sent (not committed)."""
+    registration.ical_sequence = (registration.ical_sequence or 0) + 1
+
+
+def refresh_sequences_of(meeting: Meeting) -> None:
+    """After a change outside publishing (a person's details, seen by their partners): ``refresh_sequences``
+    for the published plan, so that every changed schedule carries a higher SEQUENCE than before."""
+    _version, schedule = published_schedule(meeting)
+    if schedule is not None:
+        refresh_sequences(meeting, schedule)
 
 
 def refresh_sequences(meeting: Meeting, schedule: scheduling.Schedule) -> None:

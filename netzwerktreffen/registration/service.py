@@ -18,11 +18,12 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from netzwerktreffen.mail import message as mail
-from netzwerktreffen.mail import outbox
+from netzwerktreffen.mail import outbox, schedules
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import local_now
 from netzwerktreffen.core.models import (CANCELLED, CONFIRMED, WAITLISTED, Block, CafeChoice, CafeTable, Meeting, Registration,
                      Sector, Topic, new_token, utcnow)
+from netzwerktreffen.planning.personal import raise_sequence, refresh_sequences_of
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 
@@ -153,6 +154,8 @@ def new_registration(meeting: Meeting, data: RegistrationData, locale: str, cons
     has_room = meeting.count(CONFIRMED) < meeting.capacity
     now = utcnow()
     registration = existing or Registration()
+    if existing is not None:  # registered again after cancelling: the cancelled events come back
+        raise_sequence(existing)
     if has_room:
         registration.status, registration.waitlisted_at = CONFIRMED, None
     else:
@@ -210,6 +213,8 @@ def update_registration(registration: Registration, data: RegistrationData) -> N
     if other is not None and other.id != registration.id:
         raise AlreadyRegistered(other)
     apply_data(registration, data)
+    db.session.flush()
+    refresh_sequences_of(registration.meeting)  # partners see the new name or organisation in their rounds
     try:
         db.session.commit()
     except IntegrityError:  # the address was taken by someone else at the same moment
@@ -234,9 +239,10 @@ def cancel_registration(registration: Registration) -> list[Registration]:
     registration.status = CANCELLED
     registration.cancelled_at = utcnow()
     registration.waitlisted_at = None
+    raise_sequence(registration)
     db.session.flush()
     promoted = fill_free_places(meeting)
-    queue_notice(registration, "cancelled")
+    queue_notice(registration, "cancelled", [schedules.cancellation_attachment(registration)])
     for person in promoted:
         queue_notice(person, "promoted")
     db.session.commit()
@@ -294,13 +300,13 @@ def notify(registration: Registration, template: str) -> bool:
     return True
 
 
-def queue_notice(registration: Registration, template: str) -> None:
+def queue_notice(registration: Registration, template: str, attachments: list[dict] | None = None) -> None:
     """Put one of the registration mails into the outbox, in the caller's transaction (not committed)."""
     link = mail.external_url("public.personal", token=registration.token)
     rendered = mail.render(template, registration.locale, registration=registration,
                            meeting=registration.meeting, link=link)
     outbox.queue(template, registration.email, registration.name, rendered, meeting=registration.meeting,
-                 registration=registration)
+                 registration=registration, attachments=attachments)
 
 
 def resend_link(meeting: Meeting, email: str, locale: str = "de") -> None:

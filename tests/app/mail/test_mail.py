@@ -273,7 +273,7 @@ def test_placeholders_work_in_every_mail_kind(published_meeting):
     for kind in ("schedule", "change", "reminder"):
         rendered, _files = schedule_mail.render(kind, person, [], note="{name} · {ort} · {link} · {kalender}")
         for text in (rendered.text, rendered.html):
-            assert "Anna Weber · Stadthalle Nürtingen, Heiligkreuzstraße 4 72622 Nürtingen" in text
+            assert "Anna Weber · Stadthalle Nürtingen, Heiligkreuzstraße 4, 72622 Nürtingen" in text
             assert f"/r/{person.token}" in text and f"/kalender/{person.feed_token}.ics" in text
 
 
