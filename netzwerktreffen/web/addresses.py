@@ -85,17 +85,19 @@ def remember(root: str) -> None:
 
 
 def external_root() -> str:
-    """Where links point: BASE_URL, else the current request's address, else the remembered one.
+    """Where links point: BASE_URL, else the current request's address, else the remembered one; within a
+    request whose proxy hides the address and with nothing remembered, the address the request came to.
 
-    Raises NoExternalURL when none is known."""
+    Raises NoExternalURL outside a request when none is known."""
     base = str(current_app.config.get("BASE_URL") or "").rstrip("/")
     if base:
         return base
-    root = request_root() if has_request_context() else None
-    root = root or remembered()
-    if not root:
-        raise NoExternalURL()
-    return root
+    root = (request_root() if has_request_context() else None) or remembered()
+    if root:
+        return root
+    if has_request_context():  # a link to the proxy's side is better than no mail at all
+        return request.url_root.rstrip("/")
+    raise NoExternalURL()
 
 
 def _remember_organiser_request() -> None:

@@ -82,3 +82,14 @@ def test_migration_gives_existing_registrations_their_own_slip_token(tmp_path):
     slips = [slip for _token, slip in rows]
     assert len(rows) == 3 and all(slip and len(slip) >= 40 for slip in slips)
     assert len(set(slips)) == 3 and not set(slips) & {token for token, _slip in rows}
+
+
+def test_browser_phone_opens_the_slip_plan_read_only(live_server, browser_page, published_meeting, tmp_path):
+    meeting = published_meeting()
+    grace = next(r for r in meeting.registrations if r.name == "Grace Mensah")
+    browser_page.set_viewport_size({"width": 390, "height": 844})
+    browser_page.goto(f"{live_server}/laufzettel/{grace.slip_token}")
+    assert browser_page.get_by_role("heading", name="Ihr persönlicher Ablauf").is_visible()
+    assert browser_page.get_by_text("Grace Mensah", exact=True).is_visible()
+    assert browser_page.locator("form, input, button").count() == 0
+    browser_page.screenshot(path=str(tmp_path / "laufzettel-390.png"), full_page=True)

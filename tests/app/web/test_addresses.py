@@ -90,3 +90,15 @@ def test_behind_a_trusted_proxy_the_external_address_is_remembered(app, client, 
                                                          "X-Forwarded-Host": "treffen.example.org",
                                                          "X-Forwarded-Proto": "https"})
     assert addresses.remembered() == "https://treffen.example.org"
+
+
+@pytest.mark.parametrize("app_config", [NO_BASE_URL])
+def test_proxied_request_prefers_the_remembered_address_and_never_fails(app):
+    proxied = {"X-Forwarded-For": "203.0.113.7"}
+    with app.test_request_context("/", base_url="http://127.0.0.1:8000", headers=proxied):
+        assert addresses.external_root() == "http://127.0.0.1:8000"  # nothing better known: no error page
+    addresses.remember("https://treffen.example.org")
+    with app.test_request_context("/", base_url="http://127.0.0.1:8000", headers=proxied):
+        assert addresses.external_root() == "https://treffen.example.org"
+    with app.test_request_context("/", base_url="http://anmeldung.example"):
+        assert addresses.external_root() == "http://anmeldung.example"  # a request's own outside address
