@@ -55,8 +55,8 @@ def request_root() -> str | None:
     """The current request's URL root as its client saw it (no trailing slash), or None when it reached
     an internal address through a proxy that does not say the external host."""
     root = request.url_root.rstrip("/")
-    if not _internal(request.host):
-        return root
+    if current_app.config.get("TRUSTED_PROXIES") or not _internal(request.host):
+        return root  # with trusted proxies ProxyFix already put their scheme and host into the request
     host, scheme = _first(request.headers.get("X-Forwarded-Host")), _first(request.headers.get("X-Forwarded-Proto"))
     if host and HOST.match(host) and not _internal(host):
         return f"{scheme if scheme in ('http', 'https') else request.scheme}://{host}{request.script_root}"

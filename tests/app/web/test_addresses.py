@@ -102,3 +102,11 @@ def test_proxied_request_prefers_the_remembered_address_and_never_fails(app):
         assert addresses.external_root() == "https://treffen.example.org"
     with app.test_request_context("/", base_url="http://anmeldung.example"):
         assert addresses.external_root() == "http://anmeldung.example"  # a request's own outside address
+
+
+@pytest.mark.parametrize("app_config", [dict(NO_BASE_URL, TRUSTED_PROXIES=1)])
+def test_a_trusted_proxys_host_is_taken_as_it_is(app, client, organiser):
+    organiser_visits(client, "http://127.0.0.1:8000", **{"X-Forwarded-For": "203.0.113.7",
+                                                         "X-Forwarded-Host": "localhost:8443",
+                                                         "X-Forwarded-Proto": "https"})
+    assert addresses.remembered() == "https://localhost:8443"
