@@ -37,6 +37,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     prepare_password_checks()
     from netzwerktreffen.web import headers
     headers.init_app(app)
+    from netzwerktreffen.web import addresses
+    addresses.init_app(app)
     from netzwerktreffen.core import i18n
     i18n.init_app(app)
 

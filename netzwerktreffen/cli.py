@@ -71,8 +71,21 @@ def demo(participants: int, slug: str, seed: int, if_empty: bool) -> None:
             raise click.ClickException(f"Ein Treffen mit dem Kurznamen „{slug}“ gibt es schon.")
         meeting = create_demo_meeting(participants=participants, slug=slug, seed=seed)
         click.echo(f"Demo-Treffen „{meeting.display_title}“ mit {participants} Anmeldungen angelegt: /m/{slug}")
-    base = current_app.config.get("BASE_URL") or "http://127.0.0.1:5000"
+    from netzwerktreffen.web.addresses import NoExternalURL, external_root
+    try:
+        base = external_root()
+    except NoExternalURL:
+        base = "http://127.0.0.1:5000"  # nothing known yet: the address `make run` serves at
     click.echo(f"Anmeldung für Organisierende: {base}/login  E-Mail: {DEMO_EMAIL}  Passwort: {DEMO_PASSWORD}")
+
+
+def _external_root() -> str:
+    """Where the links in mails and QR codes point (BASE_URL or the address organisers use); refuses when unknown."""
+    from netzwerktreffen.web.addresses import NoExternalURL, external_root
+    try:
+        return external_root()
+    except NoExternalURL as error:
+        raise CliError(str(error)) from error
 
 
 def _meeting(slug: str) -> Meeting:
@@ -203,6 +216,7 @@ def send_schedules(slug: str, note: str, timeout: float) -> None:
     from netzwerktreffen.mail import outbox
     from netzwerktreffen.mail import schedules as schedule_mail
     meeting = _meeting(slug)
+    _external_root()
     unknown = schedule_mail.unknown_placeholders(note)
     if unknown:
         raise click.ClickException("Unbekannte Platzhalter: " + ", ".join("{%s}" % n for n in unknown))
@@ -225,6 +239,7 @@ def send_reminders() -> None:
     """Queue and send the reminders that are due now (run it from cron, e.g. every 10 minutes)."""
     from netzwerktreffen.mail import outbox
     from netzwerktreffen.mail import schedules as schedule_mail
+    _external_root()
     queued = schedule_mail.send_reminders(kick_delivery=False)
     result = outbox.deliver_due()
     click.echo(f"{queued} Erinnerungen in die Warteschlange gestellt; {result.sent} Mails gesendet, "
@@ -278,12 +293,12 @@ def print_documents(slug: str, out_dir: str) -> None:
     from netzwerktreffen.day import printing
     from netzwerktreffen.planning import scheduler_io as scheduling
     meeting = _meeting(slug)
+    base = _external_root()
     if scheduling.published(meeting) is None:
         click.echo("Es gibt noch keinen veröffentlichten Rundenplan: nur Namensschilder, Check-in-Liste und Ernte-Bögen.",
                    err=True)
     started = time.monotonic()
-    # the QR codes link to BASE_URL (the address people reach the app under), as the mails do
-    base = current_app.config.get("BASE_URL") or "http://127.0.0.1:5000"
+    # the QR codes link to the address people reach the app under, as the mails do
     with current_app.test_request_context(base_url=base):
         files = printing.write_all(meeting, out_dir)
     for path in files:

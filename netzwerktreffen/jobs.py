@@ -17,6 +17,7 @@ from netzwerktreffen.afterwards import retention
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.worker import queue
 from netzwerktreffen.mail import outbox, schedules
+from netzwerktreffen.web.addresses import NoExternalURL
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,12 @@ _sweeper_lock = threading.Lock()
 
 def sweep() -> dict:
     """Queue due reminders, send whatever is due, then delete what the retention period allows."""
-    reminders = schedules.send_reminders(kick_delivery=False)
+    try:
+        reminders = schedules.send_reminders(kick_delivery=False)
+    except NoExternalURL:  # no address for the links yet: the reminders wait, the mail that is due goes out
+        db.session.rollback()
+        log.warning("reminders not queued: neither BASE_URL nor an organiser's address is known")
+        reminders = 0
     result = outbox.deliver_due()
     purged = len(retention.purge_due())  # after sending: a failing deletion must not stop the mail
     return {"purged": purged, "reminders": reminders, **result.__dict__}

@@ -396,6 +396,7 @@ class Registration(db.Model):
     cancelled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     # calendar: a secret feed URL of its own (not the personal link, which can change the registration)
     feed_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    slip_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)  # slip QR: read-only page
     ical_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # raised on every change
     schedule_fingerprint: Mapped[str] = mapped_column(String(64), default="", server_default="")
     # on the day
@@ -416,6 +417,13 @@ class Registration(db.Model):
     def set_consent_contact(self, value: bool, now: datetime) -> None:
         if value != self.consent_contact or self.consent_contact_at is None:
             self.consent_contact, self.consent_contact_at = value, now
+
+
+class InstallationSetting(db.Model):
+    """The installation's settings, one row (id 1); ``external_url``: see netzwerktreffen.web.addresses."""
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class CafeChoice(db.Model):

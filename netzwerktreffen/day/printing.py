@@ -256,7 +256,7 @@ def slips_html(plan: PrintPlan, people: set[int] | None = None) -> str:
     for person in plan.seated():
         if people is not None and person.id not in people:
             continue
-        link = external_url("public.personal", token=person.token)
+        link = external_url("public.slip_plan", token=person.slip_token)  # read-only: a lost slip cancels nobody
         slips.append({"person": person, "rows": plan.rows_of(person), "link": link, "qr": qr_data_uri(link)})
     most = max((len(s["rows"]) for s in slips), default=0)
     per_sheet = 6 if most <= 9 else 4

@@ -22,19 +22,18 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from netzwerktreffen.core.text import one_line
+from netzwerktreffen.web import addresses
 
 log = logging.getLogger(__name__)
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute URL, also outside a request (CLI, worker): BASE_URL, else the request's host."""
-    base = current_app.config.get("BASE_URL")
-    if not base and has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    parts = urlsplit(base or "http://127.0.0.1:5000")
+    """An absolute URL, also outside a request (CLI, worker): BASE_URL, else the request's address, else the
+    one remembered from organisers' requests (web.addresses); NoExternalURL when none is known."""
+    parts = urlsplit(addresses.external_root())
     adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path.rstrip("/") or "/",
                                        url_scheme=parts.scheme or "http")
     return adapter.build(endpoint, values, force_external=True)

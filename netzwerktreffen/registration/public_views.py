@@ -97,6 +97,15 @@ def personal(token: str):
                            **queries.personal_page(registration)), 400 if form.is_submitted() else 200
 
 
+@bp.route("/laufzettel/<token>")
+def slip_plan(token: str):
+    """The printed slip's QR code: the person's rounds, read only (no forms: a lost slip cancels nobody)."""
+    registration = queries.by_slip_token(token)
+    if registration is None:
+        abort(404)
+    return render_template("public/slip_plan.html", **queries.slip_page(registration))
+
+
 @bp.route("/r/<token>/kontakte.vcf")
 def contacts_vcard(token: str):
     """The contacts met who share their details, for the address book; after the meeting only."""

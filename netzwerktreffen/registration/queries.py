@@ -136,6 +136,16 @@ def published_seats(registration: Registration) -> list:
     return scheduling.Schedule(registration.meeting, published.plan).seats_of(registration)
 
 
+def by_slip_token(token: str) -> Registration | None:
+    """The registration whose printed slip carries ``token`` (its read-only plan page), else None."""
+    return db.session.scalar(select(Registration).where(Registration.slip_token == token)) if token else None
+
+
+def slip_page(registration: Registration) -> dict:
+    """What the read-only plan page of a printed slip shows: the person's rounds, nothing to change."""
+    return {"registration": registration, "meeting": registration.meeting, "seats": published_seats(registration)}
+
+
 def personal_page(registration: Registration) -> dict:
     """What the personal page shows besides its forms: the place on the waiting list, the rounds, the
     tables the person hosts, who is listed, and after the meeting (if they came) contacts and results."""

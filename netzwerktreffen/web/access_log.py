@@ -1,5 +1,5 @@
-"""No personal-link tokens in the logs: ``/r/<token>…`` and ``/kalender/<token>.ics`` are written as
-``/r/***…`` and ``/kalender/***.ics``.
+"""No personal-link tokens in the logs: ``/r/<token>…``, ``/laufzettel/<token>`` and ``/kalender/<token>.ics`` are
+written as ``/r/***…``, ``/laufzettel/***`` and ``/kalender/***.ics``.
 
 ``TokenMaskingFilter`` sits on the dev server's request log (werkzeug) and on the app's own logger;
 ``MaskingGunicornLogger`` is gunicorn's logger class (named in gunicorn.conf.py) and masks the access
@@ -12,9 +12,9 @@ import re
 
 from gunicorn.glogging import Logger as GunicornLogger
 
-# the secret path segment of a personal link (/r/, /kalender/) or an account link (/passwort-neu/, /einladung/),
+# the secret path segment of a personal link (/r/, /laufzettel/, /kalender/) or an account link (/passwort-neu/, /einladung/),
 # in a path, a URL or a logged request line
-TOKEN_PATH = re.compile(r"(/(?:r|kalender|passwort-neu|einladung)/)[^/\s?#\".]+")
+TOKEN_PATH = re.compile(r"(/(?:r|laufzettel|kalender|passwort-neu|einladung)/)[^/\s?#\".]+")
 
 
 def is_token_path(path: str) -> bool:

@@ -4,7 +4,7 @@ Flask-Talisman sets the Content-Security-Policy (no inline scripts or styles: th
 X-Frame-Options, X-Content-Type-Options, Referrer-Policy and, when the site runs over HTTPS (``HTTPS``
 setting), HSTS, the redirect to https and the secure session cookie.
 
-Pages reached by a secret link (``/r/<token>…``, ``/kalender/<token>.ics``, the account links
+Pages reached by a secret link (``/r/<token>…``, the slip's ``/laufzettel/<token>``, ``/kalender/<token>.ics``, the account links
 ``/passwort-neu/<token>``, ``/einladung/<token>``) are not cached and send no
 referrer: the token must not leave the browser in a ``Referer`` header or stay on a shared computer.
 The logs do not keep them either (web.access_log).

@@ -208,6 +208,9 @@ def test_nginx_in_front_of_gunicorn(deployment, monkeypatch, tmp_path):
     text = page.decode()
     assert f"{proxy.origin}/m/demo" in text
     assert "127.0.0.1" not in text
+    # the organiser's outside address is remembered for mails and print-outs made outside a request
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT external_url FROM installation_setting").fetchall() == [(proxy.origin,)]
 
     # a mail queued during a request (the personal link sent again) links to the outside address too
     with sqlite3.connect(database) as connection:

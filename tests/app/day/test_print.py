@@ -118,15 +118,24 @@ def _decode_qr_codes(pdf: bytes, tmp_path) -> list[str]:
     return found
 
 
-def test_slips_carry_schedule_and_a_qr_code_of_the_personal_link(day_meeting, tmp_path):
+def test_slips_carry_schedule_and_a_qr_code_of_the_read_only_plan(day_meeting, tmp_path, client):
     pdf = render(day_meeting, "laufzettel")
     text = " ".join(pages_text(pdf))
     people = list(day_meeting.registrations)
     for person in people:
         assert person.name in text
-    links = {external_url("public.personal", token=p.token) for p in people}
-    assert sorted(_decode_qr_codes(pdf, tmp_path)) == sorted(links)
+    found = _decode_qr_codes(pdf, tmp_path)
+    assert sorted(found) == sorted(external_url("public.slip_plan", token=p.slip_token) for p in people)
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 2  # six slips per sheet
+    # a lost slip opens no page that changes or cancels the registration
+    assert not any(p.token in link or p.token in text for p in people for link in found)
+    person = people[0]
+    link = next(link for link in found if person.slip_token in link)
+    response = client.get(link.removeprefix("http://netzwerktreffen.test"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and person.name in page and "Runde 1" in page
+    assert "<form" not in page and "stornieren" not in page and person.token not in page
+    assert response.headers["Referrer-Policy"] == "no-referrer" and "no-store" in response.headers["Cache-Control"]
 
 
 def test_slips_reprint_only_the_people_asked_for(day_meeting):
@@ -153,7 +162,7 @@ def test_print_command_writes_every_document(day_meeting, runner, tmp_path):
     for path in (tmp_path / "pdf").glob("*.pdf"):
         assert len(PdfReader(path).pages) >= 1
     links = _decode_qr_codes((tmp_path / "pdf" / "laufzettel.pdf").read_bytes(), tmp_path)
-    assert links and all(link.startswith("http://netzwerktreffen.test/r/") for link in links)  # BASE_URL
+    assert links and all(link.startswith("http://netzwerktreffen.test/laufzettel/") for link in links)  # BASE_URL
 
 
 def test_downloads_on_the_day_page(day_meeting, logged_in):

@@ -75,8 +75,10 @@ def test_every_page_type_sends_the_security_headers(app, client, auth, published
     assert values["message_id"] == db.session.scalar(db.select(OutboxMessage.id).limit(1))
     with app.test_request_context():
         from flask import url_for
-        calendar = dict(values, token=min(meeting.registrations, key=lambda r: r.id).feed_token)
-        pages = [(endpoint, url_for(endpoint, **{arg: (calendar if endpoint == "feeds.personal" else values)[arg]
+        anna = min(meeting.registrations, key=lambda r: r.id)
+        own_token = {"feeds.personal": dict(values, token=anna.feed_token),
+                     "public.slip_plan": dict(values, token=anna.slip_token)}
+        pages = [(endpoint, url_for(endpoint, **{arg: own_token.get(endpoint, values)[arg]
                                                  for arg in rule.arguments}))
                  for endpoint, rule in get_pages(app)]
     seen, ok = [], {"anonym": set(), "organiser": set()}
@@ -87,7 +89,8 @@ def test_every_page_type_sends_the_security_headers(app, client, auth, published
             if url.endswith("/mail.html"):
                 continue  # a mail's HTML for the preview frame: its own policy (test below)
             response = client.get(url)
-            token_page = url.startswith(("/r/", "/kalender/", "/passwort-neu/", "/einladung/"))  # secret links
+            token_page = url.startswith(("/r/", "/laufzettel/", "/kalender/", "/passwort-neu/",
+                                                  "/einladung/"))  # secret links
             assert_page_headers(response, "no-referrer" if token_page else "strict-origin-when-cross-origin")
             seen.append(endpoint)
             if response.status_code == 200:
@@ -95,7 +98,7 @@ def test_every_page_type_sends_the_security_headers(app, client, auth, published
     frames = {"mailing.preview_html", "mailing.show_html"}
     assert set(seen) == {endpoint for endpoint, _url in pages} - frames and len(seen) > 100
     assert {"public.index", "public.meeting", "public.personal", "auth.login", "feeds.personal",
-            "host_harvest.host_edit", "static"} <= ok["anonym"]
+            "host_harvest.host_edit", "public.slip_plan", "static"} <= ok["anonym"]
     assert not any(endpoint.startswith(("meetings.", "plans.", "checkin.")) for endpoint in ok["anonym"])
     assert {"meetings.overview", "plans.show", "checkin.index", "registrations.index", "mailing.preview",
             "mailing.show", "projector.show", "meetings.room", "harvest.index"} <= ok["organiser"]
