@@ -15,7 +15,8 @@ from netzwerktreffen.core.text import css_string
 from netzwerktreffen.planning import scheduler_io as scheduling  # noqa: E402
 from netzwerktreffen.mail.message import external_url  # noqa: E402
 
-from day_helpers import QUESTIONS, flat, make_day_meeting, publish_plan  # noqa: E402
+from day_helpers import QUESTIONS, make_day_meeting, pdf_pages_text as pages_text, publish_plan  # noqa: E402
+from day_helpers import render_pdf as render  # noqa: E402
 
 
 @pytest.fixture
@@ -23,17 +24,6 @@ def day_meeting(app, make_meeting, make_registration, organiser):
     meeting = make_day_meeting(make_meeting, make_registration, organiser, tables=4)  # 6 spots, 4 tables
     publish_plan(meeting)
     return meeting
-
-
-def pages_text(pdf: bytes) -> list[str]:
-    return [flat(page.extract_text() or "") for page in PdfReader(io.BytesIO(pdf)).pages]
-
-
-def render(meeting, kind, **options) -> bytes:
-    with pytest.MonkeyPatch.context():
-        from flask import current_app
-        with current_app.test_request_context():
-            return printing.render_pdf(meeting, kind, **options)
 
 
 def seated(meeting):
