@@ -344,6 +344,14 @@ def render_pdf(meeting: Meeting, kind: str, **options) -> bytes:
     return html_to_pdf(document_html(meeting, kind, **options))
 
 
+def download_name(meeting: Meeting, kind: str, reprint: bool = False) -> str:
+    """The file name of a downloaded document: "<slug>-laufzettel.pdf", "…-nachdruck.pdf" for a reprint."""
+    filename = DOCUMENTS[kind][0]
+    if reprint:
+        filename = filename.replace(".pdf", "-nachdruck.pdf")
+    return f"{meeting.slug}-{filename}"
+
+
 def available(meeting: Meeting) -> list[tuple[str, str, str]]:
     """(kind, file name, title) of the documents this meeting can print now."""
     has_plan = scheduling.published(meeting) is not None
@@ -373,7 +381,8 @@ def _pdf_of(html: str) -> bytes:
     return html_to_pdf(html)
 
 
-def _merge(pdfs: list[bytes]) -> bytes:
+def merge_pdfs(pdfs: list[bytes]) -> bytes:
+    """One PDF of several, in their order."""
     if len(pdfs) == 1:
         return pdfs[0]
     import io
@@ -417,7 +426,7 @@ def write_all(meeting: Meeting, out_dir: str | Path, *, processes: int | None = 
     paths = []
     for filename, pdfs in pieces.items():
         path = folder / filename
-        path.write_bytes(_merge(pdfs))
+        path.write_bytes(merge_pdfs(pdfs))
         paths.append(path)
     log.info("print: %d PDFs in %.1f s", len(paths), time.monotonic() - started)
     return sorted(paths)
