@@ -61,24 +61,37 @@ class Spot:
     """One place in one round: a numbered speed-networking spot or a café table."""
 
     number: str  # what is printed large
-    x: int  # grid cell
-    y: int
+    x: int | None  # grid cell; None for an extra spot (not in the room plan)
+    y: int | None
     people: list[Registration] = field(default_factory=list)
     question: str = ""  # café
     host: str = ""  # café
     host_id: int | None = None
-    has_table: bool = True  # False: the room has no table for this spot (more groups than tables)
+    extra: int = 0  # 1, 2, …: the room has no table for this spot (more groups than tables); 0: it has one
+
+    @property
+    def has_table(self) -> bool:
+        return not self.extra
 
 
 @dataclass
 class Layout:
-    """A room drawn as a grid of cells; every spot of a round in its own cell."""
+    """A room drawn as a grid of cells; every spot of a round with a table in its own cell, the extra spots
+    (more groups than the room has tables) beside the grid: they are never drawn into a cell of the room."""
 
     room_name: str
     columns: int
     rows: int
     spots: list[Spot]
     paused: list[Registration] = field(default_factory=list)  # speed networking: who sits the round out
+
+    @property
+    def placed(self) -> list[Spot]:
+        return [spot for spot in self.spots if spot.has_table]
+
+    @property
+    def extras(self) -> list[Spot]:
+        return [spot for spot in self.spots if not spot.has_table]
 
 
 def _free_cells(columns: int, taken: set[tuple[int, int]]):
@@ -91,8 +104,9 @@ def _free_cells(columns: int, taken: set[tuple[int, int]]):
         y += 1
 
 
-def _place(wanted: list[tuple[int, int] | None], columns: int) -> list[tuple[int, int]]:
-    """A cell for every spot: its table's position if free, else the next free cell."""
+def _place(wanted: list[tuple[int, int] | None], columns: int, in_room: list[bool]) -> list[tuple[int, int] | None]:
+    """A cell for every spot at a table of the room: its table's position if free, else the next free cell;
+    None for a spot without a table in the room (``in_room`` False)."""
     taken: set[tuple[int, int]] = set()
     cells: list[tuple[int, int] | None] = []
     for cell in wanted:
@@ -103,8 +117,8 @@ def _place(wanted: list[tuple[int, int] | None], columns: int) -> list[tuple[int
             cells.append(None)
     free = _free_cells(columns, taken)
     result = []
-    for cell in cells:
-        if cell is None:
+    for cell, placed in zip(cells, in_room):
+        if cell is None and placed:
             cell = next(free)
             taken.add(cell)
         result.append(cell)
@@ -138,11 +152,13 @@ class PrintPlan:
             tables = list(room.tables) if room else []
             wanted = [(t.grid_x, t.grid_y) for t in tables[:count]] + [None] * max(0, count - len(tables))
             numbers = spot_numbers(block, count)
+        # without a room every spot gets a cell of a plain grid; in a room only the spots at its tables
+        in_room = [room is None or cell is not None for cell in wanted]
         columns = room.grid_columns if room and room.grid_columns else 6
         if count > columns * (room.grid_rows if room else 4) * 2:  # far too small a grid: widen it
             columns = max(columns, math.ceil(math.sqrt(count * 1.4)))
-        cells = _place(wanted, columns)
-        rows = max([room.grid_rows if room else 1] + [y + 1 for _, y in cells])
+        cells = _place(wanted, columns, in_room)
+        rows = max([room.grid_rows if room else 1] + [cell[1] + 1 for cell in cells if cell is not None])
         frame = (room.name if room else "", columns, rows, cells, numbers)
         self._layouts[block.id] = frame
         return frame
@@ -152,10 +168,9 @@ class PrintPlan:
         count = len(block.cafe_tables) if block.is_cafe else len(seats)
         count = max(count, len(seats))
         room_name, columns, rows, cells, numbers = self._frame(block, count)
-        room_tables = len(block.room.tables) if block.room is not None else None
         spots = []
         for k, seat in enumerate(seats):
-            x, y = cells[k]
+            x, y = cells[k] if cells[k] is not None else (None, None)
             spot = Spot(numbers[k], x, y, [self.people[rid] for rid in seat.people if rid in self.people])
             if seat.cafe_table is not None:
                 spot.question = seat.cafe_table.question
@@ -163,10 +178,8 @@ class PrintPlan:
                 spot.host_id = seat.cafe_table.host_id
                 if seat.cafe_table.table is not None:
                     spot.number = seat.cafe_table.table.label
-                else:
-                    spot.has_table = False
-            elif room_tables is not None and k >= room_tables:
-                spot.has_table = False
+            if cells[k] is None:
+                spot.extra = sum(1 for other in spots if other.extra) + 1
             spots.append(spot)
         paused = [self.people[rid] for rid in self.schedule.paused(block, round_) if rid in self.people] \
             if self.schedule else []

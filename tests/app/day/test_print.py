@@ -53,12 +53,11 @@ def test_room_plan_reprint_only_the_rounds_asked_for(day_meeting):
     assert len(pages) == 1 and "Runde 3 von 4" in pages[0]
 
 
-def test_layout_puts_tables_at_their_cells_and_extra_spots_in_free_cells(day_meeting):
+def test_layout_puts_tables_at_their_cells_and_extra_spots_beside_the_grid(day_meeting):
     plan = printing.PrintPlan(day_meeting, scheduling.published(day_meeting))
     layout = plan.layout(day_meeting.blocks[0], 0)
-    cells = [(spot.x, spot.y) for spot in layout.spots]
-    assert cells[:4] == [(0, 0), (1, 0), (2, 0), (3, 0)]  # the tables' own grid positions
-    assert len(set(cells)) == len(cells) == 6  # extra spots in free cells, no overlap
+    assert [(spot.x, spot.y) for spot in layout.placed] == [(0, 0), (1, 0), (2, 0), (3, 0)]  # the tables' cells
+    assert [(spot.number, spot.extra, spot.x) for spot in layout.extras] == [("5", 1, None), ("6", 2, None)]
     assert [spot.number for spot in layout.spots] == ["1", "2", "3", "4", "5", "6"]
     cafe = plan.layout(day_meeting.blocks[1], 0)
     assert [(s.x, s.y) for s in cafe.spots] == [(1, 1), (2, 1)]
