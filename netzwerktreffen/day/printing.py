@@ -249,7 +249,9 @@ def room_plans_html(plan: PrintPlan, rounds: set[tuple[str, int]] | None = None)
     return render_template("print/room_plans.html", pages=pages, **_common(plan.meeting, _("Raumpläne")))
 
 
-def table_cards_html(plan: PrintPlan) -> str:
+def table_cards_html(plan: PrintPlan, folded: bool = False) -> str:
+    """One card per spot or café table: flat (A4 landscape, with who sits there in each round) or
+    ``folded``: a tent card of an A4 sheet folded along the middle, readable from both sides."""
     cards = []
     for block in plan.meeting.blocks:
         times = block.round_times()
@@ -261,7 +263,8 @@ def table_cards_html(plan: PrintPlan) -> str:
                        "people": layouts[r].spots[k].people if len(layouts[r].spots) > k else []}
                       for r in range(block.rounds)]
             cards.append({"block": block, "spot": first, "rounds": rounds})
-    return render_template("print/table_cards.html", cards=cards, **_common(plan.meeting, _("Tischkarten")))
+    return render_template("print/tent_cards.html" if folded else "print/table_cards.html", cards=cards,
+                           **_common(plan.meeting, _("Tischkarten")))
 
 
 def slips_html(plan: PrintPlan, people: set[int] | None = None) -> str:
@@ -323,8 +326,9 @@ def participants_html(plan: PrintPlan) -> str:
 
 def document_html(meeting: Meeting, kind: str, *, version: PlanVersion | None = None,
                   people: set[int] | None = None, rounds: set[tuple[str, int]] | None = None,
-                  plan: PrintPlan | None = None) -> str:
-    """The HTML of one document; PrintError when it needs a published plan and there is none."""
+                  plan: PrintPlan | None = None, folded: bool = False) -> str:
+    """The HTML of one document; PrintError when it needs a published plan and there is none.
+    ``folded``: table cards as tent cards to fold."""
     if kind not in DOCUMENTS:
         raise PrintError(_("Dieses Dokument gibt es nicht."))
     if plan is None:
@@ -337,7 +341,7 @@ def document_html(meeting: Meeting, kind: str, *, version: PlanVersion | None = 
     if kind == "raumplaene":
         return room_plans_html(plan, rounds)
     if kind == "tischkarten":
-        return table_cards_html(plan)
+        return table_cards_html(plan, folded)
     if kind == "laufzettel":
         return slips_html(plan, people)
     if kind == "namensschilder":
@@ -357,9 +361,12 @@ def render_pdf(meeting: Meeting, kind: str, **options) -> bytes:
     return html_to_pdf(document_html(meeting, kind, **options))
 
 
-def download_name(meeting: Meeting, kind: str, reprint: bool = False) -> str:
-    """The file name of a downloaded document: "<slug>-laufzettel.pdf", "…-nachdruck.pdf" for a reprint."""
+def download_name(meeting: Meeting, kind: str, reprint: bool = False, folded: bool = False) -> str:
+    """The file name of a downloaded document: "<slug>-laufzettel.pdf", "…-nachdruck.pdf" for a reprint,
+    "…-tischkarten-zum-falten.pdf"."""
     filename = DOCUMENTS[kind][0]
+    if folded and kind == "tischkarten":
+        filename = filename.replace(".pdf", "-zum-falten.pdf")
     if reprint:
         filename = filename.replace(".pdf", "-nachdruck.pdf")
     return f"{meeting.slug}-{filename}"

@@ -179,18 +179,21 @@ def _pdf(pdf: bytes, filename: str) -> Response:
 
 @bp.route("/drucken/<kind>.pdf")
 def download(slug: str, kind: str):
-    """One document as PDF; ``personen`` and ``runden`` limit slips/badges and room plans (reprints).
+    """One document as PDF; ``personen`` and ``runden`` limit slips/badges and room plans (reprints),
+    ``falten=1`` makes table cards to fold.
     A large one is made in the background: the answer is then its job page."""
     meeting = organiser_meeting(slug)
     if kind not in printing.DOCUMENTS:
         abort(404)
     people, rounds = request.args.get("personen", ""), request.args.get("runden", "")
+    folded = request.args.get("falten") == "1"  # table cards as tent cards
     try:
-        html = printing.document_html(meeting, kind, people=_parse_people(people), rounds=_parse_rounds(rounds))
+        html = printing.document_html(meeting, kind, people=_parse_people(people), rounds=_parse_rounds(rounds),
+                                      folded=folded)
     except printing.PrintError as error:
         flash(str(error), "error")
         return redirect(url_for("checkin.index", slug=slug) + "#drucken")
-    filename = printing.download_name(meeting, kind, reprint=bool(people or rounds))
+    filename = printing.download_name(meeting, kind, reprint=bool(people or rounds), folded=folded)
     made = print_jobs.make(meeting, html, filename)
     if isinstance(made, bytes):
         return _pdf(made, filename)
