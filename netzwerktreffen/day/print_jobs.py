@@ -52,6 +52,7 @@ class PrintJob:
     meeting_id: int
     filename: str  # the name of the download
     status: str
+    title: str = ""  # what is printed ("Namensschilder …"), in the organiser's language
     done: int = 0  # pieces made
     total: int = 1
     sheets: int = 0
@@ -91,17 +92,17 @@ def _read(job_id: str) -> PrintJob | None:
         return None
 
 
-def make(meeting: Meeting, html: str, filename: str) -> bytes | PrintJob:
+def make(meeting: Meeting, html: str, filename: str, title: str = "") -> bytes | PrintJob:
     """The PDF of a print-out when it is small (made now), else the print job that makes it."""
     if sheets(html) <= SYNC_SHEETS:
         return html_to_pdf(html)
-    return start(meeting, html, filename)
+    return start(meeting, html, filename, title)
 
 
-def start(meeting: Meeting, html: str, filename: str) -> PrintJob:
+def start(meeting: Meeting, html: str, filename: str, title: str = "") -> PrintJob:
     """Keep the HTML of a large print-out and queue the making of its PDF; returns at once."""
     remove_expired()
-    job = PrintJob(id=uuid.uuid4().hex, meeting_id=meeting.id, filename=filename, status=QUEUED,
+    job = PrintJob(id=uuid.uuid4().hex, meeting_id=meeting.id, filename=filename, status=QUEUED, title=title,
                    total=len(split_pages(html)), sheets=sheets(html))
     folder = _folder(job.id)
     folder.mkdir(parents=True)

@@ -47,7 +47,7 @@ def index(slug: str):
     return render_template("checkin/index.html", meeting=meeting, people=shown, query=query,
                            counts=checkin.counts(people), state=checkin.state, form=walk_in_form(meeting),
                            published=scheduling.published(meeting), documents=printing.available(meeting),
-                           held=replanning.suggested_held(meeting), tab="day")
+                           held=replanning.suggested_held(meeting), tab="day", sync_sheets=print_jobs.SYNC_SHEETS)
 
 
 def _mark(slug: str, registration_id: int, change, message: str, category: str):
@@ -194,7 +194,7 @@ def download(slug: str, kind: str):
         flash(str(error), "error")
         return redirect(url_for("checkin.index", slug=slug) + "#drucken")
     filename = printing.download_name(meeting, kind, reprint=bool(people or rounds), folded=folded)
-    made = print_jobs.make(meeting, html, filename)
+    made = print_jobs.make(meeting, html, filename, str(printing.DOCUMENTS[kind][1]))
     if isinstance(made, bytes):
         return _pdf(made, filename)
     return redirect(url_for("checkin.print_job", slug=slug, job_id=made.id), 303)

@@ -11,7 +11,7 @@ from pypdf import PdfReader  # noqa: E402
 
 from netzwerktreffen.day import print_jobs  # noqa: E402
 
-from day_helpers import make_day_meeting, pdf_pages_text  # noqa: E402
+from day_helpers import make_day_meeting, pdf_pages_text, publish_plan  # noqa: E402
 from waiting import wait_until  # noqa: E402
 
 
@@ -114,3 +114,30 @@ def test_interrupted_and_expired_print_jobs(small_meeting, app, monkeypatch, tmp
     from netzwerktreffen.jobs import sweep
     sweep()
     assert not (tmp_path / "print" / job.id).exists()
+
+
+@pytest.mark.slow
+def test_browser_job_page_reloads_itself_until_the_download_is_there(small_meeting, live_server, browser_page,
+                                                                     organiser, monkeypatch, tmp_path):
+    publish_plan(small_meeting)
+    monkeypatch.setattr(print_jobs, "SYNC_SHEETS", 1)
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server}/login")
+    page.fill("#email", organiser.email)
+    page.fill("#password", "richtig-geheim-42")
+    page.click("button:has-text('Anmelden')")
+    page.goto(f"{live_server}{base(small_meeting)}/#drucken")
+    page.screenshot(path=str(tmp_path / "print-section.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.check("input[name=falten][value='1']")
+    page.click("button:has-text('PDF erstellen')")  # the tent cards: a print job (monkeypatched threshold)
+    assert "/drucken/auftrag/" in page.url
+    page.screenshot(path=str(tmp_path / "job.png"), full_page=True)
+    link = page.locator("a:has-text('PDF herunterladen')")
+    link.wait_for(timeout=120_000)  # the page reloads itself: nobody clicks "reload"
+    page.screenshot(path=str(tmp_path / "job-done.png"), full_page=True)
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "tag-tischkarten-zum-falten.pdf"
+    assert download.value.path().read_bytes().startswith(b"%PDF")
