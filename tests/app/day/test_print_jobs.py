@@ -141,3 +141,23 @@ def test_browser_job_page_reloads_itself_until_the_download_is_there(small_meeti
         link.click()
     assert download.value.suggested_filename == "tag-tischkarten-zum-falten.pdf"
     assert download.value.path().read_bytes().startswith(b"%PDF")
+
+
+def test_rq_worker_makes_the_pdf_of_a_print_job(small_meeting, app, logged_in, monkeypatch, database, redis_url,
+                                                tmp_path):
+    """With REDIS_URL the print job goes to Redis and an RQ worker (the `flask worker` code) makes the PDF."""
+    import uuid
+
+    monkeypatch.setattr(print_jobs, "SYNC_SHEETS", 1)
+    app.config.update(REDIS_URL=redis_url, RQ_QUEUE=f"test-{uuid.uuid4().hex[:8]}")
+    location = logged_in.get(f"{base(small_meeting)}/drucken/namensschilder.pdf").headers["Location"]
+    assert "Das PDF wird im Hintergrund erstellt: 0 von 1 Teilen fertig" in logged_in.get(location).get_data(
+        as_text=True)  # nothing ran in the web process
+    # the worker builds its own app from the environment, like `flask --app netzwerktreffen worker`
+    monkeypatch.setenv("DATABASE_URL", database[1])
+    monkeypatch.setenv("SECRET_KEY", "test")
+    monkeypatch.setenv("PRINT_DIR", str(tmp_path / "print"))
+    from netzwerktreffen.jobs import run_worker
+    run_worker(app, burst=True)
+    page = job_page_until_ready(logged_in, location)
+    assert logged_in.get(download_link(page)).data.startswith(b"%PDF")
