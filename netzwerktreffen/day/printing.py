@@ -8,7 +8,10 @@ meeting is printed in seconds.
 Documents (``DOCUMENTS``): room plans per round, table cards, personal schedule
 slips with a QR code of the personal link, name badges, the check-in list and
 the café's harvest sheets, and the list of participants who agreed to be on it. Room plans and slips can be limited to the rounds
-and people a re-planning changed (``rounds``, ``people``).
+and people a re-planning changed (``rounds``, ``people``); table cards can be tent cards to fold (``folded``).
+A spot beyond the room's tables (more groups than tables) is an extra spot: printed beside the room plan
+as "Zusatzplatz 1 (nicht im Raumplan)", never drawn into an empty cell of the room.
+From the web, a document of more than 20 sheets is made in the background (``print_jobs``).
 """
 from __future__ import annotations
 
