@@ -1,8 +1,8 @@
 """What runs beside the web requests: the periodic sweep and the RQ worker.
 
 The sweep (every ``MAIL_SWEEP_SECONDS``, 60) queues due reminders, sends what is
-due in the outbox (also mail a crashed worker left) and deletes the personal
-data of meetings whose retention period has ended. Without Redis it runs in a
+due in the outbox (also mail a crashed worker left), deletes the personal
+data of meetings whose retention period has ended and print-outs older than a day. Without Redis it runs in a
 thread of the web process; with Redis beside ``flask worker``.
 """
 from __future__ import annotations
@@ -16,6 +16,7 @@ from flask import Flask
 from netzwerktreffen.afterwards import retention
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.worker import queue
+from netzwerktreffen.day import print_jobs
 from netzwerktreffen.mail import outbox, schedules
 from netzwerktreffen.web.addresses import NoExternalURL
 
@@ -35,6 +36,7 @@ def sweep() -> dict:
         reminders = 0
     result = outbox.deliver_due()
     purged = len(retention.purge_due())  # after sending: a failing deletion must not stop the mail
+    print_jobs.remove_expired()  # print-outs nobody downloaded hold personal data: gone after a day
     return {"purged": purged, "reminders": reminders, **result.__dict__}
 
 

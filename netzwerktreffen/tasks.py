@@ -8,6 +8,7 @@ service. Arguments are plain JSON values (ids, numbers, text).
 from __future__ import annotations
 
 from netzwerktreffen.accounts import service as accounts
+from netzwerktreffen.day import print_jobs
 from netzwerktreffen.mail import outbox, schedules
 from netzwerktreffen.planning import jobs as planning
 
@@ -30,3 +31,8 @@ def queue_schedules(meeting_id: int, note: str = "") -> int:
 def send_password_reset(email: str) -> None:
     """The "Passwort vergessen?" form: a reset link by mail when the address has an account."""
     accounts.request_password_reset(email)
+
+
+def make_print(job_id: str) -> None:
+    """A large print-out: its PDF made from the stored HTML, progress in the job's status file."""
+    print_jobs.run(job_id)

@@ -81,6 +81,7 @@ def _make_app(uri, options, tmp_path, **extra):
         "SQLALCHEMY_ENGINE_OPTIONS": options,
         "WTF_CSRF_ENABLED": False,
         "OUTBOX_DIR": str(tmp_path / "outbox"),
+        "PRINT_DIR": str(tmp_path / "print"),
         "SMTP_HOST": "",
         "SMTP_TIMEOUT": 5,
         "MAIL_DELIVERY": "inline",  # queued mail is sent at once, within the request (tests/test_mail*.py use others)

@@ -75,3 +75,35 @@ def publish_plan(meeting, seconds: float = 5.0):
 
 def flat(text: str) -> str:
     return re.sub(r"\s+", " ", text)
+
+
+def render_pdf(meeting, kind, **options) -> bytes:
+    """One print-out as PDF, made as in a web request (links need a request's host)."""
+    from flask import current_app
+
+    from netzwerktreffen.day import printing
+    with current_app.test_request_context():
+        return printing.render_pdf(meeting, kind, **options)
+
+
+def pdf_pages_text(pdf: bytes) -> list[str]:
+    """The text of every page of a PDF, whitespace folded."""
+    import io
+
+    from pypdf import PdfReader
+    return [flat(page.extract_text() or "") for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def rendered_pages(pdf: bytes, folder, dpi: int = 100) -> list:
+    """Every page of a PDF as a greyscale PIL image (poppler's pdftoppm; the test skips without it)."""
+    import shutil
+    import subprocess
+
+    import pytest
+    from PIL import Image
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (Debian: poppler-utils) is not installed")
+    path = folder / "document.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", str(path), str(folder / "page")], check=True)
+    return [Image.open(image).convert("L") for image in sorted(folder.glob("page*.png"))]

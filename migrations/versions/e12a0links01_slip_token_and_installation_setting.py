@@ -1,7 +1,7 @@
 """slip token of each registration, installation settings (remembered external URL)
 
 Revision ID: e12a0links01
-Revises: d798fd65759e
+Revises: e12c0cal0001
 Create Date: 2026-11-30 18:15:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e12a0links01'
-down_revision = 'd798fd65759e'
+down_revision = 'e12c0cal0001'
 branch_labels = None
 depends_on = None
 

@@ -157,6 +157,8 @@ def from_environment(instance_path: Path) -> dict:
         "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", ""),  # empty: REDIS_URL, else in memory
         **{key: env(key, default) for key, default in LIMITS.items()},
         "OUTBOX_DIR": str(instance_path / "outbox"),
+        # large print-outs made in the background (day.print_jobs); the web and `flask worker` must share it
+        "PRINT_DIR": env("PRINT_DIR", "") or str(instance_path / "print"),
         "SECRET_KEY_FILE": str(instance_path / "secret_key"),  # where SECRET_KEY comes from when unset (backups)
         "BASE_URL": env("BASE_URL", ""),
         # X-Forwarded-For/-Proto/-Host/-Port are believed only from this many proxies in front of the app

@@ -8,7 +8,10 @@ meeting is printed in seconds.
 Documents (``DOCUMENTS``): room plans per round, table cards, personal schedule
 slips with a QR code of the personal link, name badges, the check-in list and
 the café's harvest sheets, and the list of participants who agreed to be on it. Room plans and slips can be limited to the rounds
-and people a re-planning changed (``rounds``, ``people``).
+and people a re-planning changed (``rounds``, ``people``); table cards can be tent cards to fold (``folded``).
+A spot beyond the room's tables (more groups than tables) is an extra spot: printed beside the room plan
+as "Zusatzplatz 1 (nicht im Raumplan)", never drawn into an empty cell of the room.
+From the web, a document of more than 20 sheets is made in the background (``print_jobs``).
 """
 from __future__ import annotations
 
@@ -61,24 +64,37 @@ class Spot:
     """One place in one round: a numbered speed-networking spot or a café table."""
 
     number: str  # what is printed large
-    x: int  # grid cell
-    y: int
+    x: int | None  # grid cell; None for an extra spot (not in the room plan)
+    y: int | None
     people: list[Registration] = field(default_factory=list)
     question: str = ""  # café
     host: str = ""  # café
     host_id: int | None = None
-    has_table: bool = True  # False: the room has no table for this spot (more groups than tables)
+    extra: int = 0  # 1, 2, …: the room has no table for this spot (more groups than tables); 0: it has one
+
+    @property
+    def has_table(self) -> bool:
+        return not self.extra
 
 
 @dataclass
 class Layout:
-    """A room drawn as a grid of cells; every spot of a round in its own cell."""
+    """A room drawn as a grid of cells; every spot of a round with a table in its own cell, the extra spots
+    (more groups than the room has tables) beside the grid: they are never drawn into a cell of the room."""
 
     room_name: str
     columns: int
     rows: int
     spots: list[Spot]
     paused: list[Registration] = field(default_factory=list)  # speed networking: who sits the round out
+
+    @property
+    def placed(self) -> list[Spot]:
+        return [spot for spot in self.spots if spot.has_table]
+
+    @property
+    def extras(self) -> list[Spot]:
+        return [spot for spot in self.spots if not spot.has_table]
 
 
 def _free_cells(columns: int, taken: set[tuple[int, int]]):
@@ -91,8 +107,9 @@ def _free_cells(columns: int, taken: set[tuple[int, int]]):
         y += 1
 
 
-def _place(wanted: list[tuple[int, int] | None], columns: int) -> list[tuple[int, int]]:
-    """A cell for every spot: its table's position if free, else the next free cell."""
+def _place(wanted: list[tuple[int, int] | None], columns: int, in_room: list[bool]) -> list[tuple[int, int] | None]:
+    """A cell for every spot at a table of the room: its table's position if free, else the next free cell;
+    None for a spot without a table in the room (``in_room`` False)."""
     taken: set[tuple[int, int]] = set()
     cells: list[tuple[int, int] | None] = []
     for cell in wanted:
@@ -103,8 +120,8 @@ def _place(wanted: list[tuple[int, int] | None], columns: int) -> list[tuple[int
             cells.append(None)
     free = _free_cells(columns, taken)
     result = []
-    for cell in cells:
-        if cell is None:
+    for cell, placed in zip(cells, in_room):
+        if cell is None and placed:
             cell = next(free)
             taken.add(cell)
         result.append(cell)
@@ -138,11 +155,13 @@ class PrintPlan:
             tables = list(room.tables) if room else []
             wanted = [(t.grid_x, t.grid_y) for t in tables[:count]] + [None] * max(0, count - len(tables))
             numbers = spot_numbers(block, count)
+        # without a room every spot gets a cell of a plain grid; in a room only the spots at its tables
+        in_room = [room is None or cell is not None for cell in wanted]
         columns = room.grid_columns if room and room.grid_columns else 6
         if count > columns * (room.grid_rows if room else 4) * 2:  # far too small a grid: widen it
             columns = max(columns, math.ceil(math.sqrt(count * 1.4)))
-        cells = _place(wanted, columns)
-        rows = max([room.grid_rows if room else 1] + [y + 1 for _, y in cells])
+        cells = _place(wanted, columns, in_room)
+        rows = max([room.grid_rows if room else 1] + [cell[1] + 1 for cell in cells if cell is not None])
         frame = (room.name if room else "", columns, rows, cells, numbers)
         self._layouts[block.id] = frame
         return frame
@@ -152,10 +171,9 @@ class PrintPlan:
         count = len(block.cafe_tables) if block.is_cafe else len(seats)
         count = max(count, len(seats))
         room_name, columns, rows, cells, numbers = self._frame(block, count)
-        room_tables = len(block.room.tables) if block.room is not None else None
         spots = []
         for k, seat in enumerate(seats):
-            x, y = cells[k]
+            x, y = cells[k] if cells[k] is not None else (None, None)
             spot = Spot(numbers[k], x, y, [self.people[rid] for rid in seat.people if rid in self.people])
             if seat.cafe_table is not None:
                 spot.question = seat.cafe_table.question
@@ -163,10 +181,8 @@ class PrintPlan:
                 spot.host_id = seat.cafe_table.host_id
                 if seat.cafe_table.table is not None:
                     spot.number = seat.cafe_table.table.label
-                else:
-                    spot.has_table = False
-            elif room_tables is not None and k >= room_tables:
-                spot.has_table = False
+            if cells[k] is None:
+                spot.extra = sum(1 for other in spots if other.extra) + 1
             spots.append(spot)
         paused = [self.people[rid] for rid in self.schedule.paused(block, round_) if rid in self.people] \
             if self.schedule else []
@@ -236,7 +252,9 @@ def room_plans_html(plan: PrintPlan, rounds: set[tuple[str, int]] | None = None)
     return render_template("print/room_plans.html", pages=pages, **_common(plan.meeting, _("Raumpläne")))
 
 
-def table_cards_html(plan: PrintPlan) -> str:
+def table_cards_html(plan: PrintPlan, folded: bool = False) -> str:
+    """One card per spot or café table: flat (A4 landscape, with who sits there in each round) or
+    ``folded``: a tent card of an A4 sheet folded along the middle, readable from both sides."""
     cards = []
     for block in plan.meeting.blocks:
         times = block.round_times()
@@ -248,7 +266,8 @@ def table_cards_html(plan: PrintPlan) -> str:
                        "people": layouts[r].spots[k].people if len(layouts[r].spots) > k else []}
                       for r in range(block.rounds)]
             cards.append({"block": block, "spot": first, "rounds": rounds})
-    return render_template("print/table_cards.html", cards=cards, **_common(plan.meeting, _("Tischkarten")))
+    return render_template("print/tent_cards.html" if folded else "print/table_cards.html", cards=cards,
+                           **_common(plan.meeting, _("Tischkarten")))
 
 
 def slips_html(plan: PrintPlan, people: set[int] | None = None) -> str:
@@ -310,8 +329,9 @@ def participants_html(plan: PrintPlan) -> str:
 
 def document_html(meeting: Meeting, kind: str, *, version: PlanVersion | None = None,
                   people: set[int] | None = None, rounds: set[tuple[str, int]] | None = None,
-                  plan: PrintPlan | None = None) -> str:
-    """The HTML of one document; PrintError when it needs a published plan and there is none."""
+                  plan: PrintPlan | None = None, folded: bool = False) -> str:
+    """The HTML of one document; PrintError when it needs a published plan and there is none.
+    ``folded``: table cards as tent cards to fold."""
     if kind not in DOCUMENTS:
         raise PrintError(_("Dieses Dokument gibt es nicht."))
     if plan is None:
@@ -324,7 +344,7 @@ def document_html(meeting: Meeting, kind: str, *, version: PlanVersion | None = 
     if kind == "raumplaene":
         return room_plans_html(plan, rounds)
     if kind == "tischkarten":
-        return table_cards_html(plan)
+        return table_cards_html(plan, folded)
     if kind == "laufzettel":
         return slips_html(plan, people)
     if kind == "namensschilder":
@@ -342,6 +362,17 @@ def document_html(meeting: Meeting, kind: str, *, version: PlanVersion | None = 
 
 def render_pdf(meeting: Meeting, kind: str, **options) -> bytes:
     return html_to_pdf(document_html(meeting, kind, **options))
+
+
+def download_name(meeting: Meeting, kind: str, reprint: bool = False, folded: bool = False) -> str:
+    """The file name of a downloaded document: "<slug>-laufzettel.pdf", "…-nachdruck.pdf" for a reprint,
+    "…-tischkarten-zum-falten.pdf"."""
+    filename = DOCUMENTS[kind][0]
+    if folded and kind == "tischkarten":
+        filename = filename.replace(".pdf", "-zum-falten.pdf")
+    if reprint:
+        filename = filename.replace(".pdf", "-nachdruck.pdf")
+    return f"{meeting.slug}-{filename}"
 
 
 def available(meeting: Meeting) -> list[tuple[str, str, str]]:
@@ -373,7 +404,8 @@ def _pdf_of(html: str) -> bytes:
     return html_to_pdf(html)
 
 
-def _merge(pdfs: list[bytes]) -> bytes:
+def merge_pdfs(pdfs: list[bytes]) -> bytes:
+    """One PDF of several, in their order."""
     if len(pdfs) == 1:
         return pdfs[0]
     import io
@@ -417,7 +449,7 @@ def write_all(meeting: Meeting, out_dir: str | Path, *, processes: int | None = 
     paths = []
     for filename, pdfs in pieces.items():
         path = folder / filename
-        path.write_bytes(_merge(pdfs))
+        path.write_bytes(merge_pdfs(pdfs))
         paths.append(path)
     log.info("print: %d PDFs in %.1f s", len(paths), time.monotonic() - started)
     return sorted(paths)

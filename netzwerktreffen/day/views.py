@@ -11,7 +11,7 @@ from flask_login import login_required
 
 from netzwerktreffen.core.models import CONFIRMED, Registration
 from netzwerktreffen.planning import service as planning
-from netzwerktreffen.day import checkin, printing, replanning
+from netzwerktreffen.day import checkin, print_jobs, printing, replanning
 from netzwerktreffen.day.forms import form_errors, held_rounds_asked, walk_in_data, walk_in_form
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.planning.messages import PlanningError
@@ -47,7 +47,7 @@ def index(slug: str):
     return render_template("checkin/index.html", meeting=meeting, people=shown, query=query,
                            counts=checkin.counts(people), state=checkin.state, form=walk_in_form(meeting),
                            published=scheduling.published(meeting), documents=printing.available(meeting),
-                           held=replanning.suggested_held(meeting), tab="day")
+                           held=replanning.suggested_held(meeting), tab="day", sync_sheets=print_jobs.SYNC_SHEETS)
 
 
 def _mark(slug: str, registration_id: int, change, message: str, category: str):
@@ -172,20 +172,50 @@ def replanned(slug: str):
 # Print-outs
 
 
+def _pdf(pdf: bytes, filename: str) -> Response:
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
 @bp.route("/drucken/<kind>.pdf")
 def download(slug: str, kind: str):
-    """One document as PDF; ``personen`` and ``runden`` limit slips/badges and room plans (reprints)."""
+    """One document as PDF; ``personen`` and ``runden`` limit slips/badges and room plans (reprints),
+    ``falten=1`` makes table cards to fold.
+    A large one is made in the background: the answer is then its job page."""
     meeting = organiser_meeting(slug)
     if kind not in printing.DOCUMENTS:
         abort(404)
+    people, rounds = request.args.get("personen", ""), request.args.get("runden", "")
+    folded = request.args.get("falten") == "1"  # table cards as tent cards
     try:
-        pdf = printing.render_pdf(meeting, kind, people=_parse_people(request.args.get("personen", "")),
-                                  rounds=_parse_rounds(request.args.get("runden", "")))
+        html = printing.document_html(meeting, kind, people=_parse_people(people), rounds=_parse_rounds(rounds),
+                                      folded=folded)
     except printing.PrintError as error:
         flash(str(error), "error")
         return redirect(url_for("checkin.index", slug=slug) + "#drucken")
-    filename = printing.DOCUMENTS[kind][0]
-    if request.args.get("personen") or request.args.get("runden"):
-        filename = filename.replace(".pdf", "-nachdruck.pdf")
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{meeting.slug}-{filename}"'})
+    filename = printing.download_name(meeting, kind, reprint=bool(people or rounds), folded=folded)
+    made = print_jobs.make(meeting, html, filename, str(printing.DOCUMENTS[kind][1]))
+    if isinstance(made, bytes):
+        return _pdf(made, filename)
+    return redirect(url_for("checkin.print_job", slug=slug, job_id=made.id), 303)
+
+
+@bp.route("/drucken/auftrag/<job_id>")
+def print_job(slug: str, job_id: str):
+    """A large print-out being made: its progress (the page reloads itself), then the download."""
+    meeting = organiser_meeting(slug)
+    job = print_jobs.get(meeting, job_id)
+    return render_template("checkin/print_job.html", meeting=meeting, job=job, tab="day",
+                           kept_hours=print_jobs.KEEP_HOURS), 200 if job else 404
+
+
+@bp.route("/drucken/auftrag/<job_id>/<filename>")
+def print_job_file(slug: str, job_id: str, filename: str):
+    """The finished PDF of a print job, once: it is deleted from the server as it is handed out."""
+    meeting = organiser_meeting(slug)
+    taken = print_jobs.take(meeting, job_id)
+    if taken is None:
+        flash(_("Dieses PDF ist nicht mehr da (schon heruntergeladen oder älter als einen Tag). Bitte erstellen "
+                "Sie es neu."), "error")
+        return redirect(url_for("checkin.index", slug=slug) + "#drucken")
+    return _pdf(taken[1], taken[0].filename)

@@ -10,7 +10,9 @@ are guessed) and café tables in a language no guest speaks.  Impossible
 findings refuse planning (``refuse_impossible``); the others are warnings.
 
 ``plan_notes`` explains a stored plan: every pause, revisit, overfull café table
-and missed coverage rule (``scheduler.explain.explain_plan``), per person.
+and missed coverage rule (``scheduler.explain.explain_plan``), per person, and the
+rounds with more groups than the room has tables (``extra_spot_notes``: extra spots,
+printed beside the room plan, never in it).
 """
 from __future__ import annotations
 
@@ -157,8 +159,32 @@ def plan_notes(meeting, version) -> list[Explanation]:
     names = Names.of_meeting(meeting, version.instance)
     order = {scheduling.block_key(b): k for k, b in enumerate(meeting.blocks)}
     found = explain_notes([_with_short_tables(note, version) for note in notes], names, by="person")
+    found += extra_spot_notes(meeting, version, names)
     return sorted(found, key=lambda e: (order.get(e.block, -1), e.code != "overfull-table",
                                         min(e.rounds, default=-1)))
+
+
+def extra_spot_notes(meeting, version, names: Names) -> list[Explanation]:
+    """Rounds of a stored plan with more speed-networking groups than the room has tables, one finding per
+    block and number of groups (its rounds merged): those spots are extra spots outside the room plan."""
+    schedule = scheduling.Schedule(meeting, version.plan)
+    found = []
+    for block in meeting.blocks:
+        if block.is_cafe or block.room is None:
+            continue
+        tables = len(block.room.tables)
+        rounds_by_groups: dict[int, list[int]] = {}
+        for r in range(block.rounds):
+            groups = len(schedule.spots(block, r))
+            if groups > tables:
+                rounds_by_groups.setdefault(groups, []).append(r)
+        for groups, rounds in sorted(rounds_by_groups.items()):
+            numbers = spot_numbers(block, groups)
+            found.append(describe("round-extra-spots", names, block=scheduling.block_key(block), rounds=rounds,
+                                  numbers={"groups": groups, "tables": tables, "room": block.room.name,
+                                           "extra": groups - tables, "first": numbers[tables],
+                                           "last": numbers[-1]}))
+    return found
 
 
 def _with_short_tables(note, version):
@@ -182,4 +208,4 @@ def _with_short_tables(note, version):
     return replace(note, numbers=numbers)
 
 
-__all__ = ["check_meeting", "refuse_impossible", "plan_notes", "room_findings", "WARNING", "ERROR"]
+__all__ = ["check_meeting", "refuse_impossible", "plan_notes", "extra_spot_notes", "room_findings", "WARNING", "ERROR"]

@@ -293,6 +293,15 @@ MESSAGES: dict[str, Message] = {
           first=f.n("first", "")),
         _("Fügen Sie dem Raum Tische hinzu oder wählen Sie für den Block einen größeren Raum. Plätze ohne Tisch "
           "sind im Rundenplan und auf den Ausdrucken markiert.")),
+    "round-extra-spots": lambda f: (
+        ngettext("%(groups)s Gruppen, im Raum „%(room)s“ stehen aber nur %(tables)s Tische: Platz %(first)s ist "
+                 "ein Zusatzplatz, der nicht im Raumplan steht.",
+                 "%(groups)s Gruppen, im Raum „%(room)s“ stehen aber nur %(tables)s Tische: Platz %(first)s bis "
+                 "%(last)s sind %(num)s Zusatzplätze, die nicht im Raumplan stehen.", f.n("extra"),
+                 groups=f.n("groups"), room=f.n("room", ""), tables=f.n("tables"), first=f.n("first", ""),
+                 last=f.n("last", "")),
+        _("Stellen Sie dafür Tische auf (Raumplan und Tischkarten nennen sie „Zusatzplatz“), fügen Sie dem Raum "
+          "Tische hinzu oder wählen Sie für den Block einen größeren Raum und planen Sie neu.")),
     "room-small-tables": lambda f: (
         _("Im Raum „%(room)s“ haben %(numbers)s weniger als %(size)s Plätze; so groß werden hier Gruppen.",
           room=f.n("room", ""), numbers=f.n("numbers", ""), size=f.n("size")),
@@ -312,5 +321,5 @@ WARNING_CODES = {
     "pause-no-language", "pause-colleagues", "pause-all-met", "pause-few-partners", "pause-group-size",
     "revisit-language", "revisit-seats", "overfull-table", "coverage-missed",
     "no-language", "colleagues", "few-partners", "cafe-revisits", "cafe-no-common-language", "cafe-host-missing",
-    "room-too-few-tables", "room-small-tables", "cafe-table-no-place", "cafe-language-unused",
+    "room-too-few-tables", "round-extra-spots", "room-small-tables", "cafe-table-no-place", "cafe-language-unused",
 }

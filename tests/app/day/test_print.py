@@ -15,7 +15,8 @@ from netzwerktreffen.core.text import css_string
 from netzwerktreffen.planning import scheduler_io as scheduling  # noqa: E402
 from netzwerktreffen.mail.message import external_url  # noqa: E402
 
-from day_helpers import QUESTIONS, flat, make_day_meeting, publish_plan  # noqa: E402
+from day_helpers import QUESTIONS, make_day_meeting, pdf_pages_text as pages_text, publish_plan  # noqa: E402
+from day_helpers import render_pdf as render  # noqa: E402
 
 
 @pytest.fixture
@@ -23,17 +24,6 @@ def day_meeting(app, make_meeting, make_registration, organiser):
     meeting = make_day_meeting(make_meeting, make_registration, organiser, tables=4)  # 6 spots, 4 tables
     publish_plan(meeting)
     return meeting
-
-
-def pages_text(pdf: bytes) -> list[str]:
-    return [flat(page.extract_text() or "") for page in PdfReader(io.BytesIO(pdf)).pages]
-
-
-def render(meeting, kind, **options) -> bytes:
-    with pytest.MonkeyPatch.context():
-        from flask import current_app
-        with current_app.test_request_context():
-            return printing.render_pdf(meeting, kind, **options)
 
 
 def seated(meeting):
@@ -63,12 +53,11 @@ def test_room_plan_reprint_only_the_rounds_asked_for(day_meeting):
     assert len(pages) == 1 and "Runde 3 von 4" in pages[0]
 
 
-def test_layout_puts_tables_at_their_cells_and_extra_spots_in_free_cells(day_meeting):
+def test_layout_puts_tables_at_their_cells_and_extra_spots_beside_the_grid(day_meeting):
     plan = printing.PrintPlan(day_meeting, scheduling.published(day_meeting))
     layout = plan.layout(day_meeting.blocks[0], 0)
-    cells = [(spot.x, spot.y) for spot in layout.spots]
-    assert cells[:4] == [(0, 0), (1, 0), (2, 0), (3, 0)]  # the tables' own grid positions
-    assert len(set(cells)) == len(cells) == 6  # extra spots in free cells, no overlap
+    assert [(spot.x, spot.y) for spot in layout.placed] == [(0, 0), (1, 0), (2, 0), (3, 0)]  # the tables' cells
+    assert [(spot.number, spot.extra, spot.x) for spot in layout.extras] == [("5", 1, None), ("6", 2, None)]
     assert [spot.number for spot in layout.spots] == ["1", "2", "3", "4", "5", "6"]
     cafe = plan.layout(day_meeting.blocks[1], 0)
     assert [(s.x, s.y) for s in cafe.spots] == [(1, 1), (2, 1)]

@@ -267,8 +267,8 @@ def test_more_groups_than_tables_warned_and_marked(arabic_meeting, logged_in, ap
     with app.test_request_context():
         rooms = visible(printing.document_html(meeting, "raumplaene"))
         cards = visible(printing.document_html(meeting, "tischkarten"))
-    assert rooms.count("kein Tisch im Raum – bitte aufstellen") == 3  # spot 3, once per round
-    assert "Für diesen Platz steht im Raum kein Tisch" in cards
+    assert rooms.count("Zusatzplatz 1 (nicht im Raumplan)") == 3  # spot 3, once per round, beside the grid
+    assert "Zusatzplatz 1 (nicht im Raumplan) – bitte einen Tisch aufstellen" in cards
     plan = printing.PrintPlan(meeting, version)
     spots = plan.layout(meeting.blocks[0], 0).spots
     assert [s.has_table for s in spots] == [True, True, False]
