@@ -157,7 +157,7 @@ def test_mail_goes_over_smtp_when_configured(app, client, make_meeting, app_conf
         meeting = make_meeting()
         sector = meeting.sectors[0]
         response = client.post(f"/m/{meeting.slug}", data={
-            "name": "Ahmad Al-Hassan", "email": "ahmad@example.org", "organisation": "Syrischer Verein",
+            "given_name": "Ahmad", "family_name": "Al-Hassan", "email": "ahmad@example.org", "organisation": "Syrischer Verein",
             "sector": str(sector.id), "languages": ["de", "en"], "consent_processing": "y"})
         assert response.status_code == 302
     finally:
@@ -172,7 +172,7 @@ def test_failed_smtp_keeps_the_registration(app, client, make_meeting):
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=1, SMTP_SECURITY="none")  # nothing listens there
     meeting = make_meeting()
     response = client.post(f"/m/{meeting.slug}", data={
-        "name": "Grace Mensah", "email": "grace@example.org", "organisation": "Afrikanischer Kulturverein",
+        "given_name": "Grace", "family_name": "Mensah", "email": "grace@example.org", "organisation": "Afrikanischer Kulturverein",
         "sector": str(meeting.sectors[1].id), "languages": ["en"], "consent_processing": "y"})
     assert response.status_code == 302
     assert db.session.scalar(select(func.count(Registration.id))) == 1
