@@ -77,10 +77,11 @@ def test_walk_in_without_address_gets_a_placeholder_and_is_confirmed_beyond_capa
     db.session.commit()
     sector = day_meeting.sectors[2]
     response = logged_in.post(url(day_meeting, "spontan"), data={
-        "given_name": "Walter", "family_name": "Spontan", "organisation": "Bildungswerk Süd", "sector": sector.id, "email": "",
-        "languages": ["de"], "blocks": [b.id for b in day_meeting.blocks], "consent": "y"})
+        "given_name": " Walter ", "family_name": "Spontan", "organisation": "Bildungswerk Süd", "sector": sector.id,
+        "email": "",        "languages": ["de"], "blocks": [b.id for b in day_meeting.blocks], "consent": "y"})
     assert response.status_code == 302
     walk_in = person(day_meeting, "Walter Spontan")
+    assert (walk_in.given_name, walk_in.family_name) == ("Walter", "Spontan")
     assert walk_in.status == CONFIRMED and walk_in.walk_in and walk_in.checked_in_at is not None
     assert walk_in.email.endswith("@" + WALK_IN_DOMAIN) and walk_in.sector == sector
     assert [b.id for b in walk_in.blocks] == [b.id for b in day_meeting.blocks]

@@ -442,3 +442,56 @@ def test_too_many_rows_are_refused():
     lines = [HEADER] + [f"P{n};p{n}@example.org;O;kommune" for n in range(2001)]
     assert parse_csv("\n".join(lines).encode()).errors == [
         "Die Datei enthält 2001 Anmeldungen; bitte höchstens 2000 auf einmal."]
+
+
+# ---------------------------------------------------------------- given and family name
+
+def test_excel_file_with_vorname_and_nachname_columns(meeting):
+    """German Excel ("CSV (Trennzeichen-getrennt)"): Windows-1252, semicolons; Vorname may be empty."""
+    text = ("Nachname;Vorname;E-Mail-Adresse;Organisation;Bereich\r\n"
+            "Özdemir;Ayşe;a@example.org;Jobcenter;jobcenter\r\n"
+            "von  Berg ; Anna ;b@example.org;Jobcenter;jobcenter\r\n"
+            "Madonna;;m@example.org;Jobcenter;jobcenter\r\n")
+    imported, errors = check(meeting, text.replace("ş", "s"), encoding="cp1252")
+    assert errors == []
+    assert [(row.data.given_name, row.data.family_name, row.data.name) for row in imported] == [
+        ("Ayse", "Özdemir", "Ayse Özdemir"), ("Anna", "von Berg", "Anna von Berg"), ("", "Madonna", "Madonna")]
+
+
+def test_english_first_and_last_name_columns_with_bom_and_commas(meeting):
+    text = "\ufeffFirst name,Last name,Email,Organization,Sector\nOlena,Kovalenko,o@example.org,VHS,kommune\n"
+    [row], errors = check(meeting, text)
+    assert errors == [] and (row.data.given_name, row.data.family_name) == ("Olena", "Kovalenko")
+
+
+@pytest.mark.parametrize("header", ["Given name;Family name", "Vornamen;Familienname", "Rufname;Zuname"])
+def test_other_names_of_the_name_columns(meeting, header):
+    [row], errors = check(meeting, f"{header};E-Mail;Organisation;Bereich\nAnna;Weber;a@example.org;O;kommune\n")
+    assert errors == [] and (row.data.given_name, row.data.family_name) == ("Anna", "Weber")
+
+
+def test_one_name_column_is_split(meeting):
+    text = ("Name;E-Mail;Organisation;Bereich\n"
+            "Anna von Berg;a@example.org;O;kommune\n"
+            '"Weber, Anna";b@example.org;O;kommune\n'
+            "  Hans   Müller-Lüdenscheidt ;c@example.org;O;kommune\n"
+            "Madonna;d@example.org;O;kommune\n")
+    imported, errors = check(meeting, text)
+    assert errors == []
+    assert [(row.data.given_name, row.data.family_name, row.data.name) for row in imported] == [
+        ("Anna", "von Berg", "Anna von Berg"), ("Anna", "Weber", "Anna Weber"),
+        ("Hans", "Müller-Lüdenscheidt", "Hans Müller-Lüdenscheidt"), ("", "Madonna", "Madonna")]
+
+
+def test_given_name_without_family_name_is_refused(meeting):
+    _imported, errors = check(meeting, "Vorname;Nachname;E-Mail;Organisation;Bereich\nAnna;;a@example.org;O;kommune\n")
+    assert errors == ["Zeile 2: Nachname fehlt"]
+
+
+def test_export_then_import_keeps_given_and_family_name(meeting):
+    people = [make_person(meeting, name="Anna von Berg", given_name="Anna", family_name="von Berg"),
+              make_person(meeting, name="Madonna", given_name="", family_name="Madonna", email="m@example.org")]
+    imported, errors = to_registrations(parse_csv(export_csv(people)).rows, meeting)
+    assert errors == []
+    assert [(row.data.given_name, row.data.family_name) for row in imported] == [("Anna", "von Berg"),
+                                                                                  ("", "Madonna")]

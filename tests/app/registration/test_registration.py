@@ -237,3 +237,21 @@ def test_control_characters_in_the_public_form_are_removed_not_a_500(client, mak
     assert person.wishes == "Jobcenter Esslingen\nund Arbeitsagentur"
     assert person.not_with == "Anna Müller"
     assert person.accessibility == ""
+
+
+def test_form_asks_given_and_family_name(client, make_meeting):
+    """Vorname and Nachname are two fields; the display name is made of them; someone with one name
+    leaves Vorname empty, and an empty Nachname is refused in German."""
+    meeting = make_meeting()
+    page = client.get(f"/m/{meeting.slug}").get_data(as_text=True)
+    assert re.search(r'<label for="given_name">Vorname</label>', page)
+    assert re.search(r'<label for="family_name">Nachname <span aria-hidden="true">\*</span></label>', page)
+    assert 'id="name"' not in page
+    client.post(f"/m/{meeting.slug}", data=form_data(meeting, given_name=" Anna ", family_name="von  Berg"))
+    client.post(f"/m/{meeting.slug}", data=form_data(meeting, given_name="", family_name="Madonna",
+                                                     email="madonna@example.org"))
+    assert [(p.given_name, p.family_name, p.name) for p in registrations(meeting)] == [
+        ("Anna", "von Berg", "Anna von Berg"), ("", "Madonna", "Madonna")]
+    response = client.post(f"/m/{meeting.slug}", data=form_data(meeting, given_name="Anna", family_name=" ",
+                                                                email="x@example.org"))
+    assert response.status_code == 400 and "Bitte geben Sie einen Nachnamen an." in response.get_data(as_text=True)

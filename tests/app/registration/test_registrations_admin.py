@@ -157,12 +157,16 @@ def test_edit_shows_consents_and_accessibility_and_saves(logged_in, meeting, mak
     assert "<code>test</code>" in page  # the consent version (conftest registers with "test")
     assert "Teilnehmendenliste</dt>\n    <dd>ja" in page
     assert "consent_listing" not in page  # the organiser cannot tick consents for the person
+    assert re.search(r'<input[^>]* id="given_name"[^>]* value="Olena"', page)
+    assert re.search(r'<input[^>]* id="family_name"[^>]* value="Kovalenko"', page)
     sprachschule = next(s for s in meeting.sectors if s.key == "sprachschule")
     response = logged_in.post(f"{base(meeting)}/{person.id}", data=edit_data(
-        meeting, person, role="Kursleitung", sector=str(sprachschule.id), languages=["de", "en"]))
+        meeting, person, role="Kursleitung", sector=str(sprachschule.id), languages=["de", "en"],
+        family_name="Kovalenko-Bauer"))
     assert response.status_code == 302
     [saved] = people(meeting)
     assert (saved.role, saved.sector.key, saved.languages) == ("Kursleitung", "sprachschule", ["de", "en"])
+    assert (saved.given_name, saved.family_name, saved.name) == ("Olena", "Kovalenko-Bauer", "Olena Kovalenko-Bauer")
     assert saved.consent_listing is True  # kept
 
 
