@@ -124,6 +124,7 @@ def test_demo_command_creates_realistic_meeting(runner):
     assert len({p.sector.key for p in people}) >= 8
     assert any("de" not in p.languages for p in people)  # a few people without German
     assert len({p.organisation for p in people}) >= 15
+    assert all(p.given_name and p.family_name and p.name == f"{p.given_name} {p.family_name}" for p in people)
     # --if-empty does nothing when there is a meeting already
     again = runner.invoke(args=["demo", "--if-empty", "--participants", "10"])
     assert again.exit_code == 0
