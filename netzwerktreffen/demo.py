@@ -133,7 +133,8 @@ def create_demo_meeting(participants: int = 60, slug: str = "demo", seed: int = 
         email_name = name.lower().replace(" ", ".").translate(str.maketrans("äöüßı", "aousi")).replace("-", "")
         domain = "".join(ch for ch in org.lower().split(",")[0].split()[0] if ch.isalnum()) or "org"
         registrations.append(Registration(
-            name=name, given_name=given, family_name=family, email=f"{email_name}.{index}@{domain}.example", organisation=org,
+            name=name, given_name=given, family_name=family, email=f"{email_name}.{index}@{domain}.example",
+            organisation=org,
             sector=sectors[sector_key], role=rng.choice(ROLES), languages=sorted(set(languages)),
             offers=[topics[k] for k in offers], needs=[topics[k] for k in needs],
             blocks=[speed, cafe], locale="de", status=CONFIRMED,

@@ -8,7 +8,8 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from netzwerktreffen.core.models import Meeting
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.registration.service import RegistrationData
-from netzwerktreffen.web.fields import Form, LanguagesField, NameFields, MultiCheckboxField, default_languages, language_choices
+from netzwerktreffen.web.fields import (Form, LanguagesField, MultiCheckboxField, NameFields, default_languages,
+                                        language_choices)
 
 
 class WalkInForm(NameFields):

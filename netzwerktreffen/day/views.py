@@ -47,7 +47,8 @@ def index(slug: str):
     shown = [p for p in people if checkin.matches(p, query)] if query else people
     return render_template("checkin/index.html", meeting=meeting, people=shown, query=query,
                            counts=checkin.counts(people), state=checkin.state, form=walk_in_form(meeting),
-                           listed=listed, published=scheduling.published(meeting), documents=printing.available(meeting),
+                           listed=listed, published=scheduling.published(meeting),
+                           documents=printing.available(meeting),
                            held=replanning.suggested_held(meeting), tab="day")
 
 

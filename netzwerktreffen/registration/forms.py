@@ -10,7 +10,8 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from netzwerktreffen.core.models import Meeting, Registration
 from netzwerktreffen.registration.service import RegistrationData
-from netzwerktreffen.web.fields import Form, MultiCheckboxField, NameFields, LanguagesField, language_choices, default_languages
+from netzwerktreffen.web.fields import (Form, MultiCheckboxField, NameFields, LanguagesField, language_choices,
+                                        default_languages)
 
 
 class ResendLinkForm(Form):

@@ -86,7 +86,8 @@ def test_personal_link_keeps_the_persons_own_languages(client, make_meeting, mak
     person = make_registration(meeting, name="Mehmet Kaya", languages=["de", "tr"])  # e.g. before a change
     page = client.get(f"/r/{person.token}").get_data(as_text=True)
     assert offered(page) == ["de", "en", "tr"] and checked(page) == ["de", "tr"]
-    data = public_data(meeting, given_name="Mehmet", family_name="Kaya", email=person.email, organisation=person.organisation,
+    data = public_data(meeting, given_name="Mehmet", family_name="Kaya", email=person.email,
+                       organisation=person.organisation,
                        sector=str(person.sector_id), languages=["tr", "en"])
     del data["consent_processing"]
     assert client.post(f"/r/{person.token}", data=data).status_code == 302
@@ -144,7 +145,8 @@ def test_walk_in_offers_only_the_meetings_languages(logged_in, make_meeting, org
     meeting = make_meeting(organisers=[organiser], languages=["de", "ar"])
     url = f"/organisation/treffen/{meeting.slug}/tag/"
     assert offered(logged_in.get(url).get_data(as_text=True)) == ["de", "ar"]
-    data = {"given_name": "Walter", "family_name": "Spontan", "organisation": "Bildungswerk Süd", "sector": meeting.sectors[0].id,
+    data = {"given_name": "Walter", "family_name": "Spontan", "organisation": "Bildungswerk Süd",
+            "sector": meeting.sectors[0].id,
             "email": "", "languages": ["de", "uk"], "blocks": [b.id for b in meeting.blocks], "consent": "y"}
     response = logged_in.post(url + "spontan", data=data, follow_redirects=True)
     assert "Sprachen: " + MESSAGE.format(wrong="Ukrainisch", offered="Deutsch, Arabisch") in text(response)
