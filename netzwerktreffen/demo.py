@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 from netzwerktreffen.core.defaults import add_default_catalogue, guiding_questions
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import local_now
+from netzwerktreffen.core.names import display_name
 from netzwerktreffen.core.models import (CAFE, CONFIRMED, SPEED, Block, CafeTable, Meeting, MeetingTable, Organiser,
                      Registration, Room, utcnow)
 
@@ -122,7 +123,8 @@ def create_demo_meeting(participants: int = 60, slug: str = "demo", seed: int = 
     people = _demo_people(rng, participants)
     now = utcnow()
     registrations = []
-    for index, (name, org, sector_key, offers, needs) in enumerate(people):
+    for index, (given, family, org, sector_key, offers, needs) in enumerate(people):
+        name = display_name(given, family)
         languages = ["de"]
         if rng.random() < 0.45:
             languages.append(rng.choice(SECOND_LANGUAGES))
@@ -131,7 +133,8 @@ def create_demo_meeting(participants: int = 60, slug: str = "demo", seed: int = 
         email_name = name.lower().replace(" ", ".").translate(str.maketrans("äöüßı", "aousi")).replace("-", "")
         domain = "".join(ch for ch in org.lower().split(",")[0].split()[0] if ch.isalnum()) or "org"
         registrations.append(Registration(
-            name=name, email=f"{email_name}.{index}@{domain}.example", organisation=org,
+            name=name, given_name=given, family_name=family, email=f"{email_name}.{index}@{domain}.example",
+            organisation=org,
             sector=sectors[sector_key], role=rng.choice(ROLES), languages=sorted(set(languages)),
             offers=[topics[k] for k in offers], needs=[topics[k] for k in needs],
             blocks=[speed, cafe], locale="de", status=CONFIRMED,
@@ -160,7 +163,7 @@ def create_demo_meeting(participants: int = 60, slug: str = "demo", seed: int = 
 
 
 def _demo_people(rng: random.Random, count: int):
-    """Names with organisations: organisations of 1–4 people, repeated with new people as needed."""
+    """Given and family names with organisations: organisations of 1–4 people, repeated with new people as needed."""
     people, used = [], set()
     while len(people) < count:
         for org, sector, size, offers, needs in ORGANISATIONS:
@@ -168,11 +171,11 @@ def _demo_people(rng: random.Random, count: int):
                 if len(people) >= count:
                     break
                 while True:
-                    name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-                    if name not in used:
-                        used.add(name)
+                    given, family = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+                    if (given, family) not in used:
+                        used.add((given, family))
                         break
-                people.append((name, org, sector,
+                people.append((given, family, org, sector,
                                rng.sample(offers, k=rng.randint(1, len(offers))),
                                rng.sample(needs, k=rng.randint(1, len(needs)))))
     return people

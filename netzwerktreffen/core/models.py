@@ -1,8 +1,7 @@
 """Database models (SQLAlchemy 2 style).
 
-Times of day and dates of a meeting are local to the venue (Europe/Berlin) and
-stored naive; timestamps of things that happened (registration, consent,
-cancellation) are stored in UTC.
+Times of day and dates of a meeting are local to the venue (Europe/Berlin) and stored naive;
+timestamps of things that happened (registration, consent, cancellation) are stored in UTC.
 """
 from __future__ import annotations
 
@@ -374,7 +373,9 @@ class Registration(db.Model):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     status: Mapped[str] = mapped_column(String(12), default=CONFIRMED, index=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200))  # display name "Vorname Nachname" (core.names)
+    given_name: Mapped[str] = mapped_column(String(200), default="", server_default="")  # may be empty
+    family_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     email: Mapped[str] = mapped_column(String(254))  # stored lower-case
     organisation: Mapped[str] = mapped_column(String(200))
     sector_id: Mapped[Optional[int]] = mapped_column(ForeignKey("sector.id", ondelete="SET NULL"))

@@ -8,11 +8,11 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from netzwerktreffen.core.models import Meeting
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.registration.service import RegistrationData
-from netzwerktreffen.web.fields import Form, LanguagesField, MultiCheckboxField, default_languages, language_choices
+from netzwerktreffen.web.fields import (Form, LanguagesField, MultiCheckboxField, NameFields, default_languages,
+                                        language_choices)
 
 
-class WalkInForm(Form):
-    name = StringField(_l("Vor- und Nachname"), validators=[DataRequired(), Length(max=200)])
+class WalkInForm(NameFields):
     organisation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
     sector = SelectField(_l("Bereich"), coerce=int)
     email = EmailField(_l("E-Mail (freiwillig)"), validators=[Optional(), Email(), Length(max=254)],
@@ -42,7 +42,8 @@ def walk_in_data(form: WalkInForm, meeting: Meeting) -> RegistrationData:
     """The walk-in's details; an empty e-mail stays empty (``checkin.add_walk_in`` stores a placeholder)."""
     sectors = {s.id: s for s in meeting.sectors}
     chosen = set(form.blocks.data or [])
-    return RegistrationData(name=form.name.data, email=form.email.data or "", organisation=form.organisation.data,
+    return RegistrationData(name="", given_name=form.given_name.data or "", family_name=form.family_name.data or "",
+                            email=form.email.data or "", organisation=form.organisation.data,
                             sector=sectors.get(form.sector.data), languages=list(form.languages.data),
                             blocks=[b for b in meeting.blocks if b.id in chosen])
 

@@ -30,6 +30,7 @@ from flask_babel import lazy_gettext as _l
 
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.core.defaults import guiding_questions
+from netzwerktreffen.core.names import by_family_name, listed
 from netzwerktreffen.mail.message import external_url
 from netzwerktreffen.core.models import CONFIRMED, Block, Meeting, PlanVersion, Registration
 from netzwerktreffen.planning.scheduler_io import spot_numbers
@@ -300,8 +301,8 @@ def badges_html(plan: PrintPlan, people: set[int] | None = None) -> str:
 
 def checkin_list_html(plan: PrintPlan) -> str:
     meeting = plan.meeting
-    persons = sort_people(r for r in meeting.registrations if r.status == CONFIRMED)
-    return render_template("print/checkin_list.html", persons=persons, spare=range(SPARE_LINES),
+    persons = by_family_name(r for r in meeting.registrations if r.status == CONFIRMED)
+    return render_template("print/checkin_list.html", persons=persons, spare=range(SPARE_LINES), listed=listed,
                            **_common(meeting, _("Check-in-Liste")))
 
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from netzwerktreffen.core.models import CONFIRMED, Registration
+from netzwerktreffen.core.names import by_family_name, listed
 from netzwerktreffen.planning import service as planning
 from netzwerktreffen.day import checkin, print_jobs, printing, replanning
 from netzwerktreffen.day.forms import form_errors, held_rounds_asked, walk_in_data, walk_in_form
@@ -42,11 +43,12 @@ def _back(slug: str, anchor: str = ""):
 def index(slug: str):
     meeting = organiser_meeting(slug)
     query = request.args.get("q", "").strip()
-    people = printing.sort_people(r for r in meeting.registrations if r.status == CONFIRMED)
+    people = by_family_name(r for r in meeting.registrations if r.status == CONFIRMED)
     shown = [p for p in people if checkin.matches(p, query)] if query else people
     return render_template("checkin/index.html", meeting=meeting, people=shown, query=query,
                            counts=checkin.counts(people), state=checkin.state, form=walk_in_form(meeting),
-                           published=scheduling.published(meeting), documents=printing.available(meeting),
+                           listed=listed, published=scheduling.published(meeting),
+                           documents=printing.available(meeting),
                            held=replanning.suggested_held(meeting), tab="day", sync_sheets=print_jobs.SYNC_SHEETS)
 
 

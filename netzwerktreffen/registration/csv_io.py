@@ -3,9 +3,10 @@
 Pure functions, no database access:
 
 - ``export_csv(registrations)``: registrations -> CSV bytes (UTF-8 with BOM, ``;``,
-  German header), safe against formula injection;
+  German header, "Vorname" and "Nachname" columns), safe against formula injection;
 - ``parse_csv(data)``: uploaded bytes -> rows keyed by column, or a list of errors
-  (encoding, separator and header names are recognised);
+  (encoding, separator and header names are recognised; the name comes as "Vorname" and
+  "Nachname" or as one "Name" column, split by ``core.names.split_name``);
 - ``to_registrations(rows, meeting, taken_emails)``: rows -> ``ImportRow``\\ s with
   ``RegistrationData`` ready for ``registration.new_registration``, or one error
   per bad row.
@@ -28,6 +29,7 @@ from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
+from netzwerktreffen.core import names
 from netzwerktreffen.core.i18n import to_local
 from netzwerktreffen.core.models import CANCELLED, CONFIRMED, WAITLISTED, Block, Meeting, Registration, Sector, Topic
 from netzwerktreffen.registration.service import RegistrationData, normalise_email
@@ -39,7 +41,11 @@ __all__ = ["COLUMNS", "REQUIRED", "CsvRow", "ParsedCsv", "ImportRow",
 # (column key, header in the export, further accepted header names). Headers are
 # matched ignoring case, spaces and punctuation, so "E-Mail", "email" and "E_Mail" agree.
 COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("name", "Name", ("Vor- und Nachname", "Full name", "Teilnehmer", "Teilnehmerin", "Person")),
+    ("given_name", "Vorname", ("Vornamen", "Rufname", "First name", "Firstname", "Given name", "Forename")),
+    ("family_name", "Nachname", ("Familienname", "Zuname", "Last name", "Lastname", "Family name", "Surname")),
+    # import only: the whole name in one column, split as core.names.split_name does ("Berg, Anna" too)
+    ("name", "Name", ("Vor- und Nachname", "Name, Vorname", "Nachname, Vorname", "Full name", "Teilnehmer",
+                      "Teilnehmerin", "Person")),
     ("email", "E-Mail", ("E-Mail-Adresse", "Email address", "Mail")),
     ("organisation", "Organisation", ("Organization", "Einrichtung", "Institution")),
     ("sector", "Bereich", ("Sector", "Akteursgruppe")),
@@ -57,7 +63,8 @@ COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
     ("consent_contact", "Kontaktweitergabe", ("Contact", "Contact sharing", "Consent contact")),
     ("created_at", "Angemeldet am", ("Registered at", "Created at")),  # export only; ignored on import
 ]
-REQUIRED = ("name", "email", "organisation", "sector")
+REQUIRED = ("family_name", "email", "organisation", "sector")  # "name" instead of "family_name" will do
+IMPORT_ONLY = ("name",)
 
 STATUS_LABELS = {CONFIRMED: "angemeldet", WAITLISTED: "Warteliste", CANCELLED: "storniert"}
 STATUS_WORDS = {
@@ -69,8 +76,8 @@ YES = {"ja", "j", "yes", "y", "1", "x", "true", "wahr"}
 NO = {"nein", "n", "no", "0", "", "false", "falsch"}
 NO_BLOCKS = {"keine", "keiner", "none", "-", "–"}  # written by the export for "no block"
 LIST_SEPARATORS = re.compile(r"[,;\n]")
-MAX_TEXT = {"name": 200, "organisation": 200, "role": 200, "wishes": 2000, "not_with": 2000,
-            "accessibility": 2000}
+MAX_TEXT = {"given_name": 100, "family_name": 100, "name": 200, "organisation": 200, "role": 200,
+            "wishes": 2000, "not_with": 2000, "accessibility": 2000}
 
 MAX_ROWS = 2000  # per file: more than a meeting has, few enough to import within one request
 
@@ -81,15 +88,17 @@ def export_csv(registrations: Iterable[Registration]) -> bytes:
     """The registrations as a CSV file that Excel opens correctly (UTF-8 with BOM, ``;``)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow([header for _key, header, _aliases in COLUMNS])
+    writer.writerow([header for key, header, _aliases in COLUMNS if key not in IMPORT_ONLY])
     for registration in registrations:
         writer.writerow([guard_formula(cell) for cell in _export_row(registration)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def _export_row(registration: Registration) -> list[str]:
+    given, family = names.names_of(registration)
     return [
-        registration.name,
+        given,
+        family,
         registration.email,
         registration.organisation,
         registration.sector.key if registration.sector else "",
@@ -259,10 +268,14 @@ def _map_header(header: Sequence[str]) -> tuple[list[str | None], list[str], lis
             ignored.append(name)
         columns.append(key)
     headers = {key: header for key, header, _aliases in COLUMNS}
-    missing = [headers[key] for key in REQUIRED if key not in seen]
-    for column in missing:
-        errors.append(_("Die Spalte „%(column)s“ fehlt. Pflichtspalten sind: %(required)s.",
-                        column=column, required=", ".join(headers[k] for k in REQUIRED)))
+    missing = [key for key in REQUIRED if key not in seen and not (key == "family_name" and "name" in seen)]
+    for key in missing:
+        if key == "family_name":
+            errors.append(_("Die Spalte „Nachname“ fehlt (oder eine Spalte „Name“ mit Vor- und Nachnamen). "
+                            "Pflichtspalten sind: %(required)s.", required=", ".join(headers[k] for k in REQUIRED)))
+        else:
+            errors.append(_("Die Spalte „%(column)s“ fehlt. Pflichtspalten sind: %(required)s.",
+                            column=headers[key], required=", ".join(headers[k] for k in REQUIRED)))
     if missing and len(header) == 1:
         errors.append(_("Es wurde nur eine Spalte erkannt. Bitte trennen Sie die Spalten "
                         "mit Semikolon oder Komma."))
@@ -351,9 +364,11 @@ def _row_data(row: CsvRow, catalogue: _Catalogue, errors: list[str]) -> Registra
     def get(key: str) -> str:
         return cells.get(key, "")
 
-    for key, label in (("name", _("Name")), ("organisation", _("Organisation"))):
-        if not get(key):
-            errors.append(_("%(where)s: %(column)s fehlt", where=where, column=label))
+    given, family = _names(cells)
+    if not family:
+        errors.append(_("%(where)s: %(column)s fehlt", where=where, column=_("Nachname")))
+    if not get("organisation"):
+        errors.append(_("%(where)s: %(column)s fehlt", where=where, column=_("Organisation")))
     email = get("email")
     if not email:
         errors.append(_("%(where)s: E-Mail fehlt", where=where))
@@ -366,7 +381,8 @@ def _row_data(row: CsvRow, catalogue: _Catalogue, errors: list[str]) -> Registra
         sector = catalogue.sectors.get(_fold(get("sector")))
         if sector is None:
             errors.append(_("%(where)s: Bereich „%(value)s“ unbekannt", where=where, value=get("sector")))
-    for key, label in (("name", "Name"), ("organisation", "Organisation"), ("role", "Funktion"),
+    for key, label in (("given_name", "Vorname"), ("family_name", "Nachname"), ("name", "Name"),
+                       ("organisation", "Organisation"), ("role", "Funktion"),
                        ("wishes", "Wünsche"), ("not_with", "Nicht mit"), ("accessibility", "Barrierefreiheit")):
         if len(get(key)) > MAX_TEXT[key]:
             errors.append(_("%(where)s: %(column)s ist länger als %(max)s Zeichen",
@@ -393,10 +409,19 @@ def _row_data(row: CsvRow, catalogue: _Catalogue, errors: list[str]) -> Registra
     if errors:
         return None
     return RegistrationData(
-        name=get("name"), email=email, organisation=get("organisation"), sector=sector,
+        name=names.display_name(given, family), given_name=given, family_name=family, email=email,
+        organisation=get("organisation"), sector=sector,
         role=get("role"), offers=offers, needs=needs, languages=languages, blocks=blocks,
         wishes=get("wishes"), not_with=get("not_with"), accessibility=get("accessibility"),
         consent_listing=consents["consent_listing"], consent_contact=consents["consent_contact"])
+
+
+def _names(cells: dict[str, str]) -> tuple[str, str]:
+    """(given name, family name) of a row: from Vorname and Nachname, else the Name column split."""
+    given, family = names.clean(cells.get("given_name")), names.clean(cells.get("family_name"))
+    if not (given or family) and cells.get("name"):
+        return names.split_name(cells["name"])
+    return given, family
 
 
 def _is_valid_email(email: str) -> bool:

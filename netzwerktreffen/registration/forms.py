@@ -10,7 +10,8 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from netzwerktreffen.core.models import Meeting, Registration
 from netzwerktreffen.registration.service import RegistrationData
-from netzwerktreffen.web.fields import Form, MultiCheckboxField, LanguagesField, language_choices, default_languages
+from netzwerktreffen.web.fields import (Form, MultiCheckboxField, NameFields, LanguagesField, language_choices,
+                                        default_languages)
 
 
 class ResendLinkForm(Form):
@@ -21,8 +22,7 @@ class CancelForm(Form):
     pass
 
 
-class RegistrationForm(Form):
-    name = StringField(_l("Vor- und Nachname"), validators=[DataRequired(), Length(max=200)])
+class RegistrationForm(NameFields):
     email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(), Email(), Length(max=254)],
                        description=_l("An diese Adresse schicken wir die Bestätigung und Ihren persönlichen Link."))
     organisation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
@@ -154,7 +154,8 @@ def form_data(form: RegistrationForm, meeting: Meeting,
     consent_contact = form.consent_contact.data if form.consent_contact else (
         registration.consent_contact if registration else False)
     return RegistrationData(
-        name=form.name.data, email=form.email.data, organisation=form.organisation.data,
+        name="", given_name=form.given_name.data or "", family_name=form.family_name.data or "",
+        email=form.email.data, organisation=form.organisation.data,
         sector=sectors.get(form.sector.data), role=form.role.data or "",
         offers=[topics[i] for i in form.offers.data or [] if i in topics],
         needs=[topics[i] for i in form.needs.data or [] if i in topics],

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from netzwerktreffen.mail import message as mail
 from netzwerktreffen.mail import outbox, schedules
+from netzwerktreffen.core import names
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import local_now
 from netzwerktreffen.core.models import (CANCELLED, CONFIRMED, WAITLISTED, Block, CafeChoice, CafeTable, Meeting, Registration,
@@ -41,7 +42,11 @@ class AlreadyRegistered(Exception):
 
 @dataclass
 class RegistrationData:
-    """What a person tells us about themselves; the same for the form, the organiser and CSV."""
+    """What a person tells us about themselves; the same for the form, the organiser and CSV.
+
+    ``given_name``/``family_name`` as asked for by the forms make the display name "Vorname Nachname";
+    without them (None), ``name`` is the display name as written and is split into both
+    (``core.names.split_name``)."""
 
     name: str
     email: str
@@ -58,6 +63,9 @@ class RegistrationData:
     consent_listing: bool = False
     consent_contact: bool = False
     cafe_choices: list[CafeTable] | None = None  # ranked; None keeps the stored choices
+    given_name: str | None = None
+    family_name: str | None = None
+
 
 
 def normalise_email(email: str) -> str:
@@ -123,7 +131,11 @@ def lock_sqlite_for_writing() -> None:
 
 def apply_data(registration: Registration, data: RegistrationData) -> None:
     now = utcnow()
-    registration.name = data.name.strip()
+    if data.given_name is None and data.family_name is None:
+        registration.given_name, registration.family_name = names.split_name(data.name)
+        registration.name = names.clean(data.name)[:200]
+    else:
+        set_names(registration, data.given_name or "", data.family_name or "")
     registration.email = normalise_email(data.email)
     registration.organisation = data.organisation.strip()
     registration.sector = data.sector
@@ -140,6 +152,12 @@ def apply_data(registration: Registration, data: RegistrationData) -> None:
                                      for rank, table in enumerate(dict.fromkeys(data.cafe_choices))]
     registration.set_consent_listing(data.consent_listing, now)
     registration.set_consent_contact(data.consent_contact, now)
+
+
+def set_names(registration: Registration, given: str, family: str) -> None:
+    """Given and family name, and the display name "Vorname Nachname" made of them."""
+    registration.given_name, registration.family_name = names.clean(given), names.clean(family)
+    registration.name = names.display_name(given, family)[:200]
 
 
 def new_registration(meeting: Meeting, data: RegistrationData, locale: str, consent: str) -> Registration:

@@ -3,9 +3,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, FormField, PasswordField, SelectMultipleField
-from wtforms.validators import ValidationError
+from wtforms import FieldList, FormField, PasswordField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 from netzwerktreffen.core.i18n import format_date, language_name, local_now
 from netzwerktreffen.core.models import Meeting, Registration
@@ -26,6 +27,15 @@ class Form(FlaskForm):
                 filters.insert(0, clean)
             return unbound_field.bind(form=form, filters=filters, **options)
 
+
+class NameFields(Form):
+    """Vorname and Nachname of a person (registration, organiser, walk-in): the family name is required,
+    the given name may stay empty for people with one name only (that one goes into Nachname)."""
+
+    given_name = StringField(_l("Vorname"), validators=[Length(max=100)])
+    family_name = StringField(_l("Nachname"), validators=[
+        DataRequired(message=_l("Bitte geben Sie einen Nachnamen an.")), Length(max=100)],
+        description=_l("Wer nur einen Namen hat, trägt ihn hier ein und lässt den Vornamen leer."))
 
 
 class MultiCheckboxField(SelectMultipleField):

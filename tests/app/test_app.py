@@ -124,6 +124,7 @@ def test_demo_command_creates_realistic_meeting(runner):
     assert len({p.sector.key for p in people}) >= 8
     assert any("de" not in p.languages for p in people)  # a few people without German
     assert len({p.organisation for p in people}) >= 15
+    assert all(p.given_name and p.family_name and p.name == f"{p.given_name} {p.family_name}" for p in people)
     # --if-empty does nothing when there is a meeting already
     again = runner.invoke(args=["demo", "--if-empty", "--participants", "10"])
     assert again.exit_code == 0
@@ -157,7 +158,7 @@ def test_mail_goes_over_smtp_when_configured(app, client, make_meeting, app_conf
         meeting = make_meeting()
         sector = meeting.sectors[0]
         response = client.post(f"/m/{meeting.slug}", data={
-            "name": "Ahmad Al-Hassan", "email": "ahmad@example.org", "organisation": "Syrischer Verein",
+            "given_name": "Ahmad", "family_name": "Al-Hassan", "email": "ahmad@example.org", "organisation": "Syrischer Verein",
             "sector": str(sector.id), "languages": ["de", "en"], "consent_processing": "y"})
         assert response.status_code == 302
     finally:
@@ -172,7 +173,7 @@ def test_failed_smtp_keeps_the_registration(app, client, make_meeting):
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=1, SMTP_SECURITY="none")  # nothing listens there
     meeting = make_meeting()
     response = client.post(f"/m/{meeting.slug}", data={
-        "name": "Grace Mensah", "email": "grace@example.org", "organisation": "Afrikanischer Kulturverein",
+        "given_name": "Grace", "family_name": "Mensah", "email": "grace@example.org", "organisation": "Afrikanischer Kulturverein",
         "sector": str(meeting.sectors[1].id), "languages": ["en"], "consent_processing": "y"})
     assert response.status_code == 302
     assert db.session.scalar(select(func.count(Registration.id))) == 1

@@ -32,7 +32,8 @@ def test_register_plan_swap_publish_and_see_tables(live_server, browser_page, ma
 
     # 1. a person registers on the public page
     page.goto(f"{live_server}/m/browser")
-    page.fill("#name", "Olena Kovalenko")
+    page.fill("#given_name", "Olena")
+    page.fill("#family_name", "Kovalenko")
     page.fill("#email", "olena@vhs.example.org")
     page.fill("#organisation", "VHS Esslingen")
     page.select_option("#sector", label="Sprachschule/VHS")

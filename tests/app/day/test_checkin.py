@@ -1,6 +1,8 @@
 """The day at the desk: check-in, walk-ins, no-shows, re-planning from the page, the projector's clock."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from netzwerktreffen.planning import scheduler_io as scheduling
@@ -26,11 +28,25 @@ def person(meeting, name):
 
 def test_check_in_page_lists_and_searches(day_meeting, logged_in):
     page = logged_in.get(url(day_meeting)).get_data(as_text=True)
-    assert "Anna Weber" in page and "Zeynep Aydın" in page and "Angekommen" in page
+    assert "Weber, Anna" in page and "Aydın, Zeynep" in page and "Angekommen" in page
     found = logged_in.get(url(day_meeting) + "?q=jobcenter").get_data(as_text=True)
-    assert "Anna Weber" in found and "Jens Koch" in found and "Heike Lange" not in found
+    assert "Weber, Anna" in found and "Koch, Jens" in found and "Lange, Heike" not in found
     found = logged_in.get(url(day_meeting) + "?q=heike lange").get_data(as_text=True)
-    assert "Heike Lange" in found and "Anna Weber" not in found
+    assert "Lange, Heike" in found and "Weber, Anna" not in found
+
+
+def test_check_in_page_is_sorted_by_family_name_with_umlauts_folded(day_meeting, logged_in, make_registration):
+    """The desk looks people up by family name: "Nachname, Vorname", "von Berg" under B, "Özdemir"
+    between "Oz…" and "P…" (DIN 5007), one-name people by that name."""
+    day_meeting.capacity += 5
+    for name in ("Ayşe Özdemir", "Anna von Berg", "Ozan Ozan", "Madonna", "Ludwig  Ärmel"):
+        make_registration(day_meeting, name=name)
+    page = logged_in.get(url(day_meeting)).get_data(as_text=True)
+    listed = re.findall(r'<div class="who">\s*<strong>([^<]+)</strong>', page)
+    assert listed == ["Ärmel, Ludwig", "Aydın, Zeynep", "von Berg, Anna", "Haddad, Tarek", "Hosseini, Amina",
+                      "Kaya, Mehmet", "Koch, Jens", "Kovalenko, Olena", "Lange, Heike", "Madonna",
+                      "Mensah, Grace", "Øster-Müller, Björn", "Ozan, Ozan", "Özdemir, Ayşe", "Richter, Uwe",
+                      "Weber, Anna", "Wolf, Sabine"]
 
 
 def test_arrive_no_show_and_reset(day_meeting, logged_in):
@@ -61,10 +77,11 @@ def test_walk_in_without_address_gets_a_placeholder_and_is_confirmed_beyond_capa
     db.session.commit()
     sector = day_meeting.sectors[2]
     response = logged_in.post(url(day_meeting, "spontan"), data={
-        "name": "Walter Spontan", "organisation": "Bildungswerk Süd", "sector": sector.id, "email": "",
-        "languages": ["de"], "blocks": [b.id for b in day_meeting.blocks], "consent": "y"})
+        "given_name": " Walter ", "family_name": "Spontan", "organisation": "Bildungswerk Süd", "sector": sector.id,
+        "email": "",        "languages": ["de"], "blocks": [b.id for b in day_meeting.blocks], "consent": "y"})
     assert response.status_code == 302
     walk_in = person(day_meeting, "Walter Spontan")
+    assert (walk_in.given_name, walk_in.family_name) == ("Walter", "Spontan")
     assert walk_in.status == CONFIRMED and walk_in.walk_in and walk_in.checked_in_at is not None
     assert walk_in.email.endswith("@" + WALK_IN_DOMAIN) and walk_in.sector == sector
     assert [b.id for b in walk_in.blocks] == [b.id for b in day_meeting.blocks]
@@ -74,13 +91,13 @@ def test_walk_in_without_address_gets_a_placeholder_and_is_confirmed_beyond_capa
 
 
 def test_walk_in_form_errors_and_existing_address(day_meeting, logged_in):
-    response = logged_in.post(url(day_meeting, "spontan"), data={"name": "", "organisation": ""},
+    response = logged_in.post(url(day_meeting, "spontan"), data={"family_name": "", "organisation": ""},
                               follow_redirects=True)
-    assert "Vor- und Nachname" in response.get_data(as_text=True)
+    assert "Nachname: Bitte geben Sie einen Nachnamen an." in response.get_data(as_text=True)
     assert "Ohne Einwilligung" in response.get_data(as_text=True)
     assert len(day_meeting.registrations) == 12
     response = logged_in.post(url(day_meeting, "spontan"), data={
-        "name": "Anna W.", "organisation": "Jobcenter", "sector": day_meeting.sectors[0].id,
+        "given_name": "Anna", "family_name": "W.", "organisation": "Jobcenter", "sector": day_meeting.sectors[0].id,
         "email": "person0@example.org", "languages": ["de"], "consent": "y"}, follow_redirects=True)
     assert "bereits Anna Weber angemeldet" in response.get_data(as_text=True)
 

@@ -12,6 +12,7 @@ from pypdf import PdfReader  # noqa: E402
 
 from netzwerktreffen.day import printing
 from netzwerktreffen.core.text import css_string
+from netzwerktreffen.web.pdf import hoist_styles
 from netzwerktreffen.planning import scheduler_io as scheduling  # noqa: E402
 from netzwerktreffen.mail.message import external_url  # noqa: E402
 
@@ -78,12 +79,41 @@ def test_table_cards_show_number_host_question_and_people(day_meeting):
     assert cafe_pages and "Olena Kovalenko" in cafe_pages[0] and "Runde 2" in cafe_pages[0]
 
 
-def test_check_in_list_is_alphabetical_with_spare_lines(day_meeting):
+def test_check_in_list_is_sorted_by_family_name_with_spare_lines(day_meeting, make_registration):
+    day_meeting.capacity += 5
+    for name in ("Ayşe Özdemir", "Anna von Berg", "Ozan Ozan"):
+        make_registration(day_meeting, name=name)
     text = " ".join(pages_text(render(day_meeting, "checkin")))
-    names = sorted((r.name for r in day_meeting.registrations), key=str.casefold)
-    positions = [text.index(name) for name in names]
+    listed = ["Aydın, Zeynep", "von Berg, Anna", "Haddad, Tarek", "Hosseini, Amina", "Kaya, Mehmet", "Koch, Jens",
+              "Kovalenko, Olena", "Lange, Heike", "Mensah, Grace", "Øster-Müller, Björn", "Ozan, Ozan",
+              "Özdemir, Ayşe", "Richter, Uwe", "Weber, Anna", "Wolf, Sabine"]
+    positions = [text.index(name) for name in listed]
     assert positions == sorted(positions)
-    assert f"{len(names) + printing.SPARE_LINES}" in text
+    assert "Nachname, Vorname" in text
+    assert f"{len(listed) + printing.SPARE_LINES}" in text
+
+
+def test_check_in_list_has_a_note_column_to_write_in(day_meeting):
+    """As WeasyPrint lays out the page: the note column is at least 50 mm wide, and the longest sector
+    name stays inside its own column instead of running into the notes."""
+    from weasyprint import HTML
+    from flask import current_app
+    with current_app.test_request_context():
+        html = printing.document_html(day_meeting, "checkin")
+    page = HTML(string=hoist_styles(html)).render().pages[0]
+
+    def boxes(box):
+        yield box
+        for child in getattr(box, "children", []):
+            yield from boxes(child)
+    cells = [box for box in boxes(page._page_box) if type(box).__name__ == "TableCellBox"]
+    millimetre = 96 / 25.4  # CSS pixels
+    notes = [cell for cell in cells if "note" in (cell.element.get("class") or "")]
+    assert notes and min(cell.width for cell in notes) >= 50 * millimetre - 0.5
+    for cell in cells:
+        if "sector" in (cell.element.get("class") or ""):
+            widest = max((line.width for line in boxes(cell) if type(line).__name__ == "LineBox"), default=0)
+            assert widest <= cell.width + 0.5
 
 
 def test_harvest_sheet_per_cafe_table_with_guiding_questions(day_meeting):

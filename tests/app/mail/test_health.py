@@ -30,7 +30,8 @@ def test_the_backlog_and_the_oldest_unsent_mail(client, make_meeting, app_config
     meeting = make_meeting()
     for n in range(4):  # each registration queues its confirmation (sent by cron: MAIL_DELIVERY=manual)
         response = client.post(f"/m/{meeting.slug}", data={
-            "name": f"Olena Kovalenko {n}", "email": f"olena{n}@vhs.example", "organisation": "VHS Esslingen",
+            "given_name": "Olena", "family_name": f"Kovalenko {n}", "email": f"olena{n}@vhs.example",
+            "organisation": "VHS Esslingen",
             "sector": str(meeting.sectors[0].id), "languages": ["de"], "consent_processing": "y"})
         assert response.status_code == 302
     people = db.session.scalars(select(Registration)).all()

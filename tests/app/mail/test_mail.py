@@ -31,7 +31,8 @@ def rows(**filters) -> list[OutboxMessage]:
 
 def register(client, meeting, email="olena@vhs.example", name="Olena Kovalenko"):
     response = client.post(f"/m/{meeting.slug}", data={
-        "name": name, "email": email, "organisation": "VHS Esslingen", "sector": str(meeting.sectors[0].id),
+        "given_name": name.rpartition(" ")[0], "family_name": name.rpartition(" ")[2], "email": email,
+        "organisation": "VHS Esslingen", "sector": str(meeting.sectors[0].id),
         "languages": ["de"], "consent_processing": "y"})
     assert response.status_code == 302, response.get_data(as_text=True)
 

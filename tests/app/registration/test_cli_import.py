@@ -94,7 +94,7 @@ def test_bad_row_imports_nothing_and_names_every_line(runner, meeting, make_regi
 @pytest.mark.parametrize("content, message", [
     (b"", "Die Datei ist leer."),
     (b"PK\x03\x04\x14\x00\x06\x00binary", "Excel-Arbeitsmappe"),
-    (b"Vorname;Mail\nA;b@c.de\n", "Die Spalte „Name“ fehlt"),
+    (b"Vorname;Mail\nA;b@c.de\n", "Die Spalte „Nachname“ fehlt"),
 ])
 def test_unreadable_content_is_explained(runner, meeting, tmp_path, content, message):
     path = tmp_path / "x.csv"

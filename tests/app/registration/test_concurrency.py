@@ -44,7 +44,7 @@ def test_fifty_people_for_five_seats_confirm_five(make_meeting, served):
     meeting = make_meeting(capacity=5)
     browser = Browser(served)
     token = browser.csrf_token(f"/m/{meeting.slug}")
-    posts = [form_data(meeting, email=f"p{n}@example.org", name=f"Person {n}", csrf_token=token) for n in range(50)]
+    posts = [form_data(meeting, email=f"p{n}@example.org", family_name=f"Person {n}", csrf_token=token) for n in range(50)]
 
     answers = in_parallel(lambda data: browser.request(f"/m/{meeting.slug}", data)[0], posts)
 

@@ -15,7 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netzwerktreffen.registration.csv_io import COLUMNS, export_csv, parse_csv, to_registrations
+from netzwerktreffen.core.names import names_of
+from netzwerktreffen.registration.csv_io import export_csv, parse_csv, to_registrations
 from netzwerktreffen.core.defaults import add_default_catalogue
 from netzwerktreffen.core.models import CAFE, CANCELLED, CONFIRMED, SPEED, WAITLISTED, Block, Meeting, Registration
 
@@ -135,7 +136,7 @@ def test_unknown_columns_are_reported_but_not_an_error():
 @pytest.mark.parametrize("header, missing", [
     ("Name;E-Mail;Organisation", "„Bereich“"),
     ("Name;Organisation;Bereich", "„E-Mail“"),
-    ("Vorname;Nachname;E-Mail;Organisation;Bereich", "„Name“"),
+    ("Vorname;E-Mail;Organisation;Bereich", "„Nachname“"),
 ])
 def test_missing_required_column_is_named(header, missing):
     parsed = parse_csv(f"{header}\nx;y;z\n".encode())
@@ -229,7 +230,7 @@ def test_every_bad_row_is_listed_with_its_line_number(meeting):
     imported, errors = check(meeting, text, taken=["Schon@Example.org"])
     assert errors == [
         "Zeile 3 (Textzeile 5): E-Mail „max@“ ist ungültig",
-        "Zeile 4 (Textzeile 6): Name fehlt",
+        "Zeile 4 (Textzeile 6): Nachname fehlt",
         "Zeile 6 (Textzeile 8): Bereich „Bäckerei“ unbekannt",
         "Zeile 7 (Textzeile 9): E-Mail „GUT@example.org“ steht schon in Zeile 2",
         "Zeile 8 (Textzeile 10): E-Mail „schon@example.org“ ist bereits angemeldet",
@@ -264,7 +265,7 @@ def test_row_problems_are_named(meeting, cells, message):
 
 def test_one_row_may_have_several_problems(meeting):
     _imported, errors = check(meeting, f"{HEADER}\n;kaputt;;Bäckerei\n")
-    assert errors == ["Zeile 2: Name fehlt", "Zeile 2: Organisation fehlt",
+    assert errors == ["Zeile 2: Nachname fehlt", "Zeile 2: Organisation fehlt",
                       "Zeile 2: E-Mail „kaputt“ ist ungültig", "Zeile 2: Bereich „Bäckerei“ unbekannt"]
 
 
@@ -333,12 +334,13 @@ def test_export_is_what_excel_opens(meeting):
     data = export_csv(people)
     assert data.startswith(codecs.BOM_UTF8)
     text = data.decode("utf-8-sig")
-    assert text.splitlines()[0] == ";".join(header for _k, header, _a in COLUMNS)
-    assert text.splitlines()[0] == ("Name;E-Mail;Organisation;Bereich;Funktion;Angebote;Bedarfe;Sprachen;Blöcke;"
+    assert text.splitlines()[0] == ("Vorname;Nachname;E-Mail;Organisation;Bereich;Funktion;Angebote;Bedarfe;Sprachen;Blöcke;"
                                     "Wünsche;Nicht mit;Barrierefreiheit;Status;Teilnehmendenliste;"
                                     "Kontaktweitergabe;Angemeldet am")
     header, first, second = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
     record = dict(zip(header, first))
+    assert (record["Vorname"], record["Nachname"]) == ("Aylin", "Öztürk")
+    assert (dict(zip(header, second))["Vorname"], dict(zip(header, second))["Nachname"]) == ("", "Bernd")
     assert record["Bereich"] == "jobcenter"
     assert record["Angebote"] == "sgb2-beratung, arbeitsvermittlung"
     assert record["Sprachen"] == "de, tr"
@@ -354,10 +356,11 @@ def test_export_is_what_excel_opens(meeting):
 @pytest.mark.parametrize("dangerous", ["=HYPERLINK(\"http://x\")", "+49 711 1234", "-1+1", "@SUM(A1)",
                                        "\tTab", "=1+1\n"])
 def test_export_guards_against_formula_injection(meeting, dangerous):
-    data = export_csv([make_person(meeting, name=dangerous, organisation=dangerous, accessibility=dangerous)])
+    data = export_csv([make_person(meeting, given_name="Anna", family_name=dangerous, organisation=dangerous,
+                                   accessibility=dangerous)])
     header, row = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
     record = dict(zip(header, row))
-    for column in ("Name", "Organisation", "Barrierefreiheit"):
+    for column in ("Nachname", "Organisation", "Barrierefreiheit"):
         assert record[column] == "'" + dangerous
     # … and the import takes the apostrophe off again
     [imported], errors = to_registrations(parse_csv(data).rows, meeting)
@@ -368,7 +371,7 @@ def test_export_guards_against_formula_injection(meeting, dangerous):
 def test_harmless_cells_are_not_changed(meeting):
     data = export_csv([make_person(meeting, name="Anna-Lena Weiß", organisation="'Apostroph' e.V.")])
     text = data.decode("utf-8-sig")
-    assert "Anna-Lena Weiß;" in text and ";'Apostroph' e.V.;" in text
+    assert "Anna-Lena;Weiß;" in text and ";'Apostroph' e.V.;" in text
 
 
 def test_export_then_parse_gives_back_the_same_data(meeting):
@@ -403,7 +406,9 @@ def test_any_text_survives_export_and_parse(name, organisation, wishes):
     meeting = make_meeting()
     person = make_person(meeting, name=name, organisation=organisation, wishes=wishes)
     [row] = parse_csv(export_csv([person])).rows
-    for key, value in (("name", name), ("organisation", organisation), ("wishes", wishes)):
+    given, family = names_of(person)
+    for key, value in (("given_name", given), ("family_name", family), ("organisation", organisation),
+                       ("wishes", wishes)):
         assert row.cells[key] == unicodedata.normalize("NFC", value.strip())
 
 
@@ -437,3 +442,56 @@ def test_too_many_rows_are_refused():
     lines = [HEADER] + [f"P{n};p{n}@example.org;O;kommune" for n in range(2001)]
     assert parse_csv("\n".join(lines).encode()).errors == [
         "Die Datei enthält 2001 Anmeldungen; bitte höchstens 2000 auf einmal."]
+
+
+# ---------------------------------------------------------------- given and family name
+
+def test_excel_file_with_vorname_and_nachname_columns(meeting):
+    """German Excel ("CSV (Trennzeichen-getrennt)"): Windows-1252, semicolons; Vorname may be empty."""
+    text = ("Nachname;Vorname;E-Mail-Adresse;Organisation;Bereich\r\n"
+            "Özdemir;Ayşe;a@example.org;Jobcenter;jobcenter\r\n"
+            "von  Berg ; Anna ;b@example.org;Jobcenter;jobcenter\r\n"
+            "Madonna;;m@example.org;Jobcenter;jobcenter\r\n")
+    imported, errors = check(meeting, text.replace("ş", "s"), encoding="cp1252")
+    assert errors == []
+    assert [(row.data.given_name, row.data.family_name, row.data.name) for row in imported] == [
+        ("Ayse", "Özdemir", "Ayse Özdemir"), ("Anna", "von Berg", "Anna von Berg"), ("", "Madonna", "Madonna")]
+
+
+def test_english_first_and_last_name_columns_with_bom_and_commas(meeting):
+    text = "\ufeffFirst name,Last name,Email,Organization,Sector\nOlena,Kovalenko,o@example.org,VHS,kommune\n"
+    [row], errors = check(meeting, text)
+    assert errors == [] and (row.data.given_name, row.data.family_name) == ("Olena", "Kovalenko")
+
+
+@pytest.mark.parametrize("header", ["Given name;Family name", "Vornamen;Familienname", "Rufname;Zuname"])
+def test_other_names_of_the_name_columns(meeting, header):
+    [row], errors = check(meeting, f"{header};E-Mail;Organisation;Bereich\nAnna;Weber;a@example.org;O;kommune\n")
+    assert errors == [] and (row.data.given_name, row.data.family_name) == ("Anna", "Weber")
+
+
+def test_one_name_column_is_split(meeting):
+    text = ("Name;E-Mail;Organisation;Bereich\n"
+            "Anna von Berg;a@example.org;O;kommune\n"
+            '"Weber, Anna";b@example.org;O;kommune\n'
+            "  Hans   Müller-Lüdenscheidt ;c@example.org;O;kommune\n"
+            "Madonna;d@example.org;O;kommune\n")
+    imported, errors = check(meeting, text)
+    assert errors == []
+    assert [(row.data.given_name, row.data.family_name, row.data.name) for row in imported] == [
+        ("Anna", "von Berg", "Anna von Berg"), ("Anna", "Weber", "Anna Weber"),
+        ("Hans", "Müller-Lüdenscheidt", "Hans Müller-Lüdenscheidt"), ("", "Madonna", "Madonna")]
+
+
+def test_given_name_without_family_name_is_refused(meeting):
+    _imported, errors = check(meeting, "Vorname;Nachname;E-Mail;Organisation;Bereich\nAnna;;a@example.org;O;kommune\n")
+    assert errors == ["Zeile 2: Nachname fehlt"]
+
+
+def test_export_then_import_keeps_given_and_family_name(meeting):
+    people = [make_person(meeting, name="Anna von Berg", given_name="Anna", family_name="von Berg"),
+              make_person(meeting, name="Madonna", given_name="", family_name="Madonna", email="m@example.org")]
+    imported, errors = to_registrations(parse_csv(export_csv(people)).rows, meeting)
+    assert errors == []
+    assert [(row.data.given_name, row.data.family_name) for row in imported] == [("Anna", "von Berg"),
+                                                                                  ("", "Madonna")]

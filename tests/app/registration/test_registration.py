@@ -15,7 +15,8 @@ def form_data(meeting, **overrides):
     sector = next(s for s in meeting.sectors if s.key == "sprachschule")
     topics = {t.key: t.id for t in meeting.topics}
     data = {
-        "name": "Olena Kovalenko",
+        "given_name": "Olena",
+        "family_name": "Kovalenko",
         "email": "olena.kovalenko@vhs.example",
         "organisation": "Kreisvolkshochschule Esslingen",
         "sector": str(sector.id),
@@ -91,7 +92,7 @@ def test_register_without_consent_is_refused(client, make_meeting):
 @pytest.mark.parametrize("field, value, message", [
     ("email", "keine-adresse", "Ungültige E-Mail-Adresse"),
     ("email", "", "Dieses Feld wird benötigt"),
-    ("name", "", "Dieses Feld wird benötigt"),
+    ("family_name", "", "Bitte geben Sie einen Nachnamen an."),
     ("sector", "-1", "Bitte wählen Sie einen Bereich"),
     ("languages", None, "mindestens eine Sprache"),
 ])
@@ -107,7 +108,7 @@ def test_duplicate_email_gets_message_and_link_can_be_resent(client, make_meetin
     meeting = make_meeting()
     client.post(f"/m/{meeting.slug}", data=form_data(meeting))
     response = client.post(f"/m/{meeting.slug}", data=form_data(meeting, email="OLENA.Kovalenko@vhs.example ",
-                                                                  name="Jemand anders"))
+                                                                  given_name="Jemand", family_name="anders"))
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     assert "bereits jemand angemeldet" in page
@@ -131,7 +132,8 @@ def test_resend_for_unknown_address_reveals_nothing(client, make_meeting, outbox
 def test_capacity_waitlist_and_automatic_promotion(client, make_meeting, outbox):
     meeting = make_meeting(capacity=2)
     for n in range(4):
-        client.post(f"/m/{meeting.slug}", data=form_data(meeting, email=f"p{n}@example.org", name=f"P {n}"))
+        client.post(f"/m/{meeting.slug}", data=form_data(meeting, email=f"p{n}@example.org",
+                                                           given_name="P", family_name=str(n)))
     people = registrations(meeting)
     assert [p.status for p in people] == [CONFIRMED, CONFIRMED, WAITLISTED, WAITLISTED]
     assert "Warteliste" in outbox()[2]["Subject"]
@@ -211,7 +213,8 @@ def test_home_page_lists_meeting_in_german(client, make_meeting):
 
 def test_header_injection_in_name_is_neutralised(client, make_meeting, outbox):
     meeting = make_meeting()
-    client.post(f"/m/{meeting.slug}", data=form_data(meeting, name="Eve\r\nBcc: victim@example.org"))
+    client.post(f"/m/{meeting.slug}", data=form_data(meeting, given_name="Eve\r\nBcc:",
+                                                       family_name="victim@example.org"))
     [message] = outbox()
     assert message["Bcc"] is None
     assert "\n" not in str(message["To"])
@@ -222,7 +225,8 @@ def test_control_characters_in_the_public_form_are_removed_not_a_500(client, mak
     script may send them, are removed by the one text filter of every form; the rest is kept."""
     meeting = make_meeting()
     response = client.post(f"/m/{meeting.slug}", data=form_data(
-        meeting, name="Olena\x00 Kovalenko\x07", organisation="\x00Kreisvolkshochschule\x1b Esslingen",
+        meeting, given_name="Olena\x00", family_name=" Kovalenko\x07",
+        organisation="\x00Kreisvolkshochschule\x1b Esslingen",
         role="Sprach\x00kursleitung", wishes="Jobcenter\x00 Esslingen\r\nund Arbeitsagentur",
         not_with="Anna\x0b Müller", accessibility="\x00"))
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
@@ -233,3 +237,21 @@ def test_control_characters_in_the_public_form_are_removed_not_a_500(client, mak
     assert person.wishes == "Jobcenter Esslingen\nund Arbeitsagentur"
     assert person.not_with == "Anna Müller"
     assert person.accessibility == ""
+
+
+def test_form_asks_given_and_family_name(client, make_meeting):
+    """Vorname and Nachname are two fields; the display name is made of them; someone with one name
+    leaves Vorname empty, and an empty Nachname is refused in German."""
+    meeting = make_meeting()
+    page = client.get(f"/m/{meeting.slug}").get_data(as_text=True)
+    assert re.search(r'<label for="given_name">Vorname</label>', page)
+    assert re.search(r'<label for="family_name">Nachname <span aria-hidden="true">\*</span></label>', page)
+    assert 'id="name"' not in page
+    client.post(f"/m/{meeting.slug}", data=form_data(meeting, given_name=" Anna ", family_name="von  Berg"))
+    client.post(f"/m/{meeting.slug}", data=form_data(meeting, given_name="", family_name="Madonna",
+                                                     email="madonna@example.org"))
+    assert [(p.given_name, p.family_name, p.name) for p in registrations(meeting)] == [
+        ("Anna", "von Berg", "Anna von Berg"), ("", "Madonna", "Madonna")]
+    response = client.post(f"/m/{meeting.slug}", data=form_data(meeting, given_name="Anna", family_name=" ",
+                                                                email="x@example.org"))
+    assert response.status_code == 400 and "Bitte geben Sie einen Nachnamen an." in response.get_data(as_text=True)

@@ -34,7 +34,8 @@ def count() -> int:
 
 def public_data(meeting, **overrides):
     sector = next(s for s in meeting.sectors if s.key == "sprachschule")
-    data = {"name": "Olena Kovalenko", "email": "olena@vhs.example", "organisation": "VHS Esslingen",
+    data = {"given_name": "Olena", "family_name": "Kovalenko", "email": "olena@vhs.example",
+            "organisation": "VHS Esslingen",
             "sector": str(sector.id), "languages": ["de"], "blocks": [str(b.id) for b in meeting.blocks],
             "consent_processing": "y"}
     data.update(overrides)
@@ -85,7 +86,8 @@ def test_personal_link_keeps_the_persons_own_languages(client, make_meeting, mak
     person = make_registration(meeting, name="Mehmet Kaya", languages=["de", "tr"])  # e.g. before a change
     page = client.get(f"/r/{person.token}").get_data(as_text=True)
     assert offered(page) == ["de", "en", "tr"] and checked(page) == ["de", "tr"]
-    data = public_data(meeting, name="Mehmet Kaya", email=person.email, organisation=person.organisation,
+    data = public_data(meeting, given_name="Mehmet", family_name="Kaya", email=person.email,
+                       organisation=person.organisation,
                        sector=str(person.sector_id), languages=["tr", "en"])
     del data["consent_processing"]
     assert client.post(f"/r/{person.token}", data=data).status_code == 302
@@ -100,7 +102,8 @@ def test_personal_link_keeps_the_persons_own_languages(client, make_meeting, mak
 
 def organiser_data(meeting, person=None, **overrides):
     jobcenter = next(s for s in meeting.sectors if s.key == "jobcenter")
-    data = {"name": person.name if person else "Telefon Anruferin",
+    data = {"given_name": person.given_name if person else "Telefon",
+            "family_name": person.family_name if person else "Anruferin",
             "email": person.email if person else "anruf@example.org",
             "organisation": person.organisation if person else "Jobcenter Kreis", "sector": str(jobcenter.id),
             "languages": ["de"], "blocks": [str(b.id) for b in meeting.blocks], "consent_processing": "y",
@@ -142,7 +145,8 @@ def test_walk_in_offers_only_the_meetings_languages(logged_in, make_meeting, org
     meeting = make_meeting(organisers=[organiser], languages=["de", "ar"])
     url = f"/organisation/treffen/{meeting.slug}/tag/"
     assert offered(logged_in.get(url).get_data(as_text=True)) == ["de", "ar"]
-    data = {"name": "Walter Spontan", "organisation": "Bildungswerk Süd", "sector": meeting.sectors[0].id,
+    data = {"given_name": "Walter", "family_name": "Spontan", "organisation": "Bildungswerk Süd",
+            "sector": meeting.sectors[0].id,
             "email": "", "languages": ["de", "uk"], "blocks": [b.id for b in meeting.blocks], "consent": "y"}
     response = logged_in.post(url + "spontan", data=data, follow_redirects=True)
     assert "Sprachen: " + MESSAGE.format(wrong="Ukrainisch", offered="Deutsch, Arabisch") in text(response)

@@ -23,7 +23,7 @@ def people(meeting):
 def edit_data(meeting, person, **overrides):
     """The edit form as the browser sends it, filled with the person's current values."""
     data = {
-        "name": person.name, "email": person.email, "organisation": person.organisation,
+        "given_name": person.given_name, "family_name": person.family_name, "email": person.email, "organisation": person.organisation,
         "sector": str(person.sector_id), "role": person.role,
         "offers": [str(t.id) for t in person.offers], "needs": [str(t.id) for t in person.needs],
         "languages": list(person.languages), "blocks": [str(b.id) for b in person.blocks],
@@ -157,12 +157,16 @@ def test_edit_shows_consents_and_accessibility_and_saves(logged_in, meeting, mak
     assert "<code>test</code>" in page  # the consent version (conftest registers with "test")
     assert "Teilnehmendenliste</dt>\n    <dd>ja" in page
     assert "consent_listing" not in page  # the organiser cannot tick consents for the person
+    assert re.search(r'<input[^>]* id="given_name"[^>]* value="Olena"', page)
+    assert re.search(r'<input[^>]* id="family_name"[^>]* value="Kovalenko"', page)
     sprachschule = next(s for s in meeting.sectors if s.key == "sprachschule")
     response = logged_in.post(f"{base(meeting)}/{person.id}", data=edit_data(
-        meeting, person, role="Kursleitung", sector=str(sprachschule.id), languages=["de", "en"]))
+        meeting, person, role="Kursleitung", sector=str(sprachschule.id), languages=["de", "en"],
+        family_name="Kovalenko-Bauer"))
     assert response.status_code == 302
     [saved] = people(meeting)
     assert (saved.role, saved.sector.key, saved.languages) == ("Kursleitung", "sprachschule", ["de", "en"])
+    assert (saved.given_name, saved.family_name, saved.name) == ("Olena", "Kovalenko-Bauer", "Olena Kovalenko-Bauer")
     assert saved.consent_listing is True  # kept
 
 
@@ -178,7 +182,8 @@ def test_edit_with_duplicate_email_is_refused(logged_in, meeting, make_registrat
 
 def test_edit_with_bad_input_says_what_is_wrong(logged_in, meeting, make_registration):
     person = make_registration(meeting)
-    response = logged_in.post(f"{base(meeting)}/{person.id}", data=edit_data(meeting, person, email="kaputt", name=""))
+    data = edit_data(meeting, person, email="kaputt", family_name="")
+    response = logged_in.post(f"{base(meeting)}/{person.id}", data=data)
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "Ungültige E-Mail-Adresse" in page and "Bitte prüfen Sie" in page
@@ -254,7 +259,7 @@ def test_actions_need_a_csrf_token(client, organiser, meeting, make_registration
 
 def manual_data(meeting, **overrides):
     jobcenter = next(s for s in meeting.sectors if s.key == "jobcenter")
-    data = {"name": "Telefon Anruferin", "email": "anruf@example.org", "organisation": "Jobcenter Kreis",
+    data = {"given_name": "Telefon", "family_name": "Anruferin", "email": "anruf@example.org", "organisation": "Jobcenter Kreis",
             "sector": str(jobcenter.id), "languages": ["de"], "blocks": [str(b.id) for b in meeting.blocks],
             "consent_processing": "y", "consent_listing": "y", "locale": "de", "send_confirmation": "y"}
     data.update(overrides)
@@ -323,7 +328,7 @@ def test_export_then_import_into_a_second_meeting_gives_the_same_data(logged_in,
     assert "attachment" in response.headers["Content-Disposition"]
     assert response.headers["Cache-Control"] == "no-store"
     exported = response.data
-    assert exported.startswith(b"\xef\xbb\xbfName;E-Mail;Organisation;Bereich;")
+    assert exported.startswith("\ufeffVorname;Nachname;E-Mail;Organisation;Bereich;".encode())
 
     target = make_meeting(slug="ziel", organisers=[organiser], capacity=2)
     outbox_before = len(outbox())
@@ -373,7 +378,7 @@ def test_import_with_errors_imports_nothing_and_lists_every_row(logged_in, meeti
     (b"", "Die Datei ist leer"),
     (b"PK\x03\x04\x14\x00\x06\x00binary", "Excel-Arbeitsmappe"),
     (bytes(range(256)) * 4, "keine CSV-Datei"),
-    (b"Vorname;Mail\nA;b@c.de\n", "Die Spalte „Name“ fehlt"),
+    (b"Vorname;Mail\nA;b@c.de\n", "Die Spalte „Nachname“ fehlt"),
 ])
 def test_bad_uploads_are_explained_not_500(logged_in, meeting, upload, message):
     import io
@@ -389,7 +394,7 @@ def test_import_page_explains_itself(logged_in, meeting):
     assert "Es werden keine E-Mails verschickt" in page
     assert 'enctype="multipart/form-data"' in page
     template = logged_in.get(f"{base(meeting)}/vorlage.csv")
-    assert template.data.decode("utf-8-sig").startswith("Name;E-Mail;Organisation;Bereich;")
+    assert template.data.decode("utf-8-sig").startswith("Vorname;Nachname;E-Mail;Organisation;Bereich;")
     assert len(template.data.splitlines()) == 1
 
 

@@ -131,7 +131,7 @@ def test_the_throttled_page_is_translated(client, organiser):
 def registration_form(meeting, **overrides):
     """A complete registration (as tests/app/registration/test_registration.py sends it)."""
     sector = next(s for s in meeting.sectors if s.key == "sprachschule")
-    data = {"name": "Olena Kovalenko", "email": "olena.kovalenko@vhs.example",
+    data = {"given_name": "Olena", "family_name": "Kovalenko", "email": "olena.kovalenko@vhs.example",
             "organisation": "Kreisvolkshochschule Esslingen", "sector": str(sector.id),
             "languages": ["de"], "blocks": [str(b.id) for b in meeting.blocks], "consent_processing": "y"}
     data.update(overrides)
@@ -150,7 +150,7 @@ def test_registration_is_throttled_per_address(client, make_meeting):
                                environ_base=from_address("10.0.0.5"))
         assert response.status_code == 400
     assert client.post(f"/m/{meeting.slug}", data=registration_form(meeting)).status_code == 302
-    duplicate = registration_form(meeting, email="OLENA.kovalenko@vhs.example ", name="Jemand anders")
+    duplicate = registration_form(meeting, email="OLENA.kovalenko@vhs.example ", given_name="Jemand", family_name="anders")
     assert client.post(f"/m/{meeting.slug}", data=duplicate).status_code == 409
     response = client.post(f"/m/{meeting.slug}", data=duplicate, environ_base=from_address("10.0.0.9"))
     assert_throttled(response, 60)
@@ -207,7 +207,7 @@ def test_resending_the_link_is_throttled_per_client(client, make_meeting):
 def test_resend_answers_the_same_after_the_same_work_known_or_not(app, client, make_meeting, monkeypatch):
     meeting = make_meeting()
     client.post(f"/m/{meeting.slug}", data=registration_form(meeting))
-    cancelled = registration_form(meeting, email="weg@example.org", name="Weg")
+    cancelled = registration_form(meeting, email="weg@example.org", family_name="Weg")
     client.post(f"/m/{meeting.slug}", data=cancelled)
     client.post(f"/r/{db.session.scalar(select(Registration.token).where(Registration.email == 'weg@example.org'))}"
                 "/absagen")
