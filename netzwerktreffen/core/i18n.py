@@ -15,6 +15,8 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def select_locale() -> str:
+    """The UI language: an explicit choice (``?lang=``, then remembered in the session) wins; a first visit
+    follows the browser's Accept-Language (best match among ``LANGUAGES``); else German."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # background jobs and commands: the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -24,7 +26,7 @@ def select_locale() -> str:
         return chosen
     if session.get("lang") in languages:
         return session["lang"]
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def format_date(value: date | datetime | None) -> str:
