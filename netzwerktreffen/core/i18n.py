@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_decimal as flask_format_decimal
+from flask_babel import format_percent as flask_format_percent
 from flask_babel import get_locale, gettext, refresh
 
 from netzwerktreffen.core.extensions import babel
@@ -52,18 +53,35 @@ def format_datetime(value: datetime | None) -> str:
     return f"{format_date(value)}, {format_time(value)}"
 
 
+def _places(decimals: int) -> str:
+    return "." + "0" * decimals if decimals else ""
+
+
 def format_number(value: float | None, decimals: int = 1) -> str:
-    """A number as the UI language writes it: 2.904,0 (German), 2,904.0 (English)."""
+    """A number as the UI language writes it: 2.904,0 (German), 2,904.0 (English). The one helper for numbers
+    shown to people (Jinja filter ``number``; ``decimals=0`` for whole numbers)."""
     if value is None:
         return "–"
-    return flask_format_decimal(value, format="#,##0" + ("." + "0" * decimals if decimals else ""))
+    return flask_format_decimal(value, format="#,##0" + _places(decimals))
 
 
 def format_percent(share: float | None, decimals: int = 2) -> str:
-    """A share (0.1875) as a percentage: 18,75 %."""
+    """A share (0.1875) as a percentage in the UI language: 18,75 % (German), 18.75% (English)."""
     if share is None:
         return "–"
-    return f"{format_number(100 * share, decimals)} %"
+    locale = get_locale() or Locale("de")
+    pattern = locale.percent_formats[None].pattern.replace("#,##0", "#,##0" + _places(decimals), 1)
+    # a plain space (as everywhere in the UI text), not the no-break space of the CLDR pattern
+    return flask_format_percent(share, format=pattern).replace("\xa0", " ").replace("\u202f", " ")
+
+
+def in_ui_language(german: str, english: str | None) -> str:
+    """A name kept in both languages (sectors, topics, café questions): the English one where the UI (or a
+    mail, under ``force_locale``) speaks English and it is given, else the German one."""
+    locale = get_locale()
+    if english and english.strip() and locale is not None and locale.language == "en":
+        return english
+    return german
 
 
 def to_local(value: datetime) -> datetime:
