@@ -9,15 +9,17 @@ from flask import current_app, has_request_context, request, session
 from flask_babel import format_decimal as flask_format_decimal
 from flask_babel import format_percent as flask_format_percent
 from flask_babel import get_locale, gettext, refresh
+from sqlalchemy import select
 
-from netzwerktreffen.core.extensions import babel
+from netzwerktreffen.core.extensions import babel, db
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def select_locale() -> str:
-    """The UI language: an explicit choice (``?lang=``, then remembered in the session) wins; a first visit
-    follows the browser's Accept-Language (best match among ``LANGUAGES``); else German."""
+    """The UI language: an explicit choice (``?lang=``, then remembered in the session) wins; then, on a
+    personal link (``/r/<token>…``), the language the person registered in; a first visit follows the
+    browser's Accept-Language (best match among ``LANGUAGES``); else German."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # background jobs and commands: the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -27,7 +29,18 @@ def select_locale() -> str:
         return chosen
     if session.get("lang") in languages:
         return session["lang"]
+    registered = _registration_locale()
+    if registered in languages:
+        return registered
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _registration_locale() -> str | None:
+    token = (request.view_args or {}).get("token")
+    if not token or not request.path.startswith("/r/"):
+        return None
+    from netzwerktreffen.core.models import Registration
+    return db.session.scalar(select(Registration.locale).where(Registration.token == str(token)))
 
 
 def format_date(value: date | datetime | None) -> str:

@@ -35,3 +35,21 @@ def test_an_explicit_choice_wins_over_the_browser(client):
     assert _lang(client.get("/", headers={"Accept-Language": "de"})) == "de"
     assert _lang(client.get("/?lang=en", headers={"Accept-Language": "de"})) == "en"
     assert _lang(client.get("/", headers={"Accept-Language": "de"})) == "en"
+
+
+def test_a_personal_link_opens_in_the_language_the_person_registered_in(client, make_meeting, make_registration):
+    meeting = make_meeting()
+    english = make_registration(meeting, name="Grace Mensah")
+    english.locale = "en"
+    german = make_registration(meeting, name="Anna Weber")
+    from netzwerktreffen.core.extensions import db
+    db.session.commit()
+    german_browser = {"Accept-Language": "de-DE,de;q=0.9"}
+    assert _lang(client.get(f"/r/{english.token}", headers=german_browser)) == "en"
+    assert _lang(client.get(f"/r/{german.token}", headers={"Accept-Language": "en-US"})) == "de"
+    # an explicit choice still wins, and then holds for the visit
+    assert _lang(client.get(f"/r/{english.token}?lang=de", headers=german_browser)) == "de"
+    assert _lang(client.get(f"/r/{english.token}", headers=german_browser)) == "de"
+    # an unknown token: the browser's language, and the usual 404
+    response = client.get("/r/unbekannt", headers={"Accept-Language": "en"})
+    assert response.status_code == 404
