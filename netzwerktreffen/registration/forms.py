@@ -94,7 +94,7 @@ def build_form(form_class: type[RegistrationForm], meeting: Meeting,
     """A form with the meeting's sectors, topics, languages and blocks as choices."""
     form = form_class(obj=registration, **kwargs)
     form.sector.choices = [(-1, "– " + str(_l("bitte wählen")) + " –")] + [(s.id, s.display_name) for s in meeting.sectors]
-    topics = [(t.id, t.display_name) for t in meeting.topics]
+    topics = sorted(((t.id, t.display_name) for t in meeting.topics), key=lambda choice: choice[1].casefold())
     form.offers.choices = topics
     form.needs.choices = topics
     form.languages.choices = language_choices(meeting, registration)

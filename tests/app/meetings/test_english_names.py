@@ -34,6 +34,8 @@ def test_the_english_form_shows_english_names_and_falls_back_to_german(client, m
     assert ">Job centre</option>" in english and ">Jobcenter</option>" not in english
     assert "Recognition of foreign qualifications" in english and "Anerkennung ausländischer Abschlüsse" not in english
     assert "Tafel und Kleiderkammer" in english  # no English name: the German one
+    # topics in the order of their English names
+    assert english.index("Benefits and counselling") < english.index("Integration courses") < english.index("Women and")
     assert "Erstorientierung und Ankommen" in english and "First orientation" not in english
     assert "How can childcare work?" in english and "Wie gelingt Kinderbetreuung?" not in english
     assert "Anerkennung beschleunigen – aber wie?" in english
