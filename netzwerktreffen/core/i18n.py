@@ -88,15 +88,6 @@ def format_percent(share: float | None, decimals: int = 2) -> str:
     return flask_format_percent(share, format=pattern).replace("\xa0", " ").replace("\u202f", " ")
 
 
-def in_ui_language(german: str, english: str | None) -> str:
-    """A name kept in both languages (sectors, topics, café questions): the English one where the UI (or a
-    mail, under ``force_locale``) speaks English and it is given, else the German one."""
-    locale = get_locale()
-    if english and english.strip() and locale is not None and locale.language == "en":
-        return english
-    return german
-
-
 def to_local(value: datetime) -> datetime:
     """Aware timestamps become Europe/Berlin; naive ones are already local."""
     return value.astimezone(BERLIN) if value.tzinfo else value

@@ -18,8 +18,8 @@ from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from netzwerktreffen.core.bilingual import EnglishGuidingQuestions, EnglishName, EnglishQuestion
 from netzwerktreffen.core.extensions import db
-from netzwerktreffen.core.i18n import in_ui_language
 
 
 def utcnow() -> datetime:
@@ -228,7 +228,7 @@ SPEED, CAFE = BlockKind.SPEED, BlockKind.CAFE
 BLOCK_KINDS = tuple(BlockKind)
 
 
-class Block(db.Model):
+class Block(EnglishGuidingQuestions, db.Model):
     """An agenda block: speed networking or a Pro-Action-Café."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -244,7 +244,6 @@ class Block(db.Model):
     allow_repeats: Mapped[bool] = mapped_column(Boolean, default=False)
     room_id: Mapped[Optional[int]] = mapped_column(ForeignKey("room.id", ondelete="SET NULL"))
     guiding_questions: Mapped[list[str]] = mapped_column(JSON, default=list)  # café: one per round
-    guiding_questions_en: Mapped[Optional[list[str]]] = mapped_column(JSON)  # in English, if given
     rounds_held: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # on the day: rounds over
 
     meeting: Mapped[Meeting] = relationship(back_populates="blocks")
@@ -255,12 +254,6 @@ class Block(db.Model):
     @property
     def is_cafe(self) -> bool:
         return self.kind == CAFE
-
-    @property
-    def display_guiding_questions(self) -> list[str]:
-        """The guiding questions in the UI language (each English one when given, else the German one)."""
-        english = list(self.guiding_questions_en or [])
-        return [in_ui_language(q, english[i] if i < len(english) else "") for i, q in enumerate(self.guiding_questions or [])]
 
     def round_times(self) -> list[tuple[time, time]]:
         """Start and end of each round, local time."""
@@ -282,14 +275,13 @@ def _minutes(n: int):
     return timedelta(minutes=n)
 
 
-class CafeTable(db.Model):
+class CafeTable(EnglishQuestion, db.Model):
     """A Pro-Action-Café table: a host with a question, at a physical table."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     block_id: Mapped[int] = mapped_column(ForeignKey("block.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     question: Mapped[str] = mapped_column(Text)
-    question_en: Mapped[str] = mapped_column(Text, default="", server_default="")  # "": the German one
     host_id: Mapped[Optional[int]] = mapped_column(ForeignKey("registration.id", ondelete="SET NULL"))
     host_name: Mapped[str] = mapped_column(String(200), default="")  # when the host is not registered
     table_id: Mapped[Optional[int]] = mapped_column(ForeignKey("meeting_table.id", ondelete="SET NULL"))
@@ -305,11 +297,6 @@ class CafeTable(db.Model):
     table: Mapped[Optional[MeetingTable]] = relationship()
 
     @property
-    def display_question(self) -> str:
-        """The question in the UI language (English when given, else German)."""
-        return in_ui_language(self.question, self.question_en)
-
-    @property
     def host_label(self) -> str:
         """The host as pages and mails name them; nobody once the host has cancelled."""
         if self.host is not None:
@@ -322,7 +309,7 @@ class CafeTable(db.Model):
         return self.table.label if self.table else str(self.block.cafe_tables.index(self) + 1)
 
 
-class Sector(db.Model):
+class Sector(EnglishName, db.Model):
     """An actor type (Jobcenter, Sprachschule/VHS, …); ``position`` orders the process chain."""
 
     __table_args__ = (UniqueConstraint("meeting_id", "key"),)
@@ -331,33 +318,21 @@ class Sector(db.Model):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
     key: Mapped[str] = mapped_column(String(60))
     name: Mapped[str] = mapped_column(String(200))
-    name_en: Mapped[str] = mapped_column(String(200), default="", server_default="")  # "": the German one
     position: Mapped[int] = mapped_column(Integer, default=0)
     color: Mapped[str] = mapped_column(String(7), default="#888888")
 
     meeting: Mapped[Meeting] = relationship(back_populates="sectors")
 
-    @property
-    def display_name(self) -> str:
-        """The name in the UI language (English when given, else German)."""
-        return in_ui_language(self.name, self.name_en)
 
-
-class Topic(db.Model):
+class Topic(EnglishName, db.Model):
     __table_args__ = (UniqueConstraint("meeting_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
     key: Mapped[str] = mapped_column(String(60))
     name: Mapped[str] = mapped_column(String(200))
-    name_en: Mapped[str] = mapped_column(String(200), default="", server_default="")  # "": the German one
 
     meeting: Mapped[Meeting] = relationship(back_populates="topics")
-
-    @property
-    def display_name(self) -> str:
-        """The name in the UI language (English when given, else German)."""
-        return in_ui_language(self.name, self.name_en)
 
 
 class SectorAffinity(db.Model):
