@@ -397,7 +397,7 @@ def browser_page(chromium_path):
             executable_path=chromium_path, headless=True,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--no-first-run", "--disable-sync"])
-        page = browser.new_page()
+        page = browser.new_page(locale="de-DE")  # a German organiser's browser (Accept-Language: de-DE)
         page.set_default_timeout(30_000)
         yield page
         browser.close()

@@ -45,7 +45,7 @@ def listed_people(meeting: Meeting) -> list[tuple[str, list[Registration]]]:
     out = []
     for _position, members in sorted(groups.items()):
         members.sort(key=lambda r: (r.name.casefold(), r.organisation.casefold()))
-        out.append((members[0].sector.name if members[0].sector else _("ohne Bereich"), members))
+        out.append((members[0].sector.display_name if members[0].sector else _("ohne Bereich"), members))
     return out
 
 

@@ -18,6 +18,7 @@ import logging
 from dataclasses import dataclass
 
 from flask import render_template
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from netzwerktreffen.core.defaults import guiding_questions
@@ -33,8 +34,8 @@ MAX_TEXT = 5000
 
 def round_questions(block: Block) -> list[str]:
     """One question per round: the block's guiding questions, else the classic three."""
-    own = [q for q in (block.guiding_questions or []) if q]
-    default = guiding_questions(block.rounds)
+    own = [q for q in block.display_guiding_questions if q]
+    default = guiding_questions(block.rounds, english=getattr(get_locale(), "language", "de") == "en")
     return [_("Runde %(n)s: %(q)s", n=k + 1, q=own[k] if k < len(own) else default[k % len(default)])
             for k in range(block.rounds)]
 

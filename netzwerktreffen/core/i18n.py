@@ -7,14 +7,19 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_decimal as flask_format_decimal
+from flask_babel import format_percent as flask_format_percent
 from flask_babel import get_locale, gettext, refresh
+from sqlalchemy import select
 
-from netzwerktreffen.core.extensions import babel
+from netzwerktreffen.core.extensions import babel, db
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def select_locale() -> str:
+    """The UI language: an explicit choice (``?lang=``, then remembered in the session) wins; then, on a
+    personal link (``/r/<token>…``), the language the person registered in; a first visit follows the
+    browser's Accept-Language (best match among ``LANGUAGES``); else German."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # background jobs and commands: the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -24,7 +29,18 @@ def select_locale() -> str:
         return chosen
     if session.get("lang") in languages:
         return session["lang"]
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    registered = _registration_locale()
+    if registered in languages:
+        return registered
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _registration_locale() -> str | None:
+    token = (request.view_args or {}).get("token")
+    if not token or not request.path.startswith("/r/"):
+        return None
+    from netzwerktreffen.core.models import Registration
+    return db.session.scalar(select(Registration.locale).where(Registration.token == str(token)))
 
 
 def format_date(value: date | datetime | None) -> str:
@@ -50,18 +66,26 @@ def format_datetime(value: datetime | None) -> str:
     return f"{format_date(value)}, {format_time(value)}"
 
 
+def _places(decimals: int) -> str:
+    return "." + "0" * decimals if decimals else ""
+
+
 def format_number(value: float | None, decimals: int = 1) -> str:
-    """A number as the UI language writes it: 2.904,0 (German), 2,904.0 (English)."""
+    """A number as the UI language writes it: 2.904,0 (German), 2,904.0 (English). The one helper for numbers
+    shown to people (Jinja filter ``number``; ``decimals=0`` for whole numbers)."""
     if value is None:
         return "–"
-    return flask_format_decimal(value, format="#,##0" + ("." + "0" * decimals if decimals else ""))
+    return flask_format_decimal(value, format="#,##0" + _places(decimals))
 
 
 def format_percent(share: float | None, decimals: int = 2) -> str:
-    """A share (0.1875) as a percentage: 18,75 %."""
+    """A share (0.1875) as a percentage in the UI language: 18,75 % (German), 18.75% (English)."""
     if share is None:
         return "–"
-    return f"{format_number(100 * share, decimals)} %"
+    locale = get_locale() or Locale("de")
+    pattern = locale.percent_formats[None].pattern.replace("#,##0", "#,##0" + _places(decimals), 1)
+    # a plain space (as everywhere in the UI text), not the no-break space of the CLDR pattern
+    return flask_format_percent(share, format=pattern).replace("\xa0", " ").replace("\u202f", " ")
 
 
 def to_local(value: datetime) -> datetime:

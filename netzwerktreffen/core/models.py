@@ -17,6 +17,7 @@ from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from netzwerktreffen.core.bilingual import EnglishGuidingQuestions, EnglishName, EnglishQuestion
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.text import place_line
 
@@ -233,7 +234,7 @@ SPEED, CAFE = BlockKind.SPEED, BlockKind.CAFE
 BLOCK_KINDS = tuple(BlockKind)
 
 
-class Block(db.Model):
+class Block(EnglishGuidingQuestions, db.Model):
     """An agenda block: speed networking or a Pro-Action-Café."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -280,7 +281,7 @@ def _minutes(n: int):
     return timedelta(minutes=n)
 
 
-class CafeTable(db.Model):
+class CafeTable(EnglishQuestion, db.Model):
     """A Pro-Action-Café table: a host with a question, at a physical table."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -314,7 +315,7 @@ class CafeTable(db.Model):
         return self.table.label if self.table else str(self.block.cafe_tables.index(self) + 1)
 
 
-class Sector(db.Model):
+class Sector(EnglishName, db.Model):
     """An actor type (Jobcenter, Sprachschule/VHS, …); ``position`` orders the process chain."""
 
     __table_args__ = (UniqueConstraint("meeting_id", "key"),)
@@ -329,7 +330,7 @@ class Sector(db.Model):
     meeting: Mapped[Meeting] = relationship(back_populates="sectors")
 
 
-class Topic(db.Model):
+class Topic(EnglishName, db.Model):
     __table_args__ = (UniqueConstraint("meeting_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -29,7 +29,7 @@ class WalkInForm(NameFields):
 
 def walk_in_form(meeting: Meeting) -> WalkInForm:
     form = WalkInForm()
-    form.sector.choices = [(s.id, s.name) for s in meeting.sectors]
+    form.sector.choices = [(s.id, s.display_name) for s in meeting.sectors]
     form.languages.choices = language_choices(meeting)
     form.blocks.choices = [(b.id, b.title) for b in meeting.blocks]
     if not form.is_submitted():

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import login_required
 
+from netzwerktreffen.core.i18n import format_number
 from netzwerktreffen.core.models import CONFIRMED, Registration
 from netzwerktreffen.core.names import by_family_name, listed
 from netzwerktreffen.planning import service as planning
@@ -84,7 +86,7 @@ def open_missing(slug: str):
     meeting = organiser_meeting(slug)
     if Form().validate_on_submit():
         marked = checkin.mark_open_as_no_show(meeting)
-        flash(_("%(n)s Personen als nicht erschienen markiert.", n=marked), "info")
+        flash(ngettext("%(n)s Person als nicht erschienen markiert.", "%(n)s Personen als nicht erschienen markiert.", num=marked, n=marked), "info")
     return _back(slug)
 
 
@@ -114,12 +116,12 @@ def walk_in(slug: str):
 
 
 def _flash_replanned(result: replanning.Replanned) -> None:
-    flash(_("Neu geplant in %(s)s s: %(n)s Personen haben einen geänderten Plan.",
-            s=f"{result.seconds:.1f}".replace(".", ","), n=len(result.affected)), "success")
+    flash(ngettext("Neu geplant in %(s)s s: %(n)s Person hat einen geänderten Plan.", "Neu geplant in %(s)s s: %(n)s Personen haben einen geänderten Plan.",
+            s=format_number(result.seconds), num=len(result.affected), n=len(result.affected)), "success")
     if result.notices is None:
         flash(_("Änderungsmitteilungen konnten nicht verschickt werden (Mail-Modul fehlt)."), "warning")
     elif result.notices:
-        flash(_("%(n)s Änderungsmitteilungen sind im Postausgang.", n=result.notices), "info")
+        flash(ngettext("%(n)s Änderungsmitteilung ist im Postausgang.", "%(n)s Änderungsmitteilungen sind im Postausgang.", num=result.notices, n=result.notices), "info")
 
 
 @bp.route("/neu-planen", methods=["POST"])

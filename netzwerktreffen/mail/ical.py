@@ -12,7 +12,7 @@ from datetime import MAXYEAR, MINYEAR, date, datetime, timezone
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
-from flask_babel import pgettext
+from flask_babel import ngettext, pgettext
 from icalendar import Calendar, Event, Timezone
 
 from netzwerktreffen.core.i18n import local
@@ -165,10 +165,10 @@ def agenda_calendar(meeting: Meeting, domain: str = UID_DOMAIN, sequence: int = 
         if not block.rounds:
             continue
         kind = _("Pro-Action-Café") if block.is_cafe else _("Speed Networking")
-        description = _("%(kind)s, %(n)s Runden à %(m)s Minuten",
-                        kind=kind, n=block.rounds, m=block.minutes_per_round)
+        description = ngettext("%(kind)s, %(n)s Runde à %(m)s Minuten", "%(kind)s, %(n)s Runden à %(m)s Minuten",
+                        kind=kind, num=block.rounds, n=block.rounds, m=block.minutes_per_round)
         if block.is_cafe and block.cafe_tables:
-            description += "\n" + "\n".join(f"– {one_line(t.question)}" for t in block.cafe_tables)
+            description += "\n" + "\n".join(f"– {one_line(t.display_question)}" for t in block.cafe_tables)
         room = block.room.name if block.room else ""
         calendar.add_component(_event(
             f"treffen-{meeting.id}-block-{block.id}@{domain}", block.title,

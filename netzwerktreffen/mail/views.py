@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import login_required
 from wtforms import TextAreaField
 from wtforms.validators import Length, ValidationError
@@ -128,8 +129,8 @@ def send_followups(slug: str):
     except NotYet as error:
         flash(str(error), "error")
         return redirect(url_for("mailing.index", slug=slug))
-    flash(_("%(n)s Dankesmails sind in der Warteschlange. Wer sie schon bekommen hat, bekommt sie nicht noch "
-            "einmal.", n=count), "success")
+    flash(ngettext("%(n)s Dankesmail ist in der Warteschlange. Wer sie schon bekommen hat, bekommt sie nicht noch einmal.", "%(n)s Dankesmails sind in der Warteschlange. Wer sie schon bekommen hat, bekommt sie nicht noch "
+            "einmal.", num=count, n=count), "success")
     return redirect(url_for("mailing.index", slug=slug))
 
 
@@ -143,8 +144,8 @@ def send_changes(slug: str):
             flash(_("Es gibt keinen früher veröffentlichten Plan zum Vergleichen."), "error")
         else:
             count = schedule_mail.send_change_notices(meeting, before.plan, current.plan)
-            flash(_("%(n)s Änderungsmitteilungen sind in der Warteschlange (Version %(a)s → %(b)s).",
-                    n=count, a=before.number, b=current.number), "success")
+            flash(ngettext("%(n)s Änderungsmitteilung ist in der Warteschlange (Version %(a)s → %(b)s).", "%(n)s Änderungsmitteilungen sind in der Warteschlange (Version %(a)s → %(b)s).",
+                    num=count, n=count, a=before.number, b=current.number), "success")
     return redirect(url_for("mailing.index", slug=slug))
 
 
@@ -155,7 +156,7 @@ def retry(slug: str):
     if RetryForm().validate_on_submit():
         message = request.form.get("message", "")
         count = outbox.retry_of(meeting, int(message) if message.isdigit() else None)
-        flash(_("%(n)s Mails werden erneut versucht.", n=count), "success")
+        flash(ngettext("%(n)s Mail wird erneut versucht.", "%(n)s Mails werden erneut versucht.", num=count, n=count), "success")
     return redirect(url_for("mailing.index", slug=slug))
 
 

@@ -12,8 +12,10 @@ import math
 import re
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 from wtforms import (BooleanField, DateField, DateTimeLocalField, EmailField, IntegerField, SelectField,
                      StringField, TextAreaField, TimeField)
@@ -285,11 +287,13 @@ class TableForm(Form):
 
     def validate_column(self, field):
         if isinstance(field.data, int) and field.data > self.room.grid_columns:
-            raise ValidationError(_("Der Raumplan hat nur %(n)s Spalten.", n=self.room.grid_columns))
+            raise ValidationError(ngettext("Der Raumplan hat nur %(n)s Spalte.", "Der Raumplan hat nur %(n)s Spalten.",
+                                           num=self.room.grid_columns, n=self.room.grid_columns))
 
     def validate_row(self, field):
         if isinstance(field.data, int) and field.data > self.room.grid_rows:
-            raise ValidationError(_("Der Raumplan hat nur %(n)s Reihen.", n=self.room.grid_rows))
+            raise ValidationError(ngettext("Der Raumplan hat nur %(n)s Reihe.", "Der Raumplan hat nur %(n)s Reihen.",
+                                           num=self.room.grid_rows, n=self.room.grid_rows))
 
     def table_data(self) -> dict:
         return {"number": self.number.data, "name": self.name.data or "", "seats": self.seats.data,
@@ -370,17 +374,24 @@ class CafeBlockForm(BlockForm):
     kind = "pro-action-cafe"
     guiding_questions = TextAreaField(_l("Leitfragen, eine Zeile pro Runde"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 5},
                                       description=_l("Leer lassen für die drei klassischen Fragen des Pro-Action-Cafés."))
+    guiding_questions_en = TextAreaField(_l("Leitfragen auf Englisch (freiwillig)"), validators=[Optional(), Length(max=5000)],
+                                         render_kw={"rows": 5}, description=_l("Für die englische Anmeldung, Seiten und Mails; wo "
+                                                                              "eine fehlt, gilt die deutsche."))
 
     def __init__(self, *args, meeting: Meeting, block: Block | None = None, **kwargs):
         if block is not None:
             kwargs.setdefault("guiding_questions", "\n".join(block.guiding_questions or []))
+            kwargs.setdefault("guiding_questions_en", "\n".join(block.guiding_questions_en or []))
         super().__init__(*args, meeting=meeting, block=block, **kwargs)
 
-    def questions(self) -> list[str]:
-        return [line.strip() for line in (self.guiding_questions.data or "").splitlines() if line.strip()]
+    def questions(self, field=None) -> list[str]:
+        return [line.strip() for line in ((field or self.guiding_questions).data or "").splitlines() if line.strip()]
+
+    def validate_guiding_questions_en(self, field):
+        self.validate_guiding_questions(field)
 
     def validate_guiding_questions(self, field):
-        questions, rounds = self.questions(), self.rounds.data
+        questions, rounds = self.questions(field), self.rounds.data
         if questions and isinstance(rounds, int) and len(questions) != rounds:
             raise ValidationError(_("%(rounds)s Runden brauchen %(rounds)s Leitfragen (eine pro Zeile); "
                                     "hier stehen %(n)s. Oder lassen Sie das Feld leer.",
@@ -389,8 +400,11 @@ class CafeBlockForm(BlockForm):
             raise ValidationError(_("Eine Leitfrage darf höchstens 500 Zeichen haben."))
 
     def block_data(self) -> dict:
-        questions = self.questions() or defaults.guiding_questions(self.rounds.data)
-        return super().block_data() | {"guiding_questions": questions}
+        questions, english = self.questions(), self.questions(self.guiding_questions_en)
+        if not questions:  # the classic questions, in English too unless English ones are given
+            questions, english = defaults.guiding_questions(self.rounds.data), english or defaults.guiding_questions(
+                self.rounds.data, english=True)
+        return super().block_data() | {"guiding_questions": questions, "guiding_questions_en": english}
 
 
 BLOCK_FORMS = {SpeedBlockForm.kind: SpeedBlockForm, CafeBlockForm.kind: CafeBlockForm}
@@ -398,6 +412,8 @@ BLOCK_FORMS = {SpeedBlockForm.kind: SpeedBlockForm, CafeBlockForm.kind: CafeBloc
 
 class CafeTableForm(Form):
     question = TextAreaField(_l("Frage oder Projekt des Tisches"), validators=[DataRequired(), Length(max=1000)])
+    question_en = TextAreaField(_l("Auf Englisch (freiwillig)"), validators=[Optional(), Length(max=1000)],
+                                description=_l("Für die englische Anmeldung, Seiten und Mails; leer: die deutsche Frage."))
     host = SelectField(_l("Gastgeberin oder Gastgeber (angemeldet)"), coerce=int, default=0)
     host_name = StringField(_l("… oder Name, wenn nicht angemeldet"), validators=[Optional(), Length(max=200)])
     table = SelectField(_l("Tisch"), coerce=int, default=0)
@@ -406,7 +422,7 @@ class CafeTableForm(Form):
     def __init__(self, *args, block: Block, cafe_table: CafeTable | None = None, **kwargs):
         kwargs.setdefault("prefix", "cafe")
         if cafe_table is not None:
-            kwargs.update(question=cafe_table.question, host=cafe_table.host_id or 0,
+            kwargs.update(question=cafe_table.question, question_en=cafe_table.question_en, host=cafe_table.host_id or 0,
                           host_name=cafe_table.host_name, table=cafe_table.table_id or 0,
                           language=cafe_table.language)
         super().__init__(*args, **kwargs)
@@ -447,7 +463,7 @@ class CafeTableForm(Form):
 
     def cafe_table_data(self) -> dict:
         host, table = self.offered_hosts.get(self.host.data), self.offered_tables.get(self.table.data)
-        return {"question": self.question.data, "host": host, "host_name": "" if host else (self.host_name.data or ""),
+        return {"question": self.question.data, "question_en": (self.question_en.data or "").strip(), "host": host, "host_name": "" if host else (self.host_name.data or ""),
                 "table": table, "language": self.language.data or ""}
 
 
@@ -466,6 +482,8 @@ class _KeyedForm(Form):
     """Common to sectors and topics: a name, and a key unique within the meeting (derived when empty)."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name_en = StringField(_l("Name auf Englisch (freiwillig)"), validators=[Optional(), Length(max=200)],
+                          description=_l("Für die englische Anmeldung, Seiten und Mails; leer: der deutsche Name."))
     key = StringField(_l("Schlüssel"), validators=[Length(max=60)],
                       description=_l("Kurz, für CSV-Dateien: Kleinbuchstaben, Ziffern, Bindestriche. "
                                      "Leer lassen, um ihn aus dem Namen zu bilden."))
@@ -513,7 +531,7 @@ class SectorForm(_KeyedForm):
             raise ValidationError(_("Bitte eine Farbe im Format #RRGGBB angeben, z. B. #0d6efd."))
 
     def sector_data(self) -> dict:
-        return {"key": self.key_value(), "name": self.name.data, "color": self.color.data.lower(),
+        return {"key": self.key_value(), "name": self.name.data, "name_en": (self.name_en.data or "").strip(), "color": self.color.data.lower(),
                 "position": self.position.data}
 
 
@@ -525,7 +543,7 @@ class TopicForm(_KeyedForm):
         super().__init__(*args, meeting=meeting, item=item, **kwargs)
 
     def topic_data(self) -> dict:
-        return {"key": self.key_value(), "name": self.name.data}
+        return {"key": self.key_value(), "name": self.name.data, "name_en": (self.name_en.data or "").strip()}
 
 
 class AffinityForm(Form):
@@ -543,8 +561,8 @@ def affinity_cell(a: Sector, b: Sector) -> str:
 
 
 def format_affinity(value: float) -> str:
-    """1.5 -> '1,5'; 2.0 -> '2' (the German decimal comma)."""
-    return f"{value:g}".replace(".", ",")
+    """1.5 -> '1,5' (German) or '1.5' (English); 2.0 -> '2'. parse_affinities reads both."""
+    return format_decimal(value, format="0.###")
 
 
 def stored_affinities(meeting: Meeting) -> dict[str, str]:

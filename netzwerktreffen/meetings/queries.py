@@ -61,7 +61,8 @@ def suggested_block(meeting: Meeting, kind: str) -> dict:
     """Values for a new block of ``kind``: the usual rounds, right after the last block."""
     if kind == CAFE:
         suggestion = {"title": _("Pro-Action-Café"), "rounds": 3, "minutes_per_round": 25, "changeover_minutes": 5,
-                      "guiding_questions": "\n".join(defaults.guiding_questions(3))}
+                      "guiding_questions": "\n".join(defaults.guiding_questions(3)),
+                      "guiding_questions_en": "\n".join(defaults.guiding_questions(3, english=True))}
     else:
         suggestion = {"title": _("Speed Networking"), "rounds": 8, "minutes_per_round": 6, "changeover_minutes": 2}
     suggestion["start_time"] = next_free_time(meeting)

@@ -77,12 +77,12 @@ def personal_rounds(meeting: Meeting, schedule: scheduling.Schedule, registratio
         elif seat.cafe_table is not None:
             table = seat.cafe_table.table
             room = table.room.name if table is not None else (block.room.name if block.room else "")
-            questions = block.guiding_questions or []
+            questions = block.display_guiding_questions
             others = [people[rid] for rid in seat.people
                       if rid != registration.id and rid in people and rid != seat.cafe_table.host_id]
             rounds.append(PersonalRound(
                 block.id, block.title, seat.round, True, local(meeting.date, start), local(meeting.date, end),
-                room, cafe_spot(seat.cafe_table, seat.label), question=seat.cafe_table.question,
+                room, cafe_spot(seat.cafe_table, seat.label), question=seat.cafe_table.display_question,
                 host=seat.cafe_table.host_label or "",
                 guiding_question=questions[seat.round] if seat.round < len(questions) else "",
                 partners=[_partner(p) for p in others], is_host=seat.cafe_table.host_id == registration.id))
@@ -108,7 +108,7 @@ def cafe_spot(cafe_table, label: str) -> str:
 
 
 def _partner(person: Registration) -> Partner:
-    return Partner(_clean(person.name), _clean(person.organisation), _clean(person.sector.name if person.sector else ""))
+    return Partner(_clean(person.name), _clean(person.organisation), _clean(person.sector.display_name if person.sector else ""))
 
 
 def fingerprint(rounds: list[PersonalRound]) -> str:

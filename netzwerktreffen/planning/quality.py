@@ -9,6 +9,7 @@ import scheduler
 from scheduler.validate import check_plan
 from scheduler.values import PairValues
 
+from netzwerktreffen.core.i18n import format_number
 from netzwerktreffen.planning.scheduler_io import plan_groups
 
 
@@ -129,12 +130,13 @@ def histogram(data: list[float], bins: int = 10) -> list[tuple[str, int]]:
         return []
     low, high = min(data), max(data)
     if low == high:
-        return [(f"{low:g}", len(data))]
+        return [(format_number(low, 0 if float(low).is_integer() else 1), len(data))]
     width = (high - low) / bins
     counts = [0] * bins
     for x in data:
         counts[min(int((x - low) / width), bins - 1)] += 1
-    return [(f"{low + k * width:.0f}–{low + (k + 1) * width:.0f}", c) for k, c in enumerate(counts)]
+    return [(f"{format_number(low + k * width, 0)}–{format_number(low + (k + 1) * width, 0)}", c)
+            for k, c in enumerate(counts)]
 
 
 def counts(data: list[int]) -> list[tuple[str, int]]:

@@ -93,13 +93,13 @@ def build_form(form_class: type[RegistrationForm], meeting: Meeting,
                registration: Registration | None = None, **kwargs) -> RegistrationForm:
     """A form with the meeting's sectors, topics, languages and blocks as choices."""
     form = form_class(obj=registration, **kwargs)
-    form.sector.choices = [(-1, "– " + str(_l("bitte wählen")) + " –")] + [(s.id, s.name) for s in meeting.sectors]
-    topics = [(t.id, t.name) for t in meeting.topics]
+    form.sector.choices = [(-1, "– " + str(_l("bitte wählen")) + " –")] + [(s.id, s.display_name) for s in meeting.sectors]
+    topics = sorted(((t.id, t.display_name) for t in meeting.topics), key=lambda choice: choice[1].casefold())
     form.offers.choices = topics
     form.needs.choices = topics
     form.languages.choices = language_choices(meeting, registration)
     form.blocks.choices = [(b.id, b.title) for b in meeting.blocks]
-    tables = [(t.id, t.question) for b in meeting.blocks if b.is_cafe for t in b.cafe_tables]
+    tables = [(t.id, t.display_question) for b in meeting.blocks if b.is_cafe for t in b.cafe_tables]
     for field in cafe_choice_fields(form):
         field.choices = [(0, "–")] + tables
     if not form.is_submitted():

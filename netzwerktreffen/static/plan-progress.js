@@ -2,7 +2,13 @@
 (function () {
   const box = document.getElementById("progress");
   const offline = document.getElementById("progress-offline");
-  const fmt = (x, d) => (x === null || x === undefined) ? "–" : Number(x).toLocaleString(document.documentElement.lang, {maximumFractionDigits: d});
+  // numbers as the page's language writes them, like the server's number and percent filters: 351,0 and
+  // 18,75 % (German), 351.0 and 18.75% (English); a plain space instead of Intl's no-break space
+  const lang = document.documentElement.lang || "de";
+  const format = (x, options) => (x === null || x === undefined) ? "–"
+    : new Intl.NumberFormat(lang, options).format(Number(x)).replace(/[\u00a0\u202f]/g, " ");
+  const fmt = (x, d) => format(x, {minimumFractionDigits: d, maximumFractionDigits: d});
+  const percent = (x) => format(x, {style: "percent", minimumFractionDigits: 2, maximumFractionDigits: 2});
   let failures = 0;
   async function poll() {
     let data;
@@ -26,7 +32,7 @@
     document.getElementById("remaining").textContent = fmt(data.remaining, 1) + " s";
     document.getElementById("best").textContent = fmt(data.best_score, 1);
     document.getElementById("bound").textContent = fmt(data.bound, 1);
-    document.getElementById("gap").textContent = (data.gap === null || data.gap === undefined) ? "–" : fmt(100 * data.gap, 2) + " %";
+    document.getElementById("gap").textContent = percent(data.gap);
     document.getElementById("progress-bar").value = Math.min(100, 100 * data.elapsed / data.time_limit);
     if (data.status === "queued" || data.status === "running") { setTimeout(poll, 700); }
     else if (data.status !== "failed" && data.version_url) { window.location = data.version_url; }

@@ -142,6 +142,7 @@ def test_rejected_mail_is_retried_with_backoff_then_failed_and_shown(published_m
     smtp_server.on_data = None
     response = logged_in.post(f"/organisation/treffen/{meeting.slug}/post/erneut")
     assert response.status_code == 302
+    assert "1 Mail wird erneut versucht." in logged_in.get(response.location).get_data(as_text=True)
     outbox.deliver_due()
     assert rows(to_email="person3@example.org")[0].status == SENT
     assert len(smtp_server.envelopes) == 6

@@ -521,18 +521,18 @@ def test_progress_panel_is_live_and_survives_failed_polls(app, live_server, brow
         page.goto(f"{live_server}/organisation/treffen/{meeting.slug}/plan/")
         assert reported.acquire(timeout=60)
         # locator waits, not wait_for_function: the page's CSP forbids the eval that polling a string needs
-        expect(page.locator("#best")).to_have_text("100", timeout=30_000)
-        assert page.inner_text("#bound") == "400" and page.inner_text("#gap") == "75 %"
+        expect(page.locator("#best")).to_have_text("100,0", timeout=30_000)
+        assert page.inner_text("#bound") == "400,0" and page.inner_text("#gap") == "75,00 %"
         broken.set()
         page.wait_for_selector("#progress-offline", state="visible")
         proceed.release()
         assert reported.acquire(timeout=60)
         broken.clear()
-        expect(page.locator("#best")).to_have_text("150", timeout=60_000)
+        expect(page.locator("#best")).to_have_text("150,0", timeout=60_000)
         assert page.is_hidden("#progress-offline")
         proceed.release()
         assert reported.acquire(timeout=60)
-        expect(page.locator("#bound")).to_have_text("390", timeout=30_000)
+        expect(page.locator("#bound")).to_have_text("390,0", timeout=30_000)
         proceed.release()
         page.wait_for_url(f"{live_server}/organisation/treffen/{meeting.slug}/plan/v1", timeout=60_000)
     finally:
