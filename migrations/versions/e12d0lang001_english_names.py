@@ -4,7 +4,7 @@ Existing sectors and topics whose German name is exactly one of the defaults get
 all others (and every café question) start empty, which means: the German one is shown.
 
 Revision ID: e12d0lang001
-Revises: d798fd65759e
+Revises: e12e0names01
 Create Date: 2026-11-30 18:00:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e12d0lang001'
-down_revision = 'd798fd65759e'
+down_revision = 'e12e0names01'
 branch_labels = None
 depends_on = None
 

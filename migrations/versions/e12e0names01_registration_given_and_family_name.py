@@ -1,7 +1,7 @@
 """registration: given and family name
 
 Revision ID: e12e0names01
-Revises: d798fd65759e
+Revises: e12a0links01
 Create Date: 2026-11-30 18:00:00.000000
 
 Adds ``given_name`` and ``family_name`` and fills them from the one ``name`` field existing
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e12e0names01'
-down_revision = 'd798fd65759e'
+down_revision = 'e12a0links01'
 branch_labels = None
 depends_on = None
 

@@ -11,8 +11,9 @@ from netzwerktreffen.registration import service as registrations
 
 
 def register(client, meeting, email, name="Jürgen Weiß"):
+    given, family = name.rsplit(" ", 1)
     response = client.post(f"/m/{meeting.slug}", data={
-        "name": name, "email": email, "organisation": "Beispiel-Träger e. V.", "sector": str(meeting.sectors[0].id),
+        "given_name": given, "family_name": family, "email": email, "organisation": "Beispiel-Träger e. V.", "sector": str(meeting.sectors[0].id),
         "languages": ["de"], "consent_processing": "y"})
     assert response.status_code == 302, response.get_data(as_text=True)
 
