@@ -29,7 +29,7 @@
       box.textContent = form.dataset.ok;
       if (data.score_text) {  // what the change costs or gains: "−25 Punkte"
         const score = document.createElement("strong");
-        score.className = "score-change " + (data.score_change < 0 ? "score-loss" : "score-gain");
+        score.className = "score-change" + (data.score_change < 0 ? " score-loss" : data.score_change > 0 ? " score-gain" : "");
         score.textContent = data.score_text;
         box.append(" ", score);
       }
