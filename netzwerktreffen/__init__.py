@@ -71,6 +71,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from netzwerktreffen import jobs
     jobs.init_app(app)
     errors.init_app(app)
+    from netzwerktreffen.web import favicon
+    favicon.init_app(app)
 
     from netzwerktreffen import cli
     cli.init_app(app)

@@ -557,6 +557,8 @@ class OutboxMessage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[Optional[int]] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
     registration_id: Mapped[Optional[int]] = mapped_column(ForeignKey("registration.id", ondelete="SET NULL"))
+    # the plan version whose rounds the mail carries (schedule, change notice, reminder): what the person got
+    plan_version_id: Mapped[Optional[int]] = mapped_column(ForeignKey("plan_version.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(30))  # confirmation, waitlisted, promoted, cancelled, link, schedule, change, reminder
     dedupe_key: Mapped[Optional[str]] = mapped_column(String(200), unique=True)
     to_email: Mapped[str] = mapped_column(String(254))

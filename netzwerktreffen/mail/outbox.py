@@ -30,7 +30,8 @@ from sqlalchemy import func, select, update
 from netzwerktreffen.mail import message as mail
 from netzwerktreffen.core.text import one_line
 from netzwerktreffen.core.extensions import db
-from netzwerktreffen.core.models import FAILED, QUEUED, SENDING, SENT, Meeting, OutboxMessage, Registration, utcnow
+from netzwerktreffen.core.models import (FAILED, QUEUED, SENDING, SENT, Meeting, OutboxMessage, PlanVersion,
+                                        Registration, utcnow)
 from netzwerktreffen.core.worker import enqueue
 from netzwerktreffen.web.common import MAX_ID
 
@@ -69,8 +70,9 @@ def is_undeliverable(address: str) -> bool:
 
 def queue(kind: str, to_email: str, to_name: str, rendered: mail.Rendered, *,
           meeting: Meeting | None = None, registration: Registration | None = None,
-          dedupe_key: str | None = None, attachments: list[dict] | None = None) -> OutboxMessage | None:
-    """Add a mail to the outbox (not committed).
+          dedupe_key: str | None = None, attachments: list[dict] | None = None,
+          plan_version: PlanVersion | None = None) -> OutboxMessage | None:
+    """Add a mail to the outbox (not committed); ``plan_version``: the plan whose rounds the mail carries.
 
     None when ``dedupe_key`` was queued before, or when the address can never
     be delivered (the reserved ``.invalid`` domain, e.g. walk-ins without one).
@@ -80,7 +82,8 @@ def queue(kind: str, to_email: str, to_name: str, rendered: mail.Rendered, *,
     if is_undeliverable(to_email):
         return None
     row = OutboxMessage(
-        meeting=meeting, registration=registration, kind=kind, dedupe_key=dedupe_key,
+        meeting=meeting, registration=registration, plan_version_id=plan_version.id if plan_version else None,
+        kind=kind, dedupe_key=dedupe_key,
         to_email=to_email.strip(), to_name=one_line(to_name)[:200], subject=rendered.subject[:500],
         body_text=rendered.text, body_html=rendered.html, attachments=attachments or [],
         message_id=mail.new_message_id(), status=QUEUED, attempts=0, next_attempt_at=utcnow(), last_error="")

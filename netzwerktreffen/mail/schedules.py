@@ -4,7 +4,8 @@ Each mail goes through the outbox (``outbox.queue``) with a ``dedupe_key``, so
 running a command twice never sends a mail twice:
 
 - ``schedule:<plan version>:<registration>`` – the schedule of a published plan,
-- ``change:<registration>:<fingerprint>`` – one notice per new schedule of a person,
+- ``change:<plan version>:<registration>:<version last sent>`` – one notice per person and change of
+  what they were sent (the version each mail carries is stored with it: ``versions_sent``),
 - ``reminder:<meeting>:<registration>`` – one reminder per person and meeting.
 
 Every mail carries the person's rounds as an ``.ics`` attachment (``ical.py``).
@@ -29,9 +30,11 @@ from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import format_date, format_time, local_now
 from netzwerktreffen.core.models import (
     CONFIRMED,
+    FAILED,
     WAITLISTED,
     Meeting,
     OutboxMessage,
+    PlanVersion,
     Registration,
 )
 from netzwerktreffen.core.worker import enqueue
@@ -131,10 +134,12 @@ def cancellation_attachment(registration: Registration) -> dict:
 
 
 def queue_personal(kind: str, registration: Registration, rounds: list[PersonalRound], dedupe_key: str,
-                   note: str = "") -> OutboxMessage | None:
+                   note: str = "", version: PlanVersion | None = None) -> OutboxMessage | None:
+    """Queue one person's mail; ``version``: the plan whose rounds it carries (remembered as sent to them)."""
     rendered, attachments = render(kind, registration, rounds, note)
     return outbox.queue(kind, registration.email, registration.name, rendered, meeting=registration.meeting,
-                        registration=registration, dedupe_key=dedupe_key, attachments=attachments)
+                        registration=registration, dedupe_key=dedupe_key, attachments=attachments,
+                        plan_version=version)
 
 
 def recipients(meeting: Meeting, schedule: scheduling.Schedule) -> list[Registration]:
@@ -155,7 +160,8 @@ def queue_schedules(meeting: Meeting, note: str = "", kick_delivery: bool = True
     ids = []
     for registration in recipients(meeting, schedule):
         rounds = current_rounds(registration, schedule, people)
-        row = queue_personal("schedule", registration, rounds, f"schedule:{version.id}:{registration.id}", note)
+        row = queue_personal("schedule", registration, rounds, f"schedule:{version.id}:{registration.id}", note,
+                             version=version)
         if row is not None:
             ids.append(row.id)
     db.session.commit()
@@ -183,16 +189,50 @@ def start_sending_schedules(meeting: Meeting, note: str = "") -> None:
         enqueue("netzwerktreffen.tasks.queue_schedules", meeting.id, note, timeout=3600)
 
 
-def send_change_notices(meeting: Meeting, before_plan: dict, after_plan: dict, kick_delivery: bool = True) -> int:
+def versions_sent(meeting: Meeting) -> dict[int, PlanVersion]:
+    """Registration id -> the plan version whose rounds that person was mailed last (a schedule, change
+    notice or reminder that was sent or is still on its way; a mail that finally failed does not count)."""
+    rows = db.session.execute(
+        select(OutboxMessage.registration_id, OutboxMessage.plan_version_id)
+        .where(OutboxMessage.meeting_id == meeting.id, OutboxMessage.registration_id.is_not(None),
+               OutboxMessage.plan_version_id.is_not(None), OutboxMessage.status != FAILED)
+        .order_by(OutboxMessage.id)).all()
+    last = {registration_id: version_id for registration_id, version_id in rows}
+    versions = {v.id: v for v in db.session.scalars(select(PlanVersion).where(PlanVersion.id.in_(set(last.values()))))}
+    return {rid: versions[vid] for rid, vid in last.items() if vid in versions}
+
+
+def changed_people(meeting: Meeting, baselines: dict[int, dict], fallback: dict, after_plan: dict) -> set[int]:
+    """Whose rounds in ``after_plan`` differ from the plan each person was sent (``baselines``; else
+    ``fallback``); people new to the plan count as changed (removed people get other mail)."""
+    after_people = {scheduling.registration_id(pid) for (_b, _r, pid) in planning.placements(after_plan)}
+    by_baseline: dict[int, tuple[dict, set[int]]] = {}
+    for rid in after_people:
+        plan = baselines.get(rid, fallback)
+        by_baseline.setdefault(id(plan), (plan, set()))[1].add(rid)
+    changed = set()
+    for plan, people in by_baseline.values():
+        before = {scheduling.registration_id(pid) for (_b, _r, pid) in planning.placements(plan)}
+        changed |= {d.registration_id for d in planning.differences(meeting, plan, after_plan)} & people
+        changed |= people - before
+    return changed
+
+
+def send_change_notices(meeting: Meeting, before_plan: dict, after_plan: dict, kick_delivery: bool = True,
+                        version: PlanVersion | None = None) -> int:
     """After a re-plan: a change notice with the new schedule to each person whose rounds changed.
 
-    ``planning.differences`` finds the people; people new to the plan count as changed.
-    Returns how many notices were queued (a notice for the same new schedule is never queued twice).
+    Each person's rounds are compared with the plan they were actually mailed last (``versions_sent``):
+    who got version 1, while version 2 was published but never mailed, is told what differs between 1 and
+    the new plan, and nothing when those agree. Who was never mailed a plan is compared with
+    ``before_plan`` while no one of the meeting was, else counts as new. ``version``: the plan version of
+    ``after_plan`` (default: the published one). Returns how many notices were queued; pressing twice
+    queues nothing more (the notice is then what the person was sent last).
     """
-    changed = {d.registration_id for d in planning.differences(meeting, before_plan, after_plan)}
-    before_people = {pid for (_b, _r, pid) in planning.placements(before_plan)}
-    after_people = {pid for (_b, _r, pid) in planning.placements(after_plan)}
-    changed |= {scheduling.registration_id(pid) for pid in after_people - before_people}
+    version = version or scheduling.published(meeting)
+    sent = versions_sent(meeting)
+    baselines = {rid: v.plan for rid, v in sent.items()}
+    changed = changed_people(meeting, baselines, {"blocks": []} if sent else before_plan, after_plan)
     schedule = scheduling.Schedule(meeting, after_plan)
     people = people_of(meeting)
     queued = 0
@@ -205,8 +245,9 @@ def send_change_notices(meeting: Meeting, before_plan: dict, after_plan: dict, k
         refresh_sequence(registration, key_rounds)
         with force_locale(registration.locale or "de"):
             rounds = personal_rounds(meeting, schedule, registration, people)
-        key = f"change:{registration.id}:{registration.schedule_fingerprint}"
-        if queue_personal("change", registration, rounds, key) is not None:
+        baseline = sent.get(rid)
+        key = f"change:{version.id if version else 0}:{registration.id}:{baseline.id if baseline else 0}"
+        if queue_personal("change", registration, rounds, key, version=version) is not None:
             queued += 1
     db.session.commit()
     if kick_delivery and queued:
@@ -320,7 +361,7 @@ def send_reminders(now: datetime | None = None, kick_delivery: bool = True) -> i
     for meeting in candidates:
         if not reminder_due(meeting, now):
             continue
-        _version, schedule = published_schedule(meeting)
+        published_version, schedule = published_schedule(meeting)
         people = people_of(meeting)
         count = 0
         for registration in scheduling.participants(meeting):
@@ -328,7 +369,7 @@ def send_reminders(now: datetime | None = None, kick_delivery: bool = True) -> i
             if outbox.is_queued(key):
                 continue
             rounds = current_rounds(registration, schedule, people) if schedule else []
-            if queue_personal("reminder", registration, rounds, key) is not None:
+            if queue_personal("reminder", registration, rounds, key, version=published_version) is not None:
                 count += 1
         try:
             db.session.commit()

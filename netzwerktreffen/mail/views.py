@@ -143,9 +143,12 @@ def send_changes(slug: str):
         if current is None or before is None:
             flash(_("Es gibt keinen früher veröffentlichten Plan zum Vergleichen."), "error")
         else:
-            count = schedule_mail.send_change_notices(meeting, before.plan, current.plan)
-            flash(ngettext("%(n)s Änderungsmitteilung ist in der Warteschlange (Version %(a)s → %(b)s).", "%(n)s Änderungsmitteilungen sind in der Warteschlange (Version %(a)s → %(b)s).",
-                    num=count, n=count, a=before.number, b=current.number), "success")
+            count = schedule_mail.send_change_notices(meeting, before.plan, current.plan, version=current)
+            flash(ngettext("%(n)s Änderungsmitteilung zu Version %(b)s ist in der Warteschlange, verglichen "
+                           "mit dem Ablauf, den die Person zuletzt per Mail bekommen hat.",
+                           "%(n)s Änderungsmitteilungen zu Version %(b)s sind in der Warteschlange, jeweils verglichen "
+                           "mit dem Ablauf, den die Person zuletzt per Mail bekommen hat.",
+                           num=count, n=count, b=current.number), "success")
     return redirect(url_for("mailing.index", slug=slug))
 
 

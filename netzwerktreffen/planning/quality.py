@@ -5,12 +5,17 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 import scheduler
 from scheduler.validate import check_plan
 from scheduler.values import PairValues
 
 from netzwerktreffen.core.i18n import format_number
 from netzwerktreffen.planning.scheduler_io import plan_groups
+
+MINUS = "\u2212"  # the typographic minus sign, not the hyphen
 
 
 @dataclass
@@ -41,6 +46,18 @@ class Quality:
             return []
         labels = [(0, "1."), (1, "2."), (2, "3."), (None, "–")]
         return [(label, self.choice_rank.get(rank, 0) / total) for rank, label in labels]
+
+
+def score_change_text(change: float) -> str:
+    """What a change costs or gains, as the UI language writes it: "−25 Punkte", "+2,5 Punkte",
+    "+1 Punkt" ("−25 points"); whole numbers without decimals, else one."""
+    amount = round(abs(change), 1)
+    if not amount:
+        return _("Punkte unverändert")
+    text = format_number(amount, 0 if amount == int(amount) else 1)
+    sign = "+" if change > 0 else MINUS
+    return ngettext("%(sign)s%(amount)s Punkt", "%(sign)s%(amount)s Punkte", 1 if amount == 1 else 2,
+                    sign=sign, amount=text)
 
 
 def assess(instance: dict, plan: dict) -> Quality:

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 import scheduler
+from scheduler.values import PairValues
 
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import DRAFT, PUBLISHED, SUPERSEDED, Meeting, PlanVersion, utcnow
@@ -286,6 +287,31 @@ def apply_change(version: PlanVersion, change: dict) -> tuple[dict, list[dict]]:
 
     A café table may be given as the page shows it (number or question, see ``find_cafe_table``),
     a speed-networking spot by its number."""
+    plan = changed_plan(version, change)
+    return plan, violations(current_instance(version), plan, block_titles(version.meeting))
+
+
+@dataclass
+class ChangeCheck:
+    """What one manual change would do: the rules it breaks and what it costs or gains in score."""
+    violations: list[dict]
+    score_change: float  # new plan's score minus the changed version's, both against today's instance
+
+
+def check_change(version: PlanVersion, change: dict) -> ChangeCheck:
+    """``apply_change`` with the score of the version and of the changed plan, both scored against the
+    same instance (today's locks) by the validator, so the difference is the change's alone."""
+    plan = changed_plan(version, change)
+    instance = current_instance(version)
+    parsed = scheduler.parse_instance(instance)
+    values = PairValues(parsed)
+    before, _blocks = scheduler.score_plan(parsed, scheduler.parse_plan(version.plan), values)
+    after, _blocks = scheduler.score_plan(parsed, scheduler.parse_plan(plan), values)
+    return ChangeCheck(violations(instance, plan, block_titles(version.meeting)), round(after - before, 6))
+
+
+def changed_plan(version: PlanVersion, change: dict) -> dict:
+    """The plan after one manual change (``apply_change``), unchecked."""
     block_id = str(change.get("block", ""))
     block = next((b for b in version.meeting.blocks if scheduling.block_key(b) == block_id), None)
     try:
@@ -302,7 +328,7 @@ def apply_change(version: PlanVersion, change: dict) -> tuple[dict, list[dict]]:
         plan = move(version.plan, block_id, round_index, change.get("a", ""), str(target))
     else:
         raise PlanningError(_("Unbekannte Änderung."))
-    return plan, violations(current_instance(version), plan, block_titles(version.meeting))
+    return plan
 
 
 def save_change(version: PlanVersion, plan: dict, note: str) -> PlanVersion:

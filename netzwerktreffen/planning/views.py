@@ -142,14 +142,16 @@ def _change_from(form) -> dict:
 
 @bp.route("/v<int:number>/pruefen", methods=["POST"])
 def check_change(slug: str, number: int):
-    """Live validation: what a change would break, before anything is saved (JSON)."""
+    """Live validation: what a change would break and what it costs or gains in score, before anything
+    is saved (JSON)."""
     meeting = organiser_meeting(slug)
     version = planning.version_or_404(meeting, number)
     try:
-        _, found = planning.apply_change(version, _change_from(request.form))
+        checked = planning.check_change(version, _change_from(request.form))
     except (PlanningError, ValueError, KeyError) as error:
         return jsonify(ok=False, violations=[{"message": str(error) or _("Ungültige Änderung.")}]), 400
-    return jsonify(ok=not found, violations=found)
+    return jsonify(ok=not checked.violations, violations=checked.violations, score_change=checked.score_change,
+                   score_text=quality.score_change_text(checked.score_change))
 
 
 @bp.route("/v<int:number>/aendern", methods=["POST"])

@@ -25,7 +25,15 @@
     out.innerHTML = "";
     const box = document.createElement("div");
     box.className = "flash " + (data.ok ? "flash-success" : "flash-error");
-    if (data.ok) { box.textContent = form.dataset.ok; }
+    if (data.ok) {
+      box.textContent = form.dataset.ok;
+      if (data.score_text) {  // what the change costs or gains: "−25 Punkte"
+        const score = document.createElement("strong");
+        score.className = "score-change" + (data.score_change < 0 ? " score-loss" : data.score_change > 0 ? " score-gain" : "");
+        score.textContent = data.score_text;
+        box.append(" ", score);
+      }
+    }
     else {
       const list = document.createElement("ul");
       for (const v of data.violations) { const li = document.createElement("li"); li.textContent = v.message; list.appendChild(li); }

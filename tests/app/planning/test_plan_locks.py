@@ -285,7 +285,7 @@ def test_stale_locks_are_skipped_by_changes_solving_and_replanning(meeting, logg
     assert next(b for b in instance["blocks"] if b["id"] == scheduling.block_key(cafe))["locks"] == []
     # a manual change is checked and saved: in round 3, Anna–Grace and Olena–Tarek become Olena–Grace, Anna–Tarek
     data = {"action": "swap", "block": scheduling.block_key(speed), "round": "2", "a": pid(p[0]), "b": pid(p[1])}
-    assert logged_in.post(base(meeting) + "/pruefen", data=data).get_json() == {"ok": True, "violations": []}
+    assert logged_in.post(base(meeting) + "/pruefen", data=data).get_json()["violations"] == []
     assert logged_in.post(base(meeting) + "/aendern", data=data).location.endswith("/v2")
     # a change that breaks the lock still applies (Olena and Sabine in round 2) is explained
     data.update(round="1", a=pid(p[4]), b=pid(p[5]))
@@ -479,7 +479,7 @@ def test_move_in_the_cafe_is_saved_and_unknown_tables_are_explained(cafe_meeting
     cafe = cafe_meeting.blocks[0]
     grace = pid(people_of(cafe_meeting)[3])
     data = {"action": "move", "block": scheduling.block_key(cafe), "round": "0", "a": grace, "target": " 2 "}
-    assert logged_in.post(base(cafe_meeting) + "/pruefen", data=data).get_json() == {"ok": True, "violations": []}
+    assert logged_in.post(base(cafe_meeting) + "/pruefen", data=data).get_json()["violations"] == []
     response = logged_in.post(base(cafe_meeting) + "/aendern", data=data)
     assert response.status_code == 302 and response.location.endswith("/v2")
     saved = planning.get_version(cafe_meeting, 2).plan["blocks"][0]["rounds"][0]

@@ -8,7 +8,7 @@ from netzwerktreffen.web.auth import find_organiser
 
 # Endpoints anyone may open; everything else in the URL map is for logged-in organisers.
 PUBLIC_ENDPOINTS = {
-    "static", "auth.login", "health.healthz",
+    "static", "favicon", "auth.login", "health.healthz",
     "public.index", "public.meeting", "public.privacy", "public.resend_link",
     "public.registered", "public.personal", "public.cancel",
     "accounts.forgot_password", "accounts.reset_password", "accounts.accept_invitation",
