@@ -75,14 +75,12 @@ def personal_rounds(meeting: Meeting, schedule: scheduling.Schedule, registratio
                 block.id, block.title, seat.round, False, local(meeting.date, start),
                 local(meeting.date, end), "", pgettext("Runde", "Pause"), is_pause=True))
         elif seat.cafe_table is not None:
-            table = seat.cafe_table.table
-            room = table.room.name if table is not None else (block.room.name if block.room else "")
             questions = block.guiding_questions or []
             others = [people[rid] for rid in seat.people
                       if rid != registration.id and rid in people and rid != seat.cafe_table.host_id]
             rounds.append(PersonalRound(
                 block.id, block.title, seat.round, True, local(meeting.date, start), local(meeting.date, end),
-                room, _("Tisch %(t)s", t=seat.label), question=seat.cafe_table.question,
+                seat.room, _("Tisch %(t)s", t=seat.label), question=seat.cafe_table.question,
                 host=seat.cafe_table.host_label or "",
                 guiding_question=questions[seat.round] if seat.round < len(questions) else "",
                 partners=[_partner(p) for p in others], is_host=seat.cafe_table.host_id == registration.id))
@@ -90,7 +88,7 @@ def personal_rounds(meeting: Meeting, schedule: scheduling.Schedule, registratio
             others = [people[rid] for rid in seat.people if rid != registration.id and rid in people]
             rounds.append(PersonalRound(
                 block.id, block.title, seat.round, False, local(meeting.date, start),
-                local(meeting.date, end), block.room.name if block.room else "",
+                local(meeting.date, end), seat.room,
                 _("Platz %(n)s", n=seat.spot), partners=[_partner(p) for p in others]))
     rounds.sort(key=lambda r: (r.start, r.block_id, r.round))
     return rounds

@@ -466,6 +466,16 @@ class Seat:
     cafe_table: CafeTable | None = None
     paused: bool = False  # speed networking: the person sits this round out (a pause), no spot
 
+    @property
+    def room(self) -> str:
+        """The name of the room the seat is in: a café table's own room where it has one, else the block's."""
+        if self.paused:
+            return ""
+        table = self.cafe_table.table if self.cafe_table is not None else None
+        if table is not None:
+            return table.room.name
+        return self.block.room.name if self.block.room else ""
+
 
 class Schedule:
     """A stored plan as rows: who sits where in each round, per person and per spot.
