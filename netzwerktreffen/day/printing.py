@@ -207,11 +207,12 @@ class PrintPlan:
             start, end = times[seat.round] if seat.round < len(times) else (None, None)
             if seat.paused:
                 rows.append({"block": seat.block, "round": seat.round, "start": start, "end": end, "number": "",
-                             "cafe_table": None, "others": [], "is_host": False, "paused": True})
+                             "room": "", "cafe_table": None, "others": [], "is_host": False, "paused": True})
                 continue
             others = [self.people[rid] for rid in seat.people if rid != registration.id and rid in self.people]
             rows.append({"block": seat.block, "round": seat.round, "start": start, "end": end,
-                         "number": self.seat_number(seat), "cafe_table": seat.cafe_table, "others": others,
+                         "number": self.seat_number(seat), "room": seat.room, "cafe_table": seat.cafe_table,
+                         "others": others,
                          "is_host": seat.cafe_table is not None and seat.cafe_table.host_id == registration.id,
                          "paused": False})
         return rows

@@ -13,6 +13,7 @@ from netzwerktreffen.core.i18n import local
 from netzwerktreffen.core.models import CONFIRMED, Meeting, PlanVersion, Registration
 from netzwerktreffen.core.text import one_line
 from netzwerktreffen.planning import scheduler_io as scheduling
+from netzwerktreffen.planning.scheduler_io import cafe_spot
 
 
 @dataclass
@@ -75,14 +76,12 @@ def personal_rounds(meeting: Meeting, schedule: scheduling.Schedule, registratio
                 block.id, block.title, seat.round, False, local(meeting.date, start),
                 local(meeting.date, end), "", pgettext("Runde", "Pause"), is_pause=True))
         elif seat.cafe_table is not None:
-            table = seat.cafe_table.table
-            room = table.room.name if table is not None else (block.room.name if block.room else "")
             questions = block.display_guiding_questions
             others = [people[rid] for rid in seat.people
                       if rid != registration.id and rid in people and rid != seat.cafe_table.host_id]
             rounds.append(PersonalRound(
                 block.id, block.title, seat.round, True, local(meeting.date, start), local(meeting.date, end),
-                room, cafe_spot(seat.cafe_table, seat.label), question=seat.cafe_table.display_question,
+                seat.room, cafe_spot(seat.cafe_table, seat.label), question=seat.cafe_table.display_question,
                 host=seat.cafe_table.host_label or "",
                 guiding_question=questions[seat.round] if seat.round < len(questions) else "",
                 partners=[_partner(p) for p in others], is_host=seat.cafe_table.host_id == registration.id))
@@ -90,21 +89,10 @@ def personal_rounds(meeting: Meeting, schedule: scheduling.Schedule, registratio
             others = [people[rid] for rid in seat.people if rid != registration.id and rid in people]
             rounds.append(PersonalRound(
                 block.id, block.title, seat.round, False, local(meeting.date, start),
-                local(meeting.date, end), block.room.name if block.room else "",
+                local(meeting.date, end), seat.room,
                 _("Platz %(n)s", n=seat.spot), partners=[_partner(p) for p in others]))
     rounds.sort(key=lambda r: (r.start, r.block_id, r.round))
     return rounds
-
-
-def cafe_spot(cafe_table, label: str) -> str:
-    """A café table as a person is told: "Tisch 1", or with the table's name "Café, Tisch 1"
-    (not "Tisch 1 Café 1" from the table's label; a name ending in the table's number drops it)."""
-    table = cafe_table.table
-    name = one_line(table.name if table is not None else "")
-    if name:
-        name = name.removesuffix(f" {table.number}").strip() or name
-        return _("%(name)s, Tisch %(n)s", name=name, n=table.number)
-    return _("Tisch %(t)s", t=label)
 
 
 def _partner(person: Registration) -> Partner:

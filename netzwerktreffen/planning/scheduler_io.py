@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from netzwerktreffen.core.extensions import db
+from netzwerktreffen.core.text import one_line
 from netzwerktreffen.core.models import (CAFE, CONFIRMED, PUBLISHED, SPEED, SUPERSEDED, Block, CafeTable, Meeting,
                                          PlanLock, PlanVersion, Registration)
 
@@ -465,6 +466,36 @@ class Seat:
     people: list[int] = field(default_factory=list)  # registration ids at the same spot, incl. this person
     cafe_table: CafeTable | None = None
     paused: bool = False  # speed networking: the person sits this round out (a pause), no spot
+
+    @property
+    def room(self) -> str:
+        """The name of the room the seat is in: a café table's own room where it has one, else the block's."""
+        if self.paused:
+            return ""
+        table = self.cafe_table.table if self.cafe_table is not None else None
+        if table is not None:
+            return table.room.name
+        return self.block.room.name if self.block.room else ""
+
+    @property
+    def place(self) -> str:
+        """Where the person sits, as they are told: "Platz 3", "Tisch 6" or "Café, Tisch 1" ("" for a pause)."""
+        if self.paused:
+            return ""
+        if self.cafe_table is not None:
+            return cafe_spot(self.cafe_table, self.label)
+        return _("Platz %(n)s", n=self.spot)
+
+
+def cafe_spot(cafe_table, label: str) -> str:
+    """A café table as a person is told: "Tisch 1", or with the table's name "Café, Tisch 1"
+    (not "Tisch 1 Café 1" from the table's label; a name ending in the table's number drops it)."""
+    table = cafe_table.table
+    name = one_line(table.name if table is not None else "")
+    if name:
+        name = name.removesuffix(f" {table.number}").strip() or name
+        return _("%(name)s, Tisch %(n)s", name=name, n=table.number)
+    return _("Tisch %(t)s", t=label)
 
 
 class Schedule:

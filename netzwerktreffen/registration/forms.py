@@ -19,7 +19,9 @@ class ResendLinkForm(Form):
 
 
 class CancelForm(Form):
-    pass
+    """Cancelling gives the seat away: only with the box ticked (checked here, not only in the browser)."""
+    confirm = BooleanField(_l("Ja, ich sage meine Teilnahme ab."),
+                           validators=[DataRequired(message=_l("Bitte bestätigen Sie, dass Sie absagen möchten."))])
 
 
 class RegistrationForm(NameFields):

@@ -93,7 +93,7 @@ def personal(token: str):
         else:
             flash(_("Ihre Änderungen sind gespeichert."), "success")
             return redirect(url_for("public.personal", token=token))
-    return render_template("public/personal.html", form=form, cancel_form=CancelForm(),
+    return render_template("public/personal.html", form=form,
                            **queries.personal_page(registration)), 400 if form.is_submitted() else 200
 
 
@@ -121,10 +121,16 @@ def contacts_vcard(token: str):
     return response
 
 
-@bp.route("/r/<token>/absagen", methods=["POST"])
+@bp.route("/r/<token>/absagen", methods=["GET", "POST"])
 def cancel(token: str):
+    """Asks first ("Wirklich absagen?"); cancels only a POST with the confirmation ticked."""
     registration = participant_or_404(token)
-    if CancelForm().validate_on_submit():
+    form = CancelForm()
+    if registration.status == CANCELLED:
+        return redirect(url_for("public.personal", token=token))
+    if form.validate_on_submit():
         registrations.cancel_registration(registration)
         flash(_("Ihre Anmeldung ist storniert. Sie erhalten eine Bestätigung per E-Mail."), "success")
-    return redirect(url_for("public.personal", token=token))
+        return redirect(url_for("public.personal", token=token))
+    return render_template("public/cancel.html", form=form, registration=registration,
+                           meeting=registration.meeting), 400 if form.is_submitted() else 200

@@ -39,8 +39,17 @@ class NameFields(Form):
 
 
 class MultiCheckboxField(SelectMultipleField):
+    """Checkboxes for several choices. "Required" means at least one: the field's validators check it on the
+    server (with their German message); no single checkbox is rendered ``required``, or the browser would
+    demand every one of them."""
+
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+    def __iter__(self):
+        for option in super().__iter__():
+            option.flags.required = False
+            yield option
 
 
 class LanguagesField(MultiCheckboxField):

@@ -73,7 +73,7 @@ def test_forms_without_csrf_token_are_refused(client, make_meeting, make_registr
         assert response.status_code == 400, url
         assert "Formular abgelaufen" in response.get_data(as_text=True)
     # the cancel button is refused without a token too, and nothing happened
-    client.post(f"/r/{person.token}/absagen")
+    client.post(f"/r/{person.token}/absagen", data={"confirm": "y"})
     db.session.expire_all()
     assert person.status == CONFIRMED
     assert db.session.scalar(select(func.count(Registration.id))) == 1

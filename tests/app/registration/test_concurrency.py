@@ -75,7 +75,7 @@ def test_concurrent_cancellations_send_one_mail_and_promote_one(make_meeting, ma
     browser = Browser(served)
     token = browser.csrf_token(f"/r/{person.token}")
 
-    answers = in_parallel(lambda _: browser.request(f"/r/{person.token}/absagen", {"csrf_token": token})[0],
+    answers = in_parallel(lambda _: browser.request(f"/r/{person.token}/absagen", {"csrf_token": token, "confirm": "y"})[0],
                           range(CLIENTS))
 
     assert answers == [302] * CLIENTS
@@ -95,7 +95,7 @@ def test_concurrent_promotions_send_one_mail(make_meeting, make_registration, ma
     assert browser.request("/login", {"email": organiser.email, "password": PASSWORD, "csrf_token": token})[0] == 302
     path = f"/organisation/treffen/{meeting.slug}/anmeldungen/{waiting.id}/nachruecken"
 
-    answers = in_parallel(lambda _: browser.request(path, {"csrf_token": token})[0], range(CLIENTS))
+    answers = in_parallel(lambda _: browser.request(path, {"csrf_token": token, "confirm": "y"})[0], range(CLIENTS))
 
     assert answers == [302] * CLIENTS
     assert statuses(meeting) == {CONFIRMED: 2}

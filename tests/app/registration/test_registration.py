@@ -138,7 +138,7 @@ def test_capacity_waitlist_and_automatic_promotion(client, make_meeting, outbox)
     assert [p.status for p in people] == [CONFIRMED, CONFIRMED, WAITLISTED, WAITLISTED]
     assert "Warteliste" in outbox()[2]["Subject"]
     # the first confirmed person cancels via the personal link: the first on the waiting list moves up
-    response = client.post(f"/r/{people[0].token}/absagen")
+    response = client.post(f"/r/{people[0].token}/absagen", data={"confirm": "y"})
     assert response.status_code == 302
     db.session.expire_all()
     assert [p.status for p in registrations(meeting)] == [CANCELLED, CONFIRMED, CONFIRMED, WAITLISTED]
@@ -148,7 +148,7 @@ def test_capacity_waitlist_and_automatic_promotion(client, make_meeting, outbox)
     assert len(promoted) == 1
     assert promoted[0]["To"].addresses[0].addr_spec == "p2@example.org"
     # cancelling a waitlisted person frees no place and promotes nobody
-    client.post(f"/r/{people[3].token}/absagen")
+    client.post(f"/r/{people[3].token}/absagen", data={"confirm": "y"})
     db.session.expire_all()
     assert [p.status for p in registrations(meeting)] == [CANCELLED, CONFIRMED, CONFIRMED, CANCELLED]
 
@@ -165,7 +165,7 @@ def test_personal_link_shows_changes_and_cancels(client, make_meeting):
     db.session.expire_all()
     assert person.role == "Fachbereichsleitung"
     assert person.consent_listing is False  # an optional consent can be revoked
-    client.post(f"/r/{person.token}/absagen")
+    client.post(f"/r/{person.token}/absagen", data={"confirm": "y"})
     db.session.expire_all()
     assert person.status == CANCELLED
     assert "storniert" in client.get(f"/r/{person.token}").get_data(as_text=True)
@@ -180,7 +180,7 @@ def test_cancelled_person_may_register_again(client, make_meeting):
     meeting = make_meeting()
     client.post(f"/m/{meeting.slug}", data=form_data(meeting))
     [person] = registrations(meeting)
-    client.post(f"/r/{person.token}/absagen")
+    client.post(f"/r/{person.token}/absagen", data={"confirm": "y"})
     response = client.post(f"/m/{meeting.slug}", data=form_data(meeting))
     assert response.status_code == 302
     db.session.expire_all()

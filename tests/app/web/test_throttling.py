@@ -210,7 +210,7 @@ def test_resend_answers_the_same_after_the_same_work_known_or_not(app, client, m
     cancelled = registration_form(meeting, email="weg@example.org", family_name="Weg")
     client.post(f"/m/{meeting.slug}", data=cancelled)
     client.post(f"/r/{db.session.scalar(select(Registration.token).where(Registration.email == 'weg@example.org'))}"
-                "/absagen")
+                "/absagen", data={"confirm": "y"})
     work = []
     real_render, real_kick = mail_message.render, mail_outbox.kick
     monkeypatch.setattr(mail_message, "render", lambda *a, **k: work.append(("render", a[0])) or real_render(*a, **k))
