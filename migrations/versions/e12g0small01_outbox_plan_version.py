@@ -1,7 +1,7 @@
 """outbox: the plan version a mail carries
 
 Revision ID: e12g0small01
-Revises: d798fd65759e
+Revises: e12d0lang001
 Create Date: 2026-11-30 18:00:00
 
 Each schedule mail, change notice and reminder remembers the plan version whose rounds it carried, so
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e12g0small01'
-down_revision = 'd798fd65759e'
+down_revision = 'e12d0lang001'
 branch_labels = None
 depends_on = None
 

@@ -105,7 +105,7 @@ def test_migration_remembers_the_version_of_existing_mails(published_meeting, ap
     assert sorted(set(expected.values())) == [v1.id, v2.id]
     db.session.remove()
     try:
-        downgrade(revision="d798fd65759e")
+        downgrade(revision="e12d0lang001")
         upgrade()
     finally:
         upgrade()  # never leave the shared test database behind the models
