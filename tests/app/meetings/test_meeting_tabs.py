@@ -7,6 +7,7 @@ from flask import current_app
 
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import OutboxMessage
+from netzwerktreffen.day import print_jobs
 from netzwerktreffen.mail import schedules as schedule_mail
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.planning import service as planning
@@ -30,7 +31,8 @@ def test_every_meeting_page_has_the_tabs_with_the_current_one_marked(published_m
         first.plan, scheduling.block_key(meeting.blocks[0]), 0, people[3], people[5]), source="manual")
     schedule_mail.queue_schedules(meeting, kick_delivery=False)
     cafe = meeting.blocks[1]
-    values = {"slug": meeting.slug, "block_id": cafe.id, "kind": "speed-networking", "registration_id": meeting.registrations[0].id,
+    job = print_jobs.start(meeting, "<p>Namensschilder</p>", "namensschilder.pdf", "Namensschilder")
+    values = {"job_id": job.id, "slug": meeting.slug, "block_id": cafe.id, "kind": "speed-networking", "registration_id": meeting.registrations[0].id,
               "sector_id": meeting.sectors[0].id, "topic_id": meeting.topics[0].id,
               "cafe_table_id": cafe.cafe_tables[0].id, "room_id": meeting.rooms[0].id,
               "table_id": meeting.rooms[0].tables[0].id, "number": first.number,
@@ -43,11 +45,11 @@ def test_every_meeting_page_has_the_tabs_with_the_current_one_marked(published_m
     for rule in current_app.url_map.iter_rules():
         if not rule.rule.startswith(prefix) or "GET" not in rule.methods or rule.endpoint in NOT_A_PAGE:
             continue
-        if rule.rule.endswith((".pdf", ".csv", ".json")):
+        if rule.rule.endswith((".pdf", ".csv", ".json")) or rule.endpoint == "checkin.print_job_file":
             continue  # files
-        if rule.arguments - values.keys():
-            assert rule.endpoint == "plans.job_status"  # the progress bar's JSON
+        if rule.endpoint == "plans.job_status":  # the progress bar's JSON (its job id is a number)
             continue
+        assert not rule.arguments - values.keys(), rule.endpoint
         url = rule.build({k: v for k, v in values.items() if k in rule.arguments}, append_unknown=False)[1]
         response = logged_in.get(url, query_string=query.get(rule.endpoint, {}))
         assert response.status_code == 200, (rule.endpoint, response.status_code)
@@ -62,4 +64,4 @@ def test_every_meeting_page_has_the_tabs_with_the_current_one_marked(published_m
         assert current == [expected], (rule.endpoint, current)
         checked.append(rule.endpoint)
     assert {"plans.index", "plans.show", "plans.person", "plans.why", "plans.compare", "mailing.index",
-            "mailing.preview", "mailing.show", "checkin.replanned", "registrations.index"} <= set(checked)
+            "mailing.preview", "mailing.show", "checkin.replanned", "checkin.print_job", "registrations.index"} <= set(checked)
