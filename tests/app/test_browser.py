@@ -14,6 +14,7 @@ import pytest
 
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import SPEED, Block, Registration
+from browser_helpers import log_in
 
 @pytest.mark.slow
 def test_register_plan_swap_publish_and_see_tables(live_server, browser_page, make_meeting, make_registration,
@@ -44,10 +45,7 @@ def test_register_plan_swap_publish_and_see_tables(live_server, browser_page, ma
     assert "Anmeldebestätigung" in outbox()[-1]["Subject"]
 
     # 2. the organiser logs in and plans
-    page.goto(f"{live_server}/login")
-    page.fill("#email", organiser.email)
-    page.fill("#password", "richtig-geheim-42")
-    page.click("button:has-text('Anmelden')")
+    log_in(page, live_server, organiser.email)
     page.goto(f"{live_server}/organisation/treffen/browser/plan/")
     page.fill("#time_limit", "5")
     page.click("button:has-text('Plan berechnen')")

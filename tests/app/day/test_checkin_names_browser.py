@@ -6,6 +6,7 @@ import os
 import pytest
 
 from day_helpers import make_day_meeting
+from browser_helpers import log_in
 
 
 @pytest.mark.slow
@@ -16,11 +17,7 @@ def test_check_in_page_by_family_name_in_the_browser(live_server, browser_page, 
     for name in ("Ayşe Özdemir", "Anna von Berg"):
         make_registration(meeting, name=name)
     page = browser_page
-    page.goto(f"{live_server}/login")
-    page.fill("#email", organiser.email)
-    page.fill("#password", "richtig-geheim-42")
-    page.click("button:has-text('Anmelden')")
-    page.wait_for_url(f"{live_server}/organisation/")
+    log_in(page, live_server, organiser.email)
     for width in (1200, 390):
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(f"{live_server}/organisation/treffen/{meeting.slug}/tag/")

@@ -9,6 +9,7 @@ from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import WAITLISTED
 from netzwerktreffen.mail import schedules as schedule_mail
 from test_meetings import meeting_form
+from browser_helpers import log_in
 
 NOTICE = "Änderung noch nicht mitgeteilt"
 
@@ -135,10 +136,7 @@ def test_change_notice_in_the_browser_also_at_phone_width(published_meeting, org
     meeting = published_meeting()
     schedule_mail.queue_schedules(meeting)
     page = browser_page
-    page.goto(f"{live_server}/login")
-    page.fill("#email", organiser.email)
-    page.fill("#password", "richtig-geheim-42")
-    page.click("button:has-text('Anmelden')")
+    log_in(page, live_server, organiser.email)
     page.goto(f"{live_server}/organisation/treffen/{meeting.slug}/bearbeiten")
     page.fill("#start_time", "09:00")
     page.fill("#address", "Karl-Marx-Straße 32\n29410 Salzwedel")

@@ -16,6 +16,7 @@ from netzwerktreffen.planning import service as planning
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import SPEED, Block, MeetingTable, Registration, Room
+from browser_helpers import log_in
 
 
 ID = re.compile(r"\b[rbt]\d+\b")
@@ -44,10 +45,7 @@ def test_arabic_only_participant_pauses_with_the_reason_and_sees_pause(live_serv
     page = browser_page
 
     # 1. the organiser logs in; before planning the page warns, by name
-    page.goto(f"{live_server}/login")
-    page.fill("#email", organiser.email)
-    page.fill("#password", "richtig-geheim-42")
-    page.click("button:has-text('Anmelden')")
+    log_in(page, live_server, organiser.email)
     page.goto(f"{live_server}/organisation/treffen/arabisch/plan/")
     warning = page.inner_text("#vorab")
     assert "Rana Haddad spricht nur Arabisch" in warning and "in allen 3 Runden Pause" in warning

@@ -8,6 +8,7 @@ from netzwerktreffen.core.extensions import db
 from netzwerktreffen.planning import quality
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.planning import service as planning
+from browser_helpers import log_in
 
 MINUS = "\u2212"
 
@@ -42,11 +43,7 @@ def test_change_check_shows_score_and_a_disabled_save_looks_disabled(live_server
                                      source="manual")
     people = [scheduling.participant_id(r) for r in rows]
     page = browser_page
-    page.goto(f"{live_server}/login")
-    page.fill("#email", organiser.email)
-    page.fill("#password", "richtig-geheim-42")
-    page.click("button:has-text('Anmelden')")
-    page.wait_for_url(f"{live_server}/organisation/")
+    log_in(page, live_server, organiser.email)
     page.goto(f"{live_server}/organisation/treffen/{meeting.slug}/plan/v{version.number}")
     save = page.locator("#c-save")
     result = page.locator("#change-result")
