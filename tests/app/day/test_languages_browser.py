@@ -27,14 +27,15 @@ def test_walk_in_with_one_language_ticked_is_added_in_the_browser(live_server, b
     log_in(page, live_server, organiser.email)
     page.goto(f"{live_server}/organisation/treffen/spontan/tag/")
     form = page.locator("#spontan form")
-    form.locator("#name").fill("Gülşen Öztürk-Schäfer")
+    form.locator("#given_name").fill("Gülşen")
+    form.locator("#family_name").fill("Öztürk-Schäfer")
     form.locator("#organisation").fill("Türkisch-Deutscher Elternverein Göppingen e. V.")
     form.locator("#sector").select_option(index=1)
     for box in form.locator("input[name=languages]").all():
         box.set_checked(box.get_attribute("value") == "tr")
     form.locator("#consent").check()
     form.locator("button[type=submit]").click()
-    page.wait_for_selector("text=Gülşen Öztürk-Schäfer")
+    page.wait_for_selector("text=Öztürk-Schäfer, Gülşen")  # the check-in list: "Nachname, Vorname"
     db.session.expire_all()
     added = db.session.scalar(db.select(Registration).where(Registration.name == "Gülşen Öztürk-Schäfer"))
     assert added is not None and added.walk_in and added.languages == ["tr"]
@@ -45,7 +46,8 @@ def test_public_registration_with_one_language_ticked_in_the_browser(live_server
     make_meeting(slug="eine-sprache", languages=LANGUAGES)
     page = browser_page
     page.goto(f"{live_server}/m/eine-sprache")
-    page.fill("#name", "Ayşe Yılmaz")
+    page.fill("#given_name", "Ayşe")
+    page.fill("#family_name", "Yılmaz")
     page.fill("#email", "ayse@beratung.example")
     page.fill("#organisation", "Migrationsberatung für erwachsene Zugewanderte Göppingen")
     page.select_option("#sector", index=1)
@@ -62,7 +64,7 @@ def test_public_registration_with_one_language_ticked_in_the_browser(live_server
 def test_walk_in_without_a_language_is_refused_in_german(make_meeting, organiser, logged_in):
     meeting = make_meeting(slug="spontan", organisers=[organiser], languages=LANGUAGES)
     response = logged_in.post(f"/organisation/treffen/{meeting.slug}/tag/spontan", data={
-        "name": "Walter Spontan", "organisation": "Bildungswerk Süd", "sector": meeting.sectors[0].id,
+        "given_name": "Walter", "family_name": "Spontan", "organisation": "Bildungswerk Süd", "sector": meeting.sectors[0].id,
         "email": "", "consent": "y"}, follow_redirects=True)
     assert "Bitte wählen Sie mindestens eine Sprache." in response.get_data(as_text=True)
     assert db.session.scalar(db.select(Registration).where(Registration.name == "Walter Spontan")) is None
