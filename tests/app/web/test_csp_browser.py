@@ -6,6 +6,7 @@ import pytest
 
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import OutboxMessage
+from netzwerktreffen.core.names import listed
 
 
 @pytest.mark.slow
@@ -46,7 +47,7 @@ def test_pages_work_under_the_policy_without_violations(live_server, browser_pag
     visit(f"{base}/tag/")
     page.fill("#q", anna.name.split()[0].lower())
     shown = page.locator("#day-list .day-person:not([hidden])")
-    assert shown.count() == 1 and anna.name in shown.inner_text()
+    assert shown.count() == 1 and listed(anna) in shown.inner_text()  # "Weber, Anna"
     assert page.locator("#day-list .day-person[hidden]").count() == len(meeting.registrations) - 1
 
     # a confirm button asks first (static/confirm.js): dismissed, nothing happens
