@@ -177,7 +177,7 @@ class PrintPlan:
             x, y = cells[k] if cells[k] is not None else (None, None)
             spot = Spot(numbers[k], x, y, [self.people[rid] for rid in seat.people if rid in self.people])
             if seat.cafe_table is not None:
-                spot.question = seat.cafe_table.question
+                spot.question = seat.cafe_table.display_question
                 spot.host = seat.cafe_table.host_label
                 spot.host_id = seat.cafe_table.host_id
                 if seat.cafe_table.table is not None:

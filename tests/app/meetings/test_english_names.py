@@ -163,3 +163,19 @@ def test_the_migration_names_only_unchanged_default_sectors_and_topics():
     # the migration's copy of the names is the app's
     assert migration.SECTOR_NAMES_EN == defaults.SECTOR_NAMES_EN
     assert migration.TOPIC_NAMES_EN == defaults.TOPIC_NAMES_EN
+
+
+def test_organiser_pages_in_english_use_the_english_names(logged_in, published_meeting, organiser):
+    """The registrations list, the check-in page and the plan page speak the organiser's UI language too."""
+    meeting = published_meeting()
+    cafe = next(b for b in meeting.blocks if b.kind == CAFE)
+    cafe.cafe_tables[0].question_en = "How can childcare during the language course work?"
+    db.session.commit()
+    pages = [f"{BASE}/{meeting.slug}/anmeldungen/", f"{BASE}/{meeting.slug}/tag/", f"{BASE}/{meeting.slug}/plan/v1"]
+    for url in pages:
+        english = text(logged_in.get(url, query_string={"lang": "en"}))
+        assert "Language school/adult education centre" in english and "Sprachschule/VHS" not in english, url
+        german = text(logged_in.get(url, query_string={"lang": "de"}))
+        assert "Sprachschule/VHS" in german and "Language school/adult" not in german, url
+    english_plan = text(logged_in.get(pages[2], query_string={"lang": "en"}))
+    assert "How can childcare during the language course work?" in english_plan
