@@ -283,14 +283,17 @@ MESSAGES: dict[str, Message] = {
 
     # ---- what only the app knows (plan_check) --------------------------------------------------
     "room-too-few-tables": lambda f: (
-        _("Bis zu %(groups)s Gruppen (%(people)s Personen), im Raum „%(room)s“ stehen aber nur %(tables)s Tische: "
-          "Platz %(first)s bis %(last)s hat keinen Tisch.",
-          people=f.n("people"), groups=f.n("groups"), room=f.n("room", ""), tables=f.n("tables"),
-          first=f.n("first", ""), last=f.n("last", "")) if f.n("first") != f.n("last") else
-        _("Bis zu %(groups)s Gruppen (%(people)s Personen), im Raum „%(room)s“ stehen aber nur %(tables)s Tische: "
-          "Platz %(first)s hat keinen Tisch.",
-          people=f.n("people"), groups=f.n("groups"), room=f.n("room", ""), tables=f.n("tables"),
-          first=f.n("first", "")),
+        ngettext("Bis zu %(groups)s Gruppen (%(people)s Personen), im Raum „%(room)s“ steht aber nur %(num)s Tisch: "
+                 "Platz %(first)s bis %(last)s hat keinen Tisch.",
+                 "Bis zu %(groups)s Gruppen (%(people)s Personen), im Raum „%(room)s“ stehen aber nur %(num)s Tische: "
+                 "Platz %(first)s bis %(last)s hat keinen Tisch.", f.n("tables"),
+                 people=f.n("people"), groups=f.n("groups"), room=f.n("room", ""),
+                 first=f.n("first", ""), last=f.n("last", "")) if f.n("first") != f.n("last") else
+        ngettext("Bis zu %(groups)s Gruppen (%(people)s Personen), im Raum „%(room)s“ steht aber nur %(num)s Tisch: "
+                 "Platz %(first)s hat keinen Tisch.",
+                 "Bis zu %(groups)s Gruppen (%(people)s Personen), im Raum „%(room)s“ stehen aber nur %(num)s Tische: "
+                 "Platz %(first)s hat keinen Tisch.", f.n("tables"),
+                 people=f.n("people"), groups=f.n("groups"), room=f.n("room", ""), first=f.n("first", "")),
         _("Fügen Sie dem Raum Tische hinzu oder wählen Sie für den Block einen größeren Raum. Plätze ohne Tisch "
           "sind im Rundenplan und auf den Ausdrucken markiert.")),
     "round-extra-spots": lambda f: (

@@ -67,11 +67,31 @@ def test_check_in_and_room_counts_in_the_singular(make_meeting, make_registratio
     assert "1 table with 4 seats" in page(logged_in, f"/organisation/treffen/{meeting.slug}/raeume", "en")
 
 
-def test_room_plan_rows_and_columns_in_the_singular(app):
-    from flask_babel import force_locale, ngettext
-    with app.test_request_context(), force_locale("de"):
-        assert ngettext("Der Raumplan hat nur %(n)s Reihe.", "Der Raumplan hat nur %(n)s Reihen.", num=1, n=1) \
-            == "Der Raumplan hat nur 1 Reihe."
+def test_one_room_with_one_table_is_counted_in_the_singular(app, make_meeting, make_registration, logged_in,
+                                                             organiser):
+    """Overview, block form, room plan and the planning check speak of "1 Raum", "1 Tisch", "1 Reihe"."""
+    from flask_babel import force_locale
+
+    from netzwerktreffen.planning.check import check_meeting
+    meeting = make_meeting(organisers=[organiser])
+    room = meeting.rooms[0]
+    room.grid_columns, room.grid_rows = 1, 1
+    room.tables[:] = [room.tables[0]]
+    for n, sector in enumerate(["jobcenter", "kammer", "kommune", "arbeitgeber", "bildungstraeger", "migrationsberatung"]):
+        make_registration(meeting, name=f"Person {n}", organisation=f"Organisation {n}", sector=sector,
+                          blocks=[meeting.blocks[0]])
+    db.session.commit()
+    base = f"/organisation/treffen/{meeting.slug}"
+    overview = page(logged_in, base, "de")
+    assert "1 Raum</strong> mit 1 Tisch und 4 Plätzen" in overview
+    assert "1 room</strong> with 1 table and 4 seats" in page(logged_in, base, "en")
+    speed = meeting.blocks[0]
+    assert "Im Raum „Saal“ steht 1 Tisch." in page(logged_in, f"{base}/ablauf/{speed.id}", "de")
+    plan = page(logged_in, f"{base}/raeume/{room.id}", "de")
+    assert "1 Spalte, 1 Reihe, 1 Tisch" in plan
+    with force_locale("de"):
+        texts = [e.text for e in check_meeting(meeting) if e.code == "room-too-few-tables"]
+    assert texts and "steht aber nur 1 Tisch:" in texts[0], [(e.code, e.text) for e in check_meeting(meeting)]
 
 
 RAW = [
