@@ -153,14 +153,14 @@ def _meeting_event(meeting: Meeting, uid: str, sequence: int, stamp: datetime, c
                   description=meeting.description or "", sequence=sequence, stamp=stamp, cancelled=cancelled)
 
 
-def agenda_calendar(meeting: Meeting, domain: str = UID_DOMAIN, sequence: int = 0) -> bytes:
+def agenda_calendar(meeting: Meeting, domain: str = UID_DOMAIN) -> bytes:
     """The public agenda: the meeting and each block, no personal data.
 
-    ``domain``: the right side of the UIDs, the installation's own (``feed_views.agenda_domain``), so that
+    ``domain``: the right side of the UIDs, the installation's own (``feed_views.installation_id``), so that
     two installations' meetings never share a UID in someone's calendar."""
     calendar = _calendar(meeting, meeting.display_title)
     stamp = datetime.now(timezone.utc).replace(microsecond=0)
-    calendar.add_component(_meeting_event(meeting, f"treffen-{meeting.id}@{domain}", sequence, stamp))
+    calendar.add_component(_meeting_event(meeting, f"treffen-{meeting.id}@{domain}", 0, stamp))
     for block in meeting.blocks:
         if not block.rounds:
             continue
@@ -174,5 +174,5 @@ def agenda_calendar(meeting: Meeting, domain: str = UID_DOMAIN, sequence: int = 
             f"treffen-{meeting.id}-block-{block.id}@{domain}", block.title,
             local(meeting.date, block.start_time), local(meeting.date, block.end_time),
             location=place_line(room, meeting.venue, meeting.address),
-            description=description, sequence=sequence, stamp=stamp))
+            description=description, stamp=stamp))
     return calendar.to_ical()

@@ -13,7 +13,6 @@ from netzwerktreffen.core.i18n import local
 from netzwerktreffen.core.models import CONFIRMED, Meeting, PlanVersion, Registration
 from netzwerktreffen.core.text import one_line
 from netzwerktreffen.planning import scheduler_io as scheduling
-from netzwerktreffen.planning.scheduler_io import cafe_spot
 
 
 @dataclass
@@ -81,7 +80,7 @@ def personal_rounds(meeting: Meeting, schedule: scheduling.Schedule, registratio
                       if rid != registration.id and rid in people and rid != seat.cafe_table.host_id]
             rounds.append(PersonalRound(
                 block.id, block.title, seat.round, True, local(meeting.date, start), local(meeting.date, end),
-                seat.room, cafe_spot(seat.cafe_table, seat.label), question=seat.cafe_table.display_question,
+                seat.room, seat.place, question=seat.cafe_table.display_question,
                 host=seat.cafe_table.host_label or "",
                 guiding_question=questions[seat.round] if seat.round < len(questions) else "",
                 partners=[_partner(p) for p in others], is_host=seat.cafe_table.host_id == registration.id))
@@ -89,8 +88,7 @@ def personal_rounds(meeting: Meeting, schedule: scheduling.Schedule, registratio
             others = [people[rid] for rid in seat.people if rid != registration.id and rid in people]
             rounds.append(PersonalRound(
                 block.id, block.title, seat.round, False, local(meeting.date, start),
-                local(meeting.date, end), seat.room,
-                _("Platz %(n)s", n=seat.spot), partners=[_partner(p) for p in others]))
+                local(meeting.date, end), seat.room, seat.place, partners=[_partner(p) for p in others]))
     rounds.sort(key=lambda r: (r.start, r.block_id, r.round))
     return rounds
 

@@ -483,11 +483,11 @@ class Seat:
         if self.paused:
             return ""
         if self.cafe_table is not None:
-            return cafe_spot(self.cafe_table, self.label)
+            return _cafe_spot(self.cafe_table, self.label)
         return _("Platz %(n)s", n=self.spot)
 
 
-def cafe_spot(cafe_table, label: str) -> str:
+def _cafe_spot(cafe_table, label: str) -> str:
     """A café table as a person is told: "Tisch 1", or with the table's name "Café, Tisch 1"
     (not "Tisch 1 Café 1" from the table's label; a name ending in the table's number drops it)."""
     table = cafe_table.table
