@@ -67,7 +67,6 @@ class RegistrationData:
     family_name: str | None = None
 
 
-
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -230,9 +229,11 @@ def update_registration(registration: Registration, data: RegistrationData) -> N
     other = find_registration(registration.meeting, data.email)
     if other is not None and other.id != registration.id:
         raise AlreadyRegistered(other)
+    seen_by_partners = (registration.name, registration.organisation, registration.sector_id)
     apply_data(registration, data)
     db.session.flush()
-    refresh_sequences_of(registration.meeting)  # partners see the new name or organisation in their rounds
+    if (registration.name, registration.organisation, registration.sector_id) != seen_by_partners:
+        refresh_sequences_of(registration.meeting)  # partners see the new name or organisation in their rounds
     try:
         db.session.commit()
     except IntegrityError:  # the address was taken by someone else at the same moment
