@@ -269,8 +269,12 @@ def block_titles(meeting: Meeting) -> dict[str, str] | None:
 
 def violations(instance: dict, plan: dict, blocks: dict[str, str] | None = None) -> list[dict]:
     """The validator's findings, each with a German (or English) sentence for the organiser."""
+    return explained(scheduler.validate(instance, plan), instance, blocks)
+
+
+def explained(found: list, instance: dict, blocks: dict[str, str] | None = None) -> list[dict]:
+    """Validator findings as the page shows them, each with its sentence for the organiser."""
     names = {p["id"]: p.get("name") or _("eine Person") for p in instance["participants"]}
-    found = scheduler.validate(instance, plan)
     return [{"code": v.code, "round": v.round, "participants": list(v.participants),
              "message": explain(v, names, blocks)} for v in found]
 
@@ -303,11 +307,12 @@ def check_change(version: PlanVersion, change: dict) -> ChangeCheck:
     same instance (today's locks) by the validator, so the difference is the change's alone."""
     plan = changed_plan(version, change)
     instance = current_instance(version)
-    parsed = scheduler.parse_instance(instance)
-    values = PairValues(parsed)
+    parsed, changed = scheduler.parse_instance(instance), scheduler.parse_plan(plan)
+    values = PairValues(parsed)  # the pair values once, for the check and both scores
+    found = scheduler.validate_plan(parsed, changed, values)
     before, _blocks = scheduler.score_plan(parsed, scheduler.parse_plan(version.plan), values)
-    after, _blocks = scheduler.score_plan(parsed, scheduler.parse_plan(plan), values)
-    return ChangeCheck(violations(instance, plan, block_titles(version.meeting)), round(after - before, 6))
+    after, _blocks = scheduler.score_plan(parsed, changed, values)
+    return ChangeCheck(explained(found, instance, block_titles(version.meeting)), round(after - before, 6))
 
 
 def changed_plan(version: PlanVersion, change: dict) -> dict:
