@@ -12,6 +12,7 @@ from flask_babel import get_locale, gettext, refresh
 from sqlalchemy import select
 
 from netzwerktreffen.core.extensions import babel, db
+from netzwerktreffen.core.models import Registration
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -39,7 +40,6 @@ def _registration_locale() -> str | None:
     token = (request.view_args or {}).get("token")
     if not token or not request.path.startswith("/r/"):
         return None
-    from netzwerktreffen.core.models import Registration
     return db.session.scalar(select(Registration.locale).where(Registration.token == str(token)))
 
 
