@@ -1,6 +1,7 @@
 """How good is a plan: the figures and small SVG charts on the plan page, and "why these two"."""
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -16,6 +17,39 @@ from netzwerktreffen.core.i18n import format_number
 from netzwerktreffen.planning.scheduler_io import plan_groups
 
 MINUS = "\u2212"  # the typographic minus sign, not the hyphen
+MEANINGFUL_GAP = 0.25  # a proven gap above this says more about the bound than about the plan
+
+
+def meaningful_gap(score: float | None, bound: float | None) -> float | None:
+    """The proven gap worth showing an organiser ("at most 3.2 % below the best possible"), as a
+    share rounded UP to a tenth of a percent (so "at most" stays true), or None where the bound says
+    nothing about the plan and a percentage would mislead:
+
+    - no bound (none stored, or none known yet while planning) or no score, or either not finite;
+    - a trivial bound: zero or below (a share of it means nothing; the gap could be any number);
+    - a gap above MEANINGFUL_GAP (25 %): then the plan, the bound or both are far from the truth
+      and nobody can say which; this is how a weak bound shows (today the café's: 21-30 %).
+
+    The scheduler does not say whether a bound is trivial or which block kind's bound is weak
+    (proposed for the plan format); until it does, the size of the gap decides.
+    """
+    if score is None or bound is None or not (math.isfinite(score) and math.isfinite(bound)) or bound <= 0:
+        return None
+    gap = max(0.0, (bound - score) / bound)
+    if gap > MEANINGFUL_GAP:
+        return None
+    return math.ceil(round(gap * 1000, 6)) / 1000
+
+
+def block_bounds(bound: float | None, block_scores: dict[str, float]) -> dict[str, float | None]:
+    """Each block's proven bound, inferred from the plan's bound (the plan format has no bound per
+    block): the plan's bound minus what the other blocks of this plan score. The blocks are scored
+    apart, so the best plan of one block can gain at most the whole plan's slack; one block alone
+    gets the plan's bound itself. Pessimistic where several blocks share the slack, never too low."""
+    if bound is None:
+        return {block_id: None for block_id in block_scores}
+    total = sum(block_scores.values())
+    return {block_id: bound - (total - score) for block_id, score in block_scores.items()}
 
 
 @dataclass
@@ -32,6 +66,12 @@ class Quality:
     groups_with_common_language: int
     choice_rank: Counter = field(default_factory=Counter)  # café: 0,1,2 = 1st..3rd choice, None = other
     blocks: dict = field(default_factory=dict)
+    block_gaps: dict[str, float | None] = field(default_factory=dict)  # plan block id -> meaningful_gap
+
+    @property
+    def shown_gap(self) -> float | None:
+        """The whole plan's gap as the page shows it (None: no meaningful bound)."""
+        return meaningful_gap(self.score, self.bound)
 
     @property
     def language_fit(self) -> float:
@@ -96,11 +136,15 @@ def assess(instance: dict, plan: dict) -> Quality:
     bound = plan.get("bound")
     score = report["score"]
     gap = (bound - score) / abs(bound) if bound else None
+    blocks = report.get("blocks", {})
+    block_scores = {block_id: row["score"] for block_id, row in blocks.items()}
+    block_gaps = {block_id: meaningful_gap(block_scores[block_id], block_bound)
+                  for block_id, block_bound in block_bounds(bound, block_scores).items()}
     return Quality(score=score, bound=bound, gap=max(gap, 0.0) if gap is not None else None,
                    valid=report["valid"], violations=report["violations"], person_value=person_value,
                    sectors_met=sectors_met, repeats=repeats, groups=groups,
                    groups_with_common_language=common, choice_rank=choice_rank,
-                   blocks=report.get("blocks", {}))
+                   blocks=blocks, block_gaps=block_gaps)
 
 
 @dataclass
