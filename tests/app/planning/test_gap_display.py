@@ -164,3 +164,45 @@ def test_progress_panel_carries_its_words_in_the_page_language(logged_in, publis
     assert words["no-bound"] == NO_BOUND_PLAN[lang]
     assert words["proven"] == PROVEN[lang].format("{gap}")
     assert words["optimal"] == {"de": "Nachweislich das Bestmögliche", "en": "Provably the best possible"}[lang]
+
+
+# --------------------------------------------------------------------------
+# In a real browser
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [1280, 390])
+def test_gap_words_in_the_browser_fit_the_page(app, live_server, browser_page, published_meeting, organiser,
+                                               width, tmp_path):
+    """The plan page's gap sentences and the progress panel's (written by its script with Intl.NumberFormat)
+    in a real browser, at a desk's and a phone's width: the words are there and nothing sticks out."""
+    from browser_helpers import log_in, too_wide
+    import os
+
+    meeting = published_meeting()
+    made, small, big, *_ = versions_with_bounds(meeting)
+    page = browser_page
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, live_server, organiser.email)
+    shots = os.environ.get("GAP_SCREENSHOTS")  # a folder to look at the pages in
+    page.goto(f"{live_server}/organisation/treffen/{meeting.slug}/plan/v{made['mixed'].number}")
+    texts = page.locator(".block-gap").all_inner_texts()
+    assert NO_BOUND_BLOCK["de"] in texts and any(t.startswith("Nachweislich höchstens") for t in texts)
+    assert page.inner_text("#plan-gap").startswith("Nachweislich höchstens")
+    wide = too_wide(page)
+    assert wide["scroll"] <= wide["viewport"] or not [w for w in wide["wide"] if "gap" in w[1]], wide
+    if shots:
+        page.screenshot(path=f"{shots}/plan-{width}.png", full_page=True)
+    job = PlanningJob(meeting=meeting, time_limit=600, status="running", best_score=968.5, bound=1000.0)
+    db.session.add(job)
+    db.session.commit()
+    page.goto(f"{live_server}/organisation/treffen/{meeting.slug}/plan/")
+    from playwright.sync_api import expect
+    expect(page.locator("#gap")).to_have_text("Nachweislich höchstens 3,2 % unter dem Bestmöglichen")
+    if shots:
+        page.screenshot(path=f"{shots}/progress-{width}.png", full_page=True)
+    job.bound = 4000.0
+    db.session.commit()
+    expect(page.locator("#gap")).to_have_text(NO_BOUND_PLAN["de"])
+    wide = too_wide(page)
+    assert wide["scroll"] <= wide["viewport"], wide
