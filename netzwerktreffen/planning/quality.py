@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 import scheduler
+from scheduler.speed import speed_bound
 from scheduler.validate import check_plan
 from scheduler.values import PairValues
 
@@ -26,6 +27,7 @@ def meaningful_gap(score: float | None, bound: float | None) -> float | None:
     nothing about the plan and a percentage would mislead:
 
     - no bound (none stored, or none known yet while planning) or no score, or either not finite;
+    - a bound below the score (made for another instance: registrations changed since);
     - a trivial bound: zero or below (a share of it means nothing; the gap could be any number);
     - a gap above MEANINGFUL_GAP (25 %): then the plan, the bound or both are far from the truth
       and nobody can say which; this is how a weak bound shows (today the café's: 21-30 %).
@@ -35,21 +37,28 @@ def meaningful_gap(score: float | None, bound: float | None) -> float | None:
     """
     if score is None or bound is None or not (math.isfinite(score) and math.isfinite(bound)) or bound <= 0:
         return None
+    if score > bound + 1e-9 * max(1.0, bound):  # a bound the plan beats holds for another instance
+        return None
     gap = max(0.0, (bound - score) / bound)
     if gap > MEANINGFUL_GAP:
         return None
     return math.ceil(round(gap * 1000, 6)) / 1000
 
 
-def block_bounds(bound: float | None, block_scores: dict[str, float]) -> dict[str, float | None]:
-    """Each block's proven bound, inferred from the plan's bound (the plan format has no bound per
-    block): the plan's bound minus what the other blocks of this plan score. The blocks are scored
-    apart, so the best plan of one block can gain at most the whole plan's slack; one block alone
-    gets the plan's bound itself. Pessimistic where several blocks share the slack, never too low."""
-    if bound is None:
-        return {block_id: None for block_id in block_scores}
+def block_bounds(bound: float | None, block_scores: dict[str, float],
+                 own: dict[str, float] | None = None) -> dict[str, float | None]:
+    """Each block's proven bound, inferred web-side (the plan format has a bound for the whole plan only):
+    the plan's bound minus what the other blocks of this plan score, since the blocks are scored apart
+    and the best plan of one block can gain at most the whole plan's slack (one block alone: the plan's
+    bound itself); or, where tighter, the block's `own` bound (one that holds for the block by itself,
+    e.g. the scheduler's speed_bound). Pessimistic where several blocks share the slack, never too low."""
     total = sum(block_scores.values())
-    return {block_id: bound - (total - score) for block_id, score in block_scores.items()}
+    out: dict[str, float | None] = {}
+    for block_id, score in block_scores.items():
+        found = [b for b in (None if bound is None else bound - (total - score), (own or {}).get(block_id))
+                 if b is not None and b >= score - 1e-6]  # a bound below the block's own plan is no bound
+        out[block_id] = min(found) if found else None
+    return out
 
 
 @dataclass
@@ -138,8 +147,10 @@ def assess(instance: dict, plan: dict) -> Quality:
     gap = (bound - score) / abs(bound) if bound else None
     blocks = report.get("blocks", {})
     block_scores = {block_id: row["score"] for block_id, row in blocks.items()}
+    own = {block.id: speed_bound(parsed, block, values) for block in parsed.blocks
+           if isinstance(block, scheduler.SpeedBlock) and block.id in block_scores}
     block_gaps = {block_id: meaningful_gap(block_scores[block_id], block_bound)
-                  for block_id, block_bound in block_bounds(bound, block_scores).items()}
+                  for block_id, block_bound in block_bounds(bound, block_scores, own).items()}
     return Quality(score=score, bound=bound, gap=max(gap, 0.0) if gap is not None else None,
                    valid=report["valid"], violations=report["violations"], person_value=person_value,
                    sectors_met=sectors_met, repeats=repeats, groups=groups,

@@ -9,6 +9,8 @@ import re
 import pytest
 
 import scheduler
+from scheduler.speed import speed_bound
+from scheduler.values import PairValues
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import PlanningJob
 from netzwerktreffen.planning import quality
@@ -30,7 +32,7 @@ PROVEN = {"de": "Nachweislich höchstens {} unter dem Bestmöglichen", "en": "Pr
 @pytest.mark.parametrize("score, bound, shown", [
     (968.5, 1000.0, 0.032),  # 3.15 % rounded up: "at most" stays true
     (1000.0, 1000.0, 0.0),
-    (1010.0, 1000.0, 0.0),  # a plan above a stale bound: nothing to gain, never a negative gap
+    (1010.0, 1000.0, None),  # a plan above the bound: the bound was made for another instance
     (750.0, 1000.0, 0.25),  # the edge is still shown
     (749.0, 1000.0, None),  # a gap this large says nothing about the plan
     (100.0, None, None),  # no bound (yet)
@@ -48,6 +50,12 @@ def test_block_bounds_give_each_block_the_whole_plans_slack():
     assert quality.block_bounds(110.0, {"a": 60.0, "b": 40.0}) == {"a": 70.0, "b": 50.0}
     assert quality.block_bounds(110.0, {"a": 100.0}) == {"a": 110.0}
     assert quality.block_bounds(None, {"a": 60.0, "b": 40.0}) == {"a": None, "b": None}
+    # a block's own bound (e.g. speed_bound) where it is tighter; alone where the plan has none
+    assert quality.block_bounds(110.0, {"a": 60.0, "b": 40.0}, {"a": 65.0}) == {"a": 65.0, "b": 50.0}
+    assert quality.block_bounds(110.0, {"a": 60.0, "b": 40.0}, {"a": 90.0}) == {"a": 70.0, "b": 50.0}
+    assert quality.block_bounds(None, {"a": 60.0, "b": 40.0}, {"a": 90.0}) == {"a": 90.0, "b": None}
+    # a bound below what the block already scores holds for another instance: no bound
+    assert quality.block_bounds(90.0, {"a": 60.0, "b": 40.0}, {"b": 30.0}) == {"a": None, "b": None}
 
 
 def test_inferred_block_bounds_hold_on_every_plan(published_meeting):
@@ -116,6 +124,11 @@ def test_plan_page_shows_the_proven_gap_only_where_it_means_something(logged_in,
     assert per_block[title[small]] == NO_BOUND_BLOCK[lang]
     assert "%" in whole  # the whole plan is 1/7 below its bound: worth saying
 
+    # without the plan's bound only the speed block has one of its own, and here it says nothing either
+    parsed = scheduler.parse_instance(made["none"].instance)
+    speed = next(b for b in parsed.blocks if isinstance(b, scheduler.SpeedBlock))
+    own = speed_bound(parsed, speed, PairValues(parsed))
+    assert quality.meaningful_gap(blocks[speed.id], own) is None
     page = logged_in.get(url.format(made["none"].number)).get_data(as_text=True)
     whole, per_block = gap_texts(page)
     assert whole == NO_BOUND_PLAN[lang]
