@@ -1,6 +1,7 @@
 """How good is a plan: the figures and small SVG charts on the plan page, and "why these two"."""
 from __future__ import annotations
 
+import logging
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from scheduler.values import PairValues
 from netzwerktreffen.core.i18n import format_number
 from netzwerktreffen.planning.scheduler_io import plan_groups
 
+log = logging.getLogger(__name__)
 MINUS = "\u2212"  # the typographic minus sign, not the hyphen
 MEANINGFUL_GAP = 0.25  # a proven gap above this says more about the bound than about the plan
 
@@ -147,8 +149,7 @@ def assess(instance: dict, plan: dict) -> Quality:
     gap = (bound - score) / abs(bound) if bound else None
     blocks = report.get("blocks", {})
     block_scores = {block_id: row["score"] for block_id, row in blocks.items()}
-    own = {block.id: speed_bound(parsed, block, values) for block in parsed.blocks
-           if isinstance(block, scheduler.SpeedBlock) and block.id in block_scores}
+    own = _own_bounds(parsed, values, block_scores)
     block_gaps = {block_id: meaningful_gap(block_scores[block_id], block_bound)
                   for block_id, block_bound in block_bounds(bound, block_scores, own).items()}
     return Quality(score=score, bound=bound, gap=max(gap, 0.0) if gap is not None else None,
@@ -156,6 +157,18 @@ def assess(instance: dict, plan: dict) -> Quality:
                    sectors_met=sectors_met, repeats=repeats, groups=groups,
                    groups_with_common_language=common, choice_rank=choice_rank,
                    blocks=blocks, block_gaps=block_gaps)
+
+
+def _own_bounds(parsed: scheduler.Instance, values: PairValues, block_scores: dict) -> dict[str, float]:
+    """Speed blocks' bounds of their own (cheap: each person's best partners); none where it fails."""
+    own = {}
+    for block in parsed.blocks:
+        if isinstance(block, scheduler.SpeedBlock) and block.id in block_scores:
+            try:
+                own[block.id] = speed_bound(parsed, block, values)
+            except Exception:  # noqa: BLE001 - the page shows "no meaningful bound" rather than fail
+                log.exception("no bound of its own for block %s", block.id)
+    return own
 
 
 @dataclass
