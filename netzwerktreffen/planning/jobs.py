@@ -30,6 +30,7 @@ from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import JobStatus, Meeting, PlanningJob, utcnow
 from netzwerktreffen.core.worker import enqueue, rq_job_gone
 from netzwerktreffen.planning.messages import PlanningError
+from netzwerktreffen.planning.quality import meaningful_gap
 from netzwerktreffen.planning.service import check_plannable, new_version, run_solver
 
 log = logging.getLogger(__name__)
@@ -406,9 +407,8 @@ def progress_of(job: PlanningJob) -> dict:
     if job.started_at:
         end = job.finished_at or datetime.now(timezone.utc)
         elapsed = (end - job.started_at).total_seconds()
-    gap = None
-    if job.best_score is not None and job.bound:
-        gap = max(0.0, (job.bound - job.best_score) / abs(job.bound))
+    # None while no bound is known or when it says nothing (quality.meaningful_gap): the panel says so in words
+    gap = meaningful_gap(job.best_score, job.bound)
     remaining = round(max(0.0, job.time_limit - elapsed), 1) if job.status in ACTIVE else 0
     return {"status": job.status, "elapsed": round(elapsed, 1), "remaining": remaining,
             "time_limit": job.time_limit, "best_score": job.best_score, "bound": job.bound, "gap": gap,

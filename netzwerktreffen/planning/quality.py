@@ -1,6 +1,8 @@
 """How good is a plan: the figures and small SVG charts on the plan page, and "why these two"."""
 from __future__ import annotations
 
+import logging
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -9,13 +11,56 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 import scheduler
+from scheduler.speed import speed_bound
 from scheduler.validate import check_plan
 from scheduler.values import PairValues
 
 from netzwerktreffen.core.i18n import format_number
 from netzwerktreffen.planning.scheduler_io import plan_groups
 
+log = logging.getLogger(__name__)
 MINUS = "\u2212"  # the typographic minus sign, not the hyphen
+MEANINGFUL_GAP = 0.25  # a proven gap above this says more about the bound than about the plan
+
+
+def meaningful_gap(score: float | None, bound: float | None) -> float | None:
+    """The proven gap worth showing an organiser ("at most 3.2 % below the best possible"), as a
+    share rounded UP to a tenth of a percent (so "at most" stays true), or None where the bound says
+    nothing about the plan and a percentage would mislead:
+
+    - no bound (none stored, or none known yet while planning) or no score, or either not finite;
+    - a bound below the score (made for another instance: registrations changed since);
+    - a trivial bound: zero or below (a share of it means nothing; the gap could be any number);
+    - a gap above MEANINGFUL_GAP (25 %): then the plan, the bound or both are far from the truth
+      and nobody can say which; this is how a weak bound shows (today the café's: 21-30 %).
+
+    The scheduler does not say whether a bound is trivial or which block kind's bound is weak
+    (proposed for the plan format); until it does, the size of the gap decides.
+    """
+    if score is None or bound is None or not (math.isfinite(score) and math.isfinite(bound)) or bound <= 0:
+        return None
+    if score > bound + 1e-9 * max(1.0, bound):  # a bound the plan beats holds for another instance
+        return None
+    gap = max(0.0, (bound - score) / bound)
+    if gap > MEANINGFUL_GAP:
+        return None
+    return math.ceil(round(gap * 1000, 6)) / 1000
+
+
+def block_bounds(bound: float | None, block_scores: dict[str, float],
+                 own: dict[str, float] | None = None) -> dict[str, float | None]:
+    """Each block's proven bound, inferred web-side (the plan format has a bound for the whole plan only):
+    the plan's bound minus what the other blocks of this plan score, since the blocks are scored apart
+    and the best plan of one block can gain at most the whole plan's slack (one block alone: the plan's
+    bound itself); or, where tighter, the block's `own` bound (one that holds for the block by itself,
+    e.g. the scheduler's speed_bound). Pessimistic where several blocks share the slack, never too low."""
+    total = sum(block_scores.values())
+    out: dict[str, float | None] = {}
+    for block_id, score in block_scores.items():
+        found = [b for b in (None if bound is None else bound - (total - score), (own or {}).get(block_id))
+                 if b is not None and b >= score - 1e-6]  # a bound below the block's own plan is no bound
+        out[block_id] = min(found) if found else None
+    return out
 
 
 @dataclass
@@ -32,6 +77,12 @@ class Quality:
     groups_with_common_language: int
     choice_rank: Counter = field(default_factory=Counter)  # café: 0,1,2 = 1st..3rd choice, None = other
     blocks: dict = field(default_factory=dict)
+    block_gaps: dict[str, float | None] = field(default_factory=dict)  # plan block id -> meaningful_gap
+
+    @property
+    def shown_gap(self) -> float | None:
+        """The whole plan's gap as the page shows it (None: no meaningful bound)."""
+        return meaningful_gap(self.score, self.bound)
 
     @property
     def language_fit(self) -> float:
@@ -96,11 +147,28 @@ def assess(instance: dict, plan: dict) -> Quality:
     bound = plan.get("bound")
     score = report["score"]
     gap = (bound - score) / abs(bound) if bound else None
+    blocks = report.get("blocks", {})
+    block_scores = {block_id: row["score"] for block_id, row in blocks.items()}
+    own = _own_bounds(parsed, values, block_scores)
+    block_gaps = {block_id: meaningful_gap(block_scores[block_id], block_bound)
+                  for block_id, block_bound in block_bounds(bound, block_scores, own).items()}
     return Quality(score=score, bound=bound, gap=max(gap, 0.0) if gap is not None else None,
                    valid=report["valid"], violations=report["violations"], person_value=person_value,
                    sectors_met=sectors_met, repeats=repeats, groups=groups,
                    groups_with_common_language=common, choice_rank=choice_rank,
-                   blocks=report.get("blocks", {}))
+                   blocks=blocks, block_gaps=block_gaps)
+
+
+def _own_bounds(parsed: scheduler.Instance, values: PairValues, block_scores: dict) -> dict[str, float]:
+    """Speed blocks' bounds of their own (cheap: each person's best partners); none where it fails."""
+    own = {}
+    for block in parsed.blocks:
+        if isinstance(block, scheduler.SpeedBlock) and block.id in block_scores:
+            try:
+                own[block.id] = speed_bound(parsed, block, values)
+            except Exception:  # noqa: BLE001 - the page shows "no meaningful bound" rather than fail
+                log.exception("no bound of its own for block %s", block.id)
+    return own
 
 
 @dataclass

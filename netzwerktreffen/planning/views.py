@@ -48,7 +48,8 @@ def index(slug: str):
     last_job = jobs.latest_job(meeting)
     findings = [] if job else plan_check.check_meeting(meeting)
     return render_template("plans/index.html", meeting=meeting, versions=versions, job=job,
-                           last_job=last_job, form=StartForm(), import_form=ImportForm(), findings=findings)
+                           last_job=last_job, form=StartForm(), import_form=ImportForm(), findings=findings,
+                           shown_gap=quality.meaningful_gap)
 
 
 @bp.route("/starten", methods=["POST"])

@@ -8,7 +8,11 @@
   const format = (x, options) => (x === null || x === undefined) ? "–"
     : new Intl.NumberFormat(lang, options).format(Number(x)).replace(/[\u00a0\u202f]/g, " ");
   const fmt = (x, d) => format(x, {minimumFractionDigits: d, maximumFractionDigits: d});
-  const percent = (x) => format(x, {style: "percent", minimumFractionDigits: 2, maximumFractionDigits: 2});
+  const percent = (x) => format(x, {style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1});
+  // the gap in words; the server sends it only where the bound means something (quality.meaningful_gap)
+  const gapBox = document.getElementById("gap");
+  const gapText = (gap) => (gap === null || gap === undefined) ? gapBox.dataset.noBound
+    : (Number(gap) === 0 ? gapBox.dataset.optimal : gapBox.dataset.proven.replace("{gap}", percent(gap)));
   let failures = 0;
   async function poll() {
     let data;
@@ -32,7 +36,7 @@
     document.getElementById("remaining").textContent = fmt(data.remaining, 1) + " s";
     document.getElementById("best").textContent = fmt(data.best_score, 1);
     document.getElementById("bound").textContent = fmt(data.bound, 1);
-    document.getElementById("gap").textContent = percent(data.gap);
+    gapBox.textContent = gapText(data.gap);
     document.getElementById("progress-bar").value = Math.min(100, 100 * data.elapsed / data.time_limit);
     if (data.status === "queued" || data.status === "running") { setTimeout(poll, 700); }
     else if (data.status !== "failed" && data.version_url) { window.location = data.version_url; }
