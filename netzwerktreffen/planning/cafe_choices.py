@@ -20,10 +20,10 @@ from netzwerktreffen.core.models import CafeChoices
 
 CAFE = "pro-action-cafe"
 # the third choice as a share of what a guest can gain from pairs at one table
-LEVEL_SHARE = {CafeChoices.LITTLE: 1 / 16, CafeChoices.MEDIUM: 1 / 4, CafeChoices.STRONG: 1.0}
+LEVEL_SHARE = {CafeChoices.LITTLE: 1 / 16, CafeChoices.MEDIUM: 1 / 4, CafeChoices.STRONG: 2.0}
 # 1st, 2nd, 3rd choice relative to the 3rd
 RANK_SHAPE = (1.5, 1.25, 1.0)
-RULES = ("revisit", "balance", "forbidden")  # soft rules a choice must never pay for
+RULES = ("revisit", "balance", "forbidden")  # soft rules a choice must not pay for (balance: below "strong")
 RULE_DEFAULTS = {"revisit": 60.0, "balance": 100.0, "forbidden": 100.0}
 GAIN_PERCENTILE = 0.9
 LEVEL_LABELS = {CafeChoices.LITTLE.value: _l("wenig"), CafeChoices.MEDIUM.value: _l("mittel"),
@@ -68,26 +68,32 @@ def table_gain(instance: dict) -> float:
 
 def choice_weights(level: str, instance: dict) -> dict:
     """The weights for ``level`` ("little", "medium", "strong"): ``preference`` for the 1st, 2nd and 3rd
-    choice, and the rules raised where a choice would otherwise pay for breaking them.
+    choice, and the rules moved so that a choice never pays for breaking them.
 
-    With gain = ``table_gain(instance)``: "strong" makes the third choice worth gain + 1, so every ranked
-    table outweighs what a guest can gain from pairs at any one table and a guest sits at a ranked table
-    whenever seats allow; "medium" a quarter of the gain, "little" a sixteenth (close to the spec's
-    3/2/1 on typical meetings). The first choice is 1.5 times the third, the second 1.25 times.
-    ``revisit``, ``balance`` and ``forbidden`` become at least first choice + gain, so no choice and no
-    pair gain buys a second visit to a table, an overfull table or a forbidden meeting. Without café
+    With gain = ``table_gain(instance)``: "strong" makes the third choice worth 2 × gain + 1, so every
+    ranked table outweighs what a guest can gain from pairs at any one table, and even filling
+    (``balance`` lowered to gain + 1: still above the pairs) does not keep a guest from a chosen table
+    whose seats are free; a guest sits at a ranked table whenever seats allow. "medium" makes the third
+    choice a quarter of the gain and "little" a sixteenth (close to the spec's 3/2/1 on typical meetings);
+    there even filling comes first. The first choice is 1.5 times the third, the second 1.25 times.
+    ``revisit`` and ``forbidden`` (and ``balance`` below "strong") become at least first choice + gain, so
+    no choice with any pair gain buys a second visit to a table or a forbidden meeting. Without café
     choices the answer is empty (the scheduler's defaults)."""
     gain = table_gain(instance)
     if gain <= 0:
         return {}
     level = CafeChoices(level) if level in CafeChoices._value2member_map_ else CafeChoices.STRONG
-    third = gain * LEVEL_SHARE[level] + (1 if level == CafeChoices.STRONG else 0)
+    strong = level == CafeChoices.STRONG
+    third = gain * LEVEL_SHARE[level] + (1 if strong else 0)
     preference = [max(1, math.ceil(third * shape)) for shape in RANK_SHAPE]
     given = instance.get("weights") or {}
     out: dict = {"preference": preference}
     for rule in RULES:
+        now = float(given.get(rule, RULE_DEFAULTS[rule]))
         floor = preference[0] + math.ceil(gain)
-        if float(given.get(rule, RULE_DEFAULTS[rule])) < floor:
+        if rule == "balance" and strong:
+            out[rule] = min(now, math.ceil(gain) + 1)
+        elif now < floor:
             out[rule] = floor
     return out
 

@@ -84,11 +84,15 @@ def test_each_level_weights_the_choices_in_order_and_strong_outweighs_the_pairs_
         first, second, third = weights[level]["preference"]
         assert first > second > third >= 1
         firsts.append(first)
-        # no choice, with what pairs bring at one table, pays for a revisit, an overfull table or a forbidden pair
-        for rule, spec_default in (("revisit", 60), ("balance", 100), ("forbidden", 100)):
+        # no choice, with what pairs bring at one table, pays for a revisit or a forbidden pair
+        for rule, spec_default in (("revisit", 60), ("forbidden", 100)):
             assert weights[level].get(rule, spec_default) >= first + gain
+        if level != CafeChoices.STRONG:  # even filling comes before a choice
+            assert weights[level].get("balance", 100) >= first + gain
+    # "stark": a chosen table with free seats beats even filling, and even filling still beats the pairs
+    assert gain < weights[CafeChoices.STRONG]["balance"] < weights[CafeChoices.STRONG]["preference"][2]
     assert firsts == sorted(firsts) and len(set(firsts)) == 3  # wenig < mittel < stark
-    assert weights[CafeChoices.STRONG]["preference"][2] > gain  # even the 3rd choice outweighs a table's pairs
+    assert weights[CafeChoices.STRONG]["preference"][2] > 2 * gain  # the 3rd choice outweighs a table's pairs
     assert weights[CafeChoices.LITTLE]["preference"][0] <= 3 * 3  # close to the spec's 3/2/1
     # the weights follow the pair values: doubled values, about doubled weights
     doubled = copy.deepcopy(data)
