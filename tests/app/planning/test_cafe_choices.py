@@ -212,3 +212,15 @@ def test_the_migration_counts_choices_strongly_in_existing_meetings(tmp_path):
             level = connection.execute(text("SELECT cafe_choices FROM meeting WHERE id = 1")).scalar_one()
         engine.dispose()
     assert level == CafeChoices.STRONG
+
+
+def test_the_plan_page_shows_how_many_sit_at_a_chosen_table(logged_in, organiser):
+    from netzwerktreffen.planning import service as planning
+    meeting = create_demo_meeting(participants=40, slug="demo-plan", organiser=organiser)
+    version = planning.solve_meeting(meeting, time_limit=2, seed=1).version
+    page = logged_in.get(f"/organisation/treffen/{meeting.slug}/plan/v{version.number}").get_data(as_text=True)
+    shown = re.search(r"Café: (\d+) % der Plätze von Gästen mit Tischwunsch sind an einem gewählten Tisch; "
+                      r"die Plätze der Tische lassen höchstens (\d+) % zu\. Tischwahl zählt "
+                      r"\(Einstellung des Treffens\): „stark“", page)
+    assert shown, page[page.find("Qualität"):][:3000]
+    assert 0 < int(shown.group(1)) <= int(shown.group(2)) <= 100
