@@ -8,7 +8,7 @@ from netzwerktreffen.core.defaults import add_default_catalogue, guiding_questio
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import local_now
 from netzwerktreffen.core.names import display_name
-from netzwerktreffen.core.models import (CAFE, CONFIRMED, SPEED, Block, CafeTable, Meeting, MeetingTable, Organiser,
+from netzwerktreffen.core.models import (CAFE, CONFIRMED, SPEED, Block, CafeChoice, CafeTable, Meeting, MeetingTable, Organiser,
                      Registration, Room, utcnow)
 
 DEMO_EMAIL = "demo@netzwerktreffen.example"
@@ -157,9 +157,33 @@ def create_demo_meeting(participants: int = 60, slug: str = "demo", seed: int = 
         language = "" if "de" in host.languages else host.languages[0]
         cafe.cafe_tables.append(CafeTable(position=position, question=question, host=host,
                                           table=table, language=language))
+    _rank_cafe_tables(rng, cafe.cafe_tables, [p for p in registrations if p not in hosts])
     db.session.add(meeting)
     db.session.commit()
     return meeting
+
+
+# how many café tables a guest ranks: most rank two or three, some none
+CHOICE_COUNTS = (0, 1, 2, 2, 3, 3, 3, 3)
+
+
+def _rank_cafe_tables(rng: random.Random, tables: list[CafeTable], guests: list[Registration]) -> None:
+    """Café choices as participants make them on the registration form (``CafeChoice``, rank 0 = first):
+    by question, popular questions more often (a few questions draw most of the interest), only at tables
+    whose language the guest speaks (no language = German), one table per question."""
+    questions = list(dict.fromkeys(t.question for t in tables))
+    popularity = {q: 1 / (k + 1) ** 0.8 for k, q in enumerate(rng.sample(questions, k=len(questions)))}
+    for guest in guests:
+        spoken = set(guest.languages or ["de"])
+        open_to_guest = {}
+        for table in tables:
+            if (table.language or "de") in spoken:
+                open_to_guest.setdefault(table.question, []).append(table)
+        # weighted sampling without replacement: the largest random() ** (1 / weight) first
+        ranked = sorted(open_to_guest, key=lambda q: -rng.random() ** (1 / popularity[q]))
+        count = rng.choice(CHOICE_COUNTS)
+        guest.cafe_choices = [CafeChoice(cafe_table=rng.choice(open_to_guest[q]), rank=rank)
+                              for rank, q in enumerate(ranked[:count])]
 
 
 def _demo_people(rng: random.Random, count: int):

@@ -134,6 +134,8 @@ class Meeting(db.Model):
     announced: Mapped[Optional[dict]] = mapped_column(JSON)  # date, times, place as last mailed (mail.schedules)
     # optimiser weights (scheduler-io "weights"); missing keys take the scheduler's defaults
     weights: Mapped[dict] = mapped_column(JSON, default=dict)
+    # how much café guests' ranked table choices count against whom they meet (planning.cafe_choices)
+    cafe_choices: Mapped[str] = mapped_column(String(10), default="strong", server_default="strong")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # set when the retention period ended and the personal data was deleted (netzwerktreffen.afterwards.retention)
     purged_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
@@ -204,6 +206,13 @@ class MeetingTable(db.Model):
     @property
     def label(self) -> str:
         return f"{self.number} {self.name}".strip() if self.name else str(self.number)
+
+
+class CafeChoices(StrEnum):
+    """'Tischwahl zählt: wenig / mittel / stark' (Meeting.cafe_choices)."""
+    LITTLE = "little"
+    MEDIUM = "medium"
+    STRONG = "strong"
 
 
 class BlockKind(StrEnum):

@@ -25,9 +25,10 @@ from wtforms.widgets import ColorInput
 from netzwerktreffen.core import defaults
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import format_time, language_name
-from netzwerktreffen.core.models import CONFIRMED, Block, CafeTable, Meeting, MeetingTable, Registration, Room, Sector, Topic
+from netzwerktreffen.core.models import CONFIRMED, Block, CafeChoices, CafeTable, Meeting, MeetingTable, Registration, Room, Sector, Topic
 from netzwerktreffen.core.text import clean, slugify
 from netzwerktreffen.meetings.service import RESERVED_SLUGS, unique
+from netzwerktreffen.planning.cafe_choices import LEVEL_HELP, LEVEL_LABELS
 from netzwerktreffen.web.auth import find_organiser
 from netzwerktreffen.web.fields import Form, MultiCheckboxField, plausible_year
 
@@ -115,6 +116,8 @@ class MeetingForm(Form):
     reminder_hours = IntegerField(_l("Erinnerungsmail (Stunden vor Beginn)"),
                                   validators=[InputRequired(), NumberRange(min=0, max=336)],
                                   description=_l("Mit dem persönlichen Ablauf; 0 = keine Erinnerung."))
+    cafe_choices = SelectField(_l("Tischwahl zählt"), default=CafeChoices.STRONG.value,
+                               choices=options(LEVEL_LABELS.items()), description=LEVEL_HELP)
 
     def __init__(self, *args, meeting: Meeting | None = None, **kwargs):
         super().__init__(*args, obj=meeting, **kwargs)
@@ -183,7 +186,7 @@ class MeetingForm(Form):
         """Column values for ``create_meeting``/``update_meeting``."""
         names = ("title", "series_name", "series_number", "slug", "description", "date", "start_time",
                  "end_time", "venue", "address", "is_public", "registration_opens", "registration_closes",
-                 "capacity", "contact_name", "contact_email", "controller", "retention_days", "reminder_hours")
+                 "capacity", "contact_name", "contact_email", "controller", "retention_days", "reminder_hours", "cafe_choices")
         data = {name: getattr(self, name).data for name in names}
         for name in ("title", "series_name", "description", "venue", "address", "contact_name", "controller"):
             data[name] = data[name] or ""

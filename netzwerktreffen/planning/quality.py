@@ -16,6 +16,8 @@ from scheduler.validate import check_plan
 from scheduler.values import PairValues
 
 from netzwerktreffen.core.i18n import format_number
+from netzwerktreffen.core.models import CAFE
+from netzwerktreffen.planning.cafe_choices import ranked_seat_limit
 from netzwerktreffen.planning.scheduler_io import plan_groups
 
 log = logging.getLogger(__name__)
@@ -78,6 +80,7 @@ class Quality:
     choice_rank: Counter = field(default_factory=Counter)  # café: 0,1,2 = 1st..3rd choice, None = other
     blocks: dict = field(default_factory=dict)
     block_gaps: dict[str, float | None] = field(default_factory=dict)  # plan block id -> meaningful_gap
+    choice_limit: int = 0  # café: the most seatings at a ranked table the seats allow (ranked_seat_limit)
 
     @property
     def shown_gap(self) -> float | None:
@@ -97,6 +100,12 @@ class Quality:
             return []
         labels = [(0, "1."), (1, "2."), (2, "3."), (None, "–")]
         return [(label, self.choice_rank.get(rank, 0) / total) for rank, label in labels]
+
+    def ranked_shares(self) -> tuple[float, float]:
+        """Café: the share of guests' seatings at a table they ranked, and the most the seats allow."""
+        total = sum(self.choice_rank.values())
+        ranked = total - self.choice_rank.get(None, 0)
+        return (ranked / total, min(self.choice_limit / total, 1.0)) if total else (0.0, 0.0)
 
 
 def score_change_text(change: float) -> str:
@@ -156,7 +165,8 @@ def assess(instance: dict, plan: dict) -> Quality:
                    valid=report["valid"], violations=report["violations"], person_value=person_value,
                    sectors_met=sectors_met, repeats=repeats, groups=groups,
                    groups_with_common_language=common, choice_rank=choice_rank,
-                   blocks=blocks, block_gaps=block_gaps)
+                   blocks=blocks, block_gaps=block_gaps, choice_limit=sum(
+                       ranked_seat_limit(b) for b in instance.get("blocks", []) if b.get("kind") == CAFE))
 
 
 def _own_bounds(parsed: scheduler.Instance, values: PairValues, block_scores: dict) -> dict[str, float]:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.text import one_line
+from netzwerktreffen.planning.cafe_choices import weigh_cafe_choices
 from netzwerktreffen.core.models import (CAFE, CONFIRMED, PUBLISHED, SPEED, SUPERSEDED, Block, CafeTable, Meeting,
                                          PlanLock, PlanVersion, Registration)
 
@@ -435,7 +436,7 @@ def build_instance(meeting: Meeting) -> dict:
         "history": _history(meeting, people),
         "blocks": blocks,
     }
-    return keep_usable_locks(instance, table_labels(meeting))
+    return weigh_cafe_choices(keep_usable_locks(instance, table_labels(meeting)), meeting.cafe_choices)
 
 
 def with_published(instance: dict, published: dict | None, fixed_rounds: dict[str, int] | None = None) -> dict:

@@ -17,6 +17,7 @@ from netzwerktreffen.planning import jobs, locks, quality
 from netzwerktreffen.planning import messages as plan_messages
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.planning import service as planning
+from netzwerktreffen.planning.cafe_choices import LEVEL_LABELS
 from netzwerktreffen.planning.messages import PlanningError
 from netzwerktreffen.web.auth import organiser_meeting
 from netzwerktreffen.web.common import owned_or_404
@@ -106,6 +107,7 @@ def show(slug: str, number: int):
                            person_link=person_link, why_link=url_for("plans.why", slug=slug, number=number),
                            histogram=quality.histogram, counts=quality.counts,
                            notes=plan_check.plan_notes(meeting, version),
+                           cafe_level=LEVEL_LABELS.get(meeting.cafe_choices, meeting.cafe_choices),
                            edit_link=url_for("registrations.edit", slug=slug, registration_id=0)[:-1])
 
 
