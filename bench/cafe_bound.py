@@ -67,6 +67,7 @@ def _run(n: int | None, rounds: int | None, strong: bool, limit: float, iteratio
     old_seconds = time.monotonic() - t
     t = time.monotonic()
     new = lp_bound(problem, t + 600, iterations)
+    new = old if new is None else new
     return {"score": blocks[cafe.id].score, "total": total, "old": old, "new": min(new, old), "lp": new,
             "seconds": seconds, "old_seconds": old_seconds, "new_seconds": time.monotonic() - t,
             "mb": mb, "valid": valid, "people": len(instance.participants), "rounds": cafe.rounds}

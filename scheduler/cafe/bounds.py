@@ -24,8 +24,8 @@ def cafe_bound(problem: CafeProblem, deadline: float, seed: int = 0, iterations:
     try:
         new = lp_bound(problem, deadline, iterations)
     except MemoryError:
-        return old
-    return min(old, new)
+        new = None
+    return old if new is None else min(old, new)
 
 
 def matching_bound(problem: CafeProblem, deadline: float, seed: int = 0) -> float:

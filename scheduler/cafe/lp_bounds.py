@@ -121,28 +121,24 @@ class PairLP:
         self.R = len(p.free_rounds)
         cap = np.zeros(n)
         s_full = 0
-        where = np.zeros((n, self.R), dtype=np.int64)  # bitmask of tables person may sit at, per free round
-        for t, r in enumerate(p.free_rounds):
+        ok = np.zeros((n, n), dtype=bool)
+        for r in p.free_rounds:
             here = set(p.present[r])
             hosted = [1 if h is not None and h in here else 0 for h in p.host]
             s_even = max(min(p.room[r][k], p.even(r)) + hosted[k] for k in range(T))
             s_full = max(s_full, max(p.room[r][k] + hosted[k] for k in range(T)))
+            at = np.zeros((n, T), dtype=np.float32)  # who may sit at which table this round
             for i in p.present[r]:
                 cap[i] += (s_even - 1) / 2
                 if i in p.hosting:
-                    where[i, t] = 1 << p.hosting[i]
+                    at[i, p.hosting[i]] = 1
                 else:
-                    where[i, t] = sum(1 << k for k in _options(p, r, i))
-        self.cap = cap
-        self.rho = 2 * (1 - SHARE) * p.balance / max(s_full, 1)
-        ok = np.zeros((n, n), dtype=bool)
-        for t in range(self.R):
-            w = where[:, t]
-            for i in range(n):
-                if w[i]:
-                    ok[i] |= (w & w[i]) != 0
+                    at[i, _options(p, r, i)] = 1
+            ok |= (at @ at.T) > 0
         np.fill_diagonal(ok, False)
         self.ok = ok
+        self.cap = cap
+        self.rho = 2 * (1 - SHARE) * p.balance / max(s_full, 1)
         gain = np.array(p.gain, dtype=float)
         met = np.array(p.met_before) > 0
         self.worth = np.where(met | ~ok, 0.0, np.maximum(gain, 0.0))
@@ -295,7 +291,13 @@ def fixed_part(p: CafeProblem) -> float:
     return fixed
 
 
-def lp_bound(p: CafeProblem, deadline: float, iterations: int = 60, start=()) -> float:
-    """The café block's proven bound from the two LPs, plus what the fixed rounds hold."""
+def lp_bound(p: CafeProblem, deadline: float, iterations: int = 60, start=()) -> float | None:
+    """The café block's proven bound from the two LPs, plus what the fixed
+    rounds hold; None when `deadline` leaves too little time for them."""
+    seats = sum(len(p.guests[r]) for r in p.free_rounds) * len(p.tables)
+    if deadline - time.monotonic() < 1.0 + 2e-4 * seats:  # rough cost of building and solving the LPs
+        return None
     choices = choice_bound(p, 0.3 * (deadline - time.monotonic()))
+    if time.monotonic() >= deadline:
+        return None
     return fixed_part(p) + choices + pair_bound(p, deadline, iterations, start)
