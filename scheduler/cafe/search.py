@@ -31,9 +31,6 @@ __all__ = ["Seating", "CafeState", "CafeSeating", "seat_linear", "plan_cafe_gree
 
 log = logging.getLogger(__name__)
 
-ANNEAL_SHARE = 0.5  # of the block's budget: annealing moves (counted)
-LNS_STEPS_PER_SECOND = 2  # of the block's budget: CP-SAT neighbourhoods after the annealing (counted)
-
 
 # ----------------------------------------------------------------------------
 # Seating: per free round, the people at each table (host first)
@@ -417,19 +414,11 @@ def solve_cafe(problem: CafeProblem, deadline: float, seed: int = 0,
     if on_better is not None:
         on_better(value)  # the progress panel hears the first seating at once
     state = CafeState(p, seating)
-    best, best_value = _anneal(p, state, deadline, move_budget(ANNEAL_SHARE * work), rng, on_better)
+    best, best_value = _anneal(p, state, deadline, move_budget(0.65 * work), rng, on_better)
     if best_value > value + 1e-9:
         seating, value, method = best, best_value, f"{method}+annealing"
         if on_better is not None:
             on_better(value)
-    steps = int(LNS_STEPS_PER_SECOND * work)
-    if steps and time.monotonic() < deadline and not stopped():
-        from .lns import improve_lns
-
-        state = CafeState(p, seating)
-        better, after = improve_lns(state, steps, rng, seed, until=deadline, on_better=on_better, value=value)
-        if better and after > value + 1e-9:
-            seating, value, method = state.snapshot(), after, f"{method}+LNS"
     report(f"{p.block.id}: seating worth {value:.2f} ({method})")
     return CafeSeating(seating, value, method)
 
