@@ -1,6 +1,7 @@
-"""The café's proven upper bound: each guest's best ranked choices and a
-b-matching of the best pairs (each person has at most as many table-mates as
-the largest tables allow), plus what the fixed rounds hold."""
+"""The café's proven upper bound: the smaller of the b-matching bound (each
+guest's best ranked choices and a b-matching of the best pairs, each person
+with at most as many table-mates as the largest tables allow) and the LP bound
+of `lp_bounds`, each plus what the fixed rounds hold."""
 
 from __future__ import annotations
 
