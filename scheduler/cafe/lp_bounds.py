@@ -54,6 +54,16 @@ def _options(p: CafeProblem, r: int, i: int) -> list[int]:
     return [k for k in range(len(p.tables)) if p.speaks[i][k] and p.room[r][k] > 0]
 
 
+def _worth(p: CafeProblem, here: set[int], i: int, k: int) -> float:
+    """Guest i at table k in round r: the ranked-choice points plus meeting the
+    table's host (at most their pair value, each visit; further visits cost
+    `revisit` in the LP, which is more than the score's `repeat` takes back)."""
+    h = p.host[k]
+    if h is None or h not in here or p.met_before[i][h]:
+        return p.points[i][k]
+    return p.points[i][k] + max(p.gain[i][h], 0.0)
+
+
 def choice_bound(p: CafeProblem, seconds: float = 30.0) -> float:
     """Proven upper bound on choices - revisits - SHARE * balance (see the module)."""
     from ortools.linear_solver import pywraplp
@@ -67,6 +77,7 @@ def choice_bound(p: CafeProblem, seconds: float = 30.0) -> float:
     objective = solver.Objective()
     objective.SetMaximization()
     for r in p.free_rounds:
+        here = set(p.present[r])
         for k in range(T):
             even_rows[k, r] = solver.Constraint(-inf, float(p.even(r)))
             extra = solver.NumVar(0, inf, "")
@@ -80,7 +91,7 @@ def choice_bound(p: CafeProblem, seconds: float = 30.0) -> float:
                 one.SetCoefficient(var, 1)
                 even_rows[k, r].SetCoefficient(var, 1)
                 seat_rows[k, r].SetCoefficient(var, 1)
-                objective.SetCoefficient(var, p.points[i][k])
+                objective.SetCoefficient(var, _worth(p, here, i, k))
                 row = revisit_rows.get((i, k))
                 if row is None:
                     row = revisit_rows[i, k] = solver.Constraint(-inf, 0.0 if k in p.visited[i] else 1.0)
@@ -104,8 +115,9 @@ def choice_bound(p: CafeProblem, seconds: float = 30.0) -> float:
     bound = sum(beta[k, r] * p.even(r) for k, r in beta) + sum(delta[k, r] * p.room[r][k] for k, r in delta)
     bound += sum(gamma[i, k] * (0 if k in p.visited[i] else 1) for i, k in gamma)
     for r in p.free_rounds:
+        here = set(p.present[r])
         for i in p.guests[r]:
-            bound += max(p.points[i][k] - beta[k, r] - delta[k, r] - gamma[i, k] for k in _options(p, r, i))
+            bound += max(_worth(p, here, i, k) - beta[k, r] - delta[k, r] - gamma[i, k] for k in _options(p, r, i))
     return bound
 
 
@@ -143,6 +155,9 @@ class PairLP:
         met = np.array(p.met_before) > 0
         self.worth = np.where(met | ~ok, 0.0, np.maximum(gain, 0.0))
         self.excess = np.where(met | ~ok, 0.0, self.worth + np.array(p.again, dtype=float))
+        hosts = [h for h in p.host if h is not None]  # a host's pairs count in the choice LP
+        self.worth[hosts, :] = self.worth[:, hosts] = 0.0
+        self.excess[hosts, :] = self.excess[:, hosts] = 0.0
         self.columns: dict[tuple[int, ...], object] = {}
 
     # -- the LP over the columns found so far
