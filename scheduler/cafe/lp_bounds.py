@@ -134,18 +134,13 @@ class PairLP:
         cap = np.zeros(n)
         s_full = 0
         ok = np.zeros((n, n), dtype=bool)
-        for r in p.free_rounds:
-            here = set(p.present[r])
-            hosted = [1 if h is not None and h in here else 0 for h in p.host]
-            s_even = max(min(p.room[r][k], p.even(r)) + hosted[k] for k in range(T))
-            s_full = max(s_full, max(p.room[r][k] + hosted[k] for k in range(T)))
+        for r in p.free_rounds:  # guests only: a host's pairs count in the choice LP
+            s_even = max(min(p.room[r][k], p.even(r)) for k in range(T))
+            s_full = max(s_full, max(p.room[r]))
             at = np.zeros((n, T), dtype=np.float32)  # who may sit at which table this round
-            for i in p.present[r]:
+            for i in p.guests[r]:
                 cap[i] += (s_even - 1) / 2
-                if i in p.hosting:
-                    at[i, p.hosting[i]] = 1
-                else:
-                    at[i, _options(p, r, i)] = 1
+                at[i, _options(p, r, i)] = 1
             ok |= (at @ at.T) > 0
         np.fill_diagonal(ok, False)
         self.ok = ok
@@ -155,9 +150,6 @@ class PairLP:
         met = np.array(p.met_before) > 0
         self.worth = np.where(met | ~ok, 0.0, np.maximum(gain, 0.0))
         self.excess = np.where(met | ~ok, 0.0, self.worth + np.array(p.again, dtype=float))
-        hosts = [h for h in p.host if h is not None]  # a host's pairs count in the choice LP
-        self.worth[hosts, :] = self.worth[:, hosts] = 0.0
-        self.excess[hosts, :] = self.excess[:, hosts] = 0.0
         self.columns: dict[tuple[int, ...], object] = {}
 
     # -- the LP over the columns found so far
