@@ -6,9 +6,15 @@ Split: score = choices - revisits - balance + pairs - changes.  Changes only
 cost and are dropped.  The `balance` cost is shared: the choice LP charges
 `SHARE` of it, the pair LP the rest.
 
+Hosts stay at their tables, so a guest meets table k's host exactly when
+seated there: that pair value joins the choice LP (per visit; the revisit cost
+there is more than the score's repeat cost), and the pair LP holds the guests'
+pairs only, so a guest's seat is worth either a ranked choice with that host
+or another table, not both.
+
 Choice LP (`choice_bound`): x[i,k,r] seats guest i at table k in free round r
-(a table they may sit at; the locked one if locked), exactly one per guest and
-round; a table holds at most its seats, and guests beyond ceil(G/T) cost
+(a table they may sit at; the locked one if locked) worth its points plus
+max(0, value of meeting the host present), exactly one per guest and round; a table holds at most its seats, and guests beyond ceil(G/T) cost
 SHARE * balance each; a guest's second visit of a table (or any visit of one
 sat at in the fixed rounds) costs `revisit`.  Lagrangian bound with duals
 beta (even rows, in [0, SHARE*balance]), delta (seat rows, >= 0), gamma
@@ -16,16 +22,16 @@ beta (even rows, in [0, SHARE*balance]), delta (seat rows, >= 0), gamma
 
     sum beta*even + delta*seats + gamma*allow + sum_(i,r) max_k (points - beta - delta - gamma)
 
-Pair LP (`PairLP`): a table of s >= 3 people holds C(s,3) triangles; giving
+Pair LP (`PairLP`), over guests only: a table of s >= 3 guests holds C(s,3) triangles; giving
 each weight 1/(s-2), every pair at the table lies in weight 1 and every person
 in weight (s-1)/2.  A table of two is a pair column (weight 1, half a unit per
 person).  So with y_S the weighted count of triangle S over the plan and z_e of
 pair tables, sum_(S contains e) y_S + z_e = m_e, the rounds pair e shares a
 table, and person i carries (s-1)/2 per round.  Relaxed: a person carries at
-most (s_even - 1)/2 per round present (s_even: the largest table under even
-filling), plus overflow o_i at cost 2 * (1-SHARE) * balance / s_max (a table
-with e guests beyond even gives each of its s <= s_max people at most e/2
-more); pair e counts value g_e = max(gain, 0) per meeting, and meetings beyond
+most (s_even - 1)/2 per round as a guest (s_even: the most guests a table holds
+under even filling), plus overflow o_i at cost 2 * (1-SHARE) * balance / s_max
+(a table with e guests beyond even gives each of its s <= s_max guests at most
+e/2 more); pair e counts value g_e = max(gain, 0) per meeting, and meetings beyond
 one cost g_e + again_e (then it counts g_e - again_e*(m-1), at least what the
 score gives).  Column generation prices every triangle of people who may meet
 (numpy, per first member) and every pair; bound from duals u in [0, rho],
