@@ -8,9 +8,10 @@ first one CP-SAT model with a linear objective, then simulated annealing over mo
 (`cafe.search` says how).
 
 `plan_cafe_greedy` is the round-by-round greedy baseline of the benchmark.
-The `bound` adds each guest's best ranked choices and a b-matching of the
-best pairs (each person has at most as many table-mates as the largest
-tables allow).
+`cafe_bound` (`cafe.bounds`) is the smaller of two proven bounds: each guest's
+best ranked choices plus a b-matching of the best pairs, and (when time allows)
+the LP bound of `cafe.lp_bounds`: a choice LP that knows table seats plus a
+triangle LP of the pairs, both evaluated from their duals.
 """
 
 from .bounds import cafe_bound

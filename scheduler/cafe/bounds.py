@@ -1,18 +1,35 @@
-"""The café's proven upper bound: each guest's best ranked choices and a
-b-matching of the best pairs (each person has at most as many table-mates as
-the largest tables allow), plus what the fixed rounds hold."""
+"""The café's proven upper bound: the smaller of the b-matching bound (each
+guest's best ranked choices and a b-matching of the best pairs, each person
+with at most as many table-mates as the largest tables allow) and the LP bound
+of `lp_bounds`, each plus what the fixed rounds hold."""
 
 from __future__ import annotations
 
+import time
 from itertools import combinations
 
 from ..search import best_pairs_bound
+from .lp_bounds import fixed_part, lp_bound
 from .problem import CafeProblem
 
-__all__ = ["cafe_bound"]
+__all__ = ["cafe_bound", "matching_bound"]
 
 
-def cafe_bound(problem: CafeProblem, deadline: float, seed: int = 0) -> float:
+def cafe_bound(problem: CafeProblem, deadline: float, seed: int = 0, iterations: int = 40) -> float:
+    """The smaller of two proven bounds: the b-matching bound (`matching_bound`)
+    and the LP bound (`lp_bounds.lp_bound`: a choice LP with table seats and a
+    triangle LP of the pairs), which gets what is left of `deadline` and at most
+    `iterations` rounds of column generation."""
+    now = time.monotonic()
+    old = matching_bound(problem, now + 0.3 * max(deadline - now, 0), seed)
+    try:
+        new = lp_bound(problem, deadline, iterations)
+    except MemoryError:
+        new = None
+    return old if new is None else min(old, new)
+
+
+def matching_bound(problem: CafeProblem, deadline: float, seed: int = 0) -> float:
     """Proven upper bound: the best ranked choices each guest can collect
     (different tables), plus the best pairs when each person has at most
     (largest table - 1) table-mates per free round, plus the fixed rounds."""
@@ -51,8 +68,4 @@ def cafe_bound(problem: CafeProblem, deadline: float, seed: int = 0) -> float:
     edges = [(i, j) for i, j in combinations(range(n), 2)
              if rounds_of[i] & rounds_of[j] and not p.met_before[i][j]]
     bound += best_pairs_bound(p.gain, cap, edges, deadline, seed)
-    for i, j in combinations(range(n), 2):
-        c = p.met_before[i][j]
-        if c:
-            bound += p.gain[i][j] - p.again[i][j] * (c - 1)
-    return bound
+    return bound + fixed_part(p)  # what the fixed rounds hold

@@ -349,7 +349,7 @@ def _anneal(problem: CafeProblem, state: CafeState, until: float, moves: int,
             if time.monotonic() >= until or stopped():
                 break
             temp = t_start * (t_end / t_start) ** (steps / moves)
-            if on_better is not None and steps % 65536 == 0 and best_value > told:
+            if on_better is not None and steps % 8192 == 0 and best_value > told:
                 on_better(best_value)  # the progress panel hears the best value as it improves
                 told = best_value
         steps += 1
@@ -411,10 +411,14 @@ def solve_cafe(problem: CafeProblem, deadline: float, seed: int = 0,
     candidates.sort(key=lambda c: -c[0])
     value, seating, method = candidates[0]
     report(f"{p.block.id}: first seating ({method}) worth {value:.2f}")
+    if on_better is not None:
+        on_better(value)  # the progress panel hears the first seating at once
     state = CafeState(p, seating)
     best, best_value = _anneal(p, state, deadline, move_budget(0.65 * work), rng, on_better)
     if best_value > value + 1e-9:
         seating, value, method = best, best_value, f"{method}+annealing"
+        if on_better is not None:
+            on_better(value)
     report(f"{p.block.id}: seating worth {value:.2f} ({method})")
     return CafeSeating(seating, value, method)
 
