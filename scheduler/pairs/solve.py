@@ -21,7 +21,7 @@ from ..problem import Infeasible, Instance, Plan, SpeedBlock
 from ..solver import BlockResult, Progress, new_solver, stopped
 from ..validate import score_plan, validate_plan
 from ..values import PairValues
-from .colouring import colour_edges
+from .colouring import colour_edges, complete_rounds
 from .lp import bmatching_lp
 from .matching import plan_greedily, plan_round_by_round, top_partners
 from .model import BMatchingModel, RoundsModel, SplitModel, triangle_edges, triangles_in
@@ -287,6 +287,7 @@ def _candidate_trios(problem: PairsProblem, chosen: set) -> dict[int, list]:
 
 
 COLOURING_SECONDS = 3.0  # Kempe-chain colouring before the CP-SAT split takes over
+LARGE_SPLIT = 30_000  # pair-round variables: above, a partial colouring is completed instead of the CP-SAT split
 SPLIT_SECONDS = 3.0  # a split that works is found fast; give up after this (or a quarter of the time left)
 
 
@@ -347,9 +348,12 @@ def _split_by_colouring(problem: PairsProblem, uses, kept, seed: int, deadline: 
             fixed[group] = t
     now = time.monotonic()
     until = now + min(COLOURING_SECONDS, 0.5 * max(deadline - now, 0))
-    colours = colour_edges(pairs, rounds, seed, until, fixed, allowed)
+    large = len(pairs) * len(rounds) > LARGE_SPLIT
+    colours = colour_edges(pairs, rounds, seed, until, fixed, allowed, partial=large)
     if colours is None:
         return None
+    if len(colours) < len(pairs):  # large: complete the rounds instead of the CP-SAT split
+        return complete_rounds(problem, colours, trios, deadline)
     planned: dict[int, list[tuple[int, ...]]] = {t: [] for t in rounds}
     for e, t in colours.items():
         planned[t].append(e)
