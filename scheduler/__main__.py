@@ -23,4 +23,12 @@ _STARTED = _process_start()
 
 from .cli import main  # noqa: E402
 
-sys.exit(main(started=_STARTED))
+_code = main(started=_STARTED)
+# leave at once: the plan is written, and tearing down a large search's objects
+# would cost time the limit counts
+try:
+    sys.stdout.flush()
+    sys.stderr.flush()
+except BrokenPipeError:  # the reader left: nothing more to say
+    pass
+os._exit(_code)

@@ -105,7 +105,7 @@ class _LP:
         rng = random.Random(p.n)
         most_pairs = max(sum(p.rounds_present) + sum(p.odd_present), 2) / 2
         jitter = numpy.array([rng.random() for _ in range(len(p.edges))])
-        values = numpy.fromiter((p.edge_value[e] for e in p.edges), dtype=numpy.int64, count=len(p.edges))
+        values = p.edge_values()
         self._cost = self.scale * values + 0.5 * jitter / most_pairs  # as problem.edges
         self._fair_coef = -values.astype(float)
         repeated = [e for e in p.met_before if e in p.edge_value]
@@ -139,7 +139,7 @@ class _LP:
     def position(self, edges: list[Edge]) -> numpy.ndarray:
         """Where the pairs are in problem.edges (which is sorted)."""
         if not hasattr(self, "_keys"):
-            ends = numpy.array(self.problem.edges, dtype=numpy.int64).reshape(-1, 2)
+            ends = self.problem.edge_array()
             self._keys = ends[:, 0] * self.problem.n + ends[:, 1]
         wanted = numpy.array(edges, dtype=numpy.int64).reshape(-1, 2)
         return numpy.searchsorted(self._keys, wanted[:, 0] * self.problem.n + wanted[:, 1])
@@ -177,7 +177,7 @@ class _LP:
         pair (in the LP or not; as problem.edges); vectorised, as it runs over all pairs."""
         p = self.problem
         if not hasattr(self, "_ends"):
-            self._ends = numpy.array(p.edges, dtype=numpy.int64).reshape(-1, 2)
+            self._ends = p.edge_array()
         dual = numpy.full(p.n, numpy.nan)
         for i, row in self.degree.items():
             dual[i] = row.dual_value()

@@ -264,22 +264,27 @@ def _join_best_pair(alone: int, groups, allowed: dict[Edge, int]):
     return None if best is None else (best[1], best[2])
 
 
+def partner_ranking(problem: PairsProblem) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Everyone's pairs, most valuable first: (rank within the person, pair index in edges, person)."""
+    top_partners(problem, 0)
+    return problem.__dict__["_partner_ranking"]
+
+
 def top_partners(problem: PairsProblem, k: int) -> set[Edge]:
     """Each person's k most valuable pairs (ties by index, for determinism).
     The ranking of everyone's pairs is sorted once per problem, with numpy."""
-    ranking = getattr(problem, "_partner_ranking", None)
+    ranking = problem.__dict__.get("_partner_ranking")
     if ranking is None:
         edges = problem.edges
         count = len(edges)
-        ends = np.array(edges, dtype=np.int64).reshape(-1, 2)
-        values = np.fromiter((problem.edge_value[e] for e in edges), dtype=np.int64, count=count)
+        ends, values = problem.edge_array(), problem.edge_values()
         person = np.concatenate((ends[:, 0], ends[:, 1]))
         index = np.concatenate((np.arange(count), np.arange(count)))
         order = np.lexsort((index, -np.concatenate((values, values)), person))
         person, index = person[order], index[order]
         first = np.searchsorted(person, person)  # where each person's run begins
-        ranking = problem._partner_ranking = (np.arange(len(person)) - first, index)
-    rank, index = ranking
+        ranking = problem.__dict__["_partner_ranking"] = (np.arange(len(person)) - first, index, person)
+    rank, index, _person = ranking
     return {problem.edges[k] for k in np.unique(index[rank < k]).tolist()}
 
 
@@ -293,11 +298,12 @@ def _published_bonus(problem: PairsProblem) -> dict[int, dict[Edge, int]]:
 
 
 def plan_greedily(problem: PairsProblem, allowed: set[Edge] | None = None,
-                  prefer: set[Edge] = frozenset()) -> dict[int, list[tuple[int, ...]]] | None:
+                  prefer: set[Edge] = frozenset(),
+                  deadline: float | None = None) -> dict[int, list[tuple[int, ...]]] | None:
     """A fast constructive plan: per round, the most valuable unused pairs
     (those in `prefer` first), then swaps to seat whoever is left; the odd
     one out joins the pair that gains most.  None when a round cannot be
-    completed this way."""
+    completed this way, or when the monotonic `deadline` passes first."""
     edges = problem.edges if allowed is None else sorted(allowed)
     ranked = _ranked(edges, problem.edge_value, prefer)
     usable = set(edges) if allowed is not None else problem.edge_value
@@ -305,15 +311,36 @@ def plan_greedily(problem: PairsProblem, allowed: set[Edge] | None = None,
     rounds = {}
     repeats = problem.block.allow_repeats
     for t in problem.free_rounds:
+        if deadline is not None and time.monotonic() >= deadline:
+            return None
         here = set(problem.present[t])
         fresh = (e for e in ranked if e[0] in here and e[1] in here and (repeats or e not in used))
-        groups = _greedy_round(problem, t, here, fresh, _Unused(usable, set() if repeats else used))
+        try:
+            groups = _greedy_round(problem, t, here, _until(fresh, deadline),
+                                   _Unused(usable, set() if repeats else used))
+        except _TimeUp:
+            return None
         if groups is None:
             return None
         rounds[t] = groups
         for group in groups:
             used.update(combinations(group, 2))
     return rounds
+
+
+class _TimeUp(Exception):
+    pass
+
+
+def _until(items, deadline: float | None, every: int = 8192):
+    """The items, with a look at the clock every `every` of them: _TimeUp once `deadline` passed."""
+    if deadline is None:
+        yield from items
+        return
+    for k, item in enumerate(items):
+        if k % every == 0 and time.monotonic() >= deadline:
+            raise _TimeUp
+        yield item
 
 
 class _Unused:

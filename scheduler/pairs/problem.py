@@ -54,6 +54,21 @@ class PairsProblem:
     scale: int  # integers = real values * scale
     exact: bool  # whether scaling was exact (else the bound gets a slack)
 
+    def edge_array(self) -> np.ndarray:
+        """`edges` as a (pairs x 2) numpy array, made once."""
+        ends = self.__dict__.get("_edge_array")
+        if ends is None:
+            ends = self.__dict__["_edge_array"] = np.array(self.edges, dtype=np.int64).reshape(-1, 2)
+        return ends
+
+    def edge_values(self) -> np.ndarray:
+        """Each pair's value in `edge_value`, as `edges`, made once."""
+        values = self.__dict__.get("_edge_values")
+        if values is None:
+            values = np.fromiter((self.edge_value[e] for e in self.edges), dtype=np.int64, count=len(self.edges))
+            self.__dict__["_edge_values"] = values
+        return values
+
     @classmethod
     def build(cls, instance: Instance, block: SpeedBlock, values: PairValues) -> "PairsProblem":
         if block.group_size != 2:

@@ -15,15 +15,16 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Callable
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from ..problem import Infeasible, Instance, Plan, SpeedBlock
-from ..solver import BlockResult, Progress, new_solver, stopped
+from ..solver import BlockResult, Progress, budget_seconds, new_solver, stopped
 from ..validate import score_plan, validate_plan
 from ..values import PairValues
 from .colouring import colour_edges, complete_rounds
 from .lp import bmatching_lp
-from .matching import plan_greedily, plan_round_by_round, top_partners
+from .matching import partner_ranking, plan_greedily, plan_round_by_round, top_partners
 from .model import BMatchingModel, RoundsModel, SplitModel, triangle_edges, triangles_in
 from .problem import PairsProblem
 
@@ -57,13 +58,16 @@ def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progr
         return now + share * max(deadline - now, 0)
 
     best = BestPlan(problem, fixed, notify=getattr(report, "improved", None))
-    best.consider("greedy", plan_greedily(problem))
-    if problem.published or best.rounds is None:
+    best.consider("greedy", plan_greedily(problem, deadline=deadline))
+    if time.monotonic() >= deadline:  # the dispatcher keeps its start
+        return _hand_over(best)
+    if (problem.published or best.rounds is None) and deadline - time.monotonic() > _round_by_round_seconds(problem):
         # re-planning: round by round keeps most published pairs and re-pairs the rest;
         # otherwise a valid plan early when the greedy one failed
         best.consider("round-by-round", plan_round_by_round(problem, remaining(0.3)))
         report(f"{block.id}: round by round: {best.score:.2f}")
-    relaxed = _BMatchingStage(problem, seed, start=_pairs_of(best.planned()) if best.rounds else None)
+    relaxed = _BMatchingStage(problem, seed, start=_pairs_of(best.planned()) if best.rounds else None,
+                              work=STAGE_WORK * budget_seconds(deadline - started))
     uses, kept, bound_scaled, optimal = relaxed.run(remaining(0.7))
     best.bound = _real_bound(problem, bound_scaled, relaxed.objective_scale)
     best.tell()
@@ -91,6 +95,15 @@ def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progr
         report(f"{block.id}: improving with the round-by-round model")
         spent = time.monotonic() - started
         _improve_exactly(problem, best, seed, min(deadline, time.monotonic() + max(IMPROVE_SECONDS, 2 * spent)))
+    return _hand_over(best)
+
+
+STAGE_WORK = 0.5  # of the block's counted work (CP-SAT deterministic time): each b-matching search
+
+
+def _hand_over(best: "BestPlan") -> BlockResult:
+    """The best plan so far (TimeoutError if none): when the stages are done or the time is up."""
+    block = best.problem.block
     if best.rounds is None:
         raise TimeoutError(f"{block.id}: no plan found within the time limit")
     if best.score > best.bound + 1e-6:
@@ -195,6 +208,7 @@ class _BMatchingStage:
     start: set | None = None  # pairs of a known plan: a feasible start for the LP
     objective_scale: int = 1
     value: float = 0.0
+    work: float | None = None  # counted work (deterministic seconds) of each CP-SAT search
     trios_chosen: dict = field(default_factory=dict)  # odd round -> trio, with candidate trios
 
     def run(self, deadline: float):
@@ -204,6 +218,10 @@ class _BMatchingStage:
             if lp is not None and self.solved_by_lp(lp):
                 self.value = lp.bound
                 return {e: 1 for e in lp.support}, [], lp.bound, True
+            if lp is not None and time.monotonic() >= deadline:  # no time for the pairs: the LP's bound
+                p = self.problem
+                self.objective_scale = p.fairness.denominator if p.fairness > 0 and p.counted else 1
+                return None, [], lp.bound, False
             self.edges = self._pruned_edges(lp, deadline) if lp is not None else None
             if self.edges is None and len(self.problem.edges) > FULL_MODEL_PAIRS:
                 return None, [], _simple_bound(self.problem, 1), False  # no time to model every pair
@@ -235,7 +253,7 @@ class _BMatchingStage:
         sparse = set(lp.support) | top_partners(p, len(p.free_rounds)) | _locked_and_published_pairs(p)
         now = time.monotonic()
         uses, _kept, _bound, _optimal = self._solve(sorted(sparse), now + 0.3 * (deadline - now))
-        if uses is None:
+        if uses is None or time.monotonic() >= deadline:
             return None
         self.hint = uses
         return sorted(set(lp.useful(p.edges, self.value)) | sparse)
@@ -245,7 +263,7 @@ class _BMatchingStage:
         if self.hint:
             bm.hint(self.hint)
         self.objective_scale = bm.objective_scale
-        solver = new_solver(deadline - time.monotonic(), self.seed)
+        solver = new_solver(deadline - time.monotonic(), self.seed, work=self.work)
         status = solver.Solve(bm.model)
         if status == cp_model.INFEASIBLE and self.trios is None and edges is None:
             raise Infeasible(f"{self.problem.block.id}: no way to give everyone a partner in every "
@@ -296,15 +314,18 @@ def _split(problem: PairsProblem, uses, kept, seed: int, deadline: float, trios:
     try), else the CP-SAT split, first keeping the published groups the
     b-matching counted on, then keeping as many as it can."""
     planned = _split_by_colouring(problem, uses, kept, seed, deadline, trios or {})
-    if planned is not None:
+    if planned is not None or time.monotonic() >= deadline:
         return planned
     attempts = [dict(force=kept)]
     if kept and not problem.published:
         attempts.append(dict(prefer_published=True))
     now = time.monotonic()
     deadline = min(deadline, now + max(SPLIT_SECONDS, 0.25 * (deadline - now)))
-    start = plan_greedily(problem, set(uses) | top_partners(problem, len(problem.free_rounds)), prefer=set(uses))
+    start = plan_greedily(problem, set(uses) | top_partners(problem, len(problem.free_rounds)), prefer=set(uses),
+                          deadline=deadline)
     for options in attempts:
+        if time.monotonic() >= deadline:
+            break
         split = SplitModel.build(problem, uses, **options)
         if start is not None:
             split.hint(start)
@@ -367,14 +388,10 @@ def _simple_bound(problem: PairsProblem, objective_scale: int) -> float:
     possible partners, each pair counted from both sides and halved, every
     published seat kept, the worst-off at most the lowest such sum."""
     p = problem
-    best: dict[int, list[int]] = {i: [] for i in range(p.n)}
-    for e, value in p.edge_value.items():
-        best[e[0]].append(value)
-        best[e[1]].append(value)
-    tops = []
-    for i in range(p.n):
-        k = p.rounds_present[i] + p.odd_present[i]
-        tops.append(sum(max(v, 0) for v in sorted(best[i], reverse=True)[:k]))
+    rank, index, person = partner_ranking(p)  # everyone's pairs, most valuable first (numpy)
+    partners = np.array(p.rounds_present, dtype=np.int64) + np.array(p.odd_present, dtype=np.int64)
+    counted = np.maximum(p.edge_values()[index], 0) * (rank < partners[person])
+    tops = np.bincount(person, weights=counted, minlength=p.n).astype(np.int64).tolist()
     total = sum(tops) / 2 + p.change_cost * sum(len(g.members) for g in p.published)
     if p.fairness > 0 and p.counted:
         worst = min(p.fixed_value[i] + tops[i] for i in p.counted)
