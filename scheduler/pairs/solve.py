@@ -224,12 +224,24 @@ class _BMatchingStage:
                 return None, [], lp.bound, False
             self.edges = self._pruned_edges(lp, deadline) if lp is not None else None
             if self.edges is None and len(self.problem.edges) > FULL_MODEL_PAIRS:
-                return None, [], _simple_bound(self.problem, 1), False  # no time to model every pair
+                uses, kept, bound, _optimal = self._sparse(deadline)  # no time to model every pair
+                return uses, kept, min(bound, lp.bound) if lp is not None else bound, False
         uses, kept, bound, optimal = self._solve(self.edges, deadline)
         if lp is not None:
             bound = min(bound, lp.bound)
             optimal = optimal or (uses is not None and bound <= self.value + 1e-6)
         return uses, kept, bound, optimal
+
+    def _sparse(self, deadline: float):
+        """Without the LP (out of time): the b-matching over a known plan's pairs and everyone's
+        best partners, a good choice of pairs but no bound (the quick bound stands in)."""
+        p = self.problem
+        if not self.start or time.monotonic() >= deadline:
+            return None, [], _simple_bound(p, 1), False
+        sparse = set(self.start) | top_partners(p, len(p.free_rounds)) | _locked_and_published_pairs(p)
+        self.hint = self.hint or {e: 1 for e in self.start}  # a plan's pairs: a b-matching to start from
+        uses, kept, _bound, _optimal = self._solve(sorted(sparse), deadline)
+        return uses, kept, _simple_bound(p, self.objective_scale), False
 
     def _lp(self, deadline: float):
         p = self.problem
