@@ -68,7 +68,9 @@ def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progr
         report(f"{block.id}: round by round: {best.score:.2f}")
     relaxed = _BMatchingStage(problem, seed, start=_pairs_of(best.planned()) if best.rounds else None,
                               work=STAGE_WORK * budget_seconds(deadline - started))
-    uses, kept, bound_scaled, optimal = relaxed.run(remaining(0.7))
+    # the pairs' stage leaves time for round by round when that can run at all, else for the split only
+    rounds_later = deadline - time.monotonic() > 2 * _round_by_round_seconds(problem)
+    uses, kept, bound_scaled, optimal = relaxed.run(remaining(0.7 if rounds_later else 0.85))
     best.bound = _real_bound(problem, bound_scaled, relaxed.objective_scale)
     best.tell()
     report(f"{block.id}: pairs chosen, bound {best.bound:.2f}{' (proven)' if optimal else ''}")
@@ -192,6 +194,7 @@ def _improve_exactly(problem: PairsProblem, best: BestPlan, seed: int, deadline:
 
 
 FULL_MODEL_PAIRS = 20_000  # CP-SAT on every pair only below this (building it takes seconds)
+PRUNED_PAIRS = 60_000  # CP-SAT on the pairs the LP leaves only below this (memory and time grow with them)
 
 
 @dataclass
@@ -209,6 +212,7 @@ class _BMatchingStage:
     objective_scale: int = 1
     value: float = 0.0
     work: float | None = None  # counted work (deterministic seconds) of each CP-SAT search
+    found: tuple | None = None  # (uses, kept) of the sparse search when the pruned model is not built
     trios_chosen: dict = field(default_factory=dict)  # odd round -> trio, with candidate trios
 
     def run(self, deadline: float):
@@ -223,6 +227,13 @@ class _BMatchingStage:
                 self.objective_scale = p.fairness.denominator if p.fairness > 0 and p.counted else 1
                 return None, [], lp.bound, False
             self.edges = self._pruned_edges(lp, deadline) if lp is not None else None
+            if self.edges is None and self.found is not None:  # improve on the sparse pairs, from their best
+                uses, kept, sparse = self.found
+                if time.monotonic() < deadline:
+                    more, more_kept, _bound, _optimal = self._solve(sparse, deadline)
+                    if more is not None:
+                        uses, kept = more, more_kept
+                return uses, kept, lp.bound, False
             if self.edges is None and len(self.problem.edges) > FULL_MODEL_PAIRS:
                 uses, kept, bound, _optimal = self._sparse(deadline)  # no time to model every pair
                 return uses, kept, min(bound, lp.bound) if lp is not None else bound, False
@@ -263,12 +274,19 @@ class _BMatchingStage:
         found on a sparse set of pairs."""
         p = self.problem
         sparse = set(lp.support) | top_partners(p, len(p.free_rounds)) | _locked_and_published_pairs(p)
+        if self.start:  # a known plan's pairs: a b-matching the search starts from
+            sparse |= set(self.start)
+            self.hint = self.hint or {e: 1 for e in self.start}
         now = time.monotonic()
-        uses, _kept, _bound, _optimal = self._solve(sorted(sparse), now + 0.3 * (deadline - now))
-        if uses is None or time.monotonic() >= deadline:
+        uses, kept, _bound, _optimal = self._solve(sorted(sparse), now + 0.3 * (deadline - now))
+        if uses is None:
             return None
         self.hint = uses
-        return sorted(set(lp.useful(p.edges, self.value)) | sparse)
+        useful = set(lp.useful(p.edges, self.value)) | sparse
+        if len(useful) > PRUNED_PAIRS or time.monotonic() >= deadline:
+            self.found = (uses, kept, sorted(sparse))  # too weak a plan to prune much, or no time left
+            return None
+        return sorted(useful)
 
     def _solve(self, edges, deadline: float):
         bm = BMatchingModel.build(self.problem, edges=edges, trios=self.trios)
