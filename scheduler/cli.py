@@ -102,15 +102,22 @@ def _check(instance, args) -> int:
     return code
 
 
+def exit_margin(time_limit: float, people: int) -> float:
+    """Seconds kept back from --time-limit for what follows the search: the
+    plan's final check and score, writing it, the notes on it (their share
+    grows with the people) and leaving the process."""
+    return min(0.3, 0.1 * time_limit) + min(0.1 * time_limit, 0.0003 * people)
+
+
 def _solve(instance, args, started: float) -> int:
     if args.time_limit <= 0:
         raise InstanceError(f"--time-limit: must be positive, got {args.time_limit:g}")
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(message)s", stream=sys.stderr)
-    # keep a margin for writing the plan and leaving the process
-    deadline = started + args.time_limit - min(0.3, 0.1 * args.time_limit)
+    deadline = started + args.time_limit - exit_margin(args.time_limit, len(instance.participants))
     try:
         result = solve(instance, time_limit=args.time_limit, seed=args.seed, deadline=deadline,
+                       give_up=started + args.time_limit,
                        progress=(lambda text: print(text, file=sys.stderr)) if args.verbose else None)
     except TimeoutError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -74,7 +74,7 @@ def solve(instance: Instance, time_limit: float = 60.0, seed: int = 0, *,
           deadline: float | None = None, progress: Progress | None = None,
           on_improvement: Callable[[float, float | None], None] | None = None,
           should_stop: Callable[[], bool] | None = None,
-          on_plan: Callable[[dict], None] | None = None) -> SolveResult:
+          on_plan: Callable[[dict], None] | None = None, give_up: float | None = None) -> SolveResult:
     """Plan every block within `time_limit` seconds (or until the monotonic
     `deadline`, whichever comes first).
 
@@ -89,12 +89,15 @@ def solve(instance: Instance, time_limit: float = 60.0, seed: int = 0, *,
     `on_improvement(score, bound)` hears the best score so far and the bound
     once known; `on_plan(plan_dict)` hears every better complete plan, the
     start first; `should_stop()` is polled, and once it says yes the running
-    searches end with their best plan."""
+    searches end with their best plan.  `give_up` (monotonic, default the
+    deadline) is when not even a first plan is worth starting any more: the
+    command line aims at a deadline a little before the limit, but a first
+    plan is still worth writing up to the limit itself."""
     run = Run(should_stop)
     token = current_run.set(run)
     end_watch = run.watch()
     try:
-        return _solve(instance, time_limit, seed, deadline, _Report(progress, on_improvement, on_plan))
+        return _solve(instance, time_limit, seed, deadline, _Report(progress, on_improvement, on_plan), give_up)
     finally:
         end_watch()
         current_run.reset(token)
@@ -131,9 +134,10 @@ WORK_SHARE = 0.85  # of the time limit, counted out to the blocks' searches; the
 
 
 def _solve(instance: Instance, time_limit: float, seed: int, deadline: float | None,
-           report: _Report) -> SolveResult:
+           report: _Report, give_up: float | None = None) -> SolveResult:
     started = time.monotonic()
     deadline = started + time_limit if deadline is None else min(deadline, started + time_limit)
+    give_up = deadline if give_up is None else max(give_up, deadline)
     message = unsupported_block(instance)
     if message:
         raise InstanceError(message)
@@ -141,7 +145,7 @@ def _solve(instance: Instance, time_limit: float, seed: int, deadline: float | N
     best: dict[str, BlockResult] = {}
     scores: dict[str, float] = {}
     for block in instance.blocks:
-        if time.monotonic() >= deadline:
+        if time.monotonic() >= give_up:
             raise TimeoutError("no plan found within the time limit (not even a first one)")
         if isinstance(block, SpeedBlock):
             start = start_speed(instance, block, values, seed)

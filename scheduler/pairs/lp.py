@@ -24,7 +24,7 @@ from .problem import Edge, PairsProblem
 @dataclass
 class LPBound:
     value: float  # scaled like the b-matching's objective, plus less than one (tie-breaking)
-    reduced_cost: dict[Edge, float]  # of each pair's `meet` variable (<= 0 when unused)
+    reduced_cost: numpy.ndarray  # of each candidate pair's `meet` variable (<= 0 when unused), as problem.edges
     support: set[Edge]  # pairs with a positive LP value
     integral: bool  # every pair's LP value is 0 or 1
 
@@ -35,7 +35,8 @@ class LPBound:
 
     def useful(self, edges, incumbent: float) -> list[Edge]:
         """Pairs that could appear in a b-matching worth at least `incumbent`."""
-        return [e for e in edges if self.value + min(self.reduced_cost.get(e, 0.0), 0.0) >= incumbent - 1e-6]
+        keep = self.value + numpy.minimum(self.reduced_cost, 0.0) >= incumbent - 1e-6
+        return [edges[k] for k in numpy.nonzero(keep)[0].tolist()]
 
 
 def bmatching_lp(problem: PairsProblem, seconds: float, start: set[Edge] | None = None) -> LPBound | None:
@@ -59,11 +60,11 @@ def bmatching_lp(problem: PairsProblem, seconds: float, start: set[Edge] | None 
         if lp.solver.Solve() != pywraplp.Solver.OPTIMAL:
             return None
         reduced = lp.reduced_costs()
-        entering = sorted((e for e, rc in reduced.items() if rc > 1e-7 and e not in lp.meet),
-                          key=lambda e: (-reduced[e], e))
-        if not entering:
+        candidates = numpy.nonzero((reduced > 1e-7) & ~lp.in_lp)[0]
+        if not len(candidates):
             break
-        lp.add(entering[:max(2 * p.n, 200)])
+        order = numpy.lexsort((candidates, -reduced[candidates]))[:max(2 * p.n, 200)]
+        lp.add([p.edges[k] for k in candidates[order].tolist()])
     values = {e: var.solution_value() for e, var in lp.meet.items()}
     return LPBound(lp.solver.Objective().Value(), reduced,
                    {e for e, x in values.items() if x > 1e-6},
@@ -103,7 +104,13 @@ class _LP:
         # integral optimum of the perturbed LP stays optimal for the real one
         rng = random.Random(p.n)
         most_pairs = max(sum(p.rounds_present) + sum(p.odd_present), 2) / 2
-        self.cost = {e: self.scale * p.edge_value[e] + 0.5 * rng.random() / most_pairs for e in p.edges}
+        jitter = numpy.array([rng.random() for _ in range(len(p.edges))])
+        values = p.edge_values()
+        self._cost = self.scale * values + 0.5 * jitter / most_pairs  # as problem.edges
+        self._fair_coef = -values.astype(float)
+        repeated = [e for e in p.met_before if e in p.edge_value]
+        if repeated:
+            self._fair_coef[self.position(repeated)] = 0.0
         self.meet: dict[Edge, pywraplp.Variable] = {}
         self.locked = {e for groups in p.locks.values() for g in groups for e in combinations(g, 2)}
         self.keep_rows: dict[Edge, list] = defaultdict(list)
@@ -129,13 +136,26 @@ class _LP:
     def _fair_coefficient(self, e: Edge) -> float:
         return 0.0 if self.problem.met_before[e] else -self.problem.edge_value[e]
 
+    def position(self, edges: list[Edge]) -> numpy.ndarray:
+        """Where the pairs are in problem.edges (which is sorted)."""
+        if not hasattr(self, "_keys"):
+            ends = self.problem.edge_array()
+            self._keys = ends[:, 0] * self.problem.n + ends[:, 1]
+        wanted = numpy.array(edges, dtype=numpy.int64).reshape(-1, 2)
+        return numpy.searchsorted(self._keys, wanted[:, 0] * self.problem.n + wanted[:, 1])
+
     def add(self, edges: list[Edge]) -> None:
         p, solver = self.problem, self.solver
+        if not hasattr(self, "in_lp"):
+            self.in_lp = numpy.zeros(len(p.edges), dtype=bool)
+        positions = self.position(edges) if edges else numpy.zeros(0, dtype=numpy.int64)
+        self.in_lp[positions] = True
+        costs = self._cost[positions].tolist()
         most = max(len(p.free_rounds) - 1, 0)
-        for e in edges:
+        for e, cost in zip(edges, costs):
             usable = e[0] in self.degree and e[1] in self.degree
             var = self.meet[e] = solver.NumVar(1 if e in self.locked else 0, 1 if usable else 0, "")
-            self.objective.SetCoefficient(var, self.cost[e])
+            self.objective.SetCoefficient(var, cost)
             for i in e:
                 if i in self.degree:
                     self.degree[i].SetCoefficient(var, 1)
@@ -152,14 +172,12 @@ class _LP:
                 cap.SetCoefficient(again, 1)
                 cap.SetCoefficient(var, -most)
 
-    def reduced_costs(self) -> dict[Edge, float]:
+    def reduced_costs(self) -> numpy.ndarray:
         """Objective coefficient minus the rows' duals, for every candidate
-        pair (in the LP or not); vectorised, as it runs over all pairs."""
+        pair (in the LP or not; as problem.edges); vectorised, as it runs over all pairs."""
         p = self.problem
         if not hasattr(self, "_ends"):
-            self._ends = numpy.array(p.edges, dtype=numpy.int64).reshape(-1, 2)
-            self._cost = numpy.array([self.cost[e] for e in p.edges])
-            self._fair_coef = numpy.array([self._fair_coefficient(e) for e in p.edges])
+            self._ends = p.edge_array()
         dual = numpy.full(p.n, numpy.nan)
         for i, row in self.degree.items():
             dual[i] = row.dual_value()
@@ -169,7 +187,7 @@ class _LP:
         a, b = self._ends[:, 0], self._ends[:, 1]
         rc = self._cost - dual[a] - dual[b] - self._fair_coef * (fair[a] + fair[b])
         rc = numpy.where(numpy.isnan(rc), -numpy.inf, rc)  # someone absent throughout
-        out = dict(zip(p.edges, rc.tolist()))
-        for e, var in self.meet.items():
-            out[e] = var.reduced_cost()
-        return out
+        inside = list(self.meet)
+        if inside:
+            rc[self.position(inside)] = [self.meet[e].reduced_cost() for e in inside]
+        return rc

@@ -13,6 +13,7 @@ import time
 from collections import defaultdict
 from itertools import combinations
 
+import numpy as np
 from ortools.linear_solver import pywraplp
 
 from .model import triangles_in
@@ -263,9 +264,28 @@ def _join_best_pair(alone: int, groups, allowed: dict[Edge, int]):
     return None if best is None else (best[1], best[2])
 
 
+def partner_ranking(problem: PairsProblem) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Everyone's pairs, most valuable first: (rank within the person, pair index in edges, person)."""
+    top_partners(problem, 0)
+    return problem.__dict__["_partner_ranking"]
+
+
 def top_partners(problem: PairsProblem, k: int) -> set[Edge]:
-    """Each person's k most valuable pairs (ties by index, for determinism)."""
-    return _best_partners(problem.edge_value, k)
+    """Each person's k most valuable pairs (ties by index, for determinism).
+    The ranking of everyone's pairs is sorted once per problem, with numpy."""
+    ranking = problem.__dict__.get("_partner_ranking")
+    if ranking is None:
+        edges = problem.edges
+        count = len(edges)
+        ends, values = problem.edge_array(), problem.edge_values()
+        person = np.concatenate((ends[:, 0], ends[:, 1]))
+        index = np.concatenate((np.arange(count), np.arange(count)))
+        order = np.lexsort((index, -np.concatenate((values, values)), person))
+        person, index = person[order], index[order]
+        first = np.searchsorted(person, person)  # where each person's run begins
+        ranking = problem.__dict__["_partner_ranking"] = (np.arange(len(person)) - first, index, person)
+    rank, index, _person = ranking
+    return {problem.edges[k] for k in np.unique(index[rank < k]).tolist()}
 
 
 def _published_bonus(problem: PairsProblem) -> dict[int, dict[Edge, int]]:
@@ -278,21 +298,28 @@ def _published_bonus(problem: PairsProblem) -> dict[int, dict[Edge, int]]:
 
 
 def plan_greedily(problem: PairsProblem, allowed: set[Edge] | None = None,
-                  prefer: set[Edge] = frozenset()) -> dict[int, list[tuple[int, ...]]] | None:
+                  prefer: set[Edge] = frozenset(),
+                  deadline: float | None = None) -> dict[int, list[tuple[int, ...]]] | None:
     """A fast constructive plan: per round, the most valuable unused pairs
     (those in `prefer` first), then swaps to seat whoever is left; the odd
     one out joins the pair that gains most.  None when a round cannot be
-    completed this way."""
+    completed this way, or when the monotonic `deadline` passes first."""
     edges = problem.edges if allowed is None else sorted(allowed)
-    ranked = sorted(edges, key=lambda e: (e not in prefer, -problem.edge_value[e], e))
-    usable = set(edges)
+    ranked = _ranked(edges, problem.edge_value, prefer)
+    usable = set(edges) if allowed is not None else problem.edge_value
     used: set[Edge] = set()
     rounds = {}
+    repeats = problem.block.allow_repeats
     for t in problem.free_rounds:
+        if deadline is not None and time.monotonic() >= deadline:
+            return None
         here = set(problem.present[t])
-        fresh = [e for e in ranked if e[0] in here and e[1] in here
-                 and (e not in used or problem.block.allow_repeats)]
-        groups = _greedy_round(problem, t, here, fresh, usable - (set() if problem.block.allow_repeats else used))
+        fresh = (e for e in ranked if e[0] in here and e[1] in here and (repeats or e not in used))
+        try:
+            groups = _greedy_round(problem, t, here, _until(fresh, deadline),
+                                   _Unused(usable, set() if repeats else used))
+        except _TimeUp:
+            return None
         if groups is None:
             return None
         rounds[t] = groups
@@ -301,8 +328,44 @@ def plan_greedily(problem: PairsProblem, allowed: set[Edge] | None = None,
     return rounds
 
 
-def _greedy_round(problem: PairsProblem, t: int, here: set[int], ranked: list[Edge],
-                  allowed: set[Edge]) -> list[tuple[int, ...]] | None:
+class _TimeUp(Exception):
+    pass
+
+
+def _until(items, deadline: float | None, every: int = 8192):
+    """The items, with a look at the clock every `every` of them: _TimeUp once `deadline` passed."""
+    if deadline is None:
+        yield from items
+        return
+    for k, item in enumerate(items):
+        if k % every == 0 and time.monotonic() >= deadline:
+            raise _TimeUp
+        yield item
+
+
+class _Unused:
+    """`e in` it: e is usable and not used yet (without copying the large set of usable pairs)."""
+
+    def __init__(self, usable, used: set[Edge]):
+        self.usable, self.used = usable, used
+
+    def __contains__(self, e: Edge) -> bool:
+        return e in self.usable and e not in self.used
+
+
+def _ranked(edges: list[Edge], value: dict[Edge, int], prefer: set[Edge]) -> list[Edge]:
+    """`edges` (sorted) by: in `prefer` first, then most valuable, then in order; sorted with numpy."""
+    if not edges:
+        return []
+    values = np.fromiter((value[e] for e in edges), dtype=np.int64, count=len(edges))
+    later = np.fromiter((e not in prefer for e in edges), dtype=bool, count=len(edges)) if prefer else \
+        np.zeros(len(edges), dtype=bool)
+    order = np.lexsort((np.arange(len(edges)), -values, later))
+    return [edges[k] for k in order.tolist()]
+
+
+def _greedy_round(problem: PairsProblem, t: int, here: set[int], ranked,
+                  allowed) -> list[tuple[int, ...]] | None:
     partner: dict[int, int] = {}
     trio: tuple[int, ...] | None = None
     for group in problem.locks.get(t, []):
@@ -316,6 +379,8 @@ def _greedy_round(problem: PairsProblem, t: int, here: set[int], ranked: list[Ed
         if a not in taken and b not in taken:
             partner[a], partner[b] = b, a
             taken.update((a, b))
+            if len(taken) >= len(here) - 1:
+                break  # at most one left: no pair remains
     left = sorted(here - taken)
     if trio is None and len(left) % 2 == 1:
         trio_person = left.pop()  # seated into a trio at the end

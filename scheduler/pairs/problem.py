@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
 
+import numpy as np
+
 from ..problem import Infeasible, Instance, InstanceError, SpeedBlock
 from ..search import integer_scale
 from ..values import PairValues
@@ -52,6 +54,21 @@ class PairsProblem:
     scale: int  # integers = real values * scale
     exact: bool  # whether scaling was exact (else the bound gets a slack)
 
+    def edge_array(self) -> np.ndarray:
+        """`edges` as a (pairs x 2) numpy array, made once."""
+        ends = self.__dict__.get("_edge_array")
+        if ends is None:
+            ends = self.__dict__["_edge_array"] = np.array(self.edges, dtype=np.int64).reshape(-1, 2)
+        return ends
+
+    def edge_values(self) -> np.ndarray:
+        """Each pair's value in `edge_value`, as `edges`, made once."""
+        values = self.__dict__.get("_edge_values")
+        if values is None:
+            values = np.fromiter((self.edge_value[e] for e in self.edges), dtype=np.int64, count=len(self.edges))
+            self.__dict__["_edge_values"] = values
+        return values
+
     @classmethod
     def build(cls, instance: Instance, block: SpeedBlock, values: PairValues) -> "PairsProblem":
         if block.group_size != 2:
@@ -65,7 +82,6 @@ class PairsProblem:
         odd_rounds = [t for t in free_rounds if len(present[t]) % 2]
         rounds_present = [0] * n
         odd_present = [0] * n
-        together: dict[int, set[int]] = {i: set() for i in range(n)}
         for t in free_rounds:
             for i in present[t]:
                 rounds_present[i] += 1
@@ -76,20 +92,8 @@ class PairsProblem:
             for group in groups:
                 for a, b in combinations(sorted(values.index[p] for p in group), 2):
                     met_before[a, b] += 1
-        share_round = _shared_rounds(present, n)
-        scale, exact = integer_scale([values.value[i][j] for i, j in combinations(range(n), 2)]
-                              + [w.repeat, w.change])
-        edges, edge_value = [], {}
-        for i, j in combinations(range(n), 2):
-            if values.is_forbidden[i][j] or not share_round(i, j):
-                continue
-            if met_before[i, j] and not block.allow_repeats:
-                continue
-            edges.append((i, j))
-            together[i].add(j)
-            together[j].add(i)
-            first = values.value[i][j] if not met_before[i, j] else -w.repeat
-            edge_value[i, j] = round(first * scale)
+        scale, exact = integer_scale(_distinct_values(values.matrix) + [w.repeat, w.change])
+        edges, edge_value, together = _candidate_pairs(block, values, present, met_before, scale)
         _check_partners(block, ids, rounds_present, odd_present, together)
         locks = _locks(block, values, present, free_rounds, edge_value, met_before)
         published, in_both = _published(block, values, present, free_rounds, edge_value)
@@ -113,17 +117,43 @@ def _check_head_counts(block: SpeedBlock, present: dict[int, list[int]]) -> None
             raise Infeasible(f"{block.id} round {t}: only one person present, nobody to meet")
 
 
-def _shared_rounds(present: dict[int, list[int]], n: int):
-    rounds_of = [0] * n
+def _distinct_values(matrix: np.ndarray) -> list[float]:
+    """The distinct pair values (off the diagonal)."""
+    n = len(matrix)
+    if n < 2:
+        return []
+    return np.unique(matrix[np.triu_indices(n, 1)]).tolist()
+
+
+def _candidate_pairs(block, values, present, met_before, scale):
+    """The pairs that may meet (i < j, in row order): allowed, present in a common round still to plan,
+    not met in a fixed round unless repeats are allowed; their scaled values; each person's
+    number of possible partners.  Vectorised: one boolean matrix, then compact lists."""
+    n = len(values.ids)
+    attends = np.zeros((n, max(present, default=-1) + 1), dtype=np.int32)
     for t, people in present.items():
-        for i in people:
-            rounds_of[i] |= 1 << t
-    return lambda i, j: bool(rounds_of[i] & rounds_of[j])
+        attends[people, t] = 1
+    may = ~values.forbidden_matrix & ((attends @ attends.T) > 0)
+    may &= np.triu(np.ones((n, n), dtype=bool), 1)
+    if not block.allow_repeats:
+        for a, b in met_before:
+            may[a, b] = False
+    rows, cols = np.nonzero(may)
+    del may
+    firsts = np.rint(values.matrix[rows, cols] * scale).astype(np.int64).tolist()
+    edges = list(zip(rows.tolist(), cols.tolist()))
+    edge_value = dict(zip(edges, firsts))
+    repeat = round(-values.instance.weights.repeat * scale)
+    for e in met_before:
+        if e in edge_value:
+            edge_value[e] = repeat
+    together = np.bincount(rows, minlength=n) + np.bincount(cols, minlength=n)
+    return edges, edge_value, together.tolist()
 
 
 def _check_partners(block, ids, rounds_present, odd_present, together) -> None:
     """Someone present in more rounds than they have possible partners."""
-    if all(len(partners) == 0 for partners in together.values()) and any(rounds_present):
+    if not any(together) and any(rounds_present):
         busy = [ids[i] for i, r in enumerate(rounds_present) if r]
         raise Infeasible(f"{block.id}: no two people present may meet (same organisation, avoid "
                          f"list or no common language) — e.g. {busy[0]}")
@@ -133,10 +163,10 @@ def _check_partners(block, ids, rounds_present, odd_present, together) -> None:
                 raise Infeasible(f"{block.id}: {ids[i]} has nobody they may meet")
         return
     for i, r in enumerate(rounds_present):
-        if r > len(together[i]):
+        if r > together[i]:
             raise Infeasible(
                 f"{block.id}: {ids[i]} is present in {r} rounds still to plan but has only "
-                f"{len(together[i])} possible partners")
+                f"{together[i]} possible partners")
 
 
 def _locks(block, values, present, free_rounds, edge_value, met_before) -> dict[int, list[tuple[int, ...]]]:

@@ -15,15 +15,16 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Callable
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from ..problem import Infeasible, Instance, Plan, SpeedBlock
-from ..solver import BlockResult, Progress, new_solver, stopped
+from ..solver import BlockResult, Progress, budget_seconds, new_solver, stopped
 from ..validate import score_plan, validate_plan
 from ..values import PairValues
-from .colouring import colour_edges
+from .colouring import colour_edges, complete_rounds
 from .lp import bmatching_lp
-from .matching import plan_greedily, plan_round_by_round, top_partners
+from .matching import partner_ranking, plan_greedily, plan_round_by_round, top_partners
 from .model import BMatchingModel, RoundsModel, SplitModel, triangle_edges, triangles_in
 from .problem import PairsProblem
 
@@ -57,14 +58,19 @@ def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progr
         return now + share * max(deadline - now, 0)
 
     best = BestPlan(problem, fixed, notify=getattr(report, "improved", None))
-    best.consider("greedy", plan_greedily(problem))
-    if problem.published or best.rounds is None:
+    best.consider("greedy", plan_greedily(problem, deadline=deadline))
+    if time.monotonic() >= deadline:  # the dispatcher keeps its start
+        return _hand_over(best)
+    if (problem.published or best.rounds is None) and deadline - time.monotonic() > _round_by_round_seconds(problem):
         # re-planning: round by round keeps most published pairs and re-pairs the rest;
         # otherwise a valid plan early when the greedy one failed
         best.consider("round-by-round", plan_round_by_round(problem, remaining(0.3)))
         report(f"{block.id}: round by round: {best.score:.2f}")
-    relaxed = _BMatchingStage(problem, seed, start=_pairs_of(best.planned()) if best.rounds else None)
-    uses, kept, bound_scaled, optimal = relaxed.run(remaining(0.7))
+    relaxed = _BMatchingStage(problem, seed, start=_pairs_of(best.planned()) if best.rounds else None,
+                              work=STAGE_WORK * budget_seconds(deadline - started))
+    # the pairs' stage leaves time for round by round when that can run at all, else for the split only
+    rounds_later = deadline - time.monotonic() > 2 * _round_by_round_seconds(problem)
+    uses, kept, bound_scaled, optimal = relaxed.run(remaining(0.7 if rounds_later else 0.85))
     best.bound = _real_bound(problem, bound_scaled, relaxed.objective_scale)
     best.tell()
     report(f"{block.id}: pairs chosen, bound {best.bound:.2f}{' (proven)' if optimal else ''}")
@@ -91,6 +97,15 @@ def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progr
         report(f"{block.id}: improving with the round-by-round model")
         spent = time.monotonic() - started
         _improve_exactly(problem, best, seed, min(deadline, time.monotonic() + max(IMPROVE_SECONDS, 2 * spent)))
+    return _hand_over(best)
+
+
+STAGE_WORK = 0.5  # of the block's counted work (CP-SAT deterministic time): each b-matching search
+
+
+def _hand_over(best: "BestPlan") -> BlockResult:
+    """The best plan so far (TimeoutError if none): when the stages are done or the time is up."""
+    block = best.problem.block
     if best.rounds is None:
         raise TimeoutError(f"{block.id}: no plan found within the time limit")
     if best.score > best.bound + 1e-6:
@@ -179,6 +194,7 @@ def _improve_exactly(problem: PairsProblem, best: BestPlan, seed: int, deadline:
 
 
 FULL_MODEL_PAIRS = 20_000  # CP-SAT on every pair only below this (building it takes seconds)
+PRUNED_PAIRS = 60_000  # CP-SAT on the pairs the LP leaves only below this (memory and time grow with them)
 
 
 @dataclass
@@ -195,6 +211,8 @@ class _BMatchingStage:
     start: set | None = None  # pairs of a known plan: a feasible start for the LP
     objective_scale: int = 1
     value: float = 0.0
+    work: float | None = None  # counted work (deterministic seconds) of each CP-SAT search
+    found: tuple | None = None  # (uses, kept) of the sparse search when the pruned model is not built
     trios_chosen: dict = field(default_factory=dict)  # odd round -> trio, with candidate trios
 
     def run(self, deadline: float):
@@ -204,14 +222,37 @@ class _BMatchingStage:
             if lp is not None and self.solved_by_lp(lp):
                 self.value = lp.bound
                 return {e: 1 for e in lp.support}, [], lp.bound, True
+            if lp is not None and time.monotonic() >= deadline:  # no time for the pairs: the LP's bound
+                p = self.problem
+                self.objective_scale = p.fairness.denominator if p.fairness > 0 and p.counted else 1
+                return None, [], lp.bound, False
             self.edges = self._pruned_edges(lp, deadline) if lp is not None else None
+            if self.edges is None and self.found is not None:  # improve on the sparse pairs, from their best
+                uses, kept, sparse = self.found
+                if time.monotonic() < deadline:
+                    more, more_kept, _bound, _optimal = self._solve(sparse, deadline)
+                    if more is not None:
+                        uses, kept = more, more_kept
+                return uses, kept, lp.bound, False
             if self.edges is None and len(self.problem.edges) > FULL_MODEL_PAIRS:
-                return None, [], _simple_bound(self.problem, 1), False  # no time to model every pair
+                uses, kept, bound, _optimal = self._sparse(deadline)  # no time to model every pair
+                return uses, kept, min(bound, lp.bound) if lp is not None else bound, False
         uses, kept, bound, optimal = self._solve(self.edges, deadline)
         if lp is not None:
             bound = min(bound, lp.bound)
             optimal = optimal or (uses is not None and bound <= self.value + 1e-6)
         return uses, kept, bound, optimal
+
+    def _sparse(self, deadline: float):
+        """Without the LP (out of time): the b-matching over a known plan's pairs and everyone's
+        best partners, a good choice of pairs but no bound (the quick bound stands in)."""
+        p = self.problem
+        if not self.start or time.monotonic() >= deadline:
+            return None, [], _simple_bound(p, 1), False
+        sparse = set(self.start) | top_partners(p, len(p.free_rounds)) | _locked_and_published_pairs(p)
+        self.hint = self.hint or {e: 1 for e in self.start}  # a plan's pairs: a b-matching to start from
+        uses, kept, _bound, _optimal = self._solve(sorted(sparse), deadline)
+        return uses, kept, _simple_bound(p, self.objective_scale), False
 
     def _lp(self, deadline: float):
         p = self.problem
@@ -233,19 +274,26 @@ class _BMatchingStage:
         found on a sparse set of pairs."""
         p = self.problem
         sparse = set(lp.support) | top_partners(p, len(p.free_rounds)) | _locked_and_published_pairs(p)
+        if self.start:  # a known plan's pairs: a b-matching the search starts from
+            sparse |= set(self.start)
+            self.hint = self.hint or {e: 1 for e in self.start}
         now = time.monotonic()
-        uses, _kept, _bound, _optimal = self._solve(sorted(sparse), now + 0.3 * (deadline - now))
+        uses, kept, _bound, _optimal = self._solve(sorted(sparse), now + 0.3 * (deadline - now))
         if uses is None:
             return None
         self.hint = uses
-        return sorted(set(lp.useful(p.edges, self.value)) | sparse)
+        useful = set(lp.useful(p.edges, self.value)) | sparse
+        if len(useful) > PRUNED_PAIRS or time.monotonic() >= deadline:
+            self.found = (uses, kept, sorted(sparse))  # too weak a plan to prune much, or no time left
+            return None
+        return sorted(useful)
 
     def _solve(self, edges, deadline: float):
         bm = BMatchingModel.build(self.problem, edges=edges, trios=self.trios)
         if self.hint:
             bm.hint(self.hint)
         self.objective_scale = bm.objective_scale
-        solver = new_solver(deadline - time.monotonic(), self.seed)
+        solver = new_solver(deadline - time.monotonic(), self.seed, work=self.work)
         status = solver.Solve(bm.model)
         if status == cp_model.INFEASIBLE and self.trios is None and edges is None:
             raise Infeasible(f"{self.problem.block.id}: no way to give everyone a partner in every "
@@ -287,6 +335,7 @@ def _candidate_trios(problem: PairsProblem, chosen: set) -> dict[int, list]:
 
 
 COLOURING_SECONDS = 3.0  # Kempe-chain colouring before the CP-SAT split takes over
+LARGE_SPLIT = 30_000  # pair-round variables: above, a partial colouring is completed instead of the CP-SAT split
 SPLIT_SECONDS = 3.0  # a split that works is found fast; give up after this (or a quarter of the time left)
 
 
@@ -295,15 +344,18 @@ def _split(problem: PairsProblem, uses, kept, seed: int, deadline: float, trios:
     try), else the CP-SAT split, first keeping the published groups the
     b-matching counted on, then keeping as many as it can."""
     planned = _split_by_colouring(problem, uses, kept, seed, deadline, trios or {})
-    if planned is not None:
+    if planned is not None or time.monotonic() >= deadline:
         return planned
     attempts = [dict(force=kept)]
     if kept and not problem.published:
         attempts.append(dict(prefer_published=True))
     now = time.monotonic()
     deadline = min(deadline, now + max(SPLIT_SECONDS, 0.25 * (deadline - now)))
-    start = plan_greedily(problem, set(uses) | top_partners(problem, len(problem.free_rounds)), prefer=set(uses))
+    start = plan_greedily(problem, set(uses) | top_partners(problem, len(problem.free_rounds)), prefer=set(uses),
+                          deadline=deadline)
     for options in attempts:
+        if time.monotonic() >= deadline:
+            break
         split = SplitModel.build(problem, uses, **options)
         if start is not None:
             split.hint(start)
@@ -347,9 +399,12 @@ def _split_by_colouring(problem: PairsProblem, uses, kept, seed: int, deadline: 
             fixed[group] = t
     now = time.monotonic()
     until = now + min(COLOURING_SECONDS, 0.5 * max(deadline - now, 0))
-    colours = colour_edges(pairs, rounds, seed, until, fixed, allowed)
+    large = len(pairs) * len(rounds) > LARGE_SPLIT
+    colours = colour_edges(pairs, rounds, seed, until, fixed, allowed, partial=large)
     if colours is None:
         return None
+    if len(colours) < len(pairs):  # large: complete the rounds instead of the CP-SAT split
+        return complete_rounds(problem, colours, trios, deadline)
     planned: dict[int, list[tuple[int, ...]]] = {t: [] for t in rounds}
     for e, t in colours.items():
         planned[t].append(e)
@@ -363,14 +418,10 @@ def _simple_bound(problem: PairsProblem, objective_scale: int) -> float:
     possible partners, each pair counted from both sides and halved, every
     published seat kept, the worst-off at most the lowest such sum."""
     p = problem
-    best: dict[int, list[int]] = {i: [] for i in range(p.n)}
-    for e, value in p.edge_value.items():
-        best[e[0]].append(value)
-        best[e[1]].append(value)
-    tops = []
-    for i in range(p.n):
-        k = p.rounds_present[i] + p.odd_present[i]
-        tops.append(sum(max(v, 0) for v in sorted(best[i], reverse=True)[:k]))
+    rank, index, person = partner_ranking(p)  # everyone's pairs, most valuable first (numpy)
+    partners = np.array(p.rounds_present, dtype=np.int64) + np.array(p.odd_present, dtype=np.int64)
+    counted = np.maximum(p.edge_values()[index], 0) * (rank < partners[person])
+    tops = np.bincount(person, weights=counted, minlength=p.n).astype(np.int64).tolist()
     total = sum(tops) / 2 + p.change_cost * sum(len(g.members) for g in p.published)
     if p.fairness > 0 and p.counted:
         worst = min(p.fixed_value[i] + tops[i] for i in p.counted)
