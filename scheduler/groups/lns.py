@@ -314,11 +314,14 @@ def improve_groups(problem: GroupsProblem, rounds: dict[int, list[list[int]]], s
             continue
         candidate = _Plan(problem, {**plan.rounds, **new})
         cand_value = candidate.value()
-        if cand_value > value + 1e-9 and not candidate.conflicts():
+        if cand_value >= value - 1e-9 and not candidate.conflicts():
+            # an equal plan is taken too: the next neighbourhoods start elsewhere on the plateau
+            improved = cand_value > value + 1e-9
             plan, value = candidate, cand_value
-            better += 1
-            if on_better is not None:
-                on_better(value)
+            if improved:
+                better += 1
+                if on_better is not None:
+                    on_better(value)
     if report is not None:
         report(f"{problem.block.id}: large neighbourhoods, {better} of {steps} steps improved, value {value:.2f}")
     return plan.rounds, value, better
