@@ -183,9 +183,10 @@ class _Chooser:
 
 
 def _resolve(problem: GroupsProblem, plan: _Plan, hood: dict[int, list[int]], seed: int,
-             work: float, seconds: float) -> dict[int, list[list[int]]] | None:
+             work: float, seconds: float) -> tuple[dict[int, list[list[int]]], bool] | None:
     """Re-seat the free members of the chosen groups exactly; the new groups of
-    those rounds, or None when CP-SAT found no solution in its budget.
+    those rounds and whether they are proven best, or None when CP-SAT found
+    no solution in its budget.
 
     Set partitioning: per round, one variable per possible group (the free
     people it takes, beside the locked members who stay); every free person in
@@ -282,7 +283,7 @@ def _resolve(problem: GroupsProblem, plan: _Plan, hood: dict[int, list[int]], se
                 k = open_slots[len(subset), fixed].pop()
                 rounds[k] = sorted(subset + fixed)
         out[t] = rounds
-    return out
+    return out, status == cp_model.OPTIMAL
 
 
 def improve_groups(problem: GroupsProblem, rounds: dict[int, list[list[int]]], seed: int, steps: int,
@@ -301,6 +302,7 @@ def improve_groups(problem: GroupsProblem, rounds: dict[int, list[list[int]]], s
         return plan.rounds, value, 0
     g = problem.block.group_size
     better = 0
+    proven = 0
     for step in range(steps):
         if time.monotonic() >= deadline or stopped():
             break
@@ -312,6 +314,8 @@ def improve_groups(problem: GroupsProblem, rounds: dict[int, list[list[int]]], s
                        max(min(10 * step_work, deadline - time.monotonic()), 0.01))
         if new is None:
             continue
+        new, optimal = new
+        proven += optimal
         candidate = _Plan(problem, {**plan.rounds, **new})
         cand_value = candidate.value()
         if cand_value >= value - 1e-9 and not candidate.conflicts():
@@ -323,5 +327,6 @@ def improve_groups(problem: GroupsProblem, rounds: dict[int, list[list[int]]], s
                 if on_better is not None:
                     on_better(value)
     if report is not None:
-        report(f"{problem.block.id}: large neighbourhoods, {better} of {steps} steps improved, value {value:.2f}")
+        report(f"{problem.block.id}: large neighbourhoods, {better} of {steps} steps improved "
+               f"({proven} proven optimal), value {value:.2f}")
     return plan.rounds, value, better
