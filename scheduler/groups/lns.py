@@ -31,6 +31,7 @@ the tests' small meetings) it finds the optimum of what it frees.
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from itertools import combinations
@@ -41,6 +42,8 @@ from ..solver import new_solver, stopped
 from .problem import GroupsProblem
 
 __all__ = ["LNS_SHARE", "LNS_STEP_SECONDS", "LNS_STEP_WORK", "lns_usable", "improve_groups"]
+
+log = logging.getLogger(__name__)
 
 LNS_SHARE = 0.1  # of the groups search's counted work (the annealing gets the rest); see the note in the docstring
 LNS_STEP_WORK = 0.25  # deterministic seconds of CP-SAT per step at most
@@ -273,6 +276,9 @@ def _resolve(problem: GroupsProblem, plan: _Plan, hood: dict[int, list[int]], se
     model.Maximize(sum(c * v for c, v in terms))
     solver = new_solver(seconds, seed, workers=1, work=work)
     status = solver.Solve(model)
+    log.debug("neighbourhood %s: %s, value %s, bound %s, %.3f deterministic s",
+              {t: len(sets) for t, sets in chosen_sets.items()}, solver.StatusName(status),
+              solver.ObjectiveValue(), solver.BestObjectiveBound(), solver.deterministic_time)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     out = {}
