@@ -10,7 +10,7 @@ from itertools import combinations
 import pytest
 
 from scheduler import parse_instance, validate
-from scheduler.groups import GroupsProblem, solve_groups
+from scheduler.groups import GroupsProblem, clique_bound, solve_groups
 from scheduler.groups.lns import improve_groups
 from scheduler.problem import Plan
 from scheduler.values import PairValues
@@ -91,6 +91,10 @@ def test_reaches_the_exhaustive_optimum_on_a_small_meeting():
     assert found == pytest.approx(best)
     assert found == pytest.approx(value(problem, rounds))
     assert validate(instance, as_plan(problem, block, rounds)) == []
+    # the clique LP still bounds the true optimum, and not by far here
+    edges = [(a, b) for a, b in combinations(range(9), 2) if not problem.forbidden[a][b]]
+    bound = clique_bound(problem, edges, time.monotonic() + 60)
+    assert best - 1e-6 <= bound <= best + 0.2 * abs(best) + 1
 
 
 @pytest.mark.parametrize("size, n, locks", [(3, 18, True), (4, 24, True), (4, 26, False)])
