@@ -10,9 +10,9 @@ plans it:
     pair meet-count matrix so that a move costs O(group size):
     * simulated annealing when pair values differ (the weighted part),
       then four times again from the best plan at a lower temperature, a
-      quarter of the moves each (large neighbourhoods re-solved by CP-SAT -- a few groups of one
-      round, or of two rounds with the same people -- found nothing the
-      annealing had missed, so they are not used);
+      quarter of the moves each;
+    * then (`lns`) a counted number of large neighbourhoods re-solved exactly by
+      CP-SAT: a few groups in two or three rounds, chosen where value is lost;
     * tabu search on conflicting players (Dotú & Van Hentenryck) to remove
       repeats and forbidden meetings, with perturbation from the best plan;
  3. the best plan found before the deadline wins; same seed, same plan.

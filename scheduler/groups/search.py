@@ -321,6 +321,7 @@ class _Search:
         self.iterations = 0
         self.on_better = None  # hears the best value without breaches, at most twice a second
         self._told = 0.0
+        self.told = None  # the last value the caller heard
 
     def key(self, state: _State) -> tuple[int, float]:
         return (state.conflicts(), -state.objective())
@@ -332,6 +333,7 @@ class _Search:
             self.best = GroupsPlan(state.snapshot(), objective, conflicts, self.iterations)
             if self.on_better is not None and not conflicts and time.monotonic() - self._told > 0.5:
                 self._told = time.monotonic()  # progress only: the plan does not depend on it
+                self.told = objective
                 self.on_better(objective)
             return True
         return False
@@ -516,9 +518,13 @@ def solve_groups(problem: GroupsProblem, deadline: float, seed: int = 0,
         # one meets twice (then nothing is left to improve)
         search.tabu(state, deadline)
     else:
+        from .lns import LNS_SHARE, LNS_STEP_SECONDS, improve_groups, lns_usable
+
         now = time.monotonic()
-        moves = move_budget(0.8 * (deadline - now if work is None else work), ANNEAL_MOVES_PER_SECOND)
-        search.anneal(state, now + 0.8 * (deadline - now), moves)
+        work = deadline - now if work is None else work
+        lns = LNS_SHARE if lns_usable(problem) else 0.0
+        moves = move_budget(0.8 * (1 - lns) * work, ANNEAL_MOVES_PER_SECOND)
+        search.anneal(state, now + 0.8 * (1 - lns) * (deadline - now), moves)
         state = _State(problem, search.best.rounds, search.hard_weight)
         search.tabu(state, deadline)
         for _ in range(REHEATS):
@@ -530,7 +536,24 @@ def solve_groups(problem: GroupsProblem, deadline: float, seed: int = 0,
             state = _State(problem, search.best.rounds, search.hard_weight)
             search.anneal(state, deadline, moves // REHEATS, REHEAT)
             report(f"{problem.block.id}: annealed again, value {search.best.objective:.2f}")
+        if lns and not search.best.conflicts:
+            # exact re-solves of a few groups in a few rounds, a counted number of steps
+            steps = max(1, int(lns * work / LNS_STEP_SECONDS))
+            if on_better is not None and search.told != search.best.objective:
+                search.told = search.best.objective  # the annealing's best, before the slower steps
+                on_better(search.best.objective)
+
+            def heard(value):
+                search.told = value
+                on_better(value)
+
+            rounds, value, _better = improve_groups(problem, search.best.rounds, seed, steps, deadline,
+                                                    on_better=heard if on_better else None, report=report)
+            if value > search.best.objective + 1e-9:
+                search.best = GroupsPlan(rounds, value, 0, search.iterations)
     best = search.best
+    if on_better is not None and not best.conflicts and search.told != best.objective:
+        on_better(best.objective)  # the last improvement, if the pace of the reports held it back
     report(f"{problem.block.id}: {best.conflicts} conflicts, value {best.objective:.2f}, "
            f"{search.iterations} moves")
     return best
