@@ -18,7 +18,7 @@ import time
 TIME_LIMIT = 10.0
 
 # (groups, group size, rounds): every design of `scheduler.groups.designs.KNOWN` with k >= 3,
-# one round robin of pairs, and two sizes without a construction here (28/4, 45/5)
+# one round robin of pairs, 28 people for 7 rounds (main: 2 repeats) and 45 in fives (no construction here)
 CASES = [(3, 3, 4), (5, 3, 7), (7, 3, 10), (9, 3, 13), (11, 3, 16), (13, 3, 19), (15, 3, 22),
          (17, 3, 25), (19, 3, 28), (21, 3, 31), (4, 4, 5), (10, 4, 13), (13, 4, 17), (16, 4, 21),
          (5, 5, 6), (7, 7, 8), (8, 8, 9), (32, 2, 63), (7, 4, 7), (7, 4, 9), (9, 5, 11)]

@@ -31,9 +31,12 @@ Three constructions, all pure and deterministic:
   runs through H.)  A depth-first search finds the T_i: every block starts at
   the smallest person not yet covered, then adds people in increasing order
   whose differences are all new.  The search is counted in nodes, so the same
-  sizes always give the same design.  This gives the Kirkman triple systems of
-  33, 51 and 57 people and the resolvable 4-designs of 40 and 52 (there is no
-  1-rotational one of 15, 21 or 28; 39, 45 and 63 are out of its reach).
+  sizes always give the same design.  The same works over any abelian group
+  of order v - 1 (`moduli`, H given by generators).  Over Z_{v-1} this gives
+  the Kirkman triple systems of 33, 51 and 57 people and the resolvable
+  4-designs of 40 and 52 (there is none of 15, 21 or 28; 39, 45 and 63 are
+  out of its reach); over Z_3^3, the additive group of GF(27), the resolvable
+  4-design of 28 people.
 
 * `cyclic_rounds` (v = c m + 1, m odd): people Z_m x {0..c-1} and oo, and
   b = c / (k - 1) base rounds, each developed over Z_m (b m rounds).  A pair
@@ -191,24 +194,35 @@ def affine_lines(n: int, k: int) -> list[list[list[int]]]:
 # 1-rotational designs
 
 
-def _base_blocks(v: int, k: int, node_limit: int) -> list[list[int]] | None:
-    """Base blocks T_i of a 1-rotational resolvable (v, k, 1) design (module
-    docstring), or None when the counted search finds none."""
-    n = v - 1
-    big_r = n // (k - 1)
-    wanted = (v // k - 1) // (k - 1)
+def _abelian(moduli: tuple[int, ...]) -> tuple[list[list[int]], list[int]]:
+    """Addition table and negatives of Z_m1 x Z_m2 x ..., elements numbered in
+    mixed radix (the first coordinate most significant)."""
+    elements = list(product(*(range(m) for m in moduli)))
+    number = {x: i for i, x in enumerate(elements)}
+    add = [[number[tuple((a + b) % m for a, b, m in zip(x, y, moduli))] for y in elements] for x in elements]
+    neg = [number[tuple(-a % m for a, m in zip(x, moduli))] for x in elements]
+    return add, neg
+
+
+def _base_blocks(add: list[list[int]], neg: list[int], sub: list[int], k: int,
+                 node_limit: int) -> list[list[int]] | None:
+    """Base blocks T_i of a 1-rotational resolvable design over the group of
+    `add` with the subgroup `sub` of order k - 1 (module docstring), or None
+    when the counted search finds none."""
+    n = len(add)
+    wanted = ((n + 1) // k - 1) // (k - 1)
     used = [False] * n      # differences
-    covered = [False] * n   # people of Z_N in H or in some T_i + H
-    for a in range(k - 1):
-        covered[a * big_r] = True
-        used[a * big_r] = True
+    covered = [False] * n   # people of the group in H or in some T_i + H
+    for h in sub:
+        covered[h] = True
+        used[h] = True
     blocks: list[list[int]] = []
     nodes = 0
 
     def cover(block: list[int], flag: bool) -> None:
         for x in block:
-            for a in range(k - 1):
-                covered[(x + a * big_r) % n] = flag
+            for h in sub:
+                covered[add[x][h]] = flag
 
     def grow(block: list[int]) -> bool:
         nonlocal nodes
@@ -228,7 +242,7 @@ def _base_blocks(v: int, k: int, node_limit: int) -> list[list[int]] | None:
                 continue
             new: list[int] = []
             for x in block:
-                for d in ((y - x) % n, (x - y) % n):
+                for d in (add[y][neg[x]], add[x][neg[y]]):
                     if used[d] or d in new:
                         break
                     new.append(d)
@@ -253,7 +267,7 @@ def _base_blocks(v: int, k: int, node_limit: int) -> list[list[int]] | None:
             return True
         # the block of the first person left (a translate by H puts it there)
         x = covered.index(False)
-        coset = [(x + a * big_r) % n for a in range(k - 1)]
+        coset = [add[x][h] for h in sub]
         for c in coset:   # nobody else of x's coset may join the block
             covered[c] = True
         found = grow([x])
@@ -265,30 +279,47 @@ def _base_blocks(v: int, k: int, node_limit: int) -> list[list[int]] | None:
 
 
 @lru_cache(maxsize=64)
-def _rotational(v: int, k: int, node_limit: int) -> tuple | None:
-    blocks = _base_blocks(v, k, node_limit)
+def _rotational(moduli: tuple[int, ...], generators: tuple[int, ...], k: int, node_limit: int) -> tuple | None:
+    add, neg = _abelian(moduli)
+    n = len(add)
+    sub = [0]
+    for g in generators:   # the subgroup they generate
+        while True:
+            bigger = sorted({add[h][g] for h in sub} | set(sub))
+            if bigger == sub:
+                break
+            sub = bigger
+    if len(sub) != k - 1:
+        return None
+    blocks = _base_blocks(add, neg, sub, k, node_limit)
     if blocks is None:
         return None
-    n = v - 1
-    big_r = n // (k - 1)
     oo = n
-    base = [[oo] + [a * big_r for a in range(k - 1)]]
+    base = [[oo] + sub]
     for block in blocks:
-        for a in range(k - 1):
-            base.append([(x + a * big_r) % n for x in block])
-    out = []
-    for j in range(big_r):
-        out.append(tuple(tuple(sorted(p if p == oo else (p + j) % n for p in group)) for group in base))
-    return tuple(out)
+        for h in sub:
+            base.append([add[x][h] for x in block])
+    shifts, seen = [], set()
+    for g in range(n):   # one element of each coset of H
+        if g not in seen:
+            shifts.append(g)
+            seen.update(add[g][h] for h in sub)
+    return tuple(tuple(tuple(sorted(p if p == oo else add[p][j] for p in group)) for group in base)
+                 for j in shifts)
 
 
-def rotational_rounds(v: int, k: int, node_limit: int = NODE_LIMIT) -> list[list[list[int]]]:
+def rotational_rounds(v: int, k: int, node_limit: int = NODE_LIMIT, moduli: tuple[int, ...] | None = None,
+                      generators: tuple[int, ...] | None = None) -> list[list[list[int]]]:
     """The (v - 1) / (k - 1) rounds of a 1-rotational resolvable (v, k, 1)
-    design found within `node_limit` search nodes; [] when the sizes do not
+    design over the group Z_m1 x Z_m2 x ... (`moduli`, default Z_{v-1}) with
+    H generated by `generators` (element numbers, default (v-1)/(k-1) in
+    Z_{v-1}), found within `node_limit` search nodes; [] when the sizes do not
     fit or the search finds none."""
     if k < 3 or v % k or (v - 1) % (k - 1) or (v // k - 1) % (k - 1) or v > 400:
         return []
-    found = _rotational(v, k, node_limit)
+    if moduli is None:
+        moduli, generators = (v - 1,), ((v - 1) // (k - 1),)
+    found = _rotational(tuple(moduli), tuple(generators or ()), k, node_limit)
     if found is None:
         return []
     return [sorted(list(group) for group in groups) for groups in found]

@@ -32,10 +32,16 @@ __all__ = ["KNOWN", "affine_rounds", "design_rounds", "prime_power", "zero_repea
 # (people, group size, rounds) of the complete designs `design_rounds` builds
 KNOWN = sorted(
     [(v, 3, (v - 1) // 2) for v in range(9, 64, 6)]
-    + [(v, 4, (v - 1) // 3) for v in (16, 40, 52, 64)]
+    + [(v, 4, (v - 1) // 3) for v in range(16, 65, 12)]
     + [(25, 5, 6), (49, 7, 8), (64, 8, 9)]
     + [(v, 2, v - 1) for v in range(4, 65, 2)]
 )
+# the sizes whose design comes from a counted search of `constructions`, and which search finds
+# it (a size not listed here is not searched, so that a search that would fail costs no time):
+# 1-rotational over Z_{n-1}, over an abelian group (moduli, generators of H), or cyclic over Z_m
+SEARCHES = {(33, 3): ("rotational",), (51, 3): ("rotational",), (57, 3): ("rotational",),
+            (40, 4): ("rotational",), (52, 4): ("rotational",), (21, 3): ("cyclic", 5),
+            (28, 4): ("abelian", (3, 3, 3), (1,))}
 SEARCH_SECONDS = 4.0  # the counted design searches take up to ~2 s on a busy machine; skipped below this
 
 
@@ -162,17 +168,14 @@ def _full_design(n: int, k: int, search: bool) -> list[list[list[int]]]:
         smaller = _full_design(n // k, k, search)
         if smaller:
             return multiply_by_k(smaller, n // k, k)
-    if not search:
+    recipe = SEARCHES.get((n, k))
+    if not search or recipe is None:
         return []
-    found = rotational_rounds(n, k)
-    if found:
-        return found
-    for m in range(n - 2 if n % 2 else n - 1, 2, -2):   # odd m, fewest base rounds first
-        if (n - 1) % m == 0 and ((n - 1) // m) % (k - 1) == 0:
-            found = cyclic_rounds(n, k, m)
-            if found:
-                return found
-    return []
+    if recipe[0] == "cyclic":
+        return cyclic_rounds(n, k, recipe[1])
+    if recipe[0] == "abelian":
+        return rotational_rounds(n, k, moduli=recipe[1], generators=recipe[2])
+    return rotational_rounds(n, k)
 
 
 def design_rounds(n: int, k: int, rounds: int, search: bool = True) -> list[list[list[int]]]:
