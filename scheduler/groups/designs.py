@@ -161,6 +161,8 @@ def _full_design(n: int, k: int, search: bool) -> list[list[list[int]]]:
         return round_robin(n)
     if k < 2 or n % k or (n - 1) % (k - 1):
         return []
+    if n == k:
+        return [[list(range(n))]]
     found = affine_lines(n, k) or (kirkman_2q1(n) if k == 3 else [])
     if found:
         return found

@@ -26,6 +26,7 @@ from .lp import bmatching_lp
 from .matching import plan_greedily, plan_round_by_round, top_partners
 from .model import BMatchingModel, RoundsModel, SplitModel, triangle_edges, triangles_in
 from .problem import PairsProblem
+from .roundrobin import round_robin_plan
 
 __all__ = ["solve_pairs_block", "solve_pairs", "BestPlan"]
 
@@ -58,6 +59,7 @@ def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progr
 
     best = BestPlan(problem, fixed, notify=getattr(report, "improved", None))
     best.consider("greedy", plan_greedily(problem))
+    best.consider("round robin", round_robin_plan(problem))
     if problem.published or best.rounds is None:
         # re-planning: round by round keeps most published pairs and re-pairs the rest;
         # otherwise a valid plan early when the greedy one failed

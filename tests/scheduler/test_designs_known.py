@@ -139,3 +139,37 @@ def test_command_line_old_problem_cases_have_no_repeats(tmp_path, groups, size, 
     checked = subprocess.run(run + ["check", str(path), str(out)], cwd=ROOT, capture_output=True, text=True)
     report = json.loads(checked.stdout)
     assert report["valid"] and report["blocks"]["speed"]["repeats"] == 0
+
+
+def test_pairs_round_robin_plan_never_repeats():
+    from scheduler.pairs.problem import PairsProblem
+    from scheduler.pairs.roundrobin import round_robin_plan
+
+    instance = parse_instance(golfers(11, 2, 21))
+    problem = PairsProblem.build(instance, instance.blocks[0], PairValues(instance))
+    planned = round_robin_plan(problem)
+    assert independent_check([planned[t] for t in problem.free_rounds], 22, 2) == 22 * 21 // 2
+
+
+def test_pairs_round_robin_plan_only_for_equal_values():
+    from scheduler.pairs.problem import PairsProblem
+    from scheduler.pairs.roundrobin import round_robin_plan
+
+    data = golfers(5, 2, 4)
+    data["participants"][1]["organisation"] = "Org 0"   # 0 and 1 may not meet: not every pair a candidate
+    instance = parse_instance(data)
+    problem = PairsProblem.build(instance, instance.blocks[0], PairValues(instance))
+    assert round_robin_plan(problem) is None
+
+
+@pytest.mark.slow
+def test_command_line_pairs_round_robin_of_64_has_no_repeats(tmp_path):
+    path = tmp_path / "pairs.json"
+    path.write_text(json.dumps(golfers(32, 2, 63)), encoding="utf-8")
+    out = tmp_path / "plan.json"
+    run = [sys.executable, "-m", "scheduler"]
+    subprocess.run(run + ["solve", str(path), "--time-limit", "10", "--output", str(out)],
+                   cwd=ROOT, check=True, capture_output=True)
+    checked = subprocess.run(run + ["check", str(path), str(out)], cwd=ROOT, capture_output=True, text=True)
+    report = json.loads(checked.stdout)
+    assert report["valid"] and report["blocks"]["speed"]["repeats"] == 0
