@@ -10,7 +10,13 @@ A small depth-first search picks as many such subspaces as it can.
 Examples: 8-4-8 and 8-4-9 (32 = 2^5 people, groups of 4 = 2^2: 9 planes of
 GF(2)^5 meet only in zero), 4-4-5, 9-3-13, 16-4-... .
 
-`zero_repeat_rounds` goes further with `scheduler.golfers`: a construction for
+`design_rounds` builds the resolvable designs known at meeting sizes
+(`KNOWN`: Kirkman triple systems to 63 people, resolvable 4-designs to 64,
+the affine planes, pairs for any even head-count) from the constructions of
+`constructions` and `kirkman`; a prefix of the design when fewer rounds are
+asked for.
+
+`zero_repeat_rounds` tries those first and goes further with `golfers`: a construction for
 32 people in foursomes over 10 rounds (8-4-10, beyond any partial spread) and a
 CP-SAT search over cyclically symmetric schedules (5-3-7, 6-5-6, 10-3-13, ...).
 Whatever is still missing is left to the local search of `groups`.
@@ -21,7 +27,22 @@ from __future__ import annotations
 import time
 from itertools import product
 
-__all__ = ["affine_rounds", "prime_power", "zero_repeat_rounds"]
+__all__ = ["KNOWN", "affine_rounds", "design_rounds", "prime_power", "zero_repeat_rounds"]
+
+# (people, group size, rounds) of the complete designs `design_rounds` builds
+KNOWN = sorted(
+    [(v, 3, (v - 1) // 2) for v in range(9, 64, 6)]
+    + [(v, 4, (v - 1) // 3) for v in range(16, 65, 12)]
+    + [(25, 5, 6), (49, 7, 8), (64, 8, 9)]
+    + [(v, 2, v - 1) for v in range(4, 65, 2)]
+)
+# the sizes whose design comes from a counted search of `constructions`, and which search finds
+# it (a size not listed here is not searched, so that a search that would fail costs no time):
+# 1-rotational over Z_{n-1}, over an abelian group (moduli, generators of H), or cyclic over Z_m
+SEARCHES = {(33, 3): ("rotational",), (51, 3): ("rotational",), (57, 3): ("rotational",),
+            (40, 4): ("rotational",), (52, 4): ("rotational",), (21, 3): ("cyclic", 5),
+            (28, 4): ("abelian", (3, 3, 3), (1,))}
+SEARCH_SECONDS = 4.0  # the counted design searches take up to ~2 s on a busy machine; skipped below this
 
 
 def prime_power(n: int) -> tuple[int, int] | None:
@@ -131,13 +152,52 @@ def affine_rounds(n: int, group_size: int, rounds: int, deadline: float) -> list
     return out
 
 
+def _full_design(n: int, k: int, search: bool) -> list[list[list[int]]]:
+    """All rounds of a resolvable (n, k, 1) design from the constructions, or []."""
+    from .constructions import affine_lines, cyclic_rounds, rotational_rounds, round_robin
+    from .kirkman import kirkman_2q1, multiply_by_k
+
+    if k == 2:
+        return round_robin(n)
+    if k < 2 or n % k or (n - 1) % (k - 1):
+        return []
+    if n == k:
+        return [[list(range(n))]]
+    found = affine_lines(n, k) or (kirkman_2q1(n) if k == 3 else [])
+    if found:
+        return found
+    if prime_power(k) and n // k >= k:
+        smaller = _full_design(n // k, k, search)
+        if smaller:
+            return multiply_by_k(smaller, n // k, k)
+    recipe = SEARCHES.get((n, k))
+    if not search or recipe is None:
+        return []
+    if recipe[0] == "cyclic":
+        return cyclic_rounds(n, k, recipe[1])
+    if recipe[0] == "abelian":
+        return rotational_rounds(n, k, moduli=recipe[1], generators=recipe[2])
+    return rotational_rounds(n, k)
+
+
+def design_rounds(n: int, k: int, rounds: int, search: bool = True) -> list[list[list[int]]]:
+    """The first `rounds` rounds of a resolvable design of n people in groups
+    of k in which nobody meets twice, or [] when no construction applies
+    (`search=False`: only the direct constructions, no counted search)."""
+    if k < 2 or n % k or rounds < 1 or rounds * (k - 1) > n - 1 or n > 400:
+        return []
+    found = _full_design(n, k, search)
+    return [[list(g) for g in groups] for groups in found[:rounds]] if len(found) >= rounds else []
+
+
 def zero_repeat_rounds(n: int, group_size: int, rounds: int, deadline: float) -> list[list[list[int]]]:
     """Rounds of groups over people 0..n-1 in which no pair meets twice, built
     before `deadline` (monotonic) from a known construction or a short
     symmetric search; [] when none applies.  May return fewer rounds than asked
     for (the search adds the rest).
 
-    In order: the affine spread (prime-power sizes, a fraction of a second),
+    In order: a resolvable design (`design_rounds`; its counted searches only
+    when SEARCH_SECONDS are left), the affine spread (prime-power sizes, a fraction of a second),
     the 2^16 group-divisible design for 32 people in foursomes (up to 10
     rounds), then CP-SAT over schedules invariant under a cyclic shift
     (`golfers.cyclic_rounds`, small models only) with at most 15 % of the time
@@ -145,6 +205,10 @@ def zero_repeat_rounds(n: int, group_size: int, rounds: int, deadline: float) ->
     it finds nothing."""
     from .golfers import cyclic_rounds, doubled_affine_rounds
 
+    now = time.monotonic()
+    designed = design_rounds(n, group_size, rounds, search=deadline - now >= SEARCH_SECONDS)
+    if designed:
+        return designed
     now = time.monotonic()
     best = affine_rounds(n, group_size, rounds, now + min(0.5, 0.05 * max(deadline - now, 0)))
     if len(best) >= rounds:

@@ -27,6 +27,7 @@ from .lp import bmatching_lp
 from .matching import partner_ranking, plan_greedily, plan_round_by_round, top_partners
 from .model import BMatchingModel, RoundsModel, SplitModel, triangle_edges, triangles_in
 from .problem import PairsProblem
+from .roundrobin import round_robin_plan
 
 __all__ = ["solve_pairs_block", "solve_pairs", "BestPlan"]
 
@@ -59,6 +60,7 @@ def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progr
 
     best = BestPlan(problem, fixed, notify=getattr(report, "improved", None))
     best.consider("greedy", plan_greedily(problem, deadline=deadline))
+    best.consider("round robin", round_robin_plan(problem))
     if time.monotonic() >= deadline:  # the dispatcher keeps its start
         return _hand_over(best)
     if (problem.published or best.rounds is None) and deadline - time.monotonic() > _round_by_round_seconds(problem):
