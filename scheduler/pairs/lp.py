@@ -27,6 +27,7 @@ class LPBound:
     reduced_cost: numpy.ndarray  # of each candidate pair's `meet` variable (<= 0 when unused), as problem.edges
     support: set[Edge]  # pairs with a positive LP value
     integral: bool  # every pair's LP value is 0 or 1
+    dual: dict[int, float] | None = None  # per person: the dual value of their degree row
 
     @property
     def bound(self) -> int:
@@ -68,7 +69,8 @@ def bmatching_lp(problem: PairsProblem, seconds: float, start: set[Edge] | None 
     values = {e: var.solution_value() for e, var in lp.meet.items()}
     return LPBound(lp.solver.Objective().Value(), reduced,
                    {e for e, x in values.items() if x > 1e-6},
-                   all(x < 1e-6 or x > 1 - 1e-6 for x in values.values()))
+                   all(x < 1e-6 or x > 1 - 1e-6 for x in values.values()),
+                   {i: row.dual_value() for i, row in lp.degree.items()})
 
 
 class _LP:

@@ -23,11 +23,13 @@ from ..solver import BlockResult, Progress, budget_seconds, new_solver, stopped
 from ..validate import score_plan, validate_plan
 from ..values import PairValues
 from .colouring import colour_edges, complete_rounds
+from .improve import improve_by_rounds
 from .lp import bmatching_lp
 from .matching import partner_ranking, plan_greedily, plan_round_by_round, top_partners
 from .model import BMatchingModel, RoundsModel, SplitModel, triangle_edges, triangles_in
 from .problem import PairsProblem
 from .roundrobin import round_robin_plan
+from .triobound import trio_bound
 
 __all__ = ["solve_pairs_block", "solve_pairs", "BestPlan"]
 
@@ -95,10 +97,22 @@ def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progr
         # round by round, the chosen pairs first: everyone keeps enough partners for later rounds
         best.consider("b-matching+rounds" if uses else "round-by-round",
                       plan_round_by_round(problem, remaining(0.5 if uses else 1.0), prefer=set(uses or ())))
+    if not best.reached() and best.rounds is not None and not stopped():
+        tighter = trio_bound(problem, relaxed.lp, sum(problem.edge_value[e] for e in _pairs_of(best.planned())),
+                             deadline=deadline)
+        if tighter is not None:
+            best.bound = min(best.bound, _real_bound(problem, tighter, 1))
+            best.tell()
+            report(f"{block.id}: bound with real trios {best.bound:.2f}")
     if not best.reached() and _small(problem) and not stopped():
         report(f"{block.id}: improving with the round-by-round model")
         spent = time.monotonic() - started
         _improve_exactly(problem, best, seed, min(deadline, time.monotonic() + max(IMPROVE_SECONDS, 2 * spent)))
+    elif not best.reached() and best.rounds is not None and not stopped():
+        report(f"{block.id}: re-planning a few rounds at a time")
+        work = LNS_SHARE * budget_seconds(deadline - started)  # counted: the deadline only cuts a slow machine
+        done = improve_by_rounds(problem, best, seed, deadline, work, report)
+        log.info("%s: round LNS: %d steps, %d gains, %.1f work", block.id, done["steps"], done["gains"], done["work"])
     return _hand_over(best)
 
 
@@ -164,6 +178,7 @@ class BestPlan:
 IMPROVE_SECONDS = 5.0  # the exact model's search, or twice the time spent before, whichever is longer
 EVERY_TRIO_PEOPLE = 30  # the exact model has every trio up to this many people (building more takes seconds)
 SMALL_MODEL = 15_000  # group-and-round variables the exact model may have
+LNS_SHARE = 0.6  # of the block's counted work: above SMALL_MODEL, rounds re-planned a few at a time
 
 
 def _small(problem: PairsProblem) -> bool:
@@ -216,11 +231,12 @@ class _BMatchingStage:
     work: float | None = None  # counted work (deterministic seconds) of each CP-SAT search
     found: tuple | None = None  # (uses, kept) of the sparse search when the pruned model is not built
     trios_chosen: dict = field(default_factory=dict)  # odd round -> trio, with candidate trios
+    lp: object = None  # the LP bound, once solved
 
     def run(self, deadline: float):
         lp = None
         if self.edges is None and self.trios is None:
-            lp = self._lp(deadline)
+            lp = self.lp = self._lp(deadline)
             if lp is not None and self.solved_by_lp(lp):
                 self.value = lp.bound
                 return {e: 1 for e in lp.support}, [], lp.bound, True
