@@ -26,7 +26,7 @@ from ortools.sat.python import cp_model
 
 from ..solver import new_solver, stopped
 from .matching import top_partners
-from .model import _cover_round, _lock_round, triangle_edges, triangles_in
+from .model import _RoundVariables, triangle_edges, triangles_in
 from .problem import Edge, PairsProblem
 
 __all__ = ["improve_by_rounds", "Neighbourhoods"]
@@ -103,7 +103,7 @@ def improve_by_rounds(problem: PairsProblem, best, seed: int, deadline: float, w
         slowest = max(slowest, time.monotonic() - began)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             continue
-        groups = sub.groups(solver)
+        groups = sub.chosen(solver)
         trial = dict(planned)
         trial.update(groups)
         value = _value(problem, trial)
@@ -132,18 +132,15 @@ def _value(problem: PairsProblem, planned: dict) -> int:
 
 
 @dataclass
-class _RoundsLNS:
+class _RoundsLNS(_RoundVariables):
     """The freed rounds' exact model, the other rounds' groups fixed."""
 
-    model: cp_model.CpModel
-    pair: dict[tuple[Edge, int], cp_model.IntVar]
-    trio: dict[tuple[tuple[int, int, int], int], cp_model.IntVar]
-    variables: int
+    variables: int = 0
 
     @classmethod
     def build(cls, problem: PairsProblem, planned: dict, freed: tuple[int, ...], partners: set) -> "_RoundsLNS":
         p, m = problem, cp_model.CpModel()
-        self = cls(m, {}, {}, 0)
+        self = cls(p, m, {}, {})
         taken = {e for t, groups in planned.items() if t not in freed
                  for g in groups for e in combinations(g, 2)}
         mine = {t: planned[t] for t in freed}
@@ -158,15 +155,7 @@ class _RoundsLNS:
             trio = {}
             if t in p.odd_rounds:
                 trio = {k: m.NewBoolVar("") for k in _trios(p, t, candidates, here, mine[t])}
-            _cover_round(m, p.present[t], pair, trio, True if t in p.odd_rounds else False)
-            _lock_round(m, p.locks.get(t, []), pair, trio)
-            for e, var in pair.items():
-                self.pair[e, t] = var
-                meetings[e].append(var)
-            for k, var in trio.items():
-                self.trio[k, t] = var
-                for e in triangle_edges(k):
-                    meetings[e].append(var)
+            self.add_round(t, pair, trio, meetings)
         self.variables = len(self.pair) + len(self.trio)
         terms = []
         for e, vars_ in meetings.items():
@@ -175,7 +164,7 @@ class _RoundsLNS:
             terms.append(p.edge_value[e] * sum(vars_))
         for g in p.published:
             if g.round in freed:
-                var = (self.trio if len(g.members) == 3 else self.pair).get((g.members, g.round))
+                var = self.group_var(g)
                 if var is not None:
                     terms.append(p.change_cost * len(g.members) * var)
         m.Maximize(sum(terms))
@@ -184,9 +173,9 @@ class _RoundsLNS:
             m.AddHint(var, 1 if key in wanted else 0)
         return self
 
-    def groups(self, solver: cp_model.CpSolver) -> dict[int, list[tuple[int, ...]]]:
+    def chosen(self, solver: cp_model.CpSolver) -> dict[int, list[tuple[int, ...]]]:
         out: dict[int, list[tuple[int, ...]]] = defaultdict(list)
-        for (g, t), var in list(self.pair.items()) + list(self.trio.items()):
+        for (g, t), var in self.groups():
             if solver.Value(var):
                 out[t].append(g)
         return {t: sorted(groups) for t, groups in out.items()}
