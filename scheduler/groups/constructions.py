@@ -53,7 +53,7 @@ from __future__ import annotations
 from functools import lru_cache
 from itertools import product
 
-__all__ = ["affine_lines", "cyclic_rounds", "gf", "rotational_rounds", "round_robin"]
+__all__ = ["affine_lines", "cyclic_rounds", "gf", "prime_power", "rotational_rounds", "round_robin"]
 
 NODE_LIMIT = 200_000  # depth-first nodes of the base-block search (far above what the sizes below need)
 
@@ -81,7 +81,8 @@ def round_robin(n: int) -> list[list[list[int]]]:
 # Finite fields and affine spaces
 
 
-def _prime_power(n: int) -> tuple[int, int] | None:
+def prime_power(n: int) -> tuple[int, int] | None:
+    """(p, k) with p prime and p**k == n, or None."""
     if n < 2:
         return None
     p = next(d for d in range(2, n + 1) if n % d == 0)
@@ -137,7 +138,7 @@ def _irreducible(p: int, e: int) -> list[int]:
 def gf(q: int) -> tuple[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]]:
     """Addition and multiplication tables of GF(q), q a prime power; the
     element sum c_i p^i stands for the polynomial sum c_i x^i."""
-    pe = _prime_power(q)
+    pe = prime_power(q)
     if pe is None:
         raise ValueError(f"{q} is not a prime power")
     p, e = pe
@@ -162,7 +163,7 @@ def gf(q: int) -> tuple[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]
 def affine_lines(n: int, k: int) -> list[list[list[int]]]:
     """The parallel classes of lines of AG(d, k) when n == k**d (k a prime
     power, d >= 2): (n - 1) / (k - 1) rounds; [] otherwise."""
-    if _prime_power(k) is None or n > 4096:
+    if prime_power(k) is None or n > 4096:
         return []
     d, size = 0, 1
     while size < n:

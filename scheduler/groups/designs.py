@@ -27,6 +27,9 @@ from __future__ import annotations
 import time
 from itertools import product
 
+from .constructions import affine_lines, cyclic_rounds, prime_power, rotational_rounds, round_robin
+from .kirkman import kirkman_2q1, multiply_by_k
+
 __all__ = ["KNOWN", "affine_rounds", "design_rounds", "prime_power", "zero_repeat_rounds"]
 
 # (people, group size, rounds) of the complete designs `design_rounds` builds
@@ -43,18 +46,6 @@ SEARCHES = {(33, 3): ("rotational",), (51, 3): ("rotational",), (57, 3): ("rotat
             (40, 4): ("rotational",), (52, 4): ("rotational",), (21, 3): ("cyclic", 5),
             (28, 4): ("abelian", (3, 3, 3), (1,))}
 SEARCH_SECONDS = 4.0  # the counted design searches take up to ~2 s on a busy machine; skipped below this
-
-
-def prime_power(n: int) -> tuple[int, int] | None:
-    """(p, k) with p prime and p**k == n, or None."""
-    if n < 2:
-        return None
-    p = next(d for d in range(2, n + 1) if n % d == 0)
-    k, rest = 0, n
-    while rest % p == 0:
-        rest //= p
-        k += 1
-    return (p, k) if rest == 1 else None
 
 
 def _add(u: tuple, v: tuple, p: int) -> tuple:
@@ -154,9 +145,6 @@ def affine_rounds(n: int, group_size: int, rounds: int, deadline: float) -> list
 
 def _full_design(n: int, k: int, search: bool) -> list[list[list[int]]]:
     """All rounds of a resolvable (n, k, 1) design from the constructions, or []."""
-    from .constructions import affine_lines, cyclic_rounds, rotational_rounds, round_robin
-    from .kirkman import kirkman_2q1, multiply_by_k
-
     if k == 2:
         return round_robin(n)
     if k < 2 or n % k or (n - 1) % (k - 1):
