@@ -25,6 +25,7 @@ from netzwerktreffen.planning.cafe_choices import (choice_counts, choice_weights
 from netzwerktreffen.planning.scheduler_io import build_instance
 
 from dates import berlin_today
+from migration_helpers import insert_old_meeting
 
 
 def meeting_form(meeting=None, **overrides) -> dict:
@@ -202,11 +203,7 @@ def test_the_migration_counts_choices_strongly_in_existing_meetings(tmp_path):
         upgrade(revision="e12g0small01")
         engine = create_engine(uri)
         with engine.begin() as connection:
-            connection.execute(text(
-                "INSERT INTO meeting (id, slug, title, series_name, date, start_time, end_time, venue, address, "
-                "description, capacity, languages, contact_name, contact_email, controller, retention_days, "
-                "is_public, created_at) VALUES (1, 'alt', 'Altes Treffen', '', '2026-11-22', '09:30:00', "
-                "'13:00:00', '', '', '', 50, '[\"de\"]', '', '', '', 90, 1, '2026-10-01 10:00:00')"))
+            insert_old_meeting(connection)
         upgrade(revision="e17b0choice01")
         with engine.connect() as connection:
             level = connection.execute(text("SELECT cafe_choices FROM meeting WHERE id = 1")).scalar_one()

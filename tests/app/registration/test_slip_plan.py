@@ -10,6 +10,8 @@ from sqlalchemy import create_engine, text
 from netzwerktreffen import create_app
 from netzwerktreffen.web.access_log import TokenMaskingFilter, is_token_path
 
+from migration_helpers import insert_old_meeting
+
 
 def test_plan_page_shows_the_rounds_read_only(published_meeting, client):
     meeting = published_meeting()
@@ -61,11 +63,7 @@ def test_migration_gives_existing_registrations_their_own_slip_token(tmp_path):
         upgrade(revision="d798fd65759e")
         engine = create_engine(uri)
         with engine.begin() as connection:
-            connection.execute(text(
-                "INSERT INTO meeting (id, slug, title, series_name, date, start_time, end_time, venue, address, "
-                "description, capacity, languages, contact_name, contact_email, controller, retention_days, "
-                "is_public, created_at) VALUES (1, 'alt', 'Altes Treffen', '', '2026-11-22', '09:30:00', "
-                "'13:00:00', '', '', '', 50, '[\"de\"]', '', '', '', 90, 1, '2026-10-01 10:00:00')"))
+            insert_old_meeting(connection)
             for k in range(3):
                 connection.execute(text(
                     "INSERT INTO registration (meeting_id, token, status, name, email, organisation, role, "
