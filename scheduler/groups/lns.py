@@ -65,12 +65,7 @@ class _Plan:
     def __init__(self, problem: GroupsProblem, rounds: dict[int, list[list[int]]]):
         self.p = problem
         self.rounds = {t: [list(g) for g in groups] for t, groups in rounds.items()}
-        self.count = [row[:] for row in problem.met_before]
-        for groups in self.rounds.values():
-            for group in groups:
-                for a, b in combinations(group, 2):
-                    self.count[a][b] += 1
-                    self.count[b][a] += 1
+        self.count = problem.meeting_counts(self.rounds)
         self.where = {t: {i: k for k, g in enumerate(groups) for i in g} for t, groups in self.rounds.items()}
 
     def value(self) -> float:

@@ -92,6 +92,16 @@ class GroupsProblem:
                    published=published, change=float(w.change), fairness=float(w.fairness),
                    zero_values=zero)
 
+    def meeting_counts(self, rounds: dict[int, list[list[int]]]) -> list[list[int]]:
+        """How often each pair meets: in the fixed rounds and in these groups of the free rounds."""
+        count = [row[:] for row in self.met_before]
+        for groups in rounds.values():
+            for group in groups:
+                for a, b in combinations(group, 2):
+                    count[a][b] += 1
+                    count[b][a] += 1
+        return count
+
 
 def _check_partners(block, ids, present, free_rounds, forbidden) -> None:
     """Someone with too few people they may meet: fewer than a group needs, or

@@ -39,12 +39,7 @@ class _State:
             for k, group in enumerate(groups):
                 for i in group:
                     self.where[t][i] = k
-        self.count = [row[:] for row in problem.met_before]
-        for groups in self.rounds.values():
-            for group in groups:
-                for a, b in combinations(group, 2):
-                    self.count[a][b] += 1
-                    self.count[b][a] += 1
+        self.count = problem.meeting_counts(self.rounds)
         # gain[c] of a pair meeting once more / loss of one meeting, as matrices
         self.hard_weight = hard_weight
         first, again, forbidden = problem.first, problem.again, problem.forbidden
