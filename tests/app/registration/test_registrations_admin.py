@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import event, select
 
 from netzwerktreffen.core.extensions import db
+from netzwerktreffen.core.i18n import BERLIN
 from netzwerktreffen.core.models import CANCELLED, CONFIRMED, WAITLISTED, Registration
 
 
@@ -57,7 +58,7 @@ def test_list_shows_people_counts_and_waitlist_positions(logged_in, meeting, mak
     assert "Sprachschule/VHS" in page and "sector-dot" in page
     assert "Gebärdensprachdolmetschung" in page  # accessibility needs are visible in the list
     assert '<abbr title="Türkisch">tr</abbr>' in page
-    assert people(meeting)[0].created_at.strftime("%d.%m.%Y") in page
+    assert people(meeting)[0].created_at.astimezone(BERLIN).strftime("%d.%m.%Y") in page  # the date in Berlin
 
 
 @pytest.mark.parametrize("query, expected", [
