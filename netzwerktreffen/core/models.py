@@ -424,3 +424,4 @@ class CafeChoice(db.Model):
     registration: Mapped[Registration] = relationship(
         backref=db.backref("cafe_choices", cascade="all, delete-orphan", order_by="CafeChoice.rank"))
     cafe_table: Mapped[CafeTable] = relationship()
+from netzwerktreffen.core.chains import ChainStation, ProcessChain, StationRole  # noqa: F401,E402 (re-exported)
