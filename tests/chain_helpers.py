@@ -14,7 +14,8 @@ TRAINING = "Integration von jungen Geflüchteten in Ausbildung"
 def chain_meeting(make_meeting, organiser):
     """A meeting (default catalogue, two blocks) with the two default chains."""
     def make(slug="ketten", **fields):
-        meeting = make_meeting(slug=slug, organisers=[organiser], **fields)
+        fields.setdefault("organisers", [organiser])
+        meeting = make_meeting(slug=slug, **fields)
         add_default_chains(meeting)
         db.session.commit()
         return meeting
