@@ -25,10 +25,11 @@ class ChainLimit(Exception):
 
 def start_chains(meeting: Meeting, previous: Meeting | None = None) -> None:
     """A new meeting's chains: those of the previous meeting of its series, else the Stendal defaults."""
-    if previous is not None and previous.chains:
-        copy_chains(previous, meeting)
-    else:
-        add_default_chains(meeting)
+    with db.session.no_autoflush:  # the new meeting is not in the session yet
+        if previous is not None and previous.chains:
+            copy_chains(previous, meeting)
+        else:
+            add_default_chains(meeting)
 
 
 def copy_chains(source: Meeting, target: Meeting) -> None:
