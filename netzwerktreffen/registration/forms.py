@@ -6,7 +6,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from flask_babel import gettext as _
 
@@ -27,6 +27,16 @@ class CancelForm(Form):
                            validators=[DataRequired(message=_l("Bitte bestätigen Sie, dass Sie absagen möchten."))])
 
 
+class StationsField(MultiCheckboxField):
+    """The stations of the meeting's chains; one that is not (or no longer) there is refused in plain words."""
+
+    def pre_validate(self, form):
+        offered = {value for value, _label in self.choices or []}
+        if any(value not in offered for value in self.data or []):
+            raise ValidationError(_("Eine der angekreuzten Stationen gibt es bei diesem Treffen nicht (mehr). "
+                                    "Bitte kreuzen Sie die Stationen noch einmal an."))
+
+
 class RegistrationForm(NameFields):
     email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(), Email(), Length(max=254)],
                        description=_l("An diese Adresse schicken wir die Bestätigung und Ihren persönlichen Link."))
@@ -40,7 +50,7 @@ class RegistrationForm(NameFields):
     languages = LanguagesField(_l("Sprachen, in denen ich ein Gespräch führen kann"),
                                    validators=[DataRequired(message=_l("Bitte wählen Sie mindestens eine Sprache."))])
     blocks = MultiCheckboxField(_l("Ich nehme teil an"), coerce=int)
-    station_ids = MultiCheckboxField(_l("Wo in der Prozesskette sind Sie oder Ihre Organisation tätig?"), coerce=int)
+    station_ids = StationsField(_l("Wo in der Prozesskette sind Sie oder Ihre Organisation tätig?"), coerce=int)
     cafe_choice_1 = SelectField(_l("Pro-Action-Café: 1. Wunsch"), coerce=int, validators=[Optional()])
     cafe_choice_2 = SelectField(_l("Pro-Action-Café: 2. Wunsch"), coerce=int, validators=[Optional()])
     cafe_choice_3 = SelectField(_l("Pro-Action-Café: 3. Wunsch"), coerce=int, validators=[Optional()])

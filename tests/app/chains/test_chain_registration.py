@@ -62,6 +62,9 @@ def test_bad_station_input_is_refused_in_german(client, chain_meeting):
     assert "Feld kann nicht länger als 300 Zeichen sein." in response.get_data(as_text=True)
     response = client.post(f"/m/{meeting.slug}", data=public_form(meeting, station_ids=["999999"]))
     assert response.status_code == 400 and the_person(meeting) is None
+    assert "Eine der angekreuzten Stationen gibt es bei diesem Treffen nicht (mehr)." in response.get_data(as_text=True)
+    response = client.post(f"/m/{meeting.slug}", data=public_form(meeting, station_ids=["Sprache"]))
+    assert response.status_code == 400 and the_person(meeting) is None
 
 
 def test_the_personal_page_changes_the_marks(client, chain_meeting, make_registration):
