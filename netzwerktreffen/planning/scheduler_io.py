@@ -64,7 +64,7 @@ def participants(meeting: Meeting) -> list[Registration]:
     """The people the plan is for: confirmed registrations, in a stable order."""
     return list(db.session.scalars(
         select(Registration).where(Registration.meeting_id == meeting.id, Registration.status == CONFIRMED)
-        .order_by(Registration.id)))
+        .options(selectinload(Registration.stations)).order_by(Registration.id)))
 
 
 def people_by_pid(meeting: Meeting) -> dict[str, Registration]:

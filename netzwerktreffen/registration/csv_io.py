@@ -91,12 +91,16 @@ def export_csv(registrations: Iterable[Registration]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow([header for key, header, _aliases in COLUMNS if key not in IMPORT_ONLY])
+    labels: dict[int, dict[int, str]] = {}  # meeting id -> station labels, worked out once per meeting
     for registration in registrations:
-        writer.writerow([guard_formula(cell) for cell in _export_row(registration)])
+        if registration.stations and registration.meeting_id not in labels:
+            labels[registration.meeting_id] = station_labels(registration.meeting)
+        row = _export_row(registration, labels.get(registration.meeting_id, {}))
+        writer.writerow([guard_formula(cell) for cell in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def _export_row(registration: Registration) -> list[str]:
+def _export_row(registration: Registration, stations: dict[int, str]) -> list[str]:
     given, family = names.names_of(registration)
     return [
         given,
@@ -107,7 +111,7 @@ def _export_row(registration: Registration) -> list[str]:
         registration.role,
         ", ".join(topic.key for topic in registration.offers),
         ", ".join(topic.key for topic in registration.needs),
-        "; ".join(station_labels(registration.meeting).get(role.station_id, "") for role in registration.stations),
+        "; ".join(stations.get(role.station_id, "") for role in registration.stations),
         ", ".join(registration.languages or []),
         ", ".join(block.title for block in registration.blocks) if registration.blocks else "keine",
         registration.wishes,
