@@ -144,3 +144,10 @@ def test_the_marks_go_with_the_personal_data(chain_meeting, make_registration):
     assert len(meeting.chains) == 2  # the chains themselves are the meeting's, not personal data
     meetings.delete_meeting(other)
     assert db.session.scalar(select(func.count(StationRole.id))) == 0
+
+
+def test_the_import_page_names_the_stations(logged_in, chain_meeting):
+    meeting = chain_meeting()
+    page = logged_in.get(f"/organisation/treffen/{meeting.slug}/anmeldungen/import").get_data(as_text=True)
+    assert "<code>Stationen</code>" in page
+    assert f"{WORK}: Ankunft → Sprache → Beratung → Anerkennung → Qualifizierung → Arbeit" in page
