@@ -4,6 +4,8 @@ from __future__ import annotations
 import random
 from datetime import datetime, time, timedelta
 
+from netzwerktreffen.chains.defaults import add_default_chains
+from netzwerktreffen.core.chains import StationRole
 from netzwerktreffen.core.defaults import add_default_catalogue, guiding_questions
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import local_now
@@ -55,6 +57,26 @@ LAST_NAMES = ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "W
 ROLES = ["Integrationskoordinatorin", "Arbeitsvermittler", "Beraterin", "Teamleitung", "Projektleitung",
          "Ausbildungsberater", "Sprachkursleitung", "Personalreferentin", "Vorsitzender", "Koordinatorin"]
 SECOND_LANGUAGES = ["en", "en", "en", "ru", "ar", "tr", "uk", "fr", "fa"]
+# Where each sector acts in the two chains (0: young refugees into training, 1: refugees into work), with what
+# it offers there. Nobody covers "Schule" in the first chain: the poster shows the gap.
+STATIONS_BY_SECTOR = {
+    "kommune": [(1, "Ankunft", "Erstorientierung, Wohnung, Aufenthalt"), (0, "Ankunft", "Zuweisung und Jugendhilfe")],
+    "migrantenorganisation": [(1, "Ankunft", "Begleitung in den ersten Wochen"),
+                              (0, "Ankunft", "Patenschaften für Jugendliche")],
+    "zivilgesellschaft": [(1, "Ankunft", "Ehrenamtliche Begleitung zu Ämtern")],
+    "migrationsberatung": [(1, "Beratung", "Migrationsberatung für Erwachsene"),
+                           (0, "Beratung", "Jugendmigrationsdienst")],
+    "sprachschule": [(1, "Sprache", "Integrations- und Berufssprachkurse"), (0, "Sprache", "Jugendintegrationskurse")],
+    "jobcenter": [(1, "Beratung", "Beratung nach SGB II, Förderplan"), (1, "Arbeit", "Arbeitsvermittlung")],
+    "agentur": [(0, "Beratung", "Berufsberatung"), (0, "Berufsorientierung", "Einstiegsqualifizierung"),
+                (1, "Arbeit", "Vermittlung, Arbeitgeberservice")],
+    "hochschule": [(1, "Qualifizierung", "Studium und Brückenkurse")],
+    "kammer": [(1, "Anerkennung", "Anerkennungsberatung und -verfahren"), (0, "Ausbildung", "Ausbildungsberatung")],
+    "bildungstraeger": [(1, "Qualifizierung", "Anpassungsqualifizierung"),
+                        (0, "Berufsorientierung", "Berufsorientierungskurse")],
+    "arbeitgeber": [(1, "Arbeit", "Stellen und Einarbeitung"), (0, "Ausbildung", "Ausbildungsplätze")],
+}
+
 CAFE_QUESTIONS = [
     "Wie gelingt Kinderbetreuung während der Sprachkurse?",
     "Wie beschleunigen wir die Anerkennung ausländischer Abschlüsse?",
@@ -99,6 +121,7 @@ def create_demo_meeting(participants: int = 60, slug: str = "demo", seed: int = 
         controller="Landkreis Stendal, Der Landrat, Hospitalstraße 1–2, 39576 Stendal",
         retention_days=90, is_public=True)
     add_default_catalogue(meeting)
+    add_default_chains(meeting)
     meeting.organisers.append(organiser or get_or_create_demo_organiser())
 
     hall = Room(name="Großer Sitzungssaal", position=0, grid_columns=8, grid_rows=5)
@@ -149,6 +172,7 @@ def create_demo_meeting(participants: int = 60, slug: str = "demo", seed: int = 
         if rng.random() < 0.2:
             person.wishes = rng.choice(ORGANISATIONS)[0]
     meeting.registrations += registrations
+    _mark_stations(random.Random(seed + 1), meeting, registrations)
 
     questions = rng.sample(CAFE_QUESTIONS, k=min(hosts_wanted, len(CAFE_QUESTIONS)))
     hosts = rng.sample(registrations, k=min(hosts_wanted, len(registrations)))
@@ -161,6 +185,15 @@ def create_demo_meeting(participants: int = 60, slug: str = "demo", seed: int = 
     db.session.add(meeting)
     db.session.commit()
     return meeting
+
+
+def _mark_stations(rng: random.Random, meeting: Meeting, registrations: list[Registration]) -> None:
+    """Each person marks their sector's stations (now and then only the first), with the offer text."""
+    stations = [{s.name: s for s in chain.stations} for chain in meeting.chains]
+    for person in registrations:
+        marks = STATIONS_BY_SECTOR.get(person.sector.key, [])
+        for chain, station, offer in marks[:1] if rng.random() < 0.25 else marks:
+            person.stations.append(StationRole(station=stations[chain][station], offer=offer))
 
 
 # how many café tables a guest ranks: most rank two or three, some none

@@ -11,6 +11,7 @@ import logging
 from sqlalchemy import delete, select, update
 
 from netzwerktreffen.afterwards import retention
+from netzwerktreffen.chains import service as chains
 from netzwerktreffen.core import defaults
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import (Block, CafeChoice, CafeTable, Meeting, MeetingTable, Organiser, PlanLock,
@@ -53,17 +54,28 @@ def _commit_shown_in_schedules(meeting: Meeting) -> None:
 
 
 def create_meeting(organiser: Organiser, data: dict) -> Meeting:
-    """A new meeting with the default catalogue; its creator is its first organiser."""
+    """A new meeting with the default catalogue and process chains (those of the last meeting of its series,
+    where there is one); its creator is its first organiser."""
     meeting = Meeting(**data)
     if not meeting.slug:
         taken = set(db.session.scalars(select(Meeting.slug)))
         meeting.slug = unique(slugify(meeting.display_title), taken, fallback="treffen")
+    previous = previous_of_series(organiser, meeting)  # before the meeting joins the organiser's meetings
     meeting.organisers.append(organiser)
     defaults.add_default_catalogue(meeting)
+    chains.start_chains(meeting, previous)
     db.session.add(meeting)
     db.session.commit()
     log.info("meeting %s created by %s", meeting.slug, organiser.email)
     return meeting
+
+
+def previous_of_series(organiser: Organiser, meeting: Meeting) -> Meeting | None:
+    """The organiser's latest other meeting of the same series (None without a series name)."""
+    if not meeting.series_name:
+        return None
+    same = [m for m in organiser.meetings if m is not meeting and m.series_name == meeting.series_name]
+    return max(same, key=lambda m: (m.date, m.id or 0), default=None)
 
 
 def update_meeting(meeting: Meeting, data: dict) -> list[Registration]:

@@ -18,6 +18,7 @@ from scheduler.values import PairValues
 from netzwerktreffen.core.i18n import format_number
 from netzwerktreffen.core.models import CAFE
 from netzwerktreffen.planning.cafe_choices import ranked_seat_limit
+from netzwerktreffen.planning.chain_topics import is_chain_key, unknown_handover
 from netzwerktreffen.planning.scheduler_io import plan_groups
 
 log = logging.getLogger(__name__)
@@ -194,6 +195,7 @@ class PairReason:
     history: bool
     forbidden: str | None
     weights: scheduler.Weights
+    handovers: list[str] = field(default_factory=list)  # neighbouring stations of a process chain, each one match
 
 
 def why(instance: dict, a: str, b: str, topic_names: dict[str, str] | None = None) -> PairReason:
@@ -203,14 +205,16 @@ def why(instance: dict, a: str, b: str, topic_names: dict[str, str] | None = Non
     people = {p.id: p for p in parsed.participants}
     p, q = people[a], people[b]
     name = (topic_names or {}).get
+    handovers = [t for t in sorted(p.offers & q.needs) + sorted(q.offers & p.needs) if is_chain_key(t)]
     affinity = {frozenset((x, y)) if x != y else frozenset((x,)): v for x, y, v in parsed.sector_affinity}
     key = frozenset((p.sector, q.sector)) if p.sector != q.sector else frozenset((p.sector,))
     pair = frozenset((a, b))
     return PairReason(
         value=values.s(a, b),
-        offers_to_needs=sorted(name(t, t) for t in p.offers & q.needs),
-        needs_from_offers=sorted(name(t, t) for t in q.offers & p.needs),
-        shared_topics=sorted(name(t, t) for t in (p.offers | p.needs) & (q.offers | q.needs)),
+        offers_to_needs=sorted(name(t, t) for t in p.offers & q.needs if not is_chain_key(t)),
+        needs_from_offers=sorted(name(t, t) for t in q.offers & p.needs if not is_chain_key(t)),
+        shared_topics=sorted(name(t, t) for t in (p.offers | p.needs) & (q.offers | q.needs) if not is_chain_key(t)),
+        handovers=sorted(name(t) or unknown_handover() for t in handovers),
         sector_a=p.sector, sector_b=q.sector,
         affinity=affinity.get(key, 0.0 if p.sector == q.sector else 1.0),
         wish=pair in {frozenset(w) for w in parsed.wish},

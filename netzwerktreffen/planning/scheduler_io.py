@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.text import one_line
 from netzwerktreffen.planning.cafe_choices import weigh_cafe_choices
+from netzwerktreffen.planning.chain_topics import chain_keys
 from netzwerktreffen.core.models import (CAFE, CONFIRMED, PUBLISHED, SPEED, SUPERSEDED, Block, CafeTable, Meeting,
                                          PlanLock, PlanVersion, Registration)
 
@@ -63,7 +64,7 @@ def participants(meeting: Meeting) -> list[Registration]:
     """The people the plan is for: confirmed registrations, in a stable order."""
     return list(db.session.scalars(
         select(Registration).where(Registration.meeting_id == meeting.id, Registration.status == CONFIRMED)
-        .order_by(Registration.id)))
+        .options(selectinload(Registration.stations)).order_by(Registration.id)))
 
 
 def people_by_pid(meeting: Meeting) -> dict[str, Registration]:
@@ -420,6 +421,7 @@ def build_instance(meeting: Meeting) -> dict:
     affinity = [[a.sector_a.key, a.sector_b.key, a.value] for a in meeting.affinities]
     weights = {k: v for k, v in (meeting.weights or {}).items() if k in WEIGHT_KEYS}
     blocks = [(_cafe_block if block.kind == CAFE else _speed_block)(block, people) for block in meeting.blocks]
+    chain = {p.id: chain_keys(p) for p in people}  # neighbouring stations of a process chain: a handover
     instance = {
         "format": INSTANCE_FORMAT,
         "name": meeting.display_title,
@@ -428,7 +430,8 @@ def build_instance(meeting: Meeting) -> dict:
         "participants": [{
             "id": participant_id(p), "name": p.name, "organisation": p.organisation,
             "sector": p.sector.key if p.sector else NO_SECTOR,
-            "offers": sorted(t.key for t in p.offers), "needs": sorted(t.key for t in p.needs),
+            "offers": sorted({t.key for t in p.offers} | chain[p.id][0]),
+            "needs": sorted({t.key for t in p.needs} | chain[p.id][1]),
             "languages": list(p.languages or ["de"]),
         } for p in people],
         "avoid": _pairs_from_lines(people, "not_with", organisations=False),

@@ -79,7 +79,8 @@ def preload(meeting: Meeting) -> list[Registration]:
     weakly, so a list thrown away takes the loaded relationships with it."""
     return db.session.scalars(select(Registration).where(Registration.meeting_id == meeting.id).options(
         selectinload(Registration.offers), selectinload(Registration.needs), selectinload(Registration.blocks),
-        selectinload(Registration.sector), selectinload(Registration.cafe_choices))).all()
+        selectinload(Registration.sector), selectinload(Registration.cafe_choices),
+        selectinload(Registration.stations))).all()
 
 
 def today_instance(meeting: Meeting) -> dict:

@@ -18,6 +18,7 @@ from netzwerktreffen.planning import messages as plan_messages
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.planning import service as planning
 from netzwerktreffen.planning.cafe_choices import LEVEL_LABELS
+from netzwerktreffen.planning.chain_topics import handover_names
 from netzwerktreffen.planning.messages import PlanningError
 from netzwerktreffen.web.auth import organiser_meeting
 from netzwerktreffen.web.common import owned_or_404
@@ -131,7 +132,7 @@ def why(slug: str, number: int):
     known = {p["id"] for p in version.instance["participants"]}
     if a not in known or b not in known or a == b:
         abort(404)
-    topic_names = {t.key: t.name for t in meeting.topics}
+    topic_names = {t.key: t.display_name for t in meeting.topics} | handover_names(meeting)
     reason = quality.why(version.instance, a, b, topic_names)
     sectors = {s.key: s.name for s in meeting.sectors}
     people = scheduling.people_by_pid(meeting)

@@ -30,6 +30,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
 from netzwerktreffen.core import names
+from netzwerktreffen.core.chains import ChainStation
 from netzwerktreffen.core.i18n import to_local
 from netzwerktreffen.core.models import CANCELLED, CONFIRMED, WAITLISTED, Block, Meeting, Registration, Sector, Topic
 from netzwerktreffen.registration.service import RegistrationData, normalise_email
@@ -52,6 +53,7 @@ COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
     ("role", "Funktion", ("Role", "Position")),
     ("offers", "Angebote", ("Angebot", "Was ich anbiete", "Offers")),
     ("needs", "Bedarfe", ("Bedarf", "Was ich suche", "Needs")),
+    ("stations", "Stationen", ("Station", "Prozesskette", "Stations")),  # of the process chains; "Kette: Station"
     ("languages", "Sprachen", ("Sprache", "Languages", "Language")),
     ("blocks", "Blöcke", ("Bloecke", "Block", "Blocks")),
     ("wishes", "Wünsche", ("Wuensche", "Wishes")),
@@ -89,12 +91,16 @@ def export_csv(registrations: Iterable[Registration]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow([header for key, header, _aliases in COLUMNS if key not in IMPORT_ONLY])
+    labels: dict[int, dict[int, str]] = {}  # meeting id -> station labels, worked out once per meeting
     for registration in registrations:
-        writer.writerow([guard_formula(cell) for cell in _export_row(registration)])
+        if registration.stations and registration.meeting_id not in labels:
+            labels[registration.meeting_id] = station_labels(registration.meeting)
+        row = _export_row(registration, labels.get(registration.meeting_id, {}))
+        writer.writerow([guard_formula(cell) for cell in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def _export_row(registration: Registration) -> list[str]:
+def _export_row(registration: Registration, stations: dict[int, str]) -> list[str]:
     given, family = names.names_of(registration)
     return [
         given,
@@ -105,6 +111,7 @@ def _export_row(registration: Registration) -> list[str]:
         registration.role,
         ", ".join(topic.key for topic in registration.offers),
         ", ".join(topic.key for topic in registration.needs),
+        "; ".join(stations.get(role.station_id, "") for role in registration.stations),
         ", ".join(registration.languages or []),
         ", ".join(block.title for block in registration.blocks) if registration.blocks else "keine",
         registration.wishes,
@@ -115,6 +122,16 @@ def _export_row(registration: Registration) -> list[str]:
         "ja" if registration.consent_contact else "nein",
         _format_timestamp(registration.created_at),
     ]
+
+
+def station_labels(meeting: Meeting) -> dict[int, str]:
+    """Station id -> its name in the CSV file: the station's name where no other chain of the meeting has a
+    station of that name, else "Prozesskette: Station"."""
+    stations = [s for chain in meeting.chains for s in chain.stations]
+    count: dict[str, int] = {}
+    for station in stations:
+        count[_fold(station.name)] = count.get(_fold(station.name), 0) + 1
+    return {s.id: s.name if count[_fold(s.name)] == 1 else f"{s.chain.name}: {s.name}" for s in stations}
 
 
 def _format_timestamp(value: datetime | None) -> str:
@@ -329,6 +346,14 @@ class _Catalogue:
         self.blocks: dict[str, Block] = {_fold(block.title): block for block in meeting.blocks}
         self.all_blocks = list(meeting.blocks)
         self.languages = _language_names()
+        self.stations: dict[str, list[ChainStation]] = {}  # "station" and "chain: station", folded
+        for chain in meeting.chains:
+            for station in chain.stations:
+                for chain_name in (chain.name, chain.name_en):
+                    if chain_name:
+                        self.stations.setdefault(_fold(f"{chain_name}: {station.name}"), []).append(station)
+                for name in {station.name, station.name_en} - {""}:
+                    self.stations.setdefault(_fold(name), []).append(station)
 
 
 def _fold(text: str) -> str:
@@ -396,6 +421,7 @@ def _row_data(row: CsvRow, catalogue: _Catalogue, errors: list[str]) -> Registra
     else:
         blocks = list(catalogue.all_blocks)
     languages = _languages(get("languages"), catalogue.languages, where, errors)
+    stations = _stations(get("stations"), catalogue.stations, where, errors)
     if get("status") and _status(get("status")) is None:
         errors.append(_("%(where)s: Status „%(value)s“ unbekannt (angemeldet, Warteliste oder storniert)",
                         where=where, value=get("status")))
@@ -413,7 +439,8 @@ def _row_data(row: CsvRow, catalogue: _Catalogue, errors: list[str]) -> Registra
         organisation=get("organisation"), sector=sector,
         role=get("role"), offers=offers, needs=needs, languages=languages, blocks=blocks,
         wishes=get("wishes"), not_with=get("not_with"), accessibility=get("accessibility"),
-        consent_listing=consents["consent_listing"], consent_contact=consents["consent_contact"])
+        consent_listing=consents["consent_listing"], consent_contact=consents["consent_contact"],
+        stations=[(station, "") for station in stations])
 
 
 def _names(cells: dict[str, str]) -> tuple[str, str]:
@@ -465,6 +492,25 @@ def _languages(cell: str, names: dict[str, str], where: str, errors: list[str]) 
         elif code not in codes:
             codes.append(code)
     return codes or ["de"]
+
+
+def _stations(cell: str, lookup: dict[str, list[ChainStation]], where: str, errors: list[str]) -> list[ChainStation]:
+    """Stations separated by semicolons or line breaks: "Sprache" where the name is unique, else
+    "Prozesskette: Station" (as the export writes them)."""
+    found: list[ChainStation] = []
+    for part in re.split(r"[;\n]", cell):
+        if not part.strip():
+            continue
+        candidates = list(dict.fromkeys(lookup.get(_fold(re.sub(r"\s*:\s*", ": ", part)), [])))
+        if not candidates:
+            errors.append(_("%(where)s: Station „%(value)s“ unbekannt", where=where, value=part.strip()))
+        elif len(candidates) > 1:
+            errors.append(_("%(where)s: Die Station „%(value)s“ gibt es in mehreren Prozessketten; bitte "
+                            "„Prozesskette: Station“ schreiben, z. B. „%(example)s“", where=where, value=part.strip(),
+                            example=f"{candidates[0].chain.name}: {candidates[0].name}"))
+        elif candidates[0] not in found:
+            found.append(candidates[0])
+    return found
 
 
 def _status(cell: str) -> str | None:

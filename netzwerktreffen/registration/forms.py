@@ -6,8 +6,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
+from flask_babel import gettext as _
+
+from netzwerktreffen.core.bilingual import in_ui_language
 from netzwerktreffen.core.models import Meeting, Registration
 from netzwerktreffen.registration.service import RegistrationData
 from netzwerktreffen.web.fields import (Form, MultiCheckboxField, NameFields, LanguagesField, language_choices,
@@ -24,6 +27,16 @@ class CancelForm(Form):
                            validators=[DataRequired(message=_l("Bitte bestätigen Sie, dass Sie absagen möchten."))])
 
 
+class StationsField(MultiCheckboxField):
+    """The stations of the meeting's chains; one that is not (or no longer) there is refused in plain words."""
+
+    def pre_validate(self, form):
+        offered = {value for value, _label in self.choices or []}
+        if any(value not in offered for value in self.data or []):
+            raise ValidationError(_("Eine der angekreuzten Stationen gibt es bei diesem Treffen nicht (mehr). "
+                                    "Bitte kreuzen Sie die Stationen noch einmal an."))
+
+
 class RegistrationForm(NameFields):
     email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(), Email(), Length(max=254)],
                        description=_l("An diese Adresse schicken wir die Bestätigung und Ihren persönlichen Link."))
@@ -37,6 +50,7 @@ class RegistrationForm(NameFields):
     languages = LanguagesField(_l("Sprachen, in denen ich ein Gespräch führen kann"),
                                    validators=[DataRequired(message=_l("Bitte wählen Sie mindestens eine Sprache."))])
     blocks = MultiCheckboxField(_l("Ich nehme teil an"), coerce=int)
+    station_ids = StationsField(_l("Wo in der Prozesskette sind Sie oder Ihre Organisation tätig?"), coerce=int)
     cafe_choice_1 = SelectField(_l("Pro-Action-Café: 1. Wunsch"), coerce=int, validators=[Optional()])
     cafe_choice_2 = SelectField(_l("Pro-Action-Café: 2. Wunsch"), coerce=int, validators=[Optional()])
     cafe_choice_3 = SelectField(_l("Pro-Action-Café: 3. Wunsch"), coerce=int, validators=[Optional()])
@@ -93,8 +107,8 @@ class ImportForm(Form):
 
 def build_form(form_class: type[RegistrationForm], meeting: Meeting,
                registration: Registration | None = None, **kwargs) -> RegistrationForm:
-    """A form with the meeting's sectors, topics, languages and blocks as choices."""
-    form = form_class(obj=registration, **kwargs)
+    """A form with the meeting's sectors, topics, languages, blocks and chain stations as choices."""
+    form = _with_station_offers(form_class, meeting)(obj=registration, **kwargs)
     form.sector.choices = [(-1, "– " + str(_l("bitte wählen")) + " –")] + [(s.id, s.display_name) for s in meeting.sectors]
     topics = sorted(((t.id, t.display_name) for t in meeting.topics), key=lambda choice: choice[1].casefold())
     form.offers.choices = topics
@@ -110,6 +124,10 @@ def build_form(form_class: type[RegistrationForm], meeting: Meeting,
             form.offers.data = [t.id for t in registration.offers]
             form.needs.data = [t.id for t in registration.needs]
             form.blocks.data = [b.id for b in registration.blocks]
+            form.station_ids.data = [role.station_id for role in registration.stations]
+            for role in registration.stations:
+                if hasattr(form, _offer_field(role.station_id)):
+                    getattr(form, _offer_field(role.station_id)).data = role.offer
             form.languages.data = list(registration.languages)
             ranked = [c.cafe_table_id for c in registration.cafe_choices]
             for field, choice in zip(cafe_choice_fields(form), ranked + [0, 0, 0]):
@@ -118,7 +136,30 @@ def build_form(form_class: type[RegistrationForm], meeting: Meeting,
             form.sector.data = -1
             form.languages.data = default_languages(meeting)
             form.blocks.data = [b.id for b in meeting.blocks]
+    _group_stations(form, meeting)
     return form
+
+
+def _offer_field(station_id: int) -> str:
+    return f"station_offer_{station_id}"
+
+
+def _with_station_offers(form_class: type[RegistrationForm], meeting: Meeting) -> type[RegistrationForm]:
+    """The form class with one optional "what we offer there" field per station of the meeting's chains."""
+    fields = {_offer_field(station.id): StringField(
+        _("Was Sie bei „%(station)s“ anbieten (freiwillig)", station=station.display_name),
+        validators=[Optional(), Length(max=300)]) for chain in meeting.chains for station in chain.stations}
+    return type(form_class.__name__, (form_class,), fields) if fields else form_class
+
+
+def _group_stations(form: RegistrationForm, meeting: Meeting) -> None:
+    """The choices of ``station_ids``, and ``form.station_groups`` for the template: per chain, each station
+    with its description, whether it is ticked, and its offer field."""
+    form.station_ids.choices = [(s.id, s.display_name) for chain in meeting.chains for s in chain.stations]
+    ticked = set(form.station_ids.data or [])
+    form.station_groups = [(chain, [(s, in_ui_language(s.description, s.description_en), s.id in ticked,
+                                     getattr(form, _offer_field(s.id))) for s in chain.stations])
+                           for chain in meeting.chains if chain.stations]
 
 
 def cafe_choice_fields(form: RegistrationForm) -> list:
@@ -166,4 +207,12 @@ def form_data(form: RegistrationForm, meeting: Meeting,
         wishes=form.wishes.data or "", not_with=form.not_with.data or "",
         accessibility=form.accessibility.data or "",
         consent_listing=bool(consent_listing), consent_contact=bool(consent_contact),
-        cafe_choices=[cafe_tables[f.data] for f in cafe_choice_fields(form) if f.data in cafe_tables])
+        cafe_choices=[cafe_tables[f.data] for f in cafe_choice_fields(form) if f.data in cafe_tables],
+        stations=_chosen_stations(form, meeting))
+
+
+def _chosen_stations(form: RegistrationForm, meeting: Meeting) -> list:
+    """The ticked stations with what the person offers there (an offer without a tick is not kept)."""
+    stations = {s.id: s for chain in meeting.chains for s in chain.stations}
+    return [(stations[i], getattr(form, _offer_field(i)).data or "")
+            for i in dict.fromkeys(form.station_ids.data or []) if i in stations]

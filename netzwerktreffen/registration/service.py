@@ -17,6 +17,8 @@ from flask_babel import force_locale
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
+from netzwerktreffen.chains import service as chains
+from netzwerktreffen.core.chains import ChainStation
 from netzwerktreffen.mail import message as mail
 from netzwerktreffen.mail import outbox, schedules
 from netzwerktreffen.core import names
@@ -65,6 +67,7 @@ class RegistrationData:
     cafe_choices: list[CafeTable] | None = None  # ranked; None keeps the stored choices
     given_name: str | None = None
     family_name: str | None = None
+    stations: list[tuple[ChainStation, str]] | None = None  # where they act, what they offer; None keeps them
 
 
 def normalise_email(email: str) -> str:
@@ -149,6 +152,8 @@ def apply_data(registration: Registration, data: RegistrationData) -> None:
     if data.cafe_choices is not None:
         registration.cafe_choices = [CafeChoice(cafe_table=table, rank=rank)
                                      for rank, table in enumerate(dict.fromkeys(data.cafe_choices))]
+    if data.stations is not None:
+        chains.set_stations(registration, data.stations)
     registration.set_consent_listing(data.consent_listing, now)
     registration.set_consent_contact(data.consent_contact, now)
 

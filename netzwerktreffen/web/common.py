@@ -20,10 +20,10 @@ class IdConverter(IntegerConverter):
 
 
 def owner_id(row) -> int | None:
-    """The id of the meeting a row belongs to (directly, or through its block or its room)."""
+    """The id of the meeting a row belongs to (directly, or through its block, its room or its chain)."""
     if hasattr(row, "meeting_id"):
         return row.meeting_id
-    parent = getattr(row, "block", None) or getattr(row, "room", None)
+    parent = getattr(row, "block", None) or getattr(row, "room", None) or getattr(row, "chain", None)
     return parent.meeting_id if parent is not None else None
 
 

@@ -5,6 +5,7 @@ import re
 
 from flask import current_app
 
+from netzwerktreffen.chains.defaults import add_default_chains
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import OutboxMessage
 from netzwerktreffen.day import print_jobs
@@ -16,15 +17,18 @@ from netzwerktreffen.planning import service as planning
 TAB_OF = {"": "overview", "bearbeiten": "overview", "ablauf": "blocks", "cafe-tische": "blocks",
           "raeume": "rooms", "tische": "rooms", "bereiche": "catalogue", "themen": "catalogue",
           "anmeldungen": "registrations", "plan": "plans", "post": "mailing", "tag": "day",
-          "ernte": "harvest", "team": "team"}
+          "ernte": "harvest", "team": "team", "prozessketten": "chains"}
 NOT_A_PAGE = {"projector.show"}  # the full-screen round clock for the projector
 TAB_LABELS = {"overview": "Überblick", "blocks": "Ablauf", "rooms": "Räume & Tische",
               "catalogue": "Bereiche & Themen", "registrations": "Anmeldungen", "plans": "Rundenplan",
-              "mailing": "Post", "day": "Am Tag", "harvest": "Café-Ernte", "team": "Organisationsteam"}
+              "mailing": "Post", "day": "Am Tag", "harvest": "Café-Ernte", "team": "Organisationsteam",
+              "chains": "Prozessketten"}
 
 
 def test_every_meeting_page_has_the_tabs_with_the_current_one_marked(published_meeting, logged_in):
     meeting = published_meeting()
+    add_default_chains(meeting)
+    db.session.commit()
     first = scheduling.published(meeting)
     people = [scheduling.participant_id(r) for r in sorted(meeting.registrations, key=lambda r: r.id)]
     second = planning.store_version(meeting, first.instance, planning.swap(
@@ -36,7 +40,8 @@ def test_every_meeting_page_has_the_tabs_with_the_current_one_marked(published_m
               "sector_id": meeting.sectors[0].id, "topic_id": meeting.topics[0].id,
               "cafe_table_id": cafe.cafe_tables[0].id, "room_id": meeting.rooms[0].id,
               "table_id": meeting.rooms[0].tables[0].id, "number": first.number,
-              "message_id": db.session.query(OutboxMessage.id).first()[0]}
+              "message_id": db.session.query(OutboxMessage.id).first()[0],
+              "chain_id": meeting.chains[0].id, "station_id": meeting.chains[0].stations[0].id}
     query = {"plans.why": {"a": people[0], "b": people[1]},
              "plans.compare": {"a": first.number, "b": second.number},
              "checkin.replanned": {"von": first.number, "nach": second.number}}

@@ -22,6 +22,7 @@ from served import free_port
 from werkzeug.serving import make_server
 
 import netzwerktreffen
+from netzwerktreffen.chains.defaults import add_default_chains
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import OutboxMessage
 
@@ -58,6 +59,8 @@ def url_values(meeting, organiser) -> dict:
         "cafe_table_id": cafe.cafe_tables[0].id, "sector_id": meeting.sectors[0].id if meeting.sectors else 1,
         "topic_id": meeting.topics[0].id if meeting.topics else 1, "organiser_id": organiser.id,
         "message_id": message.id if message else 1, "job_id": 1, "kind": "raumplan", "filename": "style.css",
+        "chain_id": meeting.chains[0].id if meeting.chains else 1,
+        "station_id": meeting.chains[0].stations[0].id if meeting.chains else 1,
     }
 
 
@@ -68,6 +71,8 @@ def get_pages(app):
 
 def test_every_page_type_sends_the_security_headers(app, client, auth, published_meeting, organiser):
     meeting = published_meeting()
+    add_default_chains(meeting)
+    db.session.commit()
     auth.login()  # the schedules go out, so that a mail's page exists; then log out again
     client.post(f"/organisation/treffen/{meeting.slug}/post/ablauf-senden", data={"note": ""})
     auth.logout()
@@ -99,9 +104,10 @@ def test_every_page_type_sends_the_security_headers(app, client, auth, published
     assert set(seen) == {endpoint for endpoint, _url in pages} - frames and len(seen) > 100
     assert {"public.index", "public.meeting", "public.personal", "auth.login", "feeds.personal",
             "host_harvest.host_edit", "public.slip_plan", "static"} <= ok["anonym"]
-    assert not any(endpoint.startswith(("meetings.", "plans.", "checkin.")) for endpoint in ok["anonym"])
+    assert not any(endpoint.startswith(("meetings.", "plans.", "checkin.", "chains.")) for endpoint in ok["anonym"])
     assert {"meetings.overview", "plans.show", "checkin.index", "registrations.index", "mailing.preview",
-            "mailing.show", "projector.show", "meetings.room", "harvest.index"} <= ok["organiser"]
+            "mailing.show", "projector.show", "meetings.room", "harvest.index", "chains.index",
+            "chains.edit_station"} <= ok["organiser"]
     # error pages too
     assert_page_headers(client.get("/gibt-es-nicht"))
     assert client.get("/gibt-es-nicht").status_code == 404
