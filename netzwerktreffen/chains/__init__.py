@@ -1,0 +1,1 @@
+"""Process chains ("Prozessketten", seed report 002): who acts at which station of a meeting's chains."""
