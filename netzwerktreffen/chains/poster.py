@@ -35,8 +35,7 @@ def printable_chains(meeting: Meeting) -> list[overview.Chain]:
         raise PosterError(_("Dieses Treffen hat noch keine Prozesskette mit Stationen: das Plakat wäre leer."))
     if not any(c.covered for c in chains):
         raise PosterError(_("Noch hat niemand angegeben, an welcher Station er oder sie mitwirkt: das Plakat "
-                            "zeigte nur Lücken. Die Stationen markieren die Teilnehmenden bei der Anmeldung "
-                            "(oder Sie tragen sie bei den Anmeldungen nach)."))
+                            "zeigte nur Lücken."))
     return chains
 
 
