@@ -4,6 +4,8 @@ their contact card (``chains.vcard``). A3 or A4 landscape, made with WeasyPrint 
 """
 from __future__ import annotations
 
+import re
+
 from flask import render_template
 from flask_babel import gettext as _
 
@@ -14,6 +16,7 @@ from netzwerktreffen.web.pdf import html_to_pdf
 
 # paper (the query's ``format``) -> CSS page size, QR code edge in mm
 FORMATS = {"a3": ("A3", 28), "a4": ("A4", 22)}
+HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}")
 
 
 class PosterError(ValueError):
@@ -43,8 +46,9 @@ def poster_html(meeting: Meeting, paper: str = "a3") -> str:
     chains = printable_chains(meeting)
     cards = {p.id: vcard.qr_svg_data_uri(vcard.contact_card(p)) for p in overview.sharing_people(chains)}
     size, qr_mm = FORMATS[paper]
+    colours = {s.id: s.color for s in meeting.sectors if HEX_COLOUR.fullmatch(s.color or "")}  # into the <style>
     return render_template("chains/poster.html", meeting=meeting, chains=chains, qr=cards, page_size=size,
-                           qr_mm=qr_mm, doc_title=_("Wer macht was?"), made_on=local_now().date())
+                           qr_mm=qr_mm, colours=colours, doc_title=_("Wer macht was?"), made_on=local_now().date())
 
 
 def poster_pdf(meeting: Meeting, paper: str = "a3") -> bytes:
