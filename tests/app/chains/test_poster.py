@@ -14,6 +14,7 @@ from pypdf import PdfReader  # noqa: E402
 
 from day_helpers import pdf_pages_text  # noqa: E402
 from netzwerktreffen.chains import poster, vcard  # noqa: E402
+from netzwerktreffen.core.models import Registration  # noqa: E402
 from poster_data import HIDDEN, SHARING, STATIONS, add_chain, chain_meeting  # noqa: E402
 
 
@@ -116,10 +117,10 @@ def test_contact_card_stays_small_enough_for_a_legible_qr_code(app, make_meeting
     assert "title" not in parsed.contents  # the role went first; it is printed beside the code anyway
     import segno
     assert segno.make(card, error="l", encoding="utf-8", micro=False).version <= 10
-    short = vcard.contact_card(meeting.registrations[0].__class__(
-        name="Anna Weber", given_name="Anna", family_name="Weber", email="a@example.org", organisation="VHS",
-        role="Leitung"))
-    assert vobject.readOne(short).title.value == "Leitung"
+    short = vobject.readOne(vcard.contact_card(Registration(
+        name="Anna Maria Weber", given_name="Anna Maria", family_name="Weber", email="a@example.org",
+        organisation="VHS", role="Leitung")))
+    assert short.title.value == "Leitung" and short.n.value.given == "Anna Maria" and short.org.value == ["VHS"]
 
 
 @pytest.mark.parametrize("asked", ["a5", "A3 ", "<b>"])
