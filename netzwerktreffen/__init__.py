@@ -70,6 +70,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(harvest.hosts)
     from netzwerktreffen.chains import views as chains
     app.register_blueprint(chains.bp)
+    from netzwerktreffen.chains import poster_views as chains_poster
+    app.register_blueprint(chains_poster.bp)
     from netzwerktreffen import jobs
     jobs.init_app(app)
     errors.init_app(app)
