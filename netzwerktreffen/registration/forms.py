@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from babel import Locale
-from flask import current_app
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from netzwerktreffen.core.models import Meeting, Registration
+from netzwerktreffen.registration.answers import AskedQuestions
 from netzwerktreffen.registration.service import RegistrationData
 from netzwerktreffen.web.fields import (Form, MultiCheckboxField, NameFields, LanguagesField, language_choices,
                                         default_languages)
@@ -25,6 +26,7 @@ class CancelForm(Form):
 
 
 class RegistrationForm(NameFields):
+    asks_questions = True  # the meeting's own questions (registration.answers) come with the form
     email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(), Email(), Length(max=254)],
                        description=_l("An diese Adresse schicken wir die Bestätigung und Ihren persönlichen Link."))
     organisation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
@@ -62,8 +64,9 @@ class PersonalForm(RegistrationForm):
 
 
 class OrganiserRegistrationForm(RegistrationForm):
-    """What an organiser may change for a person: everything but the person's own consents."""
+    """What an organiser may change for a person: everything but the person's own consents (and answers)."""
 
+    asks_questions = False
     consent_processing = None
     consent_listing = None
     consent_contact = None
@@ -95,6 +98,7 @@ def build_form(form_class: type[RegistrationForm], meeting: Meeting,
                registration: Registration | None = None, **kwargs) -> RegistrationForm:
     """A form with the meeting's sectors, topics, languages and blocks as choices."""
     form = form_class(obj=registration, **kwargs)
+    form.asked = AskedQuestions(meeting, registration) if form_class.asks_questions else None
     form.sector.choices = [(-1, "– " + str(_l("bitte wählen")) + " –")] + [(s.id, s.display_name) for s in meeting.sectors]
     topics = sorted(((t.id, t.display_name) for t in meeting.topics), key=lambda choice: choice[1].casefold())
     form.offers.choices = topics
@@ -134,6 +138,8 @@ def validate_submitted(form: RegistrationForm) -> bool:
     if not form.is_submitted():
         return False
     valid = form.validate()
+    if form.asked is not None and not form.asked.read(request.form):
+        valid = False
     chosen = [f.data for f in cafe_choice_fields(form) if f.data]
     if len(chosen) != len(set(chosen)):
         form.cafe_choice_2.errors = list(form.cafe_choice_2.errors) + [
@@ -166,4 +172,5 @@ def form_data(form: RegistrationForm, meeting: Meeting,
         wishes=form.wishes.data or "", not_with=form.not_with.data or "",
         accessibility=form.accessibility.data or "",
         consent_listing=bool(consent_listing), consent_contact=bool(consent_contact),
-        cafe_choices=[cafe_tables[f.data] for f in cafe_choice_fields(form) if f.data in cafe_tables])
+        cafe_choices=[cafe_tables[f.data] for f in cafe_choice_fields(form) if f.data in cafe_tables],
+        answers=form.asked.values() if form.asked is not None else None)

@@ -105,7 +105,8 @@ def registrations_for_export(meeting: Meeting) -> list[Registration]:
     return list(db.session.scalars(
         select(Registration).where(Registration.meeting_id == meeting.id)
         .options(selectinload(Registration.sector), selectinload(Registration.offers),
-                 selectinload(Registration.needs), selectinload(Registration.blocks))
+                 selectinload(Registration.needs), selectinload(Registration.blocks),
+                 selectinload(Registration.answers))
         .order_by(Registration.created_at, Registration.id)))
 
 
