@@ -15,7 +15,7 @@ from flask import Blueprint, abort, jsonify, render_template
 from flask_login import login_required
 
 from netzwerktreffen.day.projector import agenda
-from netzwerktreffen.registration import survey
+from netzwerktreffen.registration.survey import question_result
 from netzwerktreffen.web.auth import organiser_meeting
 
 bp = Blueprint("projector", __name__, url_prefix="/organisation/treffen/<slug>/beamer")
@@ -50,4 +50,4 @@ def survey(slug: str, number: int):
     if not 1 <= number <= len(questions):
         abort(404)
     return render_template("projector/survey.html", meeting=meeting, number=number, total=len(questions),
-                           result=survey.question_result(questions[number - 1]))
+                           result=question_result(questions[number - 1]))
