@@ -41,7 +41,7 @@ def upgrade():
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('registration_id', sa.Integer(), nullable=False),
         sa.Column('question_id', sa.Integer(), nullable=False),
-        sa.Column('value', sa.JSON(), nullable=True),
+        sa.Column('value', sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(['registration_id'], ['registration.id'], ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['question_id'], ['question.id'], ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id'),

@@ -39,7 +39,11 @@ def agenda_json(slug: str):
     return jsonify(agenda(meeting))
 
 
-@bp.route("/fragen", defaults={"number": 1})
+@bp.route("/fragen")
+def survey_start(slug: str):
+    return survey(slug, 1)
+
+
 @bp.route("/fragen/<int:number>")
 def survey(slug: str, number: int):
     """Question ``number`` (1 for the first) on its own screen."""

@@ -116,7 +116,7 @@ def test_projector_shows_one_question_per_screen(logged_in, make_meeting, make_r
     assert f'id="next" rel="next" href="{base}/2"' in first and 'id="prev"' not in first
     second = logged_in.get(f"{base}/2").get_data(as_text=True)
     assert "Wohnraum fehlt" in second and "Anna Weber" not in second  # anonymous
-    assert f'id="prev" rel="prev" href="{base}"' in second and 'id="next"' not in second
+    assert f'id="prev" rel="prev" href="{base}/1"' in second and 'id="next"' not in second
     assert logged_in.get(f"{base}/3").status_code == 404
     assert logged_in.get(f"{base}/0").status_code == 404
     logged_in.post("/logout")

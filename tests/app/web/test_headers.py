@@ -58,6 +58,7 @@ def url_values(meeting, organiser) -> dict:
         "cafe_table_id": cafe.cafe_tables[0].id, "sector_id": meeting.sectors[0].id if meeting.sectors else 1,
         "topic_id": meeting.topics[0].id if meeting.topics else 1, "organiser_id": organiser.id,
         "message_id": message.id if message else 1, "job_id": 1, "kind": "raumplan", "filename": "style.css",
+        "question_id": 1,
     }
 
 
