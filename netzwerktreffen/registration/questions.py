@@ -148,14 +148,22 @@ READY_SET = [
 ]
 
 
-def take_ready_set(meeting: Meeting) -> int:
-    """Add the ready set after the meeting's own questions; returns how many were added."""
+def add_ready_set(meeting: Meeting) -> list[Question]:
+    """The ready set after the meeting's own questions, not committed."""
+    added = []
     for data in READY_SET:
         question = Question(meeting=meeting, position=len(meeting.questions))
         _apply(question, data)
         db.session.add(question)
+        added.append(question)
+    return added
+
+
+def take_ready_set(meeting: Meeting) -> int:
+    """Add the ready set after the meeting's own questions and commit; returns how many were added."""
+    added = add_ready_set(meeting)
     db.session.commit()
-    return len(READY_SET)
+    return len(added)
 
 
 def copy_questions(source: Meeting, target: Meeting) -> list[Question]:

@@ -127,3 +127,14 @@ def test_projector_without_questions_says_so(logged_in, make_meeting, organiser)
     meeting = make_meeting(organisers=[organiser])
     page = logged_in.get(f"/organisation/treffen/{meeting.slug}/beamer/fragen").get_data(as_text=True)
     assert "keine Fragen" in page
+
+
+def test_the_demo_meeting_has_the_ready_set_answered(app):
+    from netzwerktreffen.demo import create_demo_meeting
+    from netzwerktreffen.registration.questions import READY_SET
+    meeting = create_demo_meeting(participants=12, slug="demo-fragen")
+    results = survey.question_results(meeting, with_charts=False)
+    assert [r.question.text for r in results] == [q.text for q in READY_SET]
+    assert all(0 < r.answered <= 12 for r in results)
+    assert results[0].counts and sum(results[0].counts) >= results[0].answered  # several topics each
+    assert results[1].texts and all(t.name == "" for t in results[1].texts)  # anonymous
