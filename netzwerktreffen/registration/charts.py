@@ -13,19 +13,19 @@ from base64 import b64encode
 ACCENT = "#0b5cad"
 INK = "#1d2430"
 STYLE = {"svg.fonttype": "none", "svg.hashsalt": "netzwerktreffen", "font.family": "DejaVu Sans",
-         "font.size": 11, "axes.edgecolor": "#8f99a8", "text.color": INK, "axes.labelcolor": INK,
+         "font.size": 12, "axes.edgecolor": "#8f99a8", "text.color": INK, "axes.labelcolor": INK,
          "xtick.color": INK, "ytick.color": INK}
 
 
 def _wrap(label: str) -> str:
-    return "\n".join(textwrap.wrap(label, 34)[:3]) or "–"
+    return "\n".join(textwrap.wrap(label, 28)[:3]) or "–"
 
 
 def _axes(rows: int, wide: bool = False):
     import matplotlib
     from matplotlib.figure import Figure
     with matplotlib.rc_context(STYLE):
-        figure = Figure(figsize=(8.5 if wide else 7.5, 0.75 + 0.55 * max(rows, 1)), layout="constrained")
+        figure = Figure(figsize=(7.2 if wide else 6.4, 0.8 + 0.55 * max(rows, 1)), layout="constrained")
         axes = figure.add_subplot()
     axes.spines[["top", "right"]].set_visible(False)
     axes.xaxis.get_major_locator().set_params(integer=True)

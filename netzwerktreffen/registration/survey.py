@@ -102,7 +102,8 @@ def sector_rows(question: Question, answers: list[Answer]) -> list[SectorRow]:
 
     rows = [row(s.display_name, s.color, groups[s]) for s in shown]
     if others:
-        rows.append(row(_("weitere Bereiche") if shown else _("alle Bereiche"), OTHERS_COLOR, others))
+        rows.append(row(_("weitere Bereiche"), OTHERS_COLOR, others) if shown
+                    else row(_("alle Bereiche"), charts.ACCENT, others))
     return rows
 
 
