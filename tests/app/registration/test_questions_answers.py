@@ -180,3 +180,24 @@ def test_cancelled_answers_are_not_kept(make_meeting, make_registration):
     retention.purge(meeting)
     db.session.expire_all()
     assert db.session.get(Question, cooperation.id).kept_counts == {"answered": 1, "counts": {"Ja": 1}}
+
+
+def test_deleting_the_meeting_takes_its_questions_and_answers(make_meeting, make_registration):
+    meeting = make_meeting()
+    [cooperation] = add_questions(meeting, COOPERATION)
+    answer(make_registration(meeting), cooperation, "Ja")
+    other = make_meeting(slug="bleibt")
+    [kept] = add_questions(other, COOPERATION)
+    answer(make_registration(other), kept, "Nein")
+    retention.purge(meeting, delete_meeting=True)
+    assert [q.meeting.slug for q in db.session.scalars(select(Question))] == ["bleibt"]
+    assert [a.value for a in db.session.scalars(select(Answer))] == ["Nein"]
+
+
+def test_the_english_privacy_text_tells_about_the_answers(client, make_meeting):
+    meeting = make_meeting()
+    page = client.get(f"/m/{meeting.slug}/datenschutz", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Your answers to our questions" not in page  # no questions, nothing to say
+    add_questions(meeting, SCALE)
+    page = client.get(f"/m/{meeting.slug}/datenschutz", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Your answers to our questions" in page and "only how often each option was chosen remains" in page
