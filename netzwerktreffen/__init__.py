@@ -58,6 +58,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(public.bp)
     app.register_blueprint(meetings.bp)
     app.register_blueprint(registrations.bp)
+    from netzwerktreffen.registration import question_views
+    app.register_blueprint(question_views.bp)
     app.register_blueprint(plans.bp)
     from netzwerktreffen.day import views as checkin
     from netzwerktreffen.day import projector_views as projector

@@ -10,8 +10,9 @@ from netzwerktreffen.core.defaults import add_default_catalogue, guiding_questio
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import local_now
 from netzwerktreffen.core.names import display_name
-from netzwerktreffen.core.models import (CAFE, CONFIRMED, SPEED, Block, CafeChoice, CafeTable, Meeting, MeetingTable, Organiser,
+from netzwerktreffen.core.models import (CAFE, CONFIRMED, SPEED, Answer, Block, CafeChoice, CafeTable, Meeting, MeetingTable, Organiser,
                      Registration, Room, utcnow)
+from netzwerktreffen.registration.questions import add_ready_set
 
 DEMO_EMAIL = "demo@netzwerktreffen.example"
 DEMO_PASSWORD = "netzwerktreffen-demo"
@@ -182,6 +183,7 @@ def create_demo_meeting(participants: int = 60, slug: str = "demo", seed: int = 
         cafe.cafe_tables.append(CafeTable(position=position, question=question, host=host,
                                           table=table, language=language))
     _rank_cafe_tables(rng, cafe.cafe_tables, [p for p in registrations if p not in hosts])
+    _answer_ready_set(random.Random(seed + 1), meeting, registrations)
     db.session.add(meeting)
     db.session.commit()
     return meeting
@@ -236,3 +238,28 @@ def _demo_people(rng: random.Random, count: int):
                                rng.sample(offers, k=rng.randint(1, len(offers))),
                                rng.sample(needs, k=rng.randint(1, len(needs)))))
     return people
+
+
+# what demo participants write in the ready set's free-text questions (registration.questions.READY_SET)
+DEMO_TEXTS = [
+    "Zu wenig Kinderbetreuung während der Sprachkurse", "Lange Wartezeiten bei der Anerkennung der Abschlüsse",
+    "Teilzeitausbildung wird kaum angeboten", "Schlechte Busverbindungen auf dem Land",
+    "Die Abstimmung zwischen Jobcenter und Beratungsstellen", "Arbeitgeber kennen die Förderprogramme nicht",
+    "Mehr Mentoring durch Frauen, die es schon geschafft haben", "Die kurzen Wege im Netzwerk sind eine Stärke",
+]
+
+
+def _answer_ready_set(rng: random.Random, meeting: Meeting, people: list[Registration]) -> None:
+    """The ready set of questions, answered by about four in five (with its own random numbers, so the rest
+    of the demo stays as it was)."""
+    for question in add_ready_set(meeting):
+        for person in people:
+            if rng.random() < 0.2:
+                continue
+            if question.kind == "multiple":
+                value = rng.sample(question.options, rng.randint(1, 3))
+            elif question.kind == "single":
+                value = rng.choice(question.options)
+            else:
+                value = rng.choice(DEMO_TEXTS)
+            person.answers.append(Answer(question=question, value=value))

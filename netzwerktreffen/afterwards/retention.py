@@ -8,7 +8,9 @@ names and organisations), the meeting's mails in the outbox and, without an
 SMTP server, their ``.eml`` files. What stays is the meeting itself (rooms,
 agenda, sectors) so that the next meeting of a series can be set up from it,
 and two facts: when the data was deleted and how many registrations there were.
-The café's harvest stays too (it is the meeting's result), without who wrote it.
+The café's harvest stays too (it is the meeting's result), without who wrote it, and so do the counts
+of the answers to the questions at registration (``Question.kept_counts``: how often each option was
+chosen; no text, no sector, no person).
 
 It runs by itself: the periodic sweep of the web process calls ``purge_due``;
 with Redis, ``flask --app netzwerktreffen purge-due`` runs from cron. An
@@ -27,9 +29,11 @@ from sqlalchemy import delete, or_, select, update
 
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import local_now
-from netzwerktreffen.core.models import (CafeChoice, CafeTable, Meeting, OutboxMessage, PlanLock, PlanningJob,
-                                        PlanVersion, Registration, StationRole, registration_blocks, registration_needs,
+from netzwerktreffen.core.models import (CANCELLED, Answer, CafeChoice, CafeTable, Meeting, OutboxMessage, PlanLock,
+                                        PlanningJob, PlanVersion, Registration, StationRole, registration_blocks,
+                                        registration_needs,
                                         registration_offers, utcnow)
+from netzwerktreffen.core.questions import keep_counts
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +97,7 @@ def purge(meeting: Meeting, *, delete_meeting: bool = False) -> Purged:
         db.session.execute(delete(PlanLock).where(or_(PlanLock.registration_id.in_(people),
                                                       PlanLock.other_id.in_(people))))
         db.session.execute(delete(CafeChoice).where(CafeChoice.registration_id.in_(people)))
+        _keep_answer_counts(meeting, people)
         db.session.execute(delete(StationRole).where(StationRole.registration_id.in_(people)))  # what they offer
         for link in (registration_offers, registration_needs, registration_blocks):
             db.session.execute(delete(link).where(link.c.registration_id.in_(people)))
@@ -116,6 +121,16 @@ def purge(meeting: Meeting, *, delete_meeting: bool = False) -> Purged:
     result.files = _delete_outbox_files(message_ids)
     log.info("personal data of %s deleted%s: %s", slug, " with the meeting" if delete_meeting else "", result)
     return result
+
+
+def _keep_answer_counts(meeting: Meeting, people) -> None:
+    """The counts of the answers (not cancelled) stay with each question; the answers go."""
+    counted = people.where(Registration.status != CANCELLED)
+    for question in meeting.questions:
+        keep_counts(question, list(db.session.scalars(
+            select(Answer).where(Answer.question_id == question.id, Answer.registration_id.in_(counted)))))
+    db.session.flush()
+    db.session.execute(delete(Answer).where(Answer.registration_id.in_(people)))
 
 
 def _delete_outbox_files(message_ids: set[str]) -> int:

@@ -2,8 +2,8 @@
 
 Pure functions, no database access:
 
-- ``export_csv(registrations)``: registrations -> CSV bytes (UTF-8 with BOM, ``;``,
-  German header, "Vorname" and "Nachname" columns), safe against formula injection;
+- ``export_csv(registrations, questions)``: registrations -> CSV bytes (UTF-8 with BOM, ``;``,
+  German header, "Vorname" and "Nachname" columns, one column per question), safe against formula injection;
 - ``parse_csv(data)``: uploaded bytes -> rows keyed by column, or a list of errors
   (encoding, separator and header names are recognised; the name comes as "Vorname" and
   "Nachname" or as one "Name" column, split by ``core.names.split_name``);
@@ -32,7 +32,8 @@ from flask_babel import gettext as _
 from netzwerktreffen.core import names
 from netzwerktreffen.core.chains import ChainStation
 from netzwerktreffen.core.i18n import to_local
-from netzwerktreffen.core.models import CANCELLED, CONFIRMED, WAITLISTED, Block, Meeting, Registration, Sector, Topic
+from netzwerktreffen.core.models import (CANCELLED, CONFIRMED, WAITLISTED, Block, Meeting, Question, Registration,
+                                        Sector, Topic)
 from netzwerktreffen.registration.service import RegistrationData, normalise_email
 from netzwerktreffen.core.text import FORMULA_STARTS, guard_formula
 
@@ -86,18 +87,36 @@ MAX_ROWS = 2000  # per file: more than a meeting has, few enough to import withi
 
 # ---------------------------------------------------------------- export
 
-def export_csv(registrations: Iterable[Registration]) -> bytes:
-    """The registrations as a CSV file that Excel opens correctly (UTF-8 with BOM, ``;``)."""
+def export_csv(registrations: Iterable[Registration], questions: Sequence[Question] = ()) -> bytes:
+    """The registrations as a CSV file that Excel opens correctly (UTF-8 with BOM, ``;``); after the
+    fixed columns one per question of the meeting ("Frage 1: …"; the import leaves them aside)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow([header for key, header, _aliases in COLUMNS if key not in IMPORT_ONLY])
+    writer.writerow([header for key, header, _aliases in COLUMNS if key not in IMPORT_ONLY]
+                    + [question_header(n, q) for n, q in enumerate(questions, 1)])
     labels: dict[int, dict[int, str]] = {}  # meeting id -> station labels, worked out once per meeting
     for registration in registrations:
         if registration.stations and registration.meeting_id not in labels:
             labels[registration.meeting_id] = station_labels(registration.meeting)
-        row = _export_row(registration, labels.get(registration.meeting_id, {}))
-        writer.writerow([guard_formula(cell) for cell in row])
+        answers = {a.question_id: a.value for a in getattr(registration, "answers", [])}
+        cells = (_export_row(registration, labels.get(registration.meeting_id, {}))
+                 + [answer_cell(answers.get(q.id)) for q in questions])
+        writer.writerow([guard_formula(cell) for cell in cells])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def question_header(number: int, question: Question) -> str:
+    text = " ".join(question.text.split())
+    return f"Frage {number}: {text if len(text) <= 60 else text[:59] + '…'}"
+
+
+def answer_cell(value: object) -> str:
+    """An answer as a cell: the text, the option, the options joined by "; ", the scale's number."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
 
 
 def _export_row(registration: Registration, stations: dict[int, str]) -> list[str]:

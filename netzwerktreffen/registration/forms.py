@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from babel import Locale
-from flask import current_app
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from netzwerktreffen.core.bilingual import in_ui_language
 from netzwerktreffen.core.models import Meeting, Registration
+from netzwerktreffen.registration.answers import AskedQuestions
 from netzwerktreffen.registration.service import RegistrationData
 from netzwerktreffen.web.fields import (Form, MultiCheckboxField, NameFields, LanguagesField, language_choices,
                                         default_languages)
@@ -38,6 +39,7 @@ class StationsField(MultiCheckboxField):
 
 
 class RegistrationForm(NameFields):
+    asks_questions = True  # the meeting's own questions (registration.answers) come with the form
     email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(), Email(), Length(max=254)],
                        description=_l("An diese Adresse schicken wir die Bestätigung und Ihren persönlichen Link."))
     organisation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
@@ -76,8 +78,9 @@ class PersonalForm(RegistrationForm):
 
 
 class OrganiserRegistrationForm(RegistrationForm):
-    """What an organiser may change for a person: everything but the person's own consents."""
+    """What an organiser may change for a person: everything but the person's own consents (and answers)."""
 
+    asks_questions = False
     consent_processing = None
     consent_listing = None
     consent_contact = None
@@ -107,8 +110,10 @@ class ImportForm(Form):
 
 def build_form(form_class: type[RegistrationForm], meeting: Meeting,
                registration: Registration | None = None, **kwargs) -> RegistrationForm:
-    """A form with the meeting's sectors, topics, languages, blocks and chain stations as choices."""
+    """A form with the meeting's sectors, topics, languages, blocks and chain stations as choices, and the
+    meeting's own questions."""
     form = _with_station_offers(form_class, meeting)(obj=registration, **kwargs)
+    form.asked = AskedQuestions(meeting, registration) if form_class.asks_questions else None
     form.sector.choices = [(-1, "– " + str(_l("bitte wählen")) + " –")] + [(s.id, s.display_name) for s in meeting.sectors]
     topics = sorted(((t.id, t.display_name) for t in meeting.topics), key=lambda choice: choice[1].casefold())
     form.offers.choices = topics
@@ -175,6 +180,8 @@ def validate_submitted(form: RegistrationForm) -> bool:
     if not form.is_submitted():
         return False
     valid = form.validate()
+    if form.asked is not None and not form.asked.read(request.form):
+        valid = False
     chosen = [f.data for f in cafe_choice_fields(form) if f.data]
     if len(chosen) != len(set(chosen)):
         form.cafe_choice_2.errors = list(form.cafe_choice_2.errors) + [
@@ -208,7 +215,8 @@ def form_data(form: RegistrationForm, meeting: Meeting,
         accessibility=form.accessibility.data or "",
         consent_listing=bool(consent_listing), consent_contact=bool(consent_contact),
         cafe_choices=[cafe_tables[f.data] for f in cafe_choice_fields(form) if f.data in cafe_tables],
-        stations=_chosen_stations(form, meeting))
+        stations=_chosen_stations(form, meeting),
+        answers=form.asked.values() if form.asked is not None else None)
 
 
 def _chosen_stations(form: RegistrationForm, meeting: Meeting) -> list:

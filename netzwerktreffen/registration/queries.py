@@ -106,7 +106,8 @@ def registrations_for_export(meeting: Meeting) -> list[Registration]:
         select(Registration).where(Registration.meeting_id == meeting.id)
         .options(selectinload(Registration.sector), selectinload(Registration.offers),
                  selectinload(Registration.needs), selectinload(Registration.blocks),
-                 selectinload(Registration.stations))
+                 selectinload(Registration.stations),
+                 selectinload(Registration.answers))
         .order_by(Registration.created_at, Registration.id)))
 
 

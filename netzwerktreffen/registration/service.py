@@ -27,6 +27,7 @@ from netzwerktreffen.core.i18n import local_now
 from netzwerktreffen.core.models import (CANCELLED, CONFIRMED, WAITLISTED, Block, CafeChoice, CafeTable, Meeting, Registration,
                      Sector, Topic, new_token, utcnow)
 from netzwerktreffen.planning.personal import raise_sequence, refresh_sequences_of
+from netzwerktreffen.registration import questions
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 
@@ -68,6 +69,7 @@ class RegistrationData:
     given_name: str | None = None
     family_name: str | None = None
     stations: list[tuple[ChainStation, str]] | None = None  # where they act, what they offer; None keeps them
+    answers: dict | None = None  # the meeting's questions (core.questions.Question) → value; None keeps them
 
 
 def normalise_email(email: str) -> str:
@@ -156,6 +158,8 @@ def apply_data(registration: Registration, data: RegistrationData) -> None:
         chains.set_stations(registration, data.stations)
     registration.set_consent_listing(data.consent_listing, now)
     registration.set_consent_contact(data.consent_contact, now)
+    if data.answers is not None:
+        questions.set_answers(registration, data.answers)
 
 
 def set_names(registration: Registration, given: str, family: str) -> None:

@@ -165,7 +165,7 @@ def _csv_download(data: bytes, name: str):
 def export_csv(slug: str):
     meeting = organiser_meeting(slug)
     people = queries.registrations_for_export(meeting)
-    return _csv_download(csv_io.export_csv(people), f"anmeldungen-{meeting.slug}-{local_now():%Y-%m-%d}.csv")
+    return _csv_download(csv_io.export_csv(people, meeting.questions), f"anmeldungen-{meeting.slug}-{local_now():%Y-%m-%d}.csv")
 
 
 @bp.route("/vorlage.csv")
