@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import ForeignKey, Integer, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -37,7 +38,7 @@ KIND_LABELS = {
     ProgrammeKind.TALK: _l("Vortrag"),
     ProgrammeKind.PRESENTATION: _l("Projektvorstellung"),
     ProgrammeKind.PRACTICE: _l("Praxisbeispiel"),
-    ProgrammeKind.BREAK: _l("Pause"),
+    ProgrammeKind.BREAK: lazy_pgettext("Programmpunkt", "Pause"),
     ProgrammeKind.EXCHANGE: _l("Offener Austausch"),
 }
 
