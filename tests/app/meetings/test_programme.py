@@ -100,6 +100,18 @@ def test_overlap_with_another_point_names_it_and_its_times_and_touching_ends_are
                                                             title="Pause")).status_code == 302
 
 
+def test_a_block_moved_onto_a_point_is_saved_with_a_warning_naming_the_point(meeting, logged_in):
+    programme.add_point(meeting, {"kind": "break", "title": "Kaffeepause", "start_time": time(11, 0),
+                                  "minutes": 30})
+    speed = next(block for block in meeting.blocks if block.title == "Speed Networking")
+    response = logged_in.post(f"/organisation/treffen/{meeting.slug}/ablauf/{speed.id}", follow_redirects=True,
+                              data={"title": "Speed Networking", "start_time": "10:40", "rounds": "6",
+                                    "minutes_per_round": "6", "changeover_minutes": "2", "group_size": "2",
+                                    "room": "0"})
+    assert ("„Speed Networking“ überschneidet sich mit „Kaffeepause“ (11:00 Uhr – 11:30 Uhr)"
+            in text_of(response))
+
+
 def test_points_of_another_meeting_or_unknown_ids_are_404(meeting, make_meeting, organiser, logged_in):
     other = make_meeting(slug="anderes", organisers=[organiser])
     foreign = programme.add_point(other, {"kind": "talk", "title": "Fremd", "start_time": time(9, 30),
@@ -125,14 +137,14 @@ def test_public_page_lists_blocks_and_points_in_time_order(meeting, client):
         programme.add_point(meeting, {"kind": kind, "title": title, "start_time": start, "minutes": minutes,
                                       "speakers": "Sabrina Straub" if kind == "talk" else ""})
     page = re.sub(r"<[^>]+>", "", text_of(client.get(f"/m/{meeting.slug}")))
-    order = ["09:30 Uhr – 09:40 Uhr: Begrüßung und Überblick (Vortrag: Sabrina Straub)",
+    order = ["09:30 Uhr – 09:40 Uhr: Begrüßung und Überblick (Vortrag) – Sabrina Straub",
              "10:00 Uhr – 10:46 Uhr: Speed Networking", "11:00 Uhr – 11:30 Uhr: Kaffeepause (Pause)",
              "11:30 Uhr – 12:55 Uhr: Pro-Action-Café", "12:55 Uhr – 13:00 Uhr: Ausklang (Offener Austausch)"]
     found = [page.find(line) for line in order]
     assert -1 not in found, page
     assert found == sorted(found)
     english = text_of(client.get(f"/m/{meeting.slug}?lang=en"))
-    assert "(Talk: Sabrina Straub)" in english and "(Break)" in english
+    assert "(Talk) – Sabrina Straub" in english and "(Break)" in english
 
 
 def test_copy_programme_keeps_times_of_day_and_leaves_out_what_does_not_fit(meeting, make_meeting, organiser):

@@ -50,9 +50,9 @@ def test_confirmation_mail_shows_the_agenda_with_the_points_in_time_order(meetin
     db.session.commit()
     row = db.session.scalars(select(OutboxMessage).where(OutboxMessage.registration_id == person.id,
                                                          OutboxMessage.kind == "confirmation")).one()
-    lines = ["09:30 Uhr – 09:40 Uhr · Begrüßung und Überblick (Vortrag: Sabrina Straub (Landratsamt Esslingen))",
+    lines = ["09:30 Uhr – 09:40 Uhr · Begrüßung und Überblick (Vortrag) – Sabrina Straub (Landratsamt Esslingen)",
              "10:00 Uhr – 10:22 Uhr · Speed Networking",
-             "10:30 Uhr – 10:50 Uhr · Projekt „Here’n’Now!“ (Projektvorstellung: Thomas Weiß (BAW))",
+             "10:30 Uhr – 10:50 Uhr · Projekt „Here’n’Now!“ (Projektvorstellung) – Thomas Weiß (BAW)",
              "11:00 Uhr – 11:45 Uhr · Pro-Action-Café", "12:00 Uhr – 12:30 Uhr · Offener Austausch (Offener Austausch)"]
     found = positions(row.body_text, lines)
     assert found == sorted(found)
@@ -67,7 +67,7 @@ def test_schedule_mail_puts_the_points_between_the_rounds(meeting):
     row = db.session.scalars(select(OutboxMessage).where(OutboxMessage.registration_id == anna(meeting).id,
                                                          OutboxMessage.kind == "schedule")).one()
     text = row.body_text
-    found = positions(text, ["09:30 Uhr – 09:40 Uhr · Begrüßung und Überblick (Vortrag: Sabrina Straub",
+    found = positions(text, ["09:30 Uhr – 09:40 Uhr · Begrüßung und Überblick (Vortrag) – Sabrina Straub",
                              "10:00 Uhr – 10:06 Uhr · Speed Networking, Runde 1",
                              "10:16 Uhr – 10:22 Uhr · Speed Networking, Runde 3",
                              "10:30 Uhr – 10:50 Uhr · Projekt „Here’n’Now!“ (Projektvorstellung",

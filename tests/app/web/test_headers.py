@@ -12,6 +12,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from datetime import time as clock
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,6 +24,7 @@ from werkzeug.serving import make_server
 
 import netzwerktreffen
 from netzwerktreffen.core.extensions import db
+from netzwerktreffen.meetings import programme
 from netzwerktreffen.core.models import OutboxMessage
 
 TEMPLATES = Path(netzwerktreffen.__file__).parent / "templates"
@@ -58,6 +60,7 @@ def url_values(meeting, organiser) -> dict:
         "cafe_table_id": cafe.cafe_tables[0].id, "sector_id": meeting.sectors[0].id if meeting.sectors else 1,
         "topic_id": meeting.topics[0].id if meeting.topics else 1, "organiser_id": organiser.id,
         "message_id": message.id if message else 1, "job_id": 1, "kind": "raumplan", "filename": "style.css",
+        "point_id": meeting.programme_points[0].id if meeting.programme_points else 1,
     }
 
 
@@ -68,6 +71,7 @@ def get_pages(app):
 
 def test_every_page_type_sends_the_security_headers(app, client, auth, published_meeting, organiser):
     meeting = published_meeting()
+    programme.add_point(meeting, {"kind": "talk", "title": "Begrüßung", "start_time": clock(9, 30), "minutes": 10})
     auth.login()  # the schedules go out, so that a mail's page exists; then log out again
     client.post(f"/organisation/treffen/{meeting.slug}/post/ablauf-senden", data={"note": ""})
     auth.logout()
