@@ -167,3 +167,19 @@ def test_programme_pdf_without_any_agenda_is_refused_in_german(make_meeting, org
     response = logged_in.get(f"/organisation/treffen/{empty.slug}/tag/drucken/programm.pdf", follow_redirects=True)
     assert "Das Treffen hat noch keinen Ablauf: Legen Sie zuerst Blöcke oder Programmpunkte an." in \
         response.get_data(as_text=True)
+
+
+def test_moving_a_point_after_the_schedules_went_out_sends_no_mail_but_says_so(meeting, logged_in):
+    schedules.queue_schedules(meeting, kick_delivery=False)
+    mails = db.session.query(OutboxMessage).count()
+    announced = dict(meeting.announced)
+    point = db.session.scalars(select(ProgrammePoint).where(ProgrammePoint.title == "Offener Austausch")).one()
+    response = logged_in.post(f"/organisation/treffen/{meeting.slug}/ablauf/programmpunkte/{point.id}",
+                              follow_redirects=True,
+                              data={"kind": "exchange", "title": "Offener Austausch", "start_time": "12:15",
+                                    "minutes": "30"})
+    page = re.sub(r"\s+", " ", response.get_data(as_text=True))
+    assert "Die Abläufe sind schon verschickt. Abonnierte Kalender zeigen den geänderten Programmpunkt" in page
+    assert db.session.query(OutboxMessage).count() == mails
+    db.session.refresh(meeting)
+    assert meeting.announced == announced and schedules.pending_change(meeting) == []  # no date/time/place notice
