@@ -176,3 +176,10 @@ def test_demo_meeting_has_a_programme_around_the_rounds(app):
     for point in meeting.programme_points:  # nothing overlaps and everything is within the meeting's hours
         assert programme.overlaps(meeting, point.start_time, point.minutes, point) == []
         assert meeting.start_time <= point.start_time and point.end_time <= meeting.end_time
+
+
+def test_points_go_with_their_meeting(meeting):
+    from netzwerktreffen.meetings import service
+    programme.add_point(meeting, {"kind": "talk", "title": "Begrüßung", "start_time": time(9, 30), "minutes": 10})
+    service.delete_meeting(meeting)
+    assert db.session.scalars(db.select(ProgrammePoint)).all() == []
