@@ -41,6 +41,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     addresses.init_app(app)
     from netzwerktreffen.core import i18n
     i18n.init_app(app)
+    from netzwerktreffen.core import programme
+    programme.init_app(app)  # the ``agenda`` filter: blocks and programme points in time order
 
     from netzwerktreffen.web import auth
     from netzwerktreffen.web import errors
@@ -74,6 +76,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(chains.bp)
     from netzwerktreffen.chains import poster_views as chains_poster
     app.register_blueprint(chains_poster.bp)
+    from netzwerktreffen.meetings import programme_views
+    app.register_blueprint(programme_views.bp)
     from netzwerktreffen import jobs
     jobs.init_app(app)
     errors.init_app(app)

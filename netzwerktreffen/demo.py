@@ -10,8 +10,9 @@ from netzwerktreffen.core.defaults import add_default_catalogue, guiding_questio
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import local_now
 from netzwerktreffen.core.names import display_name
-from netzwerktreffen.core.models import (CAFE, CONFIRMED, SPEED, Answer, Block, CafeChoice, CafeTable, Meeting, MeetingTable, Organiser,
-                     Registration, Room, utcnow)
+from netzwerktreffen.core.models import (CAFE, CONFIRMED, SPEED, Answer, Block, CafeChoice, CafeTable, Meeting,
+                                        MeetingTable, Organiser, ProgrammeKind, ProgrammePoint, Registration, Room,
+                                        utcnow)
 from netzwerktreffen.registration.questions import add_ready_set
 
 DEMO_EMAIL = "demo@netzwerktreffen.example"
@@ -141,6 +142,7 @@ def create_demo_meeting(participants: int = 60, slug: str = "demo", seed: int = 
     cafe = Block(kind=CAFE, title="Pro-Action-Café", position=1, start_time=time(11, 30), rounds=3,
                  minutes_per_round=25, changeover_minutes=5, room=foyer, guiding_questions=guiding_questions(3))
     meeting.blocks += [speed, cafe]
+    meeting.programme_points += demo_programme()
 
     sectors = {s.key: s for s in meeting.sectors}
     topics = {t.key: t for t in meeting.topics}
@@ -196,6 +198,28 @@ def _mark_stations(rng: random.Random, meeting: Meeting, registrations: list[Reg
         marks = STATIONS_BY_SECTOR.get(person.sector.key, [])
         for chain, station, offer in marks[:1] if rng.random() < 0.25 else marks:
             person.stations.append(StationRole(station=stations[chain][station], offer=offer))
+
+
+def demo_programme() -> list[ProgrammePoint]:
+    """Short talks around the rounds, as at the Zwickau meeting (seed report 003): the coordinator's
+    overview, two project presentations, a practice example, and a break before the café."""
+    points = [
+        (ProgrammeKind.TALK, "Begrüßung und Überblick", "Welcome and overview", "Stella Khalafyan",
+         "Integrationskoordinatorin, Landkreis Stendal", time(9, 30), 10),
+        (ProgrammeKind.PRESENTATION, "Projekt „Here’n’Now!“: Wege in Arbeit für junge Männer",
+         "Project “Here’n’Now!”: paths into work for young men", "Thomas Weiß", "BAW Unternehmensschulung GmbH",
+         time(9, 40), 10),
+        (ProgrammeKind.PRACTICE, "„IT. Ganz schön smart“: Sprache und IT-Kompetenzen",
+         "“IT. Ganz schön smart”: language and IT skills", "Maria Schubert", "Bénédict School Sachsen",
+         time(9, 50), 10),
+        (ProgrammeKind.PRESENTATION, "International Office: Angebote für internationale Studierende",
+         "International Office: what international students are offered", "Dr. Jana Richter",
+         "Hochschule Magdeburg-Stendal, International Office", time(11, 5), 10),
+        (ProgrammeKind.BREAK, "Kaffeepause", "Coffee break", "", "", time(11, 15), 15),
+    ]
+    return [ProgrammePoint(kind=kind, title=title, title_en=title_en, speakers=speakers, organisation=organisation,
+                           start_time=start, minutes=minutes, position=position)
+            for position, (kind, title, title_en, speakers, organisation, start, minutes) in enumerate(points)]
 
 
 # how many café tables a guest ranks: most rank two or three, some none

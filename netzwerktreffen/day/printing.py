@@ -7,8 +7,8 @@ meeting is printed in seconds.
 
 Documents (``DOCUMENTS``): room plans per round, table cards, personal schedule
 slips with a QR code of the personal link, name badges, the check-in list and
-the café's harvest sheets, and the list of participants who agreed to be on it. Room plans and slips can be limited to the rounds
-and people a re-planning changed (``rounds``, ``people``); table cards can be tent cards to fold (``folded``).
+the café's harvest sheets, the list of participants who agreed to be on it, and the day's programme on
+one page. Room plans and slips can be limited to the rounds and people a re-planning changed (``rounds``, ``people``); table cards can be tent cards to fold (``folded``).
 A spot beyond the room's tables (more groups than tables) is an extra spot: printed beside the room plan
 as "Zusatzplatz 1 (nicht im Raumplan)", never drawn into an empty cell of the room.
 From the web, a document of more than 20 sheets is made in the background (``print_jobs``).
@@ -31,6 +31,7 @@ from flask_babel import lazy_gettext as _l
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.core.defaults import guiding_questions
 from netzwerktreffen.core.names import by_family_name, listed
+from netzwerktreffen.core.programme import agenda
 from netzwerktreffen.mail.message import external_url
 from netzwerktreffen.core.models import CONFIRMED, Block, Meeting, PlanVersion, Registration
 from netzwerktreffen.planning.scheduler_io import spot_numbers
@@ -47,6 +48,7 @@ DOCUMENTS = OrderedDict([
     ("checkin", ("checkin-liste.pdf", _l("Check-in-Liste"))),
     ("ernte", ("ernteboegen.pdf", _l("Ernte-Bögen für das Pro-Action-Café"))),
     ("teilnehmende", ("teilnehmendenliste.pdf", _l("Teilnehmendenliste zum Auslegen (wer zugestimmt hat)"))),
+    ("programm", ("programm.pdf", _l("Programm des Tages (eine Seite)"))),
 ])
 NEEDS_PLAN = {"raumplaene", "tischkarten", "laufzettel"}
 SPARE_LINES = 15  # empty lines on the check-in list for walk-ins
@@ -329,6 +331,11 @@ def participants_html(plan: PrintPlan) -> str:
                            **_common(plan.meeting, _("Wer dabei ist")))
 
 
+def programme_html(meeting: Meeting) -> str:
+    """The day's programme on one page: blocks and programme points in time order (``core.programme``)."""
+    return render_template("print/programme.html", items=agenda(meeting), **_common(meeting, _("Programm")))
+
+
 def document_html(meeting: Meeting, kind: str, *, version: PlanVersion | None = None,
                   people: set[int] | None = None, rounds: set[tuple[str, int]] | None = None,
                   plan: PrintPlan | None = None, folded: bool = False) -> str:
@@ -355,6 +362,10 @@ def document_html(meeting: Meeting, kind: str, *, version: PlanVersion | None = 
         return checkin_list_html(plan)
     if kind == "teilnehmende":
         return participants_html(plan)
+    if kind == "programm":
+        if not meeting.blocks and not meeting.programme_points:
+            raise PrintError(_("Das Treffen hat noch keinen Ablauf: Legen Sie zuerst Blöcke oder Programmpunkte an."))
+        return programme_html(meeting)
     return harvest_html(plan)
 
 
@@ -381,8 +392,10 @@ def available(meeting: Meeting) -> list[tuple[str, str, str]]:
     """(kind, file name, title) of the documents this meeting can print now."""
     has_plan = scheduling.published(meeting) is not None
     has_cafe = any(b.is_cafe and b.cafe_tables for b in meeting.blocks)
+    has_agenda = bool(meeting.blocks or meeting.programme_points)
     return [(kind, filename, str(title)) for kind, (filename, title) in DOCUMENTS.items()
-            if (has_plan or kind not in NEEDS_PLAN) and (has_cafe or kind != "ernte")]
+            if (has_plan or kind not in NEEDS_PLAN) and (has_cafe or kind != "ernte")
+            and (has_agenda or kind != "programm")]
 
 
 CHUNKED = {"laufzettel", "namensschilder", "tischkarten"}  # no page numbers: can be made in pieces
@@ -442,7 +455,8 @@ def write_all(meeting: Meeting, out_dir: str | Path, *, processes: int | None = 
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
             # the slowest documents first, so that the last piece to start is a short one
             order = sorted(documents, key=lambda d: ["laufzettel", "raumplaene", "namensschilder",
-                                                     "tischkarten", "checkin", "teilnehmende", "ernte"].index(d[0]))
+                                                     "tischkarten", "checkin", "teilnehmende", "ernte",
+                                                     "programm"].index(d[0]))
             for kind, filename, _title in order:
                 html = document_html(meeting, kind, plan=plan)
                 chunks = split_pages(html) if kind in CHUNKED else [html]

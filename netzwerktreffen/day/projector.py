@@ -1,4 +1,5 @@
-"""The projector's agenda: today's blocks and rounds with their start and end, and who sits where.
+"""The projector's agenda: today's blocks and rounds with their start and end, and who sits where, and the
+programme points (``kind: "programme"``) in order with them.
 
 The round clock (``projector_views`` and ``static/projector.js``) reads it as ``ablauf.json``.
 """
@@ -42,6 +43,11 @@ def agenda(meeting: Meeting, day=None) -> dict:
                            "question": (block.guiding_questions[r] if block.is_cafe and block.guiding_questions
                                         and r < len(block.guiding_questions) else ""),
                            "spots": spots})
-    rounds.sort(key=lambda row: row["start"])
+    for point in meeting.programme_points:  # talks, breaks, open exchange: in order with the rounds, no spots
+        rounds.append({"block": point.display_title, "kind": "programme", "programme": point.kind_label,
+                       "who": point.who, "round": None, "rounds": None,
+                       "start": epoch_ms(day, point.start_time), "end": epoch_ms(day, point.end_time),
+                       "question": "", "spots": []})
+    rounds.sort(key=lambda row: (row["start"], row["kind"] != "programme"))
     return {"title": meeting.display_title, "date": day.isoformat(), "version": version.number if version else None,
             "rounds": rounds}

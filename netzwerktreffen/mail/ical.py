@@ -1,4 +1,5 @@
-"""iCalendar files: a person's rounds (mail attachment and feed) and a meeting's public agenda.
+"""iCalendar files: a person's rounds (mail attachment and feed) and a meeting's public agenda, each with the
+meeting's programme points (talks, breaks, …) as events of their own.
 
 Built with ``icalendar``: times carry TZID=Europe/Berlin and the calendar
 holds the matching VTIMEZONE; every round has a UID that stays the same for
@@ -16,7 +17,7 @@ from flask_babel import ngettext, pgettext
 from icalendar import Calendar, Event, Timezone
 
 from netzwerktreffen.core.i18n import local
-from netzwerktreffen.core.models import Meeting, Registration
+from netzwerktreffen.core.models import Meeting, ProgrammePoint, Registration
 from netzwerktreffen.core.text import one_line, place_line
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -129,7 +130,11 @@ def personal_calendar(meeting: Meeting, registration: Registration, rounds: list
         round_uid(registration, item.block_id, item.round), round_summary(meeting, item), item.start, item.end,
         location=round_location(meeting, item), description=round_description(item), sequence=sequence,
         stamp=stamp, busy=not item.is_pause, cancelled=cancelled) for item in rounds]
-    if not rounds:
+    if rounds:  # the talks, breaks and open exchange around the rounds
+        events += [_point_event(meeting, point, f"{person_key(registration)}-p{point.id}@{UID_DOMAIN}",
+                                sequence + (point.sequence or 0), stamp, cancelled)
+                   for point in meeting.programme_points]
+    else:
         events.append(_meeting_event(meeting, f"{person_key(registration)}-treffen@{UID_DOMAIN}",
                                      sequence, stamp, cancelled=cancelled))
     for event in events:
@@ -151,6 +156,21 @@ def _meeting_event(meeting: Meeting, uid: str, sequence: int, stamp: datetime, c
     return _event(uid, meeting.display_title, local(meeting.date, meeting.start_time),
                   local(meeting.date, meeting.end_time), location=meeting.place,
                   description=meeting.description or "", sequence=sequence, stamp=stamp, cancelled=cancelled)
+
+
+def point_description(point: ProgrammePoint) -> str:
+    """"Vortrag – Anna Weiß (Büro für Chancengleichheit)"."""
+    return f"{point.kind_label} – {point.who}" if point.who else point.kind_label
+
+
+def _point_event(meeting: Meeting, point: ProgrammePoint, uid: str, sequence: int, stamp: datetime,
+                 cancelled: bool = False) -> Event:
+    """A programme point as its own event; SEQUENCE grows with each change of the point
+    (``ProgrammePoint.sequence``), a break does not block the calendar."""
+    return _event(uid, point.display_title, local(meeting.date, point.start_time),
+                  local(meeting.date, point.end_time), location=meeting.place,
+                  description=point_description(point), sequence=sequence, stamp=stamp,
+                  busy=not point.is_break, cancelled=cancelled)
 
 
 def agenda_calendar(meeting: Meeting, domain: str = UID_DOMAIN) -> bytes:
@@ -175,4 +195,7 @@ def agenda_calendar(meeting: Meeting, domain: str = UID_DOMAIN) -> bytes:
             local(meeting.date, block.start_time), local(meeting.date, block.end_time),
             location=place_line(room, meeting.venue, meeting.address),
             description=description, stamp=stamp))
+    for point in meeting.programme_points:
+        calendar.add_component(_point_event(meeting, point, f"treffen-{meeting.id}-punkt-{point.id}@{domain}",
+                                            point.sequence or 0, stamp))
     return calendar.to_ical()

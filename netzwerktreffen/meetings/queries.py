@@ -69,10 +69,11 @@ def suggested_block(meeting: Meeting, kind: str) -> dict:
     return suggestion
 
 
-def overlapping_blocks(block: Block) -> list[Block]:
-    """Other blocks of the meeting that run at the same time (people cannot be in both)."""
-    return [other for other in block.meeting.blocks if other.id != block.id
-            and other.start_time < block.end_time and block.start_time < other.end_time]
+def overlapping_blocks(block: Block) -> list:
+    """Other blocks of the meeting, and its programme points (a talk, a break), that run at the same time
+    (people cannot be in both); each has ``title``, ``start_time`` and ``end_time``."""
+    others = [other for other in block.meeting.blocks if other.id != block.id] + list(block.meeting.programme_points)
+    return [other for other in others if other.start_time < block.end_time and block.start_time < other.end_time]
 
 
 def people_per_sector(meeting: Meeting) -> dict[int, int]:

@@ -67,6 +67,9 @@
     }
   }
 
+  // a round: "Runde 2 von 8"; a programme point (talk, break, …): its title
+  function labelOf(item) { return item.kind === "programme" ? item.block : T.round.replace("N", item.round).replace("M", item.rounds); }
+
   function tick() {
     $("now").textContent = hhmm(Date.now());
     if (!agenda) { return; }
@@ -82,14 +85,14 @@
     }
     const round = agenda.rounds[c.i];
     const over = !!c.gap;
-    const label = T.round.replace("N", round.round).replace("M", round.rounds);
+    const label = labelOf(round);
     if (c.before) {
       $("round").textContent = T.next + ": " + label;
       $("left").textContent = mmss(round.start - t);
       $("progress").value = 0;
     } else if (over) {
       const following = agenda.rounds[c.i + 1];
-      $("round").textContent = T.over;
+      $("round").textContent = round.kind === "programme" ? T.next + ": " + labelOf(following) : T.over;
       $("left").textContent = mmss(following.start - t);
       $("progress").value = 1;
     } else {
@@ -97,8 +100,9 @@
       $("left").textContent = mmss(round.end - t);
       $("progress").value = (t - round.start) / (round.end - round.start);
     }
-    $("block").textContent = round.block + " · " + hhmm(round.start + offset) + " – " + hhmm(round.end + offset);
-    $("question").textContent = round.question || "";
+    const what = round.kind === "programme" ? round.programme : round.block;  // a talk: its kind, then who speaks
+    $("block").textContent = what + " · " + hhmm(round.start + offset) + " – " + hhmm(round.end + offset);
+    $("question").textContent = round.kind === "programme" ? (round.who || "") : (round.question || "");
     document.body.classList.toggle("ending", !c.before && !over && round.end - t < 60000);
     const shown = over ? agenda.rounds[c.i + 1] : round;
     if (lastIndex !== agenda.rounds.indexOf(shown)) { showSpots(shown); lastIndex = agenda.rounds.indexOf(shown); }

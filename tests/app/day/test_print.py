@@ -168,7 +168,7 @@ def test_slips_reprint_only_the_people_asked_for(day_meeting):
 def test_without_published_plan_badges_check_in_list_and_harvest_sheets(app, make_meeting, make_registration, organiser):
     meeting = make_day_meeting(make_meeting, make_registration, organiser, slug="ohne")
     assert [kind for kind, _f, _t in printing.available(meeting)] == ["namensschilder", "checkin", "ernte",
-                                                                           "teilnehmende"]
+                                                                           "teilnehmende", "programm"]
     with pytest.raises(printing.PrintError):
         printing.document_html(meeting, "raumplaene")
 

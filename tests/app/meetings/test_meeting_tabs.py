@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import time
 
 from flask import current_app
 
@@ -10,6 +11,7 @@ from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import OutboxMessage
 from netzwerktreffen.day import print_jobs
 from netzwerktreffen.mail import schedules as schedule_mail
+from netzwerktreffen.meetings import programme
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.planning import service as planning
 
@@ -37,13 +39,15 @@ def test_every_meeting_page_has_the_tabs_with_the_current_one_marked(published_m
         first.plan, scheduling.block_key(meeting.blocks[0]), 0, people[3], people[5]), source="manual")
     schedule_mail.queue_schedules(meeting, kick_delivery=False)
     cafe = meeting.blocks[1]
+    point = programme.add_point(meeting, {"kind": "talk", "title": "Begrüßung", "start_time": time(9, 30),
+                                          "minutes": 10})
     job = print_jobs.start(meeting, "<p>Namensschilder</p>", "namensschilder.pdf", "Namensschilder")
     values = {"job_id": job.id, "slug": meeting.slug, "block_id": cafe.id, "kind": "speed-networking", "registration_id": meeting.registrations[0].id,
               "sector_id": meeting.sectors[0].id, "topic_id": meeting.topics[0].id,
               "cafe_table_id": cafe.cafe_tables[0].id, "room_id": meeting.rooms[0].id,
               "table_id": meeting.rooms[0].tables[0].id, "number": first.number,
               "message_id": db.session.query(OutboxMessage.id).first()[0],
-              "chain_id": meeting.chains[0].id, "station_id": meeting.chains[0].stations[0].id}
+              "chain_id": meeting.chains[0].id, "station_id": meeting.chains[0].stations[0].id, "point_id": point.id}
     query = {"plans.why": {"a": people[0], "b": people[1]},
              "plans.compare": {"a": first.number, "b": second.number},
              "checkin.replanned": {"von": first.number, "nach": second.number}}

@@ -12,6 +12,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from datetime import time as clock
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -24,6 +25,7 @@ from werkzeug.serving import make_server
 import netzwerktreffen
 from netzwerktreffen.chains.defaults import add_default_chains
 from netzwerktreffen.core.extensions import db
+from netzwerktreffen.meetings import programme
 from netzwerktreffen.core.models import OutboxMessage
 
 TEMPLATES = Path(netzwerktreffen.__file__).parent / "templates"
@@ -62,6 +64,7 @@ def url_values(meeting, organiser) -> dict:
         "chain_id": meeting.chains[0].id if meeting.chains else 1,
         "station_id": meeting.chains[0].stations[0].id if meeting.chains else 1,
         "question_id": 1,
+        "point_id": meeting.programme_points[0].id if meeting.programme_points else 1,
     }
 
 
@@ -73,6 +76,7 @@ def get_pages(app):
 def test_every_page_type_sends_the_security_headers(app, client, auth, published_meeting, organiser):
     meeting = published_meeting()
     add_default_chains(meeting)
+    programme.add_point(meeting, {"kind": "talk", "title": "Begrüßung", "start_time": clock(9, 30), "minutes": 10})
     db.session.commit()
     auth.login()  # the schedules go out, so that a mail's page exists; then log out again
     client.post(f"/organisation/treffen/{meeting.slug}/post/ablauf-senden", data={"note": ""})
