@@ -1,7 +1,7 @@
 """programme points: talks, presentations, practice examples, breaks, open exchange
 
 Revision ID: e18e0progr01
-Revises: e18a0chain001
+Revises: e18d0quest01
 Create Date: 2026-12-01 00:00:00
 
 A meeting's programme points (``ProgrammePoint``, see ``core.programme``) beside its agenda blocks:
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e18e0progr01'
-down_revision = 'e18a0chain001'
+down_revision = 'e18d0quest01'
 branch_labels = None
 depends_on = None
 

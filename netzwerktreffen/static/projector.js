@@ -17,7 +17,9 @@
   function clock() { return (pausedAt || Date.now()) - offset; }  // agenda time now
   const pad = n => String(n).padStart(2, "0");
   function mmss(ms) { const s = Math.max(0, Math.ceil(ms / 1000)); return pad(Math.floor(s / 60)) + ":" + pad(s % 60); }
-  function hhmm(ms) { const d = new Date(ms); return pad(d.getHours()) + ":" + pad(d.getMinutes()); }
+  // the meeting's clock is Europe/Berlin's, whatever time zone the projector laptop is set to
+  const BERLIN = new Intl.DateTimeFormat("de-DE", {hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "Europe/Berlin"});
+  function hhmm(ms) { return BERLIN.format(new Date(ms)); }
 
   async function load() {
     try {
