@@ -12,6 +12,7 @@ from netzwerktreffen.core.models import OutboxMessage
 from netzwerktreffen.day import print_jobs
 from netzwerktreffen.mail import schedules as schedule_mail
 from netzwerktreffen.meetings import programme
+from netzwerktreffen.registration.questions import add_ready_set
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.planning import service as planning
 
@@ -20,8 +21,8 @@ TAB_OF = {"": "overview", "bearbeiten": "overview", "ablauf": "blocks", "cafe-ti
           "raeume": "rooms", "tische": "rooms", "bereiche": "catalogue", "themen": "catalogue",
           "anmeldungen": "registrations", "plan": "plans", "post": "mailing", "tag": "day",
           "ernte": "harvest", "team": "team", "prozessketten": "chains",
-          "wer-macht-was": "who"}
-NOT_A_PAGE = {"projector.show"}  # the full-screen round clock for the projector
+          "wer-macht-was": "who", "fragen": "registrations"}
+NOT_A_PAGE = {"projector.show", "projector.survey_start", "projector.survey"}  # full-screen projector pages
 TAB_LABELS = {"overview": "Überblick", "blocks": "Ablauf", "rooms": "Räume & Tische",
               "catalogue": "Bereiche & Themen", "registrations": "Anmeldungen", "plans": "Rundenplan",
               "mailing": "Post", "day": "Am Tag", "harvest": "Café-Ernte", "team": "Organisationsteam",
@@ -39,6 +40,7 @@ def test_every_meeting_page_has_the_tabs_with_the_current_one_marked(published_m
         first.plan, scheduling.block_key(meeting.blocks[0]), 0, people[3], people[5]), source="manual")
     schedule_mail.queue_schedules(meeting, kick_delivery=False)
     cafe = meeting.blocks[1]
+    question = add_ready_set(meeting)[0]
     point = programme.add_point(meeting, {"kind": "talk", "title": "Begrüßung", "start_time": time(9, 30),
                                           "minutes": 10})
     job = print_jobs.start(meeting, "<p>Namensschilder</p>", "namensschilder.pdf", "Namensschilder")
@@ -47,7 +49,8 @@ def test_every_meeting_page_has_the_tabs_with_the_current_one_marked(published_m
               "cafe_table_id": cafe.cafe_tables[0].id, "room_id": meeting.rooms[0].id,
               "table_id": meeting.rooms[0].tables[0].id, "number": first.number,
               "message_id": db.session.query(OutboxMessage.id).first()[0],
-              "chain_id": meeting.chains[0].id, "station_id": meeting.chains[0].stations[0].id, "point_id": point.id}
+              "chain_id": meeting.chains[0].id, "station_id": meeting.chains[0].stations[0].id, "point_id": point.id,
+              "question_id": question.id}
     query = {"plans.why": {"a": people[0], "b": people[1]},
              "plans.compare": {"a": first.number, "b": second.number},
              "checkin.replanned": {"von": first.number, "nach": second.number}}

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from werkzeug.routing.converters import NumberConverter
+from werkzeug.routing.converters import AnyConverter, NumberConverter
 
 from netzwerktreffen.web.auth import find_organiser
 
@@ -25,7 +25,11 @@ def fill(rule):
     """A URL for the rule with placeholder values: access is refused before any lookup."""
     values = {}
     for name in rule.arguments:
-        values[name] = 1 if isinstance(rule._converters[name], NumberConverter) else "x"
+        converter = rule._converters[name]
+        if isinstance(converter, AnyConverter):  # one of a few words, e.g. "hoch"/"runter"
+            values[name] = sorted(converter.items)[0]
+        else:
+            values[name] = 1 if isinstance(converter, NumberConverter) else "x"
     return rule.build(values)[1]
 
 

@@ -3,7 +3,7 @@ can have (PostgreSQL refuses integers from 2**31 on: that was a 500), and rows o
 not found from this one."""
 from __future__ import annotations
 
-from werkzeug.routing.converters import NumberConverter
+from werkzeug.routing.converters import AnyConverter, NumberConverter
 
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import Registration
@@ -16,8 +16,11 @@ def routes_with_ids(app):
 
 
 def url_for_rule(rule, number, slug):
-    values = {name: (number if isinstance(rule._converters[name], NumberConverter) else slug)
-              for name in rule.arguments}
+    def value(converter):
+        if isinstance(converter, AnyConverter):  # one of a few words, e.g. "hoch"/"runter"
+            return sorted(converter.items)[0]
+        return number if isinstance(converter, NumberConverter) else slug
+    values = {name: value(rule._converters[name]) for name in rule.arguments}
     return rule.build(values, append_unknown=False)[1]
 
 
