@@ -6,8 +6,9 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
+from netzwerktreffen.core.coverage import MUST_MEET_LIMIT, must_meet_lines, must_meet_text
 from netzwerktreffen.core.models import Meeting, Registration
 from netzwerktreffen.registration.service import RegistrationData
 from netzwerktreffen.web.fields import (Form, MultiCheckboxField, NameFields, LanguagesField, language_choices,
@@ -22,6 +23,13 @@ class CancelForm(Form):
     """Cancelling gives the seat away: only with the box ticked (checked here, not only in the browser)."""
     confirm = BooleanField(_l("Ja, ich sage meine Teilnahme ab."),
                            validators=[DataRequired(message=_l("Bitte bestätigen Sie, dass Sie absagen möchten."))])
+
+
+def must_meet_limit(form, field) -> None:
+    """At most three people to meet for certain."""
+    if len(must_meet_lines(field.data or "")) > MUST_MEET_LIMIT:
+        raise ValidationError(_l("Bitte nennen Sie höchstens %(n)s Personen, die Sie unbedingt treffen müssen "
+                                 "(eine pro Zeile).", n=MUST_MEET_LIMIT))
 
 
 class RegistrationForm(NameFields):
@@ -43,6 +51,10 @@ class RegistrationForm(NameFields):
     wishes = TextAreaField(_l("Personen oder Organisationen, die ich gern treffen möchte"),
                            validators=[Optional(), Length(max=2000)],
                            description=_l("Eine Angabe pro Zeile."))
+    must_meet = TextAreaField(_l("Unbedingt treffen"), validators=[Optional(), Length(max=600), must_meet_limit],
+                              description=_l("Bis zu drei Personen, die Sie auf jeden Fall treffen müssen: "
+                                             "Vor- und Nachname, eine Person pro Zeile. Wir planen so, dass "
+                                             "Sie sie treffen, wenn sie teilnehmen und es möglich ist."))
     not_with = TextAreaField(_l("Personen, mit denen ich nicht zusammengesetzt werden soll"),
                              validators=[Optional(), Length(max=2000)],
                              description=_l("z. B. Kolleginnen und Kollegen aus dem eigenen Haus. Eine Angabe pro Zeile."))
@@ -111,6 +123,7 @@ def build_form(form_class: type[RegistrationForm], meeting: Meeting,
             form.needs.data = [t.id for t in registration.needs]
             form.blocks.data = [b.id for b in registration.blocks]
             form.languages.data = list(registration.languages)
+            form.must_meet.data = must_meet_text(registration)
             ranked = [c.cafe_table_id for c in registration.cafe_choices]
             for field, choice in zip(cafe_choice_fields(form), ranked + [0, 0, 0]):
                 field.data = choice
@@ -163,7 +176,7 @@ def form_data(form: RegistrationForm, meeting: Meeting,
         needs=[topics[i] for i in form.needs.data or [] if i in topics],
         languages=list(form.languages.data or []),
         blocks=[blocks[i] for i in form.blocks.data or [] if i in blocks],
-        wishes=form.wishes.data or "", not_with=form.not_with.data or "",
+        wishes=form.wishes.data or "", must_meet=form.must_meet.data or "", not_with=form.not_with.data or "",
         accessibility=form.accessibility.data or "",
         consent_listing=bool(consent_listing), consent_contact=bool(consent_contact),
         cafe_choices=[cafe_tables[f.data] for f in cafe_choice_fields(form) if f.data in cafe_tables])
