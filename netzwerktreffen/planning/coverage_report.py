@@ -42,6 +42,7 @@ class RuleResult:
     people: list[str]  # participant ids it speaks of
     misses: list[Miss] = field(default_factory=list)
     impossible: str = ""  # why it cannot hold for everyone ("" when it can)
+    advice: bool = False  # some misses were possible: more time or a higher weight may help
     missed_ids: set[str] = field(default_factory=set)
 
     @property
@@ -142,8 +143,8 @@ def _sector_rule(meeting, plan: _Plan, row: dict, rule: dict, missed: dict[str, 
         elif short:
             reason = short
         else:
-            reason = _("möglich wäre es; andere Begegnungen brachten dem Plan mehr (mehr Rechenzeit oder ein "
-                       "höheres Gewicht der Regel kann helfen)")
+            reason = _("möglich wäre es; andere Begegnungen brachten dem Plan mehr")
+            result.advice = True
         if met == 0:
             head = _("%(person)s trifft niemanden aus %(names)s", person=plan.who(pid), names=meets_names)
         else:

@@ -195,6 +195,18 @@ def test_csv_export_and_import_carry_must_meet(planned_meeting):
     column = header.split(";").index("Unbedingt treffen")
     assert [r.split(";")[column] for r in rows if r.startswith("Mehmet")] == ["Anna Weber"]
 
+    from netzwerktreffen.registration.csv_io import parse_csv, to_registrations
+    head = "Name;E-Mail;Organisation;Bereich;Unbedingt treffen"
+    parsed = parse_csv(f"{head}\nEva Roth;eva@example.org;VHS;sprachschule;\"Anna Weber\nJens Koch\"\n".encode())
+    [row], errors = to_registrations(parsed.rows, meeting, ())
+    assert errors == [] and row.data.must_meet == "Anna Weber\nJens Koch"
+    parsed = parse_csv(f"{head}\nEva Roth;eva@example.org;VHS;sprachschule;\"A B\nC D\nE F\nG H\"\n".encode())
+    rows, errors = to_registrations(parsed.rows, meeting, ())
+    assert rows == [] and errors == ["Zeile 2: Unbedingt treffen nennt mehr als 3 Personen"]
+    parsed = parse_csv(b"Name;E-Mail;Organisation;Bereich\nEva Roth;eva@example.org;VHS;sprachschule\n")
+    [row], _errors = to_registrations(parsed.rows, meeting, ())
+    assert row.data.must_meet is None  # a file without the column keeps what is stored
+
 
 # ---------------------------------------------------------------- the plan page
 
