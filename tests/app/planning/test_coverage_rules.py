@@ -183,6 +183,25 @@ def test_must_meet_from_the_public_form_and_the_personal_page(client, make_meeti
     assert must_meet_text(me) == "Grace Mensah"
 
 
+def test_organiser_sees_and_corrects_must_meet_on_the_edit_page(planned_meeting, logged_in):
+    meeting = planned_meeting()
+    from netzwerktreffen.core.coverage import set_must_meet
+    mehmet = person(meeting, "Mehmet Kaya")
+    set_must_meet(mehmet, "Anna Weber")
+    db.session.commit()
+    url = f"/organisation/treffen/{meeting.slug}/anmeldungen/{mehmet.id}"
+    page = logged_in.get(url).get_data(as_text=True)
+    assert re.search(r'<textarea[^>]*name="must_meet"[^>]*>\s*Anna Weber</textarea>', page)
+    data = {"given_name": "Mehmet", "family_name": "Kaya", "email": mehmet.email, "organisation": mehmet.organisation,
+            "sector": str(mehmet.sector_id), "languages": list(mehmet.languages),
+            "blocks": [str(b.id) for b in mehmet.blocks], "must_meet": "Sabine Wolf\nAnna Weber"}
+    assert logged_in.post(url, data=data).status_code == 302
+    db.session.expire_all()
+    assert must_meet_text(mehmet) == "Sabine Wolf\nAnna Weber"
+    response = logged_in.post(url, data=dict(data, must_meet="A\nB\nC\nD"))
+    assert "höchstens 3 Personen" in visible(response.get_data(as_text=True))
+
+
 def test_csv_export_and_import_carry_must_meet(planned_meeting):
     from netzwerktreffen.registration.csv_io import export_csv
     meeting = planned_meeting()
