@@ -27,6 +27,7 @@ from sqlalchemy import delete, or_, select, update
 
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import local_now
+from netzwerktreffen.core.coverage import MustMeet
 from netzwerktreffen.core.models import (CafeChoice, CafeTable, Meeting, OutboxMessage, PlanLock, PlanningJob,
                                         PlanVersion, Registration, registration_blocks, registration_needs,
                                         registration_offers, utcnow)
@@ -93,6 +94,7 @@ def purge(meeting: Meeting, *, delete_meeting: bool = False) -> Purged:
         db.session.execute(delete(PlanLock).where(or_(PlanLock.registration_id.in_(people),
                                                       PlanLock.other_id.in_(people))))
         db.session.execute(delete(CafeChoice).where(CafeChoice.registration_id.in_(people)))
+        db.session.execute(delete(MustMeet).where(MustMeet.registration_id.in_(people)))
         for link in (registration_offers, registration_needs, registration_blocks):
             db.session.execute(delete(link).where(link.c.registration_id.in_(people)))
         db.session.execute(update(CafeTable).where(CafeTable.host_id.in_(people)).values(host_id=None))

@@ -32,8 +32,7 @@ class CoverageRule(db.Model):
 
     meeting = relationship("Meeting", backref=db.backref(
         "coverage_rules", cascade="all, delete-orphan", order_by="CoverageRule.position"))
-    block = relationship("Block", backref=db.backref("coverage_rules", cascade="all, delete-orphan",
-                                                     passive_deletes=True))
+    block = relationship("Block", backref=db.backref("coverage_rules", cascade="all, delete-orphan"))
 
 
 class MustMeet(db.Model):

@@ -93,6 +93,8 @@ def _matches(selector: dict, person: dict) -> bool:
 
 def _missed_notes(version) -> dict[tuple[str, int], dict[str, int]]:
     """(block, rule index) -> person -> meetings missing, from the scheduler's explain notes."""
+    if not any(b.get("coverage") for b in (version.instance or {}).get("blocks", [])):
+        return {}  # no rule: no need to explain the plan
     try:
         notes = explain_plan(scheduler.parse_instance(version.instance), scheduler.parse_plan(version.plan))
     except (scheduler.InstanceError, KeyError, ValueError, TypeError) as error:  # an old or broken version

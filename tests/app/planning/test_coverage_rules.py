@@ -114,6 +114,22 @@ def test_another_meetings_rule_is_404(planned_meeting, logged_in):
     assert db.session.get(CoverageRule, rule.id) is not None
 
 
+def test_a_rule_goes_with_its_block_and_a_deleted_sector_drops_out(planned_meeting):
+    meeting = planned_meeting(cafe=True)
+    speed = meeting.blocks[0]
+    only_here = add_rule(meeting, who=["kammer"], block_id=speed.id)
+    everywhere = add_rule(meeting, who=["kammer", "hochschule"])
+    from netzwerktreffen.meetings.service import delete_sector
+    delete_sector(next(s for s in meeting.sectors if s.key == "hochschule"))
+    [rule] = scheduling.build_instance(meeting)["blocks"][0]["coverage"][1:]
+    assert rule["who"] == {"sectors": ["kammer"]}
+    assert coverage.rule_text(meeting, everywhere) == "Jede Person aus IHK/HWK trifft mindestens eine Person aus Jobcenter"
+    from netzwerktreffen.meetings.service import delete_block
+    delete_block(speed)
+    assert db.session.get(CoverageRule, only_here.id) is None
+    assert [r.id for r in meeting.coverage_rules] == [everywhere.id]
+
+
 # ---------------------------------------------------------------- the instance
 
 
