@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from sqlalchemy import select
 
 import scheduler
 from scheduler.explain import explain_plan
 
-from netzwerktreffen.core.coverage import must_meet_lines, must_meet_text
-from netzwerktreffen.core.models import CONFIRMED, WAITLISTED
+from netzwerktreffen.core.coverage import MustMeet, must_meet_lines, must_meet_text
+from netzwerktreffen.core.extensions import db
+from netzwerktreffen.core.models import CONFIRMED, WAITLISTED, Registration
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.planning.coverage import sector_names
 from netzwerktreffen.planning.coverage_io import may_meet
@@ -229,8 +231,9 @@ def must_meet(meeting, version, registration, plan: _Plan | None = None) -> list
 def must_meet_all(meeting, version) -> list[tuple[object, list[Wanted]]]:
     """Everyone in the plan with a "must meet" list: (registration, what became of each name)."""
     plan = _Plan(version)
+    listed = db.session.scalars(select(Registration).join(MustMeet).where(Registration.meeting_id == meeting.id))
     rows = []
-    for registration in sorted(meeting.registrations, key=lambda r: r.name.casefold()):
+    for registration in sorted(listed, key=lambda r: r.name.casefold()):
         if scheduling.participant_id(registration) in plan.people and must_meet_text(registration):
             rows.append((registration, must_meet(meeting, version, registration, plan)))
     return rows
