@@ -122,18 +122,38 @@ def delete_rule(rule: CoverageRule) -> None:
     db.session.commit()
 
 
-def head_counts(meeting: Meeting, rule) -> str:
-    """How many confirmed people each side has today, e.g. "angemeldet: 9 aus Stark im Beruf, 2 aus
-    Jobcenter/Arbeitsagentur"; with a warning when the rule cannot hold for everyone."""
+def _counts(meeting: Meeting, rule) -> tuple[int, int, int]:
+    """(confirmed people the rule speaks of, people they should meet, the most meetings those can give)."""
     people = [r for r in meeting.registrations if r.status == CONFIRMED and r.sector is not None]
     who = sum(1 for r in people if r.sector.key in rule.who_sectors)
     meets = sum(1 for r in people if r.sector.key in rule.meets_sectors)
+    return who, meets, meets * min((most_meetings(b) for b in rule_blocks(meeting, rule)), default=0)
+
+
+def _shortfall(rule, who: int, capacity: int) -> str:
+    if who and who * rule.at_least > capacity:
+        return _("zu wenige für alle: höchstens %(capacity)s Begegnungen, verlangt %(wanted)s",
+                 capacity=capacity, wanted=who * rule.at_least)
+    return ""
+
+
+def head_counts(meeting: Meeting, rule) -> str:
+    """How many confirmed people each side has today, e.g. "angemeldet: 9 aus Stark im Beruf, 2 aus
+    Jobcenter/Arbeitsagentur"; with a warning when the rule cannot hold for everyone."""
+    who, meets, capacity = _counts(meeting, rule)
     text = _("angemeldet: %(who)s aus %(who_names)s, %(meets)s aus %(meets_names)s", who=who,
              who_names=sector_names(meeting, rule.who_sectors), meets=meets,
              meets_names=sector_names(meeting, rule.meets_sectors))
-    blocks = rule_blocks(meeting, rule)
-    capacity = meets * min((most_meetings(b) for b in blocks), default=0)
-    if who and who * rule.at_least > capacity:
-        text += " – " + _("zu wenige für alle: höchstens %(capacity)s Begegnungen, verlangt %(wanted)s",
-                          capacity=capacity, wanted=who * rule.at_least)
-    return text
+    short = _shortfall(rule, who, capacity)
+    return f"{text} – {short}" if short else text
+
+
+def shortfalls(meeting: Meeting) -> list[str]:
+    """Before planning: the rules that cannot hold for everyone with today's registrations, in words."""
+    found = []
+    for rule in meeting.coverage_rules:
+        who, _meets, capacity = _counts(meeting, rule)
+        short = _shortfall(rule, who, capacity)
+        if short:
+            found.append(f"{rule_text(meeting, rule)}: {short}.")
+    return found

@@ -51,6 +51,7 @@ def index(slug: str):
     findings = [] if job else plan_check.check_meeting(meeting)
     return render_template("plans/index.html", meeting=meeting, versions=versions, job=job,
                            last_job=last_job, form=StartForm(), import_form=ImportForm(), findings=findings,
+                           rule_shortfalls=coverage.shortfalls(meeting),
                            shown_gap=quality.meaningful_gap)
 
 

@@ -293,6 +293,16 @@ def test_plan_page_lists_held_and_missed_rules_with_names_and_why(planned_meetin
     assert "Unbedingt treffen: Jens Koch ✓, Sabine Wolf – nicht eingeplant" in page
 
 
+def test_before_planning_the_index_page_names_a_rule_that_cannot_hold_for_all(planned_meeting, logged_in):
+    meeting = planned_meeting(rounds=2)
+    add_rule(meeting, at_least=1)  # 8 people, 2 jobcenter people in 2 rounds
+    add_rule(meeting, at_least=1, who=["kammer"])  # 1 person: fine
+    page = visible(logged_in.get(f"/organisation/treffen/{meeting.slug}/plan/").get_data(as_text=True))
+    assert "nicht für alle einhalten" in page
+    assert "trifft mindestens eine Person aus Jobcenter: zu wenige für alle: höchstens 4 Begegnungen, verlangt 8." in page
+    assert "Jede Person aus IHK/HWK trifft" not in page
+
+
 def test_a_person_who_may_meet_too_few_is_explained(planned_meeting, logged_in):
     meeting = planned_meeting(rounds=2)
     add_rule(meeting, at_least=2, who=["migrantenorganisation"])  # Grace speaks English: only Jens
