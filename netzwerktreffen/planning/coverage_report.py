@@ -188,6 +188,11 @@ def _named(meeting, registration, line: str):
     return next((p for p in found if p.status == CONFIRMED), found[0] if found else None)
 
 
+def named_lines(meeting, registration) -> list[tuple[str, object]]:
+    """Each "must meet" line of a registration with the registration it names (None: nobody of that name)."""
+    return [(line, _named(meeting, registration, line)) for line in must_meet_lines(must_meet_text(registration))]
+
+
 def _why_not(plan: _Plan, me: str, other, blocks: list[dict]) -> str:
     if other.status == WAITLISTED:
         return _("steht auf der Warteliste")
@@ -239,4 +244,4 @@ def must_meet_all(meeting, version) -> list[tuple[object, list[Wanted]]]:
     return rows
 
 
-__all__ = ["plan_rules", "must_meet", "must_meet_all", "RuleResult", "Miss", "Wanted"]
+__all__ = ["plan_rules", "must_meet", "must_meet_all", "named_lines", "RuleResult", "Miss", "Wanted"]

@@ -203,11 +203,13 @@ def test_organiser_sees_and_corrects_must_meet_on_the_edit_page(planned_meeting,
     meeting = planned_meeting()
     from netzwerktreffen.core.coverage import set_must_meet
     mehmet = person(meeting, "Mehmet Kaya")
-    set_must_meet(mehmet, "Anna Weber")
+    set_must_meet(mehmet, "Anna Weber\nNiemand Bekanntes")
     db.session.commit()
     url = f"/organisation/treffen/{meeting.slug}/anmeldungen/{mehmet.id}"
     page = logged_in.get(url).get_data(as_text=True)
-    assert re.search(r'<textarea[^>]*name="must_meet"[^>]*>\s*Anna Weber</textarea>', page)
+    assert re.search(r'<textarea[^>]*name="must_meet"[^>]*>\s*Anna Weber\nNiemand Bekanntes</textarea>', page)
+    assert ("Unbedingt treffen Anna Weber (Jobcenter Esslingen) · „Niemand Bekanntes“ – niemand mit diesem Namen "
+            "angemeldet") in visible(page)
     data = {"given_name": "Mehmet", "family_name": "Kaya", "email": mehmet.email, "organisation": mehmet.organisation,
             "sector": str(mehmet.sector_id), "languages": list(mehmet.languages),
             "blocks": [str(b.id) for b in mehmet.blocks], "must_meet": "Sabine Wolf\nAnna Weber"}
