@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 
 from netzwerktreffen.chains.defaults import add_default_chains
 from netzwerktreffen.core.chains import StationRole
+from netzwerktreffen.core.coverage import CoverageRule, set_must_meet
 from netzwerktreffen.core.defaults import add_default_catalogue, guiding_questions
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import local_now
@@ -176,6 +177,7 @@ def create_demo_meeting(participants: int = 60, slug: str = "demo", seed: int = 
             person.wishes = rng.choice(ORGANISATIONS)[0]
     meeting.registrations += registrations
     _mark_stations(random.Random(seed + 1), meeting, registrations)
+    _guaranteed_meetings(meeting, registrations)
 
     questions = rng.sample(CAFE_QUESTIONS, k=min(hosts_wanted, len(CAFE_QUESTIONS)))
     hosts = rng.sample(registrations, k=min(hosts_wanted, len(registrations)))
@@ -220,6 +222,30 @@ def demo_programme() -> list[ProgrammePoint]:
     return [ProgrammePoint(kind=kind, title=title, title_en=title_en, speakers=speakers, organisation=organisation,
                            start_time=start, minutes=minutes, position=position)
             for position, (kind, title, title_en, speakers, organisation, start, minutes) in enumerate(points)]
+
+
+def _guaranteed_meetings(meeting: Meeting, registrations: list[Registration]) -> None:
+    """Seed report 004 ("Stark im Beruf"): every migration counselling point meets the Jobcenter or the
+    Agentur für Arbeit and two more partners; and three people who must meet someone ("Unbedingt treffen"),
+    one of them a colleague, which the plan page explains as not possible."""
+    meeting.coverage_rules += [
+        CoverageRule(who_sectors=["migrationsberatung"], meets_sectors=["jobcenter", "agentur"], at_least=1,
+                     position=0),
+        CoverageRule(who_sectors=["migrationsberatung"], at_least=2, position=1,
+                     meets_sectors=["sprachschule", "bildungstraeger", "kammer", "arbeitgeber"])]
+
+    def first(organisation: str, skip: int = 0) -> Registration | None:
+        """The organisation's first (or next) person who speaks German."""
+        found = [p for p in registrations if p.organisation.startswith(organisation) and "de" in p.languages]
+        return found[skip] if len(found) > skip else None
+
+    wishes = [(first("Stark im Beruf"), [first("Jobcenter"), first("Agentur für Arbeit")]),
+              (first("Altmark Pflege"), [first("Kreisvolkshochschule"), first("IQ Netzwerk")]),
+              (first("Kreisvolkshochschule"), [first("Kreisvolkshochschule", 1), first("IHK")])]
+    for person, others in wishes:
+        names = [other.name for other in others if other is not None]
+        if person is not None and names:
+            set_must_meet(person, "\n".join(names))
 
 
 # how many café tables a guest ranks: most rank two or three, some none

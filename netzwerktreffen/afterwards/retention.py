@@ -29,6 +29,7 @@ from sqlalchemy import delete, or_, select, update
 
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import local_now
+from netzwerktreffen.core.coverage import MustMeet
 from netzwerktreffen.core.models import (CANCELLED, Answer, CafeChoice, CafeTable, Meeting, OutboxMessage, PlanLock,
                                         PlanningJob, PlanVersion, Registration, StationRole, registration_blocks,
                                         registration_needs,
@@ -99,6 +100,7 @@ def purge(meeting: Meeting, *, delete_meeting: bool = False) -> Purged:
         db.session.execute(delete(CafeChoice).where(CafeChoice.registration_id.in_(people)))
         _keep_answer_counts(meeting, people)
         db.session.execute(delete(StationRole).where(StationRole.registration_id.in_(people)))  # what they offer
+        db.session.execute(delete(MustMeet).where(MustMeet.registration_id.in_(people)))
         for link in (registration_offers, registration_needs, registration_blocks):
             db.session.execute(delete(link).where(link.c.registration_id.in_(people)))
         db.session.execute(update(CafeTable).where(CafeTable.host_id.in_(people)).values(host_id=None))

@@ -427,3 +427,4 @@ class CafeChoice(db.Model):
 from netzwerktreffen.core.chains import ChainStation, ProcessChain, StationRole  # noqa: F401,E402 (re-exported)
 from netzwerktreffen.core.questions import Answer, Question, QuestionKind  # noqa: F401,E402 (re-exported)
 from netzwerktreffen.core.programme import ProgrammeKind, ProgrammePoint  # noqa: F401,E402 (re-exported)
+from netzwerktreffen.core.coverage import CoverageRule, MustMeet  # noqa: F401,E402 (re-exported)

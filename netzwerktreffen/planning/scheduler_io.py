@@ -19,10 +19,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from netzwerktreffen.core.coverage import must_meet_text
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.text import one_line
 from netzwerktreffen.planning.cafe_choices import weigh_cafe_choices
 from netzwerktreffen.planning.chain_topics import chain_keys
+from netzwerktreffen.planning.coverage_io import add_coverage
 from netzwerktreffen.core.models import (CAFE, CONFIRMED, PUBLISHED, SPEED, SUPERSEDED, Block, CafeTable, Meeting,
                                          PlanLock, PlanVersion, Registration)
 
@@ -74,20 +76,25 @@ def people_by_pid(meeting: Meeting) -> dict[str, Registration]:
     return {participant_id(r): r for r in people}
 
 
-def _pairs_from_lines(people: list[Registration], attribute: str, *, organisations: bool) -> list[list[str]]:
-    """Pairs named in free-text lines (``not_with`` or ``wishes``): by name, or by organisation."""
+def named_in_lines(people: list[Registration], lines_of, *, organisations: bool) -> dict[Registration, list]:
+    """Per person, the others their free-text lines (``lines_of(person)``) name: by name, or by organisation."""
     by_name = defaultdict(list)
     by_org = defaultdict(list)
     for person in people:
         by_name[_norm(person.name)].append(person)
         by_org[_norm(person.organisation)].append(person)
-    pairs = set()
+    named = {}
     for person in people:
-        for line in _lines(getattr(person, attribute)):
-            matches = by_name.get(line, []) + (by_org.get(line, []) if organisations else [])
-            for other in matches:
-                if other.id != person.id:
-                    pairs.add(tuple(sorted((person.id, other.id))))
+        found = [other for line in _lines(lines_of(person))
+                 for other in by_name.get(line, []) + (by_org.get(line, []) if organisations else [])]
+        named[person] = list(dict.fromkeys(o for o in found if o.id != person.id))
+    return named
+
+
+def _pairs_from_lines(people: list[Registration], attribute: str, *, organisations: bool) -> list[list[str]]:
+    """Pairs named in free-text lines (``not_with`` or ``wishes``): by name, or by organisation."""
+    named = named_in_lines(people, lambda person: getattr(person, attribute), organisations=organisations)
+    pairs = {tuple(sorted((person.id, other.id))) for person, others in named.items() for other in others}
     return [[participant_id(a), participant_id(b)] for a, b in sorted(pairs)]
 
 
@@ -439,6 +446,7 @@ def build_instance(meeting: Meeting) -> dict:
         "history": _history(meeting, people),
         "blocks": blocks,
     }
+    add_coverage(instance, meeting, named_in_lines(people, must_meet_text, organisations=False), participant_id)
     return weigh_cafe_choices(keep_usable_locks(instance, table_labels(meeting)), meeting.cafe_choices)
 
 

@@ -11,14 +11,15 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import FloatField
 from wtforms.validators import NumberRange
 
-from netzwerktreffen.core.models import PlanningJob, Registration
+from netzwerktreffen.core.models import CoverageRule, PlanningJob, Registration
 from netzwerktreffen.planning import check as plan_check
-from netzwerktreffen.planning import jobs, locks, quality
+from netzwerktreffen.planning import coverage, coverage_report, jobs, locks, quality
 from netzwerktreffen.planning import messages as plan_messages
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.planning import service as planning
 from netzwerktreffen.planning.cafe_choices import LEVEL_LABELS
 from netzwerktreffen.planning.chain_topics import handover_names
+from netzwerktreffen.planning.coverage_forms import rule_data, rule_form
 from netzwerktreffen.planning.messages import PlanningError
 from netzwerktreffen.web.auth import organiser_meeting
 from netzwerktreffen.web.common import owned_or_404
@@ -51,6 +52,7 @@ def index(slug: str):
     findings = [] if job else plan_check.check_meeting(meeting)
     return render_template("plans/index.html", meeting=meeting, versions=versions, job=job,
                            last_job=last_job, form=StartForm(), import_form=ImportForm(), findings=findings,
+                           rule_shortfalls=coverage.shortfalls(meeting),
                            shown_gap=quality.meaningful_gap)
 
 
@@ -109,6 +111,8 @@ def show(slug: str, number: int):
                            histogram=quality.histogram, counts=quality.counts,
                            notes=plan_check.plan_notes(meeting, version),
                            cafe_level=LEVEL_LABELS.get(meeting.cafe_choices, meeting.cafe_choices),
+                           rules=coverage_report.plan_rules(meeting, version),
+                           must_meet=coverage_report.must_meet_all(meeting, version),
                            edit_link=url_for("registrations.edit", slug=slug, registration_id=0)[:-1])
 
 
@@ -119,8 +123,11 @@ def person(slug: str, number: int, registration_id: int):
     registration = owned_or_404(Registration, registration_id, meeting)
     schedule = scheduling.Schedule(meeting, version.plan)
     notes = plan_messages.by_person(plan_check.plan_notes(meeting, version)).get(registration.id, [])
+    pid = scheduling.participant_id(registration)
     return render_template("plans/person.html", meeting=meeting, version=version, person=registration,
-                           seats=schedule.seats_of(registration), people=scheduling.people_by_pid(meeting), notes=notes)
+                           seats=schedule.seats_of(registration), people=scheduling.people_by_pid(meeting), notes=notes,
+                           rules=[r for r in coverage_report.plan_rules(meeting, version) if pid in r.people],
+                           wanted=coverage_report.must_meet(meeting, version, registration), pid=pid)
 
 
 @bp.route("/v<int:number>/warum")
@@ -271,3 +278,47 @@ def import_plan(slug: str):
         return redirect(url_for("plans.index", slug=slug))
     flash(_("Plan als Entwurf Version %(n)s übernommen.", n=version.number), "success")
     return redirect(url_for("plans.show", slug=slug, number=version.number))
+
+
+@bp.route("/regeln", methods=["GET", "POST"])
+def rules(slug: str):
+    """The meeting's rules for guaranteed meetings: the list, and a form to add one."""
+    meeting = organiser_meeting(slug)
+    form = rule_form(meeting)
+    if form.validate_on_submit():
+        try:
+            coverage.create_rule(meeting, rule_data(form))
+        except PlanningError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("Die Regel ist gespeichert."), "success")
+            return redirect(url_for("plans.rules", slug=slug))
+    return render_template("plans/rules.html", meeting=meeting, form=form, rule=None, coverage=coverage,
+                           blocks=coverage.speed_blocks(meeting))
+
+
+@bp.route("/regeln/<int:rule_id>", methods=["GET", "POST"])
+def edit_rule(slug: str, rule_id: int):
+    meeting = organiser_meeting(slug)
+    rule = owned_or_404(CoverageRule, rule_id, meeting)
+    form = rule_form(meeting, rule)
+    if form.validate_on_submit():
+        try:
+            coverage.update_rule(meeting, rule, rule_data(form))
+        except PlanningError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("Die Regel ist gespeichert."), "success")
+            return redirect(url_for("plans.rules", slug=slug))
+    return render_template("plans/rules.html", meeting=meeting, form=form, rule=rule, coverage=coverage,
+                           blocks=coverage.speed_blocks(meeting))
+
+
+@bp.route("/regeln/<int:rule_id>/loeschen", methods=["POST"])
+def delete_rule(slug: str, rule_id: int):
+    meeting = organiser_meeting(slug)
+    rule = owned_or_404(CoverageRule, rule_id, meeting)
+    if Form().validate_on_submit():
+        coverage.delete_rule(rule)
+        flash(_("Die Regel ist gelöscht."), "success")
+    return redirect(url_for("plans.rules", slug=slug))

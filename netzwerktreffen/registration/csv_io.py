@@ -31,6 +31,7 @@ from flask_babel import gettext as _
 
 from netzwerktreffen.core import names
 from netzwerktreffen.core.chains import ChainStation
+from netzwerktreffen.core.coverage import MUST_MEET_LIMIT, must_meet_lines, must_meet_text
 from netzwerktreffen.core.i18n import to_local
 from netzwerktreffen.core.models import (CANCELLED, CONFIRMED, WAITLISTED, Block, Meeting, Question, Registration,
                                         Sector, Topic)
@@ -58,6 +59,7 @@ COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
     ("languages", "Sprachen", ("Sprache", "Languages", "Language")),
     ("blocks", "Blöcke", ("Bloecke", "Block", "Blocks")),
     ("wishes", "Wünsche", ("Wuensche", "Wishes")),
+    ("must_meet", "Unbedingt treffen", ("Must meet",)),
     ("not_with", "Nicht mit", ("Not with",)),
     ("accessibility", "Barrierefreiheit", ("Accessibility",)),
     ("status", "Status", ()),
@@ -80,7 +82,7 @@ NO = {"nein", "n", "no", "0", "", "false", "falsch"}
 NO_BLOCKS = {"keine", "keiner", "none", "-", "–"}  # written by the export for "no block"
 LIST_SEPARATORS = re.compile(r"[,;\n]")
 MAX_TEXT = {"given_name": 100, "family_name": 100, "name": 200, "organisation": 200, "role": 200,
-            "wishes": 2000, "not_with": 2000, "accessibility": 2000}
+            "wishes": 2000, "must_meet": 600, "not_with": 2000, "accessibility": 2000}
 
 MAX_ROWS = 2000  # per file: more than a meeting has, few enough to import within one request
 
@@ -134,6 +136,7 @@ def _export_row(registration: Registration, stations: dict[int, str]) -> list[st
         ", ".join(registration.languages or []),
         ", ".join(block.title for block in registration.blocks) if registration.blocks else "keine",
         registration.wishes,
+        must_meet_text(registration),
         registration.not_with,
         registration.accessibility,
         STATUS_LABELS.get(registration.status, registration.status),
@@ -427,7 +430,7 @@ def _row_data(row: CsvRow, catalogue: _Catalogue, errors: list[str]) -> Registra
             errors.append(_("%(where)s: Bereich „%(value)s“ unbekannt", where=where, value=get("sector")))
     for key, label in (("given_name", "Vorname"), ("family_name", "Nachname"), ("name", "Name"),
                        ("organisation", "Organisation"), ("role", "Funktion"),
-                       ("wishes", "Wünsche"), ("not_with", "Nicht mit"), ("accessibility", "Barrierefreiheit")):
+                       ("wishes", "Wünsche"), ("must_meet", "Unbedingt treffen"), ("not_with", "Nicht mit"), ("accessibility", "Barrierefreiheit")):
         if len(get(key)) > MAX_TEXT[key]:
             errors.append(_("%(where)s: %(column)s ist länger als %(max)s Zeichen",
                             where=where, column=label, max=MAX_TEXT[key]))
@@ -441,6 +444,9 @@ def _row_data(row: CsvRow, catalogue: _Catalogue, errors: list[str]) -> Registra
         blocks = list(catalogue.all_blocks)
     languages = _languages(get("languages"), catalogue.languages, where, errors)
     stations = _stations(get("stations"), catalogue.stations, where, errors)
+    if len(must_meet_lines(get("must_meet"))) > MUST_MEET_LIMIT:
+        errors.append(_("%(where)s: Unbedingt treffen nennt mehr als %(n)s Personen",
+                        where=where, n=MUST_MEET_LIMIT))
     if get("status") and _status(get("status")) is None:
         errors.append(_("%(where)s: Status „%(value)s“ unbekannt (angemeldet, Warteliste oder storniert)",
                         where=where, value=get("status")))
@@ -457,7 +463,8 @@ def _row_data(row: CsvRow, catalogue: _Catalogue, errors: list[str]) -> Registra
         name=names.display_name(given, family), given_name=given, family_name=family, email=email,
         organisation=get("organisation"), sector=sector,
         role=get("role"), offers=offers, needs=needs, languages=languages, blocks=blocks,
-        wishes=get("wishes"), not_with=get("not_with"), accessibility=get("accessibility"),
+        wishes=get("wishes"), must_meet=get("must_meet") if "must_meet" in cells else None,
+        not_with=get("not_with"), accessibility=get("accessibility"),
         consent_listing=consents["consent_listing"], consent_contact=consents["consent_contact"],
         stations=[(station, "") for station in stations])
 

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from flask_babel import gettext as _
 
 from netzwerktreffen.core.bilingual import in_ui_language
+from netzwerktreffen.core.coverage import MUST_MEET_LIMIT, must_meet_lines, must_meet_text
 from netzwerktreffen.core.models import Meeting, Registration
 from netzwerktreffen.registration.answers import AskedQuestions
 from netzwerktreffen.registration.service import RegistrationData
@@ -38,6 +39,13 @@ class StationsField(MultiCheckboxField):
                                     "Bitte kreuzen Sie die Stationen noch einmal an."))
 
 
+def must_meet_limit(form, field) -> None:
+    """At most three people to meet for certain."""
+    if len(must_meet_lines(field.data or "")) > MUST_MEET_LIMIT:
+        raise ValidationError(_l("Bitte nennen Sie höchstens %(n)s Personen, die Sie unbedingt treffen müssen "
+                                 "(eine pro Zeile).", n=MUST_MEET_LIMIT))
+
+
 class RegistrationForm(NameFields):
     asks_questions = True  # the meeting's own questions (registration.answers) come with the form
     email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(), Email(), Length(max=254)],
@@ -59,6 +67,10 @@ class RegistrationForm(NameFields):
     wishes = TextAreaField(_l("Personen oder Organisationen, die ich gern treffen möchte"),
                            validators=[Optional(), Length(max=2000)],
                            description=_l("Eine Angabe pro Zeile."))
+    must_meet = TextAreaField(_l("Unbedingt treffen"), validators=[Optional(), Length(max=600), must_meet_limit],
+                              description=_l("Bis zu drei Personen, die Sie auf jeden Fall treffen müssen: "
+                                             "Vor- und Nachname, eine Person pro Zeile. Wir planen so, dass "
+                                             "Sie sie treffen, wenn sie teilnehmen und es möglich ist."))
     not_with = TextAreaField(_l("Personen, mit denen ich nicht zusammengesetzt werden soll"),
                              validators=[Optional(), Length(max=2000)],
                              description=_l("z. B. Kolleginnen und Kollegen aus dem eigenen Haus. Eine Angabe pro Zeile."))
@@ -134,6 +146,7 @@ def build_form(form_class: type[RegistrationForm], meeting: Meeting,
                 if hasattr(form, _offer_field(role.station_id)):
                     getattr(form, _offer_field(role.station_id)).data = role.offer
             form.languages.data = list(registration.languages)
+            form.must_meet.data = must_meet_text(registration)
             ranked = [c.cafe_table_id for c in registration.cafe_choices]
             for field, choice in zip(cafe_choice_fields(form), ranked + [0, 0, 0]):
                 field.data = choice
@@ -211,7 +224,7 @@ def form_data(form: RegistrationForm, meeting: Meeting,
         needs=[topics[i] for i in form.needs.data or [] if i in topics],
         languages=list(form.languages.data or []),
         blocks=[blocks[i] for i in form.blocks.data or [] if i in blocks],
-        wishes=form.wishes.data or "", not_with=form.not_with.data or "",
+        wishes=form.wishes.data or "", must_meet=form.must_meet.data or "", not_with=form.not_with.data or "",
         accessibility=form.accessibility.data or "",
         consent_listing=bool(consent_listing), consent_contact=bool(consent_contact),
         cafe_choices=[cafe_tables[f.data] for f in cafe_choice_fields(form) if f.data in cafe_tables],

@@ -23,6 +23,7 @@ from netzwerktreffen.mail import message as mail
 from netzwerktreffen.mail import outbox, schedules
 from netzwerktreffen.core import names
 from netzwerktreffen.core.extensions import db
+from netzwerktreffen.core.coverage import set_must_meet
 from netzwerktreffen.core.i18n import local_now
 from netzwerktreffen.core.models import (CANCELLED, CONFIRMED, WAITLISTED, Block, CafeChoice, CafeTable, Meeting, Registration,
                      Sector, Topic, new_token, utcnow)
@@ -61,6 +62,7 @@ class RegistrationData:
     languages: list[str] = field(default_factory=lambda: ["de"])
     blocks: list[Block] = field(default_factory=list)
     wishes: str = ""
+    must_meet: str | None = None  # "unbedingt treffen", one name per line; None keeps the stored names
     not_with: str = ""
     accessibility: str = ""
     consent_listing: bool = False
@@ -149,6 +151,8 @@ def apply_data(registration: Registration, data: RegistrationData) -> None:
     registration.languages = list(dict.fromkeys(data.languages)) or ["de"]
     registration.blocks = list(data.blocks)
     registration.wishes = data.wishes.strip()
+    if data.must_meet is not None:
+        set_must_meet(registration, data.must_meet)
     registration.not_with = data.not_with.strip()
     registration.accessibility = data.accessibility.strip()
     if data.cafe_choices is not None:

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from netzwerktreffen.core.i18n import local_now
 from netzwerktreffen.core.models import CANCELLED, CONFIRMED, WAITLISTED, Meeting, Registration
+from netzwerktreffen.planning import coverage_report
 from netzwerktreffen.registration import csv_io, importing, queries, service
 from netzwerktreffen.registration.forms import (ImportForm, ManualRegistrationForm, OrganiserRegistrationForm,
                                                 build_form, form_data, validate_submitted)
@@ -89,7 +90,8 @@ def edit(slug: str, registration_id: int):
             return redirect(url_for(".edit", slug=slug, registration_id=person.id))
     return render_page("registrations/edit.html", meeting=meeting, person=person, form=form,
                        position=queries.waitlist_positions(meeting).get(person.id),
-                       consent_source=queries.consent_source(person.consent_version)), status
+                       consent_source=queries.consent_source(person.consent_version),
+                       must_meet=coverage_report.named_lines(meeting, person)), status
 
 
 @bp.route("/neu", methods=["GET", "POST"])

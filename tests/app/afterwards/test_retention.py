@@ -12,6 +12,7 @@ from netzwerktreffen.afterwards import retention
 from netzwerktreffen.mail import schedules as schedule_mail
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import local_now
+from netzwerktreffen.core.coverage import set_must_meet
 from netzwerktreffen.core.models import (CafeChoice, Meeting, OutboxMessage, PlanLock, PlanVersion, Registration,
                                     registration_blocks)
 
@@ -40,6 +41,7 @@ def past_meeting(published_meeting, slug="vorbei", days_ago=100, names=NAMES):
     people = sorted(meeting.registrations, key=lambda r: r.id)
     cafe = meeting.blocks[1]
     people[2].cafe_choices.append(CafeChoice(cafe_table=cafe.cafe_tables[1], rank=0))
+    set_must_meet(people[3], "Wunschperson Unbedingtgetroffen")
     db.session.add(PlanLock(block=meeting.blocks[0], round=0, registration=people[0], other=people[1]))
     cafe.cafe_tables[1].host_name = "Gast-Gastgeberin Ohnekonto"
     cafe.cafe_tables[0].harvest_notes = ["Kita-Plätze fehlen"]
@@ -64,7 +66,7 @@ def test_due_meetings_are_purged_completely_and_others_are_kept(app, published_m
     assert [(m.slug, p.registrations, p.plan_versions) for m, p in done] == [("vorbei", 6, 1)]
     assert done[0][1].messages == 6 and done[0][1].files == 6
     everything = texts_in_database()
-    for name in NAMES + ["Gast-Gastgeberin Ohnekonto", token]:
+    for name in NAMES + ["Gast-Gastgeberin Ohnekonto", "Wunschperson Unbedingtgetroffen", token]:
         assert name not in everything
     for model in (Registration, PlanVersion, OutboxMessage):
         assert db.session.scalar(select(db.func.count()).select_from(model).where(model.meeting_id == meeting_id)) == 0

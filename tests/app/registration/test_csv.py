@@ -335,7 +335,7 @@ def test_export_is_what_excel_opens(meeting):
     assert data.startswith(codecs.BOM_UTF8)
     text = data.decode("utf-8-sig")
     assert text.splitlines()[0] == ("Vorname;Nachname;E-Mail;Organisation;Bereich;Funktion;Angebote;Bedarfe;Stationen;Sprachen;Blöcke;"
-                                    "Wünsche;Nicht mit;Barrierefreiheit;Status;Teilnehmendenliste;"
+                                    "Wünsche;Unbedingt treffen;Nicht mit;Barrierefreiheit;Status;Teilnehmendenliste;"
                                     "Kontaktweitergabe;Angemeldet am")
     header, first, second = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
     record = dict(zip(header, first))

@@ -60,7 +60,7 @@ def url_values(meeting, organiser) -> dict:
         "room_id": meeting.rooms[0].id, "table_id": meeting.rooms[0].tables[0].id, "block_id": speed.id,
         "cafe_table_id": cafe.cafe_tables[0].id, "sector_id": meeting.sectors[0].id if meeting.sectors else 1,
         "topic_id": meeting.topics[0].id if meeting.topics else 1, "organiser_id": organiser.id,
-        "message_id": message.id if message else 1, "job_id": 1, "kind": "raumplan", "filename": "style.css",
+        "message_id": message.id if message else 1, "job_id": 1, "rule_id": 1, "kind": "raumplan", "filename": "style.css",
         "chain_id": meeting.chains[0].id if meeting.chains else 1,
         "station_id": meeting.chains[0].stations[0].id if meeting.chains else 1,
         "question_id": 1,
