@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from .cafe import CafeProblem, cafe_bound, solve_cafe_block, start_cafe
+from .cover_search import improve_coverage
+from .coverage import unavoidable_missing
 from .groups import solve_groups_block
 from .pairs import solve_pairs_block
 from .problem import Block, CafeBlock, Infeasible, Instance, InstanceError, Plan, SpeedBlock
@@ -168,7 +170,11 @@ def _solve(instance: Instance, time_limit: float, seed: int, deadline: float | N
             found = _improve(instance, block, values, best[block.id], block_deadline, seed, report)
         finally:
             current_budget.reset(token)
+        if _cover(instance, block, best[block.id], values, deadline, report):  # the start, planned for coverage
+            scores[block.id] = _block_total(instance, block, best[block.id], values)
+            report.plan(_assemble(instance, best, values))
         if found is not None:
+            _cover(instance, block, found, values, deadline, report)
             score = _block_total(instance, block, found, values)
             if score > scores[block.id] + 1e-9:
                 best[block.id], scores[block.id] = found, score
@@ -257,11 +263,33 @@ def _improve(instance: Instance, block: Block, values: PairValues, start: BlockR
         score = score_plan(single, plan, values)[0]
         if target is not block or any(result.pauses):
             result.bound = _fallback_bound(instance, block, values)
+        elif block.coverage:  # the searches bound the pairs' value; every plan misses these meetings
+            result.bound = max(result.bound - instance.weights.coverage * unavoidable_missing(instance, block, values),
+                               score)
         if score > found_score:
             found, found_score = result, score
         if target is block and not any(result.pauses[t] for t in free):
             break  # nobody pauses: the pause-free plan is the one to keep
     return found
+
+
+def _cover(instance: Instance, block: Block, result: BlockResult, values: PairValues, deadline: float,
+           report: _Report) -> bool:
+    """Plan for the block's coverage rules on the best plan so far (`scheduler.cover_search`);
+    True when the plan got better."""
+    if not isinstance(block, SpeedBlock) or not block.coverage or stopped() or time.monotonic() >= deadline:
+        return False
+    try:
+        found = improve_coverage(instance, block, values, result.rounds, result.pauses, deadline=deadline)
+    except Exception:  # a search's bug must not take the valid plan away
+        log.exception("%s: the coverage search failed; the plan is kept", block.id)
+        return False
+    if found is None:
+        return False
+    result.rounds = found
+    result.method += "+coverage"
+    report(f"{block.id}: coverage planned")
+    return True
 
 
 class _PausedReport:
