@@ -132,6 +132,7 @@ class _Report:
             self.on_plan(plan.to_dict())
 
 
+COVER_SHARE = 0.15  # of a block's time: planning for its coverage rules after its search
 WORK_SHARE = 0.85  # of the time limit, counted out to the blocks' searches; the rest is start-up and bounds
 
 
@@ -164,17 +165,20 @@ def _solve(instance: Instance, time_limit: float, seed: int, deadline: float | N
         if stopped() or time.monotonic() >= deadline:
             break
         share = sizes[k] / sum(sizes[k:])
-        block_deadline = time.monotonic() + share * (deadline - time.monotonic())
-        token = current_budget.set(work * sizes[k] / sum(sizes))
+        # a block with coverage rules leaves a share of its time to plan for them (`_cover`)
+        keep = 1 - COVER_SHARE if isinstance(block, SpeedBlock) and block.coverage else 1.0
+        block_deadline = time.monotonic() + keep * share * (deadline - time.monotonic())
+        cover_deadline = time.monotonic() + share * (deadline - time.monotonic())
+        token = current_budget.set(keep * work * sizes[k] / sum(sizes))
         try:
             found = _improve(instance, block, values, best[block.id], block_deadline, seed, report)
         finally:
             current_budget.reset(token)
-        if _cover(instance, block, best[block.id], values, deadline, report):  # the start, planned for coverage
+        if _cover(instance, block, best[block.id], values, cover_deadline, report):  # the start, for coverage
             scores[block.id] = _block_total(instance, block, best[block.id], values)
             report.plan(_assemble(instance, best, values))
         if found is not None:
-            _cover(instance, block, found, values, deadline, report)
+            _cover(instance, block, found, values, cover_deadline, report)
             score = _block_total(instance, block, found, values)
             if score > scores[block.id] + 1e-9:
                 best[block.id], scores[block.id] = found, score
