@@ -210,3 +210,24 @@ def test_the_command_line_solves_and_checks_a_coverage_instance(tmp_path):
     assert report["blocks"]["speed"].get("coverage_missing", 0) == 0  # listed only when some are missed
     plan = json.loads(out.read_text(encoding="utf-8"))
     assert plan["bound"] >= report["score"] - 1e-6
+
+
+def test_re_planning_around_held_rounds_plans_for_a_must_meet_rule():
+    """Round 0 was held; the published plan never seats p00 with p05; the repair does, changing few."""
+    from scheduler import check
+    from scheduler.repair import repair_speed
+
+    people = [person(k) for k in range(6)]
+    published = [[["p00", "p01"], ["p02", "p03"], ["p04", "p05"]],
+                 [["p00", "p02"], ["p01", "p04"], ["p03", "p05"]],
+                 [["p00", "p03"], ["p01", "p05"], ["p02", "p04"]]]
+    block = {"id": "speed", "kind": "speed-networking", "rounds": 3, "group_size": 2,
+             "fixed_rounds": published[:1], "published": published,
+             "coverage": [{"who": {"participants": ["p00"]}, "meets": {"participants": ["p05"]}, "at_least": 1}]}
+    data = {"format": "netzwerktreffen-instance/1", "participants": people, "blocks": [block]}
+    rounds = repair_speed(data, block)
+    assert rounds[0] == published[0]
+    assert any({"p00", "p05"} <= set(group) for round_ in rounds for group in round_)
+    report = check(data, {"format": "netzwerktreffen-plan/1", "blocks": [{"id": "speed", "rounds": rounds}]})
+    assert report["valid"] and report["blocks"]["speed"].get("coverage_missing", 0) == 0
+    assert report["blocks"]["speed"].get("changes", 0) <= 4  # one round re-paired: its four people
