@@ -159,6 +159,7 @@ def improve_coverage(instance: Instance, block: SpeedBlock, values: PairValues, 
     search = _Search(_CoverState(instance, block, values, rounds),
                      moves if moves is not None else COVER_MOVES_PER_SEAT * len(values.ids) * block.rounds, deadline)
     search.run()
+    search.polish()
     ids = values.ids
     found = [[tuple(ids[i] for i in group) for group in groups] for groups in search.state.groups]
     return found if _better(instance, block, values, rounds, found, pauses) else None
@@ -171,6 +172,7 @@ class _Search:
     def __init__(self, state: _CoverState, budget: int, deadline: float | None):
         self.state, self.budget, self.deadline = state, budget, deadline
         self.weighed = 0
+        self.touched: set[tuple[int, int]] = set()  # (round, group) the coverage moves changed
         self.free = range(len(state.block.fixed_rounds), len(state.groups))
         self.candidates = [[q for q in range(len(state.values.ids)) if meets[q]] for _a, _w, meets in state.rules]
 
@@ -189,12 +191,49 @@ class _Search:
                 if self.out_of_work():
                     return
 
+    def polish(self) -> None:
+        """Win back pair value around the groups the coverage moves changed: exchanges of two
+        people between such a group and any other group of its round that raise the score
+        (coverage included, so no rule loses what it gained)."""
+        state = self.state
+        queue = sorted(self.touched)
+        seen = set(queue)
+        while queue and not self.out_of_work():
+            t, g = queue.pop(0)
+            seen.discard((t, g))
+            locked = state.locked[t]
+            best, best_gain = None, 1e-9
+            for h in range(len(state.groups[t])):
+                if h == g:
+                    continue
+                one, two = state.groups[t][g], state.groups[t][h]
+                for x in one:
+                    for y in two:
+                        if x in locked or y in locked:
+                            continue
+                        new1 = [y if m == x else m for m in one]
+                        new2 = [x if m == y else m for m in two]
+                        self.weighed += 1
+                        gain = state.delta(t, g, h, new1, new2)
+                        if gain is not None and gain > best_gain:
+                            best, best_gain = (t, g, h, new1, new2), gain
+            if best is not None:
+                state.apply(*best)
+                for item in ((t, g), (t, best[2])):
+                    if item not in seen:
+                        seen.add(item)
+                        queue.append(item)
+
+    def apply(self, move: tuple) -> None:
+        self.state.apply(*move)
+        self.touched.update({(move[0], move[1]), (move[0], move[2])})
+
     def serve(self, k: int, p: int) -> bool:
         """Apply the best move for p's rule k, or a move and the best one for whom it leaves short."""
         state = self.state
         options = sorted(self.options(k, p), key=lambda o: -o[0])
         if options and options[0][0] > 1e-9:
-            state.apply(*options[0][1])
+            self.apply(options[0][1])
             return True
         before = set(state.short())
         for gain, move in options[:CHAIN_TRIES]:
@@ -204,7 +243,8 @@ class _Search:
             for k2, p2 in [s for s in state.short() if s not in before]:
                 follow = max(self.options(k2, p2), key=lambda o: o[0], default=None)
                 if follow is not None and gain + follow[0] > 1e-9:
-                    state.apply(*follow[1])
+                    self.touched.update({(t, g1), (t, g2)})
+                    self.apply(follow[1])
                     return True
             state.apply(*undo)
             if self.out_of_work():
