@@ -10,7 +10,8 @@ follows from it: same seed, same plan): with the rules, and the same meeting
 without them.  The note shows the coverage meetings held against the most any
 plan can hold (`scheduler.coverage.coverage_bound`, what the rules ask minus
 what no plan can meet) and the score cost of the rules (the pairs' value the
-plan gives up for them).
+plan gives up for them).  A last row: a third of 120 people name one to
+three people they must meet ("unbedingt treffen"), one rule per person.
 
     python -m bench.coverage [--quick]
 """
@@ -47,6 +48,21 @@ def instance(n: int, rounds: int, seed: int, rules: int = 1, group_size: int = 2
     return data
 
 
+def must_meet(n: int, rounds: int, seed: int) -> dict:
+    """A generated meeting where a third of the people name one to three they must meet ("unbedingt
+    treffen"): one coverage rule per person over the named people, `at_least` all of them."""
+    data = generate(n, rounds, seed)
+    rng = random.Random(seed)
+    ids = [p["id"] for p in data["participants"]]
+    rules = []
+    for pid in rng.sample(ids, n // 3):
+        named = sorted(rng.sample([q for q in ids if q != pid], rng.randint(1, 3)))
+        rules.append({"who": {"participants": [pid]}, "meets": {"participants": named}, "at_least": len(named)})
+    data["blocks"][0]["coverage"] = rules
+    data["name"] += " must-meet"
+    return data
+
+
 def measure(data: dict, seconds: float, seed: int = 1) -> dict:
     """Solve with the rules and without them; the figures of one row."""
     from scheduler import parse_instance
@@ -74,10 +90,13 @@ def measure(data: dict, seconds: float, seed: int = 1) -> dict:
 def rows(quick: bool = False) -> list[dict]:
     cases = ([(60, 6, 1, 2, 3.0), (60, 6, 2, 2, 3.0)] if quick else
              [(n, r, k, 2, s) for n, r, s in ((60, 6, 10.0), (120, 8, 20.0), (300, 8, 40.0)) for k in (1, 2)]
-             + [(60, 6, 2, 3, 10.0)])
+             + [(57, 6, 2, 3, 10.0)])
+    if not quick:
+        cases.append((120, 8, 0, 2, 20.0))  # 0 rules: the must-meet lists
     out = []
     for n, rounds, rules, size, seconds in cases:
-        figures = measure(instance(n, rounds, seed=4, rules=rules, group_size=size), seconds)
+        data = instance(n, rounds, seed=4, rules=rules, group_size=size) if rules else must_meet(n, rounds, 4)
+        figures = measure(data, seconds)
         cost = figures["without"] - (figures["score"] + figures["penalty"])  # the pairs' value given up
         note = (f"coverage {figures['met']}/{figures['achievable']} (asked {figures['asked']}); "
                 f"without rules {figures['without']:.1f}, cost {cost:.1f}")
@@ -85,7 +104,8 @@ def rows(quick: bool = False) -> list[dict]:
             note = "INVALID plan; " + note
         gap = 100 * (figures["bound"] - figures["score"]) / abs(figures["bound"]) if figures["bound"] else None
         shape = "pairs" if size == 2 else f"groups of {size}"
-        out.append({"case": f"coverage x{rules} {shape} {seconds:g}s", "n": n, "rounds": rounds,
+        kind = f"coverage x{rules}" if rules else "must-meet"
+        out.append({"case": f"{kind} {shape} {seconds:g}s", "n": n, "rounds": rounds,
                     "score": figures["score"], "bound": figures["bound"], "gap": gap,
                     "seconds": figures["seconds"], "mb": None, "note": note})
     return out

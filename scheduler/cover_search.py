@@ -63,15 +63,21 @@ class _CoverState:
             who = {index[p.id] for p in people if rule.who.matches(p)} & attending
             meets = [rule.meets.matches(p) for p in people]
             self.rules.append((rule.at_least, who, meets))
+        self.rules_of: dict[int, list[int]] = defaultdict(list)  # person -> the rules speaking of them
+        for k, (_at_least, who, _meets) in enumerate(self.rules):
+            for i in who:
+                self.rules_of[i].append(k)
+        self.rules_of = dict(self.rules_of)
         self.cover = [defaultdict(int) for _ in self.rules]  # distinct matching partners per person
         for (a, b), c in self.count.items():
             self._tally(a, b, +1, self.cover)
 
     def _tally(self, a: int, b: int, sign: int, into) -> None:
-        for k, (_at_least, who, meets) in enumerate(self.rules):
-            if a in who and meets[b]:
+        for k in self.rules_of.get(a, ()):
+            if self.rules[k][2][b]:
                 into[k][a] += sign
-            if b in who and meets[a]:
+        for k in self.rules_of.get(b, ()):
+            if self.rules[k][2][a]:
                 into[k][b] += sign
 
     def short(self) -> list[tuple[int, int]]:
