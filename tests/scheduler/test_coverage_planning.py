@@ -231,3 +231,18 @@ def test_re_planning_around_held_rounds_plans_for_a_must_meet_rule():
     report = check(data, {"format": "netzwerktreffen-plan/1", "blocks": [{"id": "speed", "rounds": rounds}]})
     assert report["valid"] and report["blocks"]["speed"].get("coverage_missing", 0) == 0
     assert report["blocks"]["speed"].get("changes", 0) <= 4  # one round re-paired: its four people
+
+
+@pytest.mark.parametrize("rules,size", [(1, 2), (2, 2), (2, 3)])
+def test_generated_meetings_meet_what_the_bound_allows(rules, size):
+    sys.path.insert(0, str(ROOT))  # the bench package holds the generator
+    from bench.coverage import instance as generated
+
+    instance = parse_instance(generated(36, 4, seed=4, rules=rules, group_size=size))
+    block, values = instance.blocks[0], PairValues(instance)
+    result = solve(instance, time_limit=4, seed=2)
+    assert validate_plan(instance, result.plan) == []
+    assert result.score <= result.bound + 1e-6
+    asked = sum(r.at_least for r in block.coverage for p in instance.participants if r.who.matches(p))
+    met = asked - missing(instance, result.plan.blocks["speed"])
+    assert met == coverage_bound(instance, block, values)  # everything any plan can hold
