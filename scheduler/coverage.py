@@ -90,7 +90,7 @@ def rule_reach(instance: Instance, block: SpeedBlock, values: PairValues | None 
         for p in who:
             others = [q for q in matching if q != p and rounds_of[p] & rounds_of[q]]
             allowed = [q for q in others if not values.forbidden(p, q)]
-            met = [q for q in allowed if q in fixed_mates[p]]
+            met = [q for q in others if q in fixed_mates[p]]  # as held, even a pair that breaks a rule
             new = [q for q in allowed if q not in fixed_mates[p] and free_of[p] & free_of[q]]
             reach.present[p], reach.possible[p] = len(others), len(allowed)
             reach.fixed[p] = min(rule.at_least, len(met))

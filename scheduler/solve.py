@@ -268,8 +268,8 @@ def _improve(instance: Instance, block: Block, values: PairValues, start: BlockR
         if target is not block or any(result.pauses):
             result.bound = _fallback_bound(instance, block, values)
         elif block.coverage:  # the searches bound the pairs' value; every plan misses these meetings
-            result.bound = max(result.bound - instance.weights.coverage * unavoidable_missing(instance, block, values),
-                               score)
+            unavoidable = instance.weights.coverage * unavoidable_missing(instance, block, values)
+            result.bound = max(min(result.bound - unavoidable, result.score_bound), score)
         if score > found_score:
             found, found_score = result, score
         if target is block and not any(result.pauses[t] for t in free):
