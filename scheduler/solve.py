@@ -178,7 +178,7 @@ def _solve(instance: Instance, time_limit: float, seed: int, deadline: float | N
             scores[block.id] = _block_total(instance, block, best[block.id], values)
             report.plan(_assemble(instance, best, values))
         if found is not None:
-            _cover(instance, block, found, values, cover_deadline, report)
+            _cover_best(instance, block, found, values, cover_deadline, report)
             score = _block_total(instance, block, found, values)
             if score > scores[block.id] + 1e-9:
                 best[block.id], scores[block.id] = found, score
@@ -296,6 +296,22 @@ def _cover(instance: Instance, block: Block, result: BlockResult, values: PairVa
     return True
 
 
+def _cover_best(instance: Instance, block: Block, result: BlockResult, values: PairValues, deadline: float,
+                report: _Report) -> None:
+    """`_cover` on the search's plan and on the other plans it offers (`BlockResult.others`); the
+    best of them becomes the result's plan."""
+    others = result.others or []
+    result.others = None
+    _cover(instance, block, result, values, deadline, report)
+    best = _block_total(instance, block, result, values)
+    for rounds in others:
+        other = replace(result, rounds=rounds, method=result.method + " (by pairs' value)")
+        _cover(instance, block, other, values, deadline, report)
+        score = _block_total(instance, block, other, values)
+        if score > best + 1e-9 and not validate_plan(instance.only(block), _single_plan(block, other), values):
+            best, result.rounds, result.method = score, other.rounds, other.method
+
+
 class _PausedReport:
     """What a search on the block without its pauses reports, as scores of the block with them:
     every pause costs, and that block's bound holds only for plans with these very pauses."""
@@ -335,6 +351,11 @@ def any_plan_bound(instance: Instance, block: Block, values: PairValues) -> floa
 
 def _fallback_bound(instance: Instance, block: Block, values: PairValues) -> float:
     return any_plan_bound(instance, block, values)
+
+
+def _single_plan(block: Block, result: BlockResult) -> Plan:
+    return Plan(blocks={block.id: tuple(_as_round(r) for r in result.rounds)},
+                pauses={block.id: tuple(tuple(p) for p in result.pauses)} if result.pauses else {})
 
 
 def _block_total(instance: Instance, block: Block, result: BlockResult, values: PairValues) -> float:

@@ -32,6 +32,7 @@ class BlockResult:
     # `bound` leaves coverage rules out (the dispatcher subtracts what no plan meets); a bound
     # that counts them already (an exact model's optimum) goes here
     score_bound: float = float("inf")
+    others: list | None = None  # more plans (rounds) worth planning coverage rules on, e.g. the best by pairs' value
 
 
 class Run:

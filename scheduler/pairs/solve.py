@@ -127,7 +127,8 @@ def _hand_over(best: "BestPlan") -> BlockResult:
     if best.score > best.bound + 1e-6:
         log.warning("%s: score %.2f above the bound %.2f: the bound is wrong", block.id, best.score, best.bound)
     return BlockResult(best.rounds, max(best.bound, best.score), best.method, optimal=best.reached(),
-                       score_bound=max(best.score_bound, best.score))
+                       score_bound=max(best.score_bound, best.score),
+                       others=[best.plain_rounds] if best.plain_rounds not in (None, best.rounds) else [])
 
 
 def _round_by_round_seconds(problem: PairsProblem) -> float:
@@ -147,6 +148,8 @@ class BestPlan:
     bound: float = float("inf")
     notify: Callable | None = None  # hears (block id, best score, bound) when they change
     score_bound: float = float("inf")  # a bound that counts the coverage rules' costs already (`bound` does not)
+    plain_rounds: list | None = None  # with coverage rules: the best plan by the score without them
+    plain_score: float = float("-inf")
 
     def tell(self) -> None:
         if self.notify is not None:
@@ -164,6 +167,10 @@ class BestPlan:
             log.warning("%s: %s plan dropped: %s", self.problem.block.id, method, broken[0].message)
             return
         score = _block_score(self.problem, rounds)
+        if self.problem.block.coverage:  # the best plan by pairs' value too: it may cover better later
+            plain = _block_score(self.problem, rounds, coverage=False)
+            if plain > self.plain_score + 1e-9:
+                self.plain_rounds, self.plain_score = rounds, plain
         if score > self.score + 1e-9:
             self.rounds, self.score, self.method = rounds, score, method
             self.tell()
