@@ -24,7 +24,10 @@ Codes:
   the guests who may sit only there)
 - cafe-no-common-language: shares no language with anyone at their café table
   (diagnose: with few people at all, and no table is held in theirs)
-- coverage-missed: a coverage rule's person meets fewer people than asked
+- coverage-missed: a coverage rule's person meets fewer people than asked;
+  numbers["reason"] says why (`scheduler.coverage.COVERAGE_REASONS`): none-present,
+  few-present, forbidden (colleagues, no common language, "not with"), rounds,
+  capacity (too few of them for everyone), plan (a plan could have met it)
 - diagnose codes: few-partners, no-language, colleagues (a person), cafe-seats,
   cafe-language-seats, cafe-no-language, host-language (impossible),
   cafe-revisits (a language's tables fewer than rounds)
@@ -36,6 +39,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .problem import CafeBlock, Instance, Plan, SpeedBlock
+from .coverage import coverage_reasons
 from .validate import cafe_overfull, cafe_revisits, coverage_missing, effective_pauses
 from .values import PairValues
 
@@ -116,13 +120,28 @@ def _speed_notes(instance: Instance, people: _People, block: SpeedBlock, plan: P
             text = _PAUSE_TEXT[code].format(**numbers)
             notes.append(Note(code, block.id, r, (pid,), f"{block.id} round {r}: {instance.who(pid)} pauses: {text}",
                               numbers))
-    for k, pid, missing in coverage_missing(instance, block, rounds):
+    missed = coverage_missing(instance, block, rounds)
+    reasons = coverage_reasons(instance, block, people.values, missed)
+    for k, pid, missing in missed:
         rule = block.coverage[k]
+        numbers = reasons[k, pid]
         notes.append(Note("coverage-missed", block.id, None, (pid,),
                           f"{block.id}: {instance.who(pid)} meets {rule.at_least - missing} of the "
-                          f"{rule.at_least} people rule {k + 1} asks for",
-                          {"rule": k, "missing": missing, "at_least": rule.at_least}))
+                          f"{rule.at_least} people rule {k + 1} asks for: "
+                          + _COVERAGE_TEXT[numbers["reason"]].format(**numbers), numbers))
     return notes
+
+
+_COVERAGE_TEXT = {
+    "none-present": "nobody the rule asks for is there when they are",
+    "few-present": "only {matching} of the people the rule asks for are there when they are",
+    "forbidden": "they may meet only {possible} of the {matching} people the rule asks for "
+                 "(same organisation, no common language or 'not with')",
+    "rounds": "too few rounds to meet them all",
+    "capacity": "{people} people need {asked} such meetings, the people the rule asks for hold at most "
+                "{achievable} in {rounds} rounds",
+    "plan": "a plan could meet the rule for them; the plan missed it",
+}
 
 
 def _cafe_notes(instance: Instance, people: _People, block: CafeBlock, plan: Plan) -> list[Note]:

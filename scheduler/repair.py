@@ -19,6 +19,7 @@ import random
 from collections import defaultdict
 
 from . import parse_instance
+from .cover_search import improve_coverage
 from .values import PairValues
 
 __all__ = ["RepairFailed", "REPAIR_CODES", "repair_cafe", "repair_speed", "present_in"]
@@ -135,9 +136,11 @@ def repair_speed(instance: dict, block: dict, seed: int = 0) -> list[list[list[s
     members are present (it loses at most its extra member); the others (partners of no-shows,
     walk-ins, late arrivals) are grouped anew: never with someone met before in the block, never a
     forbidden pair, the better-valued partner first. When they cannot be grouped, kept groups are
-    opened one at a time. Raises RepairFailed when even that fails.
+    opened one at a time. Raises RepairFailed when even that fails. Coverage rules are then planned
+    for where that raises the score (`scheduler.cover_search`: a changed schedule costs `change`).
     """
-    values = PairValues(parse_instance(dict(instance, blocks=[block])))
+    parsed = parse_instance(dict(instance, blocks=[block]))
+    values = PairValues(parsed)
     rng = random.Random(seed)
     size = block.get("group_size", 2)
     fixed = [[list(g) for g in round_] for round_ in (block.get("fixed_rounds") or [])]
@@ -245,4 +248,5 @@ def repair_speed(instance: dict, block: dict, seed: int = 0) -> list[list[list[s
         for group in made:
             met.update(pairs_of(group))
         rounds.append(groups + made)
-    return rounds
+    covered = improve_coverage(parsed, parsed.blocks[0], values, rounds) if block.get("coverage") else None
+    return [[list(g) for g in round_] for round_ in covered] if covered else rounds

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from .cafe import CafeProblem, cafe_bound, solve_cafe_block, start_cafe
+from .cover_search import improve_coverage
+from .coverage import unavoidable_missing
 from .groups import solve_groups_block
 from .pairs import solve_pairs_block
 from .problem import Block, CafeBlock, Infeasible, Instance, InstanceError, Plan, SpeedBlock
@@ -130,6 +132,7 @@ class _Report:
             self.on_plan(plan.to_dict())
 
 
+COVER_SHARE = 0.15  # of a block's time: planning for its coverage rules after its search
 WORK_SHARE = 0.85  # of the time limit, counted out to the blocks' searches; the rest is start-up and bounds
 
 
@@ -162,13 +165,20 @@ def _solve(instance: Instance, time_limit: float, seed: int, deadline: float | N
         if stopped() or time.monotonic() >= deadline:
             break
         share = sizes[k] / sum(sizes[k:])
-        block_deadline = time.monotonic() + share * (deadline - time.monotonic())
-        token = current_budget.set(work * sizes[k] / sum(sizes))
+        # a block with coverage rules leaves a share of its time to plan for them (`_cover`)
+        keep = 1 - COVER_SHARE if isinstance(block, SpeedBlock) and block.coverage else 1.0
+        block_deadline = time.monotonic() + keep * share * (deadline - time.monotonic())
+        cover_deadline = time.monotonic() + share * (deadline - time.monotonic())
+        token = current_budget.set(keep * work * sizes[k] / sum(sizes))
         try:
             found = _improve(instance, block, values, best[block.id], block_deadline, seed, report)
         finally:
             current_budget.reset(token)
+        if _cover(instance, block, best[block.id], values, cover_deadline, report):  # the start, for coverage
+            scores[block.id] = _block_total(instance, block, best[block.id], values)
+            report.plan(_assemble(instance, best, values))
         if found is not None:
+            _cover_best(instance, block, found, values, cover_deadline, report)
             score = _block_total(instance, block, found, values)
             if score > scores[block.id] + 1e-9:
                 best[block.id], scores[block.id] = found, score
@@ -257,11 +267,49 @@ def _improve(instance: Instance, block: Block, values: PairValues, start: BlockR
         score = score_plan(single, plan, values)[0]
         if target is not block or any(result.pauses):
             result.bound = _fallback_bound(instance, block, values)
+        elif block.coverage:  # the searches bound the pairs' value; every plan misses these meetings
+            unavoidable = instance.weights.coverage * unavoidable_missing(instance, block, values)
+            result.bound = max(min(result.bound - unavoidable, result.score_bound), score)
         if score > found_score:
             found, found_score = result, score
         if target is block and not any(result.pauses[t] for t in free):
             break  # nobody pauses: the pause-free plan is the one to keep
     return found
+
+
+def _cover(instance: Instance, block: Block, result: BlockResult, values: PairValues, deadline: float,
+           report: _Report) -> bool:
+    """Plan for the block's coverage rules on the best plan so far (`scheduler.cover_search`);
+    True when the plan got better."""
+    if not isinstance(block, SpeedBlock) or not block.coverage or stopped() or time.monotonic() >= deadline:
+        return False
+    try:
+        found = improve_coverage(instance, block, values, result.rounds, result.pauses, deadline=deadline)
+    except Exception:  # a search's bug must not take the valid plan away
+        log.exception("%s: the coverage search failed; the plan is kept", block.id)
+        return False
+    if found is None:
+        return False
+    result.rounds = found
+    result.method += "+coverage"
+    report(f"{block.id}: coverage planned")
+    return True
+
+
+def _cover_best(instance: Instance, block: Block, result: BlockResult, values: PairValues, deadline: float,
+                report: _Report) -> None:
+    """`_cover` on the search's plan and on the other plans it offers (`BlockResult.others`); the
+    best of them becomes the result's plan."""
+    others = result.others or []
+    result.others = None
+    _cover(instance, block, result, values, deadline, report)
+    best = _block_total(instance, block, result, values)
+    for rounds in others:
+        other = replace(result, rounds=rounds, method=result.method + " (by pairs' value)")
+        _cover(instance, block, other, values, deadline, report)
+        score = _block_total(instance, block, other, values)
+        if score > best + 1e-9 and not validate_plan(instance.only(block), _single_plan(block, other), values):
+            best, result.rounds, result.method = score, other.rounds, other.method
 
 
 class _PausedReport:
@@ -303,6 +351,11 @@ def any_plan_bound(instance: Instance, block: Block, values: PairValues) -> floa
 
 def _fallback_bound(instance: Instance, block: Block, values: PairValues) -> float:
     return any_plan_bound(instance, block, values)
+
+
+def _single_plan(block: Block, result: BlockResult) -> Plan:
+    return Plan(blocks={block.id: tuple(_as_round(r) for r in result.rounds)},
+                pauses={block.id: tuple(tuple(p) for p in result.pauses)} if result.pauses else {})
 
 
 def _block_total(instance: Instance, block: Block, result: BlockResult, values: PairValues) -> float:

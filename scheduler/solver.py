@@ -29,6 +29,10 @@ class BlockResult:
     method: str  # which stage produced the rounds
     optimal: bool = False
     pauses: list | None = None  # speed networking: per round, who sits it out
+    # `bound` leaves coverage rules out (the dispatcher subtracts what no plan meets); a bound
+    # that counts them already (an exact model's optimum) goes here
+    score_bound: float = float("inf")
+    others: list | None = None  # more plans (rounds) worth planning coverage rules on, e.g. the best by pairs' value
 
 
 class Run:

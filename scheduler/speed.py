@@ -25,6 +25,7 @@ from itertools import combinations
 
 import numpy as np
 
+from .coverage import unavoidable_missing
 from .problem import Infeasible, Instance, SpeedBlock
 from .validate import REASON_CODES
 from .values import PairValues
@@ -366,7 +367,8 @@ def forced_pauses(block: SpeedBlock, present: np.ndarray, may: np.ndarray) -> np
 def speed_bound(instance: Instance, block: SpeedBlock, values: PairValues) -> float:
     """Each person's best new partners for the rounds they can be in a group,
     counted from both sides and halved; the people in larger groups one extra
-    partner each; every pause no plan can avoid; the fixed rounds as they are."""
+    partner each; every pause no plan can avoid; the fixed rounds as they are; every
+    coverage meeting no plan holds (`scheduler.coverage`)."""
     w = instance.weights
     g = block.group_size
     n = len(values.ids)
@@ -390,4 +392,5 @@ def speed_bound(instance: Instance, block: SpeedBlock, values: PairValues) -> fl
         if counted:
             reach = fixed_person + cumulative[np.arange(n), np.minimum(g * grouped, n)]
             total += w.fairness * min(reach[i] for i in counted)
+    total -= w.coverage * unavoidable_missing(instance, block, values)  # meetings no plan's rules get
     return float(total)

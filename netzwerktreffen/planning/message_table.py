@@ -29,6 +29,35 @@ def _lock_forbidden(f: Facts) -> tuple[str, str]:
     return text, _("Entfernen Sie die Festlegung.")
 
 
+def _coverage(f: Facts) -> tuple[str, str]:
+    text = ngettext("%(a)s trifft eine Person zu wenig, die Regel %(rule)s verlangt (verlangt: %(at_least)s).",
+                    "%(a)s trifft %(num)s Personen zu wenig, die Regel %(rule)s verlangt (verlangt: %(at_least)s).",
+                    f.n("missing"), a=f.a, rule=f.n("rule") + 1, at_least=f.n("at_least"))
+    reason = f.n("reason", "")
+    invite = _("Laden Sie weitere Personen aus diesen Bereichen ein oder lockern Sie die Regel.")
+    if reason == "none-present":
+        return text + " " + _("Niemand, den die Regel verlangt, ist da, wenn die Person da ist."), invite
+    if reason == "few-present":
+        return text + " " + _("Nur %(matching)s Personen, die die Regel verlangt, sind da, wenn die Person da ist.",
+                              matching=f.n("matching")), invite
+    if reason == "forbidden":
+        return (text + " " + _("Von den %(matching)s Personen, die die Regel verlangt, darf die Person nur "
+                               "%(possible)s treffen (dieselbe Organisation, keine gemeinsame Sprache oder "
+                               "„nicht mit“).", matching=f.n("matching"), possible=f.n("possible")),
+                _("Prüfen Sie Organisation, Sprachen und die Angabe „nicht mit“ der Person."))
+    if reason == "capacity":
+        return (text + " " + _("Zu wenige für alle: %(people)s Personen brauchen zusammen %(asked)s solche "
+                               "Gespräche, in %(rounds)s Runden sind höchstens %(achievable)s möglich.",
+                               people=f.n("people"), asked=f.n("asked"), rounds=f.n("rounds"),
+                               achievable=f.n("achievable")),
+                _("Erhöhen Sie die Zahl der Runden, laden Sie weitere Personen aus diesen Bereichen ein oder "
+                  "lockern Sie die Regel."))
+    if reason == "plan":
+        return (text + " " + _("Möglich wäre es gewesen; der Plan hat es verfehlt."),
+                _("Planen Sie mit mehr Rechenzeit neu oder setzen Sie die beiden mit einer Festlegung zusammen."))
+    return text, _("Erhöhen Sie die Zahl der Runden oder lockern Sie die Regel.")
+
+
 def _overfull(f: Facts) -> tuple[str, str]:
     extra, guests, only = f.n("extra"), f.n("guests"), f.n("only_here")
     text = ngettext("%(table)s hat einen Gast mehr als bei gleichmäßiger Verteilung (%(guests)s Gäste).",
@@ -147,11 +176,7 @@ MESSAGES: dict[str, Message] = {
           "dieser Runde voll oder schon gleichmäßig besetzt.", a=f.a, table=f.table),
         _("Geben Sie den Café-Tischen mehr Plätze oder bieten Sie einen weiteren Tisch an.")),
     "overfull-table": _overfull,
-    "coverage-missed": lambda f: (
-        ngettext("%(a)s trifft eine Person zu wenig, die Regel %(rule)s verlangt (verlangt: %(at_least)s).",
-                 "%(a)s trifft %(num)s Personen zu wenig, die Regel %(rule)s verlangt (verlangt: %(at_least)s).",
-                 f.n("missing"), a=f.a, rule=f.n("rule") + 1, at_least=f.n("at_least")),
-        _("Erhöhen Sie die Zahl der Runden oder lockern Sie die Regel.")),
+    "coverage-missed": _coverage,
 
     # ---- diagnose: before planning, what will make the plan worse --------------------------------
     "no-language": lambda f: (

@@ -347,6 +347,35 @@ class SplitModel(_RoundVariables):
 # Every round at once (small instances, and the last word on feasibility)
 
 
+def _coverage_terms(problem: PairsProblem, model: cp_model.CpModel, met: dict) -> tuple[list, bool]:
+    """Minus `coverage` (scaled) per meeting a coverage rule misses, and whether that is exact."""
+    p = problem
+    if not p.block.coverage:
+        return [], True
+    instance = p.values.instance
+    exact_weight = float(instance.weights.coverage) * p.scale
+    weight = round(exact_weight)
+    people = instance.participants
+    by_person = _incident(met)
+    terms = []
+    for k, rule in enumerate(p.block.coverage):
+        meets = [rule.meets.matches(person) for person in people]
+        for i, person in enumerate(people):
+            if not rule.who.matches(person) or not any(p.block.is_present(person.id, r)
+                                                       for r in range(p.block.rounds)):
+                continue
+            before = sum(1 for j in range(len(people)) if j != i and meets[j]
+                         and p.met_before.get((min(i, j), max(i, j))))
+            need = rule.at_least - before
+            if need <= 0:
+                continue
+            new = [met[e] for e in by_person.get(i, []) if meets[e[0] + e[1] - i] and not p.met_before.get(e)]
+            short = model.NewIntVar(0, need, f"short_{k}_{i}")
+            model.Add(short >= need - sum(new))
+            terms.append(-weight * short)
+    return terms, weight == exact_weight
+
+
 @dataclass
 class RoundsModel(_RoundVariables):
     """A variable per pair (and trio) and round: exact, but only practical for
@@ -371,6 +400,13 @@ class RoundsModel(_RoundVariables):
         self._objective(meetings)
         return self
 
+    covers_exactly = False  # the objective is the score, coverage rules included
+
+    def _coverage(self, met: dict) -> list:
+        terms, exact = _coverage_terms(self.problem, self.model, met)
+        self.covers_exactly = exact
+        return terms
+
     def _objective(self, meetings: dict[Edge, list]) -> None:
         p, m = self.problem, self.model
         terms, met = [], {}
@@ -388,6 +424,7 @@ class RoundsModel(_RoundVariables):
             var = self.group_var(group)
             if var is not None:
                 terms.append(p.change_cost * len(group.members) * var)
+        terms += self._coverage(met)
         if p.fairness > 0 and p.counted:
             by_person = _incident(met)
             worst = m.NewIntVar(-10**9, 10**9, "worst_off")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from typing import Callable
 
@@ -126,7 +126,9 @@ def _hand_over(best: "BestPlan") -> BlockResult:
         raise TimeoutError(f"{block.id}: no plan found within the time limit")
     if best.score > best.bound + 1e-6:
         log.warning("%s: score %.2f above the bound %.2f: the bound is wrong", block.id, best.score, best.bound)
-    return BlockResult(best.rounds, max(best.bound, best.score), best.method, optimal=best.reached())
+    return BlockResult(best.rounds, max(best.bound, best.score), best.method, optimal=best.reached(),
+                       score_bound=max(best.score_bound, best.score),
+                       others=[best.plain_rounds] if best.plain_rounds not in (None, best.rounds) else [])
 
 
 def _round_by_round_seconds(problem: PairsProblem) -> float:
@@ -145,6 +147,9 @@ class BestPlan:
     method: str = ""
     bound: float = float("inf")
     notify: Callable | None = None  # hears (block id, best score, bound) when they change
+    score_bound: float = float("inf")  # a bound that counts the coverage rules' costs already (`bound` does not)
+    plain_rounds: list | None = None  # with coverage rules: the best plan by the score without them
+    plain_score: float = float("-inf")
 
     def tell(self) -> None:
         if self.notify is not None:
@@ -162,6 +167,10 @@ class BestPlan:
             log.warning("%s: %s plan dropped: %s", self.problem.block.id, method, broken[0].message)
             return
         score = _block_score(self.problem, rounds)
+        if self.problem.block.coverage:  # the best plan by pairs' value too: it may cover better later
+            plain = _block_score(self.problem, rounds, coverage=False)
+            if plain > self.plain_score + 1e-9:
+                self.plain_rounds, self.plain_score = rounds, plain
         if score > self.score + 1e-9:
             self.rounds, self.score, self.method = rounds, score, method
             self.tell()
@@ -205,9 +214,15 @@ def _improve_exactly(problem: PairsProblem, best: BestPlan, seed: int, deadline:
         raise Infeasible(f"{problem.block.id}: no plan keeps every hard rule (presence, locks, "
                          "no repeats, allowed pairs)")
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        best.consider("round model", model.rounds(solver))
+        planned = model.rounds(solver)
+        best.consider("round model", planned)
         if status == cp_model.OPTIMAL and every_trio:
-            best.bound = min(best.bound, best.score)
+            if model.covers_exactly:  # the optimum of the score itself, coverage rules included
+                best.score_bound = min(best.score_bound, best.score)
+            else:  # the optimum of the score without coverage rules (they only cost)
+                best.bound = min(best.bound, max(_block_score(problem, best.rounds, coverage=False),
+                                                 _block_score(problem, best.fixed + _id_rounds(problem, planned),
+                                                              coverage=False)))
 
 
 FULL_MODEL_PAIRS = 20_000  # CP-SAT on every pair only below this (building it takes seconds)
@@ -472,5 +487,14 @@ def _as_plan(problem: PairsProblem, rounds: list) -> Plan:
     return Plan(blocks={problem.block.id: tuple(tuple(tuple(g) for g in r) for r in rounds)})
 
 
-def _block_score(problem: PairsProblem, rounds: list) -> float:
-    return score_plan(_only_block(problem), _as_plan(problem, rounds), problem.values)[0]
+def _block_score(problem: PairsProblem, rounds: list, coverage: bool = True) -> float:
+    """The block's score; without `coverage`, as if the block had no coverage rules."""
+    instance = _only_block(problem)
+    if not coverage:
+        instance = instance.only(replace(problem.block, coverage=()))
+    return score_plan(instance, _as_plan(problem, rounds), problem.values)[0]
+
+
+def _id_rounds(problem: PairsProblem, planned: dict) -> list:
+    ids = problem.values.ids
+    return [[tuple(ids[i] for i in group) for group in planned[t]] for t in problem.free_rounds]
