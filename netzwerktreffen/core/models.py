@@ -425,3 +425,4 @@ class CafeChoice(db.Model):
         backref=db.backref("cafe_choices", cascade="all, delete-orphan", order_by="CafeChoice.rank"))
     cafe_table: Mapped[CafeTable] = relationship()
 from netzwerktreffen.core.chains import ChainStation, ProcessChain, StationRole  # noqa: F401,E402 (re-exported)
+from netzwerktreffen.core.feedback import Feedback, TopicSuggestion  # noqa: F401,E402 (re-exported)

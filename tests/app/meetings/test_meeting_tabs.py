@@ -16,11 +16,12 @@ from netzwerktreffen.planning import service as planning
 TAB_OF = {"": "overview", "bearbeiten": "overview", "ablauf": "blocks", "cafe-tische": "blocks",
           "raeume": "rooms", "tische": "rooms", "bereiche": "catalogue", "themen": "catalogue",
           "anmeldungen": "registrations", "plan": "plans", "post": "mailing", "tag": "day",
-          "ernte": "harvest", "team": "team"}
+          "ernte": "harvest", "ideen": "ideas", "naechstes-treffen": "overview", "team": "team"}
 NOT_A_PAGE = {"projector.show"}  # the full-screen round clock for the projector
 TAB_LABELS = {"overview": "Überblick", "blocks": "Ablauf", "rooms": "Räume & Tische",
               "catalogue": "Bereiche & Themen", "registrations": "Anmeldungen", "plans": "Rundenplan",
-              "mailing": "Post", "day": "Am Tag", "harvest": "Café-Ernte", "team": "Organisationsteam"}
+              "mailing": "Post", "day": "Am Tag", "harvest": "Café-Ernte", "ideas": "Ideen",
+              "team": "Organisationsteam"}
 
 
 def test_every_meeting_page_has_the_tabs_with_the_current_one_marked(published_meeting, logged_in):
