@@ -1,10 +1,10 @@
 """The organisers' page of ideas for next time: the topic suggestions grouped and counted, and the feedback
-figures (``afterwards.ideas``). Reading only; taking suggestions over into the next meeting happens on the
-form that creates it (``meetings.series``)."""
+figures (``afterwards.ideas``). Reading only: the form that takes suggestions over as café questions of a
+later meeting posts to ``meetings.series_views`` (as does the form that creates the next meeting)."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from netzwerktreffen.afterwards import ideas
 from netzwerktreffen.web.auth import organiser_meeting
@@ -22,4 +22,5 @@ def require_login():
 def index(slug: str):
     meeting = organiser_meeting(slug)
     return render_template("ideas/index.html", meeting=meeting, tab="ideas", groups=ideas.suggestion_groups(meeting),
-                           summary=ideas.feedback_summary(meeting), stop_words=sorted(ideas.STOP_WORDS))
+                           summary=ideas.feedback_summary(meeting), stop_words=sorted(ideas.STOP_WORDS),
+                           targets=ideas.later_meetings_with_cafe(meeting, current_user))

@@ -28,8 +28,8 @@ from flask_babel import gettext as _
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.feedback import COMMENT_LENGTH, SUGGESTION_LENGTH
 from netzwerktreffen.core.i18n import local_now
-from netzwerktreffen.core.models import (CAFE, CANCELLED, CONFIRMED, SPEED, Feedback, Meeting, Registration,
-                                        TopicSuggestion)
+from netzwerktreffen.core.models import (CAFE, CANCELLED, CONFIRMED, SPEED, Feedback, Meeting, Organiser,
+                                        Registration, TopicSuggestion)
 
 MAX_SUGGESTIONS = 5  # per person and meeting
 RATINGS = (1, 2, 3, 4, 5)
@@ -179,6 +179,13 @@ def suggestion_groups(meeting: Meeting) -> list[SuggestionGroup]:
     for group in groups.values():
         group.label = group.wordings[0][0]
     return sorted(groups.values(), key=lambda g: (-g.count, normalise(g.label)))
+
+
+def later_meetings_with_cafe(source: Meeting, organiser: Organiser) -> list[Meeting]:
+    """The organiser's meetings after ``source`` that have a café: where its suggestions may go as café
+    questions (``meetings.series.take_over_suggestions``)."""
+    return sorted((m for m in organiser.meetings if m.date > source.date and m.id != source.id
+                   and any(b.is_cafe for b in m.blocks)), key=lambda m: (m.date, m.start_time))
 
 
 # ---------------------------------------------------------------- feedback figures

@@ -121,17 +121,27 @@ def _copy_chains(source: Meeting, target: Meeting) -> None:
 
 
 def _take_over(target: Meeting, questions: list[str]) -> int:
-    """Topic suggestions as café table questions of the first café block; how many were added."""
+    """Topic suggestions as café table questions of the first café block (a question it already has is not
+    added twice); how many were added."""
     cafe = next((b for b in target.blocks if b.is_cafe), None)
     if cafe is None:
         return 0
     present = {t.question.casefold() for t in cafe.cafe_tables}
     added = 0
-    for question in questions:
-        if question.strip() and question.casefold() not in present:
+    for question in (q.strip() for q in questions):
+        if question and question.casefold() not in present:
             present.add(question.casefold())
-            cafe.cafe_tables.append(CafeTable(position=len(cafe.cafe_tables), question=question.strip()))
+            position = max((t.position for t in cafe.cafe_tables), default=-1) + 1
+            cafe.cafe_tables.append(CafeTable(position=position, question=question))
             added += 1
+    return added
+
+
+def take_over_suggestions(target: Meeting, questions: list[str]) -> int:
+    """Topic suggestions (of an earlier meeting) as new café tables of ``target``'s first café; committed."""
+    added = _take_over(target, questions)
+    db.session.commit()
+    log.info("%s topic suggestions taken over as café questions of %s", added, target.slug)
     return added
 
 

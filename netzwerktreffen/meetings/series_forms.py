@@ -54,3 +54,24 @@ class SeriesCopyForm(Form):
         return SeriesCopy(date=self.date.data, title=self.title.data, series_number=self.series_number.data,
                           reuse_questions=self.cafe_questions.data == REUSE,
                           take_over=[self.suggestions[int(k)] for k in self.take_over.data or []])
+
+
+class TakeOverForm(Form):
+    """On the ideas page: chosen topic suggestions become café questions of a later meeting."""
+
+    take_over = TakeOverField(_l("Themen"), choices=[], coerce=str, validators=[
+        DataRequired(message=_l("Bitte wählen Sie mindestens ein Thema."))])
+    target = RadioField(_l("Als Café-Fragen übernehmen in"), choices=[], validate_choice=False)
+
+    def __init__(self, *args, suggestions: list[str] = (), targets: list = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.suggestions, self.targets = list(suggestions), {m.slug: m for m in targets}
+        self.take_over.choices = [(str(k), text) for k, text in enumerate(self.suggestions)]
+        self.target.choices = [(m.slug, m.display_title) for m in targets]
+
+    def validate_target(self, field):
+        if field.data not in self.targets:
+            raise ValidationError(_("Bitte wählen Sie eines Ihrer späteren Treffen mit Pro-Action-Café."))
+
+    def questions(self) -> list[str]:
+        return [self.suggestions[int(k)] for k in self.take_over.data or []]

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from netzwerktreffen.afterwards import ideas
 from netzwerktreffen.core.i18n import format_date
 from netzwerktreffen.meetings import series
-from netzwerktreffen.meetings.series_forms import SeriesCopyForm
+from netzwerktreffen.meetings.series_forms import SeriesCopyForm, TakeOverForm
 from netzwerktreffen.web.auth import organiser_meeting
 
 bp = Blueprint("series", __name__, url_prefix="/organisation/treffen/<slug>/naechstes-treffen")
@@ -35,3 +36,21 @@ def copy(slug: str):
         return redirect(url_for("meetings.overview", slug=target.slug))
     return render_template("meetings/series_copy.html", meeting=source, tab="overview", form=form, groups=groups,
                            has_cafe=any(b.is_cafe for b in source.blocks)), 400 if form.is_submitted() else 200
+
+
+@bp.route("/uebernehmen", methods=["POST"])
+def take_over(slug: str):
+    """From the ideas page: chosen suggestions become café questions of one of the organiser's later meetings."""
+    source = organiser_meeting(slug)
+    form = TakeOverForm(suggestions=[g.label for g in ideas.suggestion_groups(source)],
+                        targets=ideas.later_meetings_with_cafe(source, current_user))
+    if not form.validate_on_submit():
+        for error in form.take_over.errors + form.target.errors:
+            flash(error, "error")
+        return redirect(url_for("ideas.index", slug=slug) + "#vorschlaege")
+    target = form.targets[form.target.data]
+    added = series.take_over_suggestions(target, form.questions())
+    flash(ngettext("%(num)s Thema ist jetzt eine Café-Frage von „%(title)s“.",
+                   "%(num)s Themen sind jetzt Café-Fragen von „%(title)s“.", added, title=target.display_title)
+          if added else _("Diese Themen sind dort schon Café-Fragen."), "success")
+    return redirect(url_for("ideas.index", slug=slug) + "#vorschlaege")

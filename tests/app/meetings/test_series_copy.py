@@ -172,3 +172,28 @@ def test_another_organisers_meeting_is_not_found(client, auth, make_organiser, s
 def test_the_plain_new_meeting_form_still_takes_title_place_and_terms(logged_in, source):
     page = logged_in.get("/organisation/treffen/neu").get_data(as_text=True)
     assert source.venue in page and 'value="4"' in page
+
+
+def test_suggestions_go_to_a_later_meeting_from_the_ideas_page(logged_in, source, make_meeting, organiser,
+                                                               make_organiser):
+    later = make_meeting(slug="spaeter", organisers=[organiser], date=berlin_today() + timedelta(days=60))
+    others = make_meeting(slug="fremd", organisers=[make_organiser(email="andere@example.org")],
+                          date=berlin_today() + timedelta(days=60))
+    page = logged_in.get("/organisation/treffen/ablauf/ideen/").get_data(as_text=True)
+    assert 'value="spaeter"' in page and 'value="fremd"' not in page
+    take_over = "/organisation/treffen/ablauf/naechstes-treffen/uebernehmen"
+    response = logged_in.post(take_over, data={"take_over": ["0", "1"], "target": "spaeter"})
+    assert response.status_code == 302 and response.location.endswith("/ideen/#vorschlaege")
+    db.session.expire_all()
+    questions = [t.question for t in db.session.get(Meeting, later.id).blocks[1].cafe_tables]
+    assert questions == ["Wohnraum", "Anerkennung von Abschlüssen"]
+    # again: nothing twice; another organiser's meeting, none chosen, a made-up topic: refused in German
+    logged_in.post(take_over, data={"take_over": ["0"], "target": "spaeter"})
+    for data, message in [({"take_over": ["0"], "target": "fremd"}, "Bitte wählen Sie eines Ihrer späteren Treffen"),
+                          ({"target": "spaeter"}, "Bitte wählen Sie mindestens ein Thema."),
+                          ({"take_over": ["9"], "target": "spaeter"}, "Diesen Themenvorschlag gibt es nicht.")]:
+        response = logged_in.post(take_over, data=data, follow_redirects=True)
+        assert message in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert len(db.session.get(Meeting, later.id).blocks[1].cafe_tables) == 2
+    assert db.session.get(Meeting, others.id).blocks[1].cafe_tables == []
