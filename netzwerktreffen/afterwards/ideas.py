@@ -12,9 +12,9 @@ Organisers see the suggestions grouped (``suggestion_groups``) and the feedback 
 
 Grouping rule, as the page explains it: two suggestions belong together when they have the same content
 words: case, accents and umlauts (ä = ae), punctuation and word order do not count, nor do short filler
-words ("und", "für", "the", …) or the endings -e, -en, -er, -es, -em, -n, -s, cut one after the other while four letters stay
-(Sprachkurs = Sprachkurse, ausländischer = ausländischen). Simple on purpose: it may also join two words
-that differ only so (Lehre, Lehrer); the page shows every wording of a group.
+words ("und", "für", "the", …) or the endings -e, -en, -er, -es, -em, -n, -s, cut one after the other
+while four letters stay (Sprachkurs = Sprachkurse, ausländischer = ausländischen). Simple on purpose: it
+may also join two words that differ only so (Lehre, Lehrer); the page shows every wording of a group.
 """
 from __future__ import annotations
 
