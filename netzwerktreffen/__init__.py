@@ -78,6 +78,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(chains_poster.bp)
     from netzwerktreffen.meetings import programme_views
     app.register_blueprint(programme_views.bp)
+    from netzwerktreffen.registration import idea_views as ideas_public
+    app.register_blueprint(ideas_public.bp)
+    from netzwerktreffen.afterwards import idea_views as ideas
+    app.register_blueprint(ideas.bp)
+    from netzwerktreffen.meetings import series_views as series
+    app.register_blueprint(series.bp)
     from netzwerktreffen import jobs
     jobs.init_app(app)
     errors.init_app(app)

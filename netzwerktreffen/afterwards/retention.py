@@ -10,7 +10,8 @@ agenda, sectors) so that the next meeting of a series can be set up from it,
 and two facts: when the data was deleted and how many registrations there were.
 The café's harvest stays too (it is the meeting's result), without who wrote it, and so do the counts
 of the answers to the questions at registration (``Question.kept_counts``: how often each option was
-chosen; no text, no sector, no person).
+chosen; no text, no sector, no person); and the topic
+suggestions and feedback (``afterwards.ideas``), no longer linked to anyone.
 
 It runs by itself: the periodic sweep of the web process calls ``purge_due``;
 with Redis, ``flask --app netzwerktreffen purge-due`` runs from cron. An
@@ -30,8 +31,9 @@ from sqlalchemy import delete, or_, select, update
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import local_now
 from netzwerktreffen.core.coverage import MustMeet
-from netzwerktreffen.core.models import (CANCELLED, Answer, CafeChoice, CafeTable, Meeting, OutboxMessage, PlanLock,
-                                        PlanningJob, PlanVersion, Registration, StationRole, registration_blocks,
+from netzwerktreffen.core.models import (CANCELLED, Answer, CafeChoice, CafeTable, Feedback, Meeting, OutboxMessage, PlanLock,
+                                        PlanningJob, PlanVersion, Registration, StationRole, TopicSuggestion,
+                                        registration_blocks,
                                         registration_needs,
                                         registration_offers, utcnow)
 from netzwerktreffen.core.questions import keep_counts
@@ -104,6 +106,9 @@ def purge(meeting: Meeting, *, delete_meeting: bool = False) -> Purged:
         for link in (registration_offers, registration_needs, registration_blocks):
             db.session.execute(delete(link).where(link.c.registration_id.in_(people)))
         db.session.execute(update(CafeTable).where(CafeTable.host_id.in_(people)).values(host_id=None))
+        for anonymous in (TopicSuggestion, Feedback):  # they stay with the meeting, linked to nobody
+            db.session.execute(update(anonymous).where(anonymous.registration_id.in_(people))
+                               .values(registration_id=None))
         db.session.execute(update(CafeTable).where(CafeTable.block_id.in_(block_ids))
                            .values(host_name="", harvest_author=""))
         db.session.execute(delete(PlanningJob).where(PlanningJob.meeting_id == meeting_id))

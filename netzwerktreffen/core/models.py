@@ -428,3 +428,4 @@ from netzwerktreffen.core.chains import ChainStation, ProcessChain, StationRole 
 from netzwerktreffen.core.questions import Answer, Question, QuestionKind  # noqa: F401,E402 (re-exported)
 from netzwerktreffen.core.programme import ProgrammeKind, ProgrammePoint  # noqa: F401,E402 (re-exported)
 from netzwerktreffen.core.coverage import CoverageRule, MustMeet  # noqa: F401,E402 (re-exported)
+from netzwerktreffen.core.feedback import Feedback, TopicSuggestion  # noqa: F401,E402 (re-exported)

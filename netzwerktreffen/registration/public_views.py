@@ -12,6 +12,7 @@ from netzwerktreffen.registration import queries
 from netzwerktreffen.web import throttle
 from netzwerktreffen.web.auth import participant_or_404
 from netzwerktreffen.registration import service as registrations
+from netzwerktreffen.registration.idea_forms import ideas_forms
 from netzwerktreffen.registration.forms import (CancelForm, PersonalForm, RegistrationForm, ResendLinkForm, build_form,
                                                 form_data, validate_submitted)
 
@@ -93,8 +94,8 @@ def personal(token: str):
         else:
             flash(_("Ihre Änderungen sind gespeichert."), "success")
             return redirect(url_for("public.personal", token=token))
-    return render_template("public/personal.html", form=form,
-                           **queries.personal_page(registration)), 400 if form.is_submitted() else 200
+    return render_template("public/personal.html", form=form, **queries.personal_page(registration),
+                           **ideas_forms(registration)), 400 if form.is_submitted() else 200
 
 
 @bp.route("/laufzettel/<token>")

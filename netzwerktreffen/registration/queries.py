@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from netzwerktreffen.afterwards import contacts, harvest
+from netzwerktreffen.afterwards import contacts, harvest, ideas
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import CANCELLED, CONFIRMED, STATUSES, Block, Meeting, Registration
 from netzwerktreffen.planning import scheduler_io as scheduling
@@ -150,7 +150,8 @@ def slip_page(registration: Registration) -> dict:
 
 def personal_page(registration: Registration) -> dict:
     """What the personal page shows besides its forms: the place on the waiting list, the rounds, the
-    tables the person hosts, who is listed, and after the meeting (if they came) contacts and results."""
+    tables the person hosts, who is listed, and after the meeting (if they came) contacts and results;
+    the topics they suggested and, from the meeting's start, their feedback."""
     meeting = registration.meeting
     came = contacts.meeting_over(meeting) and contacts.attended(registration)
     return {
@@ -162,4 +163,7 @@ def personal_page(registration: Registration) -> dict:
         "hosted": hosted_tables(registration),
         "listed": contacts.listed_people(meeting) if registration.status == CONFIRMED else [],
         "results": harvest.results(meeting, only_filled=True) if came else [],
+        "ideas": {"may_suggest": ideas.may_suggest(registration), "suggestions": registration.topic_suggestions,
+                  "limit": ideas.MAX_SUGGESTIONS, "may_feedback": ideas.may_give_feedback(registration),
+                  "feedback": registration.feedback},
     }

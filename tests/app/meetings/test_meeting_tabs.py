@@ -13,6 +13,7 @@ from netzwerktreffen.day import print_jobs
 from netzwerktreffen.mail import schedules as schedule_mail
 from netzwerktreffen.meetings import programme
 from netzwerktreffen.registration.questions import add_ready_set
+from netzwerktreffen.core.coverage import CoverageRule
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.planning import service as planning
 
@@ -21,13 +22,14 @@ TAB_OF = {"": "overview", "bearbeiten": "overview", "ablauf": "blocks", "cafe-ti
           "raeume": "rooms", "tische": "rooms", "bereiche": "catalogue", "themen": "catalogue",
           "anmeldungen": "registrations", "plan": "plans", "post": "mailing", "tag": "day",
           "ernte": "harvest", "team": "team", "prozessketten": "chains",
-          "wer-macht-was": "who", "fragen": "registrations"}
+          "wer-macht-was": "who", "fragen": "registrations",
+          "ideen": "ideas", "naechstes-treffen": "overview"}
 NOT_A_PAGE = {"projector.show", "projector.survey_start", "projector.survey"}  # full-screen projector pages
 TAB_LABELS = {"overview": "Überblick", "blocks": "Ablauf", "rooms": "Räume & Tische",
               "catalogue": "Bereiche & Themen", "registrations": "Anmeldungen", "plans": "Rundenplan",
               "mailing": "Post", "day": "Am Tag", "harvest": "Café-Ernte", "team": "Organisationsteam",
               "chains": "Prozessketten",
-              "who": "Wer macht was"}
+              "who": "Wer macht was", "ideas": "Ideen"}
 
 
 def test_every_meeting_page_has_the_tabs_with_the_current_one_marked(published_meeting, logged_in):
@@ -40,6 +42,10 @@ def test_every_meeting_page_has_the_tabs_with_the_current_one_marked(published_m
         first.plan, scheduling.block_key(meeting.blocks[0]), 0, people[3], people[5]), source="manual")
     schedule_mail.queue_schedules(meeting, kick_delivery=False)
     cafe = meeting.blocks[1]
+    rule = CoverageRule(who_sectors=[meeting.sectors[0].key], meets_sectors=[meeting.sectors[1].key], at_least=1,
+                        position=0)
+    meeting.coverage_rules.append(rule)
+    db.session.commit()
     question = add_ready_set(meeting)[0]
     point = programme.add_point(meeting, {"kind": "talk", "title": "Begrüßung", "start_time": time(9, 30),
                                           "minutes": 10})
@@ -50,7 +56,7 @@ def test_every_meeting_page_has_the_tabs_with_the_current_one_marked(published_m
               "table_id": meeting.rooms[0].tables[0].id, "number": first.number,
               "message_id": db.session.query(OutboxMessage.id).first()[0],
               "chain_id": meeting.chains[0].id, "station_id": meeting.chains[0].stations[0].id, "point_id": point.id,
-              "question_id": question.id}
+              "question_id": question.id, "rule_id": rule.id}
     query = {"plans.why": {"a": people[0], "b": people[1]},
              "plans.compare": {"a": first.number, "b": second.number},
              "checkin.replanned": {"von": first.number, "nach": second.number}}

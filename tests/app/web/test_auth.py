@@ -13,7 +13,7 @@ PUBLIC_ENDPOINTS = {
     "public.registered", "public.personal", "public.cancel",
     "accounts.forgot_password", "accounts.reset_password", "accounts.accept_invitation",
 }
-PUBLIC_PREFIXES = ("public.", "feeds.", "host_harvest.")  # later features: calendar feeds are public by design
+PUBLIC_PREFIXES = ("public.", "feeds.", "host_harvest.", "ideas_public.")  # later features: calendar feeds are public by design
 
 
 def organiser_rules(app):

@@ -1,0 +1,26 @@
+"""The organisers' page of ideas for next time: the topic suggestions grouped and counted, and the feedback
+figures (``afterwards.ideas``). Reading only: the form that takes suggestions over as café questions of a
+later meeting posts to ``meetings.series_views`` (as does the form that creates the next meeting)."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user, login_required
+
+from netzwerktreffen.afterwards import ideas
+from netzwerktreffen.web.auth import organiser_meeting
+
+bp = Blueprint("ideas", __name__, url_prefix="/organisation/treffen/<slug>/ideen")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every page of this blueprint is for logged-in organisers only."""
+
+
+@bp.route("/")
+def index(slug: str):
+    meeting = organiser_meeting(slug)
+    return render_template("ideas/index.html", meeting=meeting, tab="ideas", groups=ideas.suggestion_groups(meeting),
+                           summary=ideas.feedback_summary(meeting), stop_words=sorted(ideas.STOP_WORDS),
+                           targets=ideas.later_meetings_with_cafe(meeting, current_user))

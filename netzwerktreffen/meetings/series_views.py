@@ -1,0 +1,56 @@
+"""„Nächstes Treffen der Reihe anlegen“: the form, and the copy (``meetings.series``)."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+
+from netzwerktreffen.afterwards import ideas
+from netzwerktreffen.core.i18n import format_date
+from netzwerktreffen.meetings import series
+from netzwerktreffen.meetings.series_forms import SeriesCopyForm, TakeOverForm
+from netzwerktreffen.web.auth import organiser_meeting
+
+bp = Blueprint("series", __name__, url_prefix="/organisation/treffen/<slug>/naechstes-treffen")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every page of this blueprint is for logged-in organisers only."""
+
+
+@bp.route("/", methods=["GET", "POST"])
+def copy(slug: str):
+    source = organiser_meeting(slug)
+    groups = ideas.suggestion_groups(source)
+    suggested = series.suggested_copy(source)
+    form = SeriesCopyForm(data={"date": suggested.date, "title": suggested.title,
+                                "series_number": suggested.series_number}, suggestions=[g.label for g in groups])
+    if form.validate_on_submit():
+        target = series.copy_meeting(source, current_user, form.choice())
+        flash(_("„%(title)s“ ist angelegt, am %(date)s, wie „%(source)s“ eingerichtet. Bitte prüfen Sie Ablauf "
+                "und Café-Tische; veröffentlicht ist das Treffen noch nicht.", title=target.display_title,
+                date=format_date(target.date), source=source.display_title), "success")
+        return redirect(url_for("meetings.overview", slug=target.slug))
+    return render_template("meetings/series_copy.html", meeting=source, tab="overview", form=form, groups=groups,
+                           has_cafe=any(b.is_cafe for b in source.blocks)), 400 if form.is_submitted() else 200
+
+
+@bp.route("/uebernehmen", methods=["POST"])
+def take_over(slug: str):
+    """From the ideas page: chosen suggestions become café questions of one of the organiser's later meetings."""
+    source = organiser_meeting(slug)
+    form = TakeOverForm(suggestions=[g.label for g in ideas.suggestion_groups(source)],
+                        targets=ideas.later_meetings_with_cafe(source, current_user))
+    if not form.validate_on_submit():
+        for error in form.take_over.errors + form.target.errors:
+            flash(error, "error")
+        return redirect(url_for("ideas.index", slug=slug) + "#vorschlaege")
+    target = form.targets[form.target.data]
+    added = series.take_over_suggestions(target, form.questions())
+    flash(ngettext("%(num)s Thema ist jetzt eine Café-Frage von „%(title)s“.",
+                   "%(num)s Themen sind jetzt Café-Fragen von „%(title)s“.", added, title=target.display_title)
+          if added else _("Diese Themen sind dort schon Café-Fragen."), "success")
+    return redirect(url_for("ideas.index", slug=slug) + "#vorschlaege")
