@@ -107,3 +107,10 @@ def rendered_pages(pdf: bytes, folder, dpi: int = 100) -> list:
     path.write_bytes(pdf)
     subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", str(path), str(folder / "page")], check=True)
     return [Image.open(image).convert("L") for image in sorted(folder.glob("page*.png"))]
+
+
+def decode_qr_codes(pdf: bytes, folder) -> list[str]:
+    """The text of every QR code on every page of a PDF, page by page (zxing-cpp; the test skips without it)."""
+    import pytest
+    zxingcpp = pytest.importorskip("zxingcpp")
+    return [result.text for page in rendered_pages(pdf, folder, dpi=150) for result in zxingcpp.read_barcodes(page)]

@@ -3,8 +3,6 @@ those (and only those) who agreed to share them; A3 or A4 landscape."""
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 
 import pytest
 
@@ -12,7 +10,7 @@ pytest.importorskip("weasyprint")
 import vobject  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
-from day_helpers import pdf_pages_text  # noqa: E402
+from day_helpers import decode_qr_codes, pdf_pages_text  # noqa: E402
 from netzwerktreffen.chains import poster, vcard  # noqa: E402
 from netzwerktreffen.core.models import Registration  # noqa: E402
 from poster_data import HIDDEN, SHARING, STATIONS, add_chain, chain_meeting  # noqa: E402
@@ -21,20 +19,6 @@ from poster_data import HIDDEN, SHARING, STATIONS, add_chain, chain_meeting  # n
 @pytest.fixture
 def meeting(app, make_meeting, make_registration, organiser):
     return chain_meeting(make_meeting, make_registration, organiser)
-
-
-def decode_qr_codes(pdf: bytes, tmp_path) -> list[str]:
-    zxingcpp = pytest.importorskip("zxingcpp")
-    from PIL import Image
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm (Debian: poppler-utils) is not installed")
-    path = tmp_path / "poster.pdf"
-    path.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", "150", "-png", str(path), str(tmp_path / "page")], check=True)
-    found = []
-    for image in sorted(tmp_path.glob("page*.png")):
-        found += [result.text for result in zxingcpp.read_barcodes(Image.open(image))]
-    return found
 
 
 def column_of(page, texts: list[str]) -> dict[str, float]:

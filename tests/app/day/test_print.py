@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 
 import pytest
 
@@ -17,7 +15,7 @@ from netzwerktreffen.planning import scheduler_io as scheduling  # noqa: E402
 from netzwerktreffen.mail.message import external_url  # noqa: E402
 
 from day_helpers import QUESTIONS, make_day_meeting, pdf_pages_text as pages_text, publish_plan  # noqa: E402
-from day_helpers import render_pdf as render  # noqa: E402
+from day_helpers import decode_qr_codes, render_pdf as render  # noqa: E402
 
 
 @pytest.fixture
@@ -123,27 +121,13 @@ def test_harvest_sheet_per_cafe_table_with_guiding_questions(day_meeting):
         assert question in page and "Was fehlt?" in page and "Was ist die Frage hinter der Frage?" in page
 
 
-def _decode_qr_codes(pdf: bytes, tmp_path) -> list[str]:
-    zxingcpp = pytest.importorskip("zxingcpp")
-    from PIL import Image
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm (Debian: poppler-utils) is not installed")
-    path = tmp_path / "slips.pdf"
-    path.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", "150", "-png", str(path), str(tmp_path / "page")], check=True)
-    found = []
-    for image in sorted(tmp_path.glob("page*.png")):
-        found += [result.text for result in zxingcpp.read_barcodes(Image.open(image))]
-    return found
-
-
 def test_slips_carry_schedule_and_a_qr_code_of_the_read_only_plan(day_meeting, tmp_path, client):
     pdf = render(day_meeting, "laufzettel")
     text = " ".join(pages_text(pdf))
     people = list(day_meeting.registrations)
     for person in people:
         assert person.name in text
-    found = _decode_qr_codes(pdf, tmp_path)
+    found = decode_qr_codes(pdf, tmp_path)
     assert sorted(found) == sorted(external_url("public.slip_plan", token=p.slip_token) for p in people)
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 2  # six slips per sheet
     # a lost slip opens no page that changes or cancels the registration
@@ -180,7 +164,7 @@ def test_print_command_writes_every_document(day_meeting, runner, tmp_path):
     assert names == sorted(filename for filename, _title in printing.DOCUMENTS.values())
     for path in (tmp_path / "pdf").glob("*.pdf"):
         assert len(PdfReader(path).pages) >= 1
-    links = _decode_qr_codes((tmp_path / "pdf" / "laufzettel.pdf").read_bytes(), tmp_path)
+    links = decode_qr_codes((tmp_path / "pdf" / "laufzettel.pdf").read_bytes(), tmp_path)
     assert links and all(link.startswith("http://netzwerktreffen.test/laufzettel/") for link in links)  # BASE_URL
 
 
