@@ -84,6 +84,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(ideas.bp)
     from netzwerktreffen.meetings import series_views as series
     app.register_blueprint(series.bp)
+    from netzwerktreffen.report import views as report
+    app.register_blueprint(report.bp)
     from netzwerktreffen import jobs
     jobs.init_app(app)
     errors.init_app(app)

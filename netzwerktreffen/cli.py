@@ -28,6 +28,7 @@ def init_app(app) -> None:
     app.cli.add_command(import_registrations)
     app.cli.add_command(worker)
     app.cli.add_command(print_documents)
+    app.cli.add_command(report)
     app.cli.add_command(send_schedules)
     app.cli.add_command(send_reminders)
     app.cli.add_command(purge_due)
@@ -62,14 +63,22 @@ def create_organiser(email: str, name: str, password: str) -> None:
 @click.option("--slug", default="demo", show_default=True, help="Kurzname für die öffentliche Adresse")
 @click.option("--seed", default=7, show_default=True, help="Zufallsstartwert")
 @click.option("--if-empty", is_flag=True, help="Nur anlegen, wenn es noch kein Treffen gibt")
-def demo(participants: int, slug: str, seed: int, if_empty: bool) -> None:
+@click.option("--held", is_flag=True,
+              help="Ein Treffen, das schon stattgefunden hat (mit dem früheren Treffen der Reihe): für den Bericht")
+def demo(participants: int, slug: str, seed: int, if_empty: bool, held: bool) -> None:
     """Create a realistic German demo meeting with N registrations."""
     from netzwerktreffen.demo import DEMO_EMAIL, DEMO_PASSWORD, create_demo_meeting
     existing = db.session.scalar(select(func.count(Meeting.id)))
     if not (if_empty and existing):
-        if db.session.scalar(select(Meeting).where(Meeting.slug == slug)) is not None:
-            raise click.ClickException(f"Ein Treffen mit dem Kurznamen „{slug}“ gibt es schon.")
-        meeting = create_demo_meeting(participants=participants, slug=slug, seed=seed)
+        taken = [s for s in ([slug, f"{slug}-3"] if held else [slug])
+                 if db.session.scalar(select(Meeting).where(Meeting.slug == s)) is not None]
+        if taken:
+            raise click.ClickException(f"Ein Treffen mit dem Kurznamen „{taken[0]}“ gibt es schon.")
+        if held:
+            from netzwerktreffen.demo_held import create_held_demo
+            meeting = create_held_demo(participants=participants, slug=slug, seed=seed)
+        else:
+            meeting = create_demo_meeting(participants=participants, slug=slug, seed=seed)
         click.echo(f"Demo-Treffen „{meeting.display_title}“ mit {participants} Anmeldungen angelegt: /m/{slug}")
     from netzwerktreffen.web.addresses import NoExternalURL, external_root
     try:
@@ -304,6 +313,27 @@ def print_documents(slug: str, out_dir: str) -> None:
     for path in files:
         click.echo(f"{path} geschrieben.")
     click.echo(f"{len(files)} PDF-Dateien in {time.monotonic() - started:.1f} s.")
+
+
+@click.command("report")
+@click.argument("slug")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Zieldatei: bericht.pdf, oder bericht.docx zum Bearbeiten")
+def report(slug: str, out: Path) -> None:
+    """Write the meeting's report (who came, programme, answers, new contacts, café, ideas) as PDF or .docx."""
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in ("pdf", "docx"):
+        raise CliError(f"Die Zieldatei muss auf .pdf oder .docx enden, nicht „{out.name}“.")
+    if not out.parent.is_dir():
+        raise CliError(f"Den Ordner „{out.parent}“ gibt es nicht.")
+    from netzwerktreffen.report import document, word
+    from netzwerktreffen.report.figures import meeting_report
+    meeting = _meeting(slug)
+    with current_app.test_request_context():
+        figures = meeting_report(meeting)
+        data = document.report_pdf(figures) if fmt == "pdf" else word.report_docx(figures)
+    out.write_bytes(data)
+    click.echo(f"{out} geschrieben ({len(data) // 1024} KB).")
 
 
 def _installation():

@@ -99,23 +99,38 @@ def _pairs_from_lines(people: list[Registration], attribute: str, *, organisatio
 
 
 def _history(meeting: Meeting, people: list[Registration]) -> list[list[str]]:
-    """Pairs who met at an earlier meeting of the same series (by their published plans, matched by e-mail)."""
+    """Pairs who met at an earlier meeting of the same series, as participant ids of the instance."""
+    return [[participant_id(a), participant_id(b)] for a, b in sorted(met_earlier(meeting, people))]
+
+
+def _earlier_versions(meeting: Meeting) -> list[PlanVersion]:
+    """The published plans of the series' meetings before this one."""
     if not meeting.series_name:
         return []
-    by_email = {p.email: p for p in people}
-    earlier = db.session.scalars(
+    return list(db.session.scalars(
         select(PlanVersion).join(Meeting)
         .where(Meeting.series_name == meeting.series_name, Meeting.date < meeting.date,
-               Meeting.id != meeting.id, PlanVersion.status == PUBLISHED)).all()
+               Meeting.id != meeting.id, PlanVersion.status == PUBLISHED)))
+
+
+def earlier_published(meeting: Meeting) -> int:
+    """How many earlier meetings of the series have a published plan (what ``met_earlier`` looks at)."""
+    return len({version.meeting_id for version in _earlier_versions(meeting)})
+
+
+def met_earlier(meeting: Meeting, people: list[Registration]) -> set[tuple[int, int]]:
+    """Pairs of ``people`` (registration ids, smaller first) who met at an earlier meeting of the same series,
+    by its published plan, the people matched by e-mail. Empty outside a series."""
+    by_email = {p.email: p for p in people}
     pairs = set()
-    for version in earlier:
+    for version in _earlier_versions(meeting):
         emails = {r.id: r.email for r in version.meeting.registrations}
         for _block, _round, group in plan_groups(version.plan):
             met = [by_email[emails[registration_id(pid)]] for pid in group
                    if registration_id(pid) in emails and emails[registration_id(pid)] in by_email]
             for a, b in combinations(sorted({p.id for p in met}), 2):
                 pairs.add((a, b))
-    return [[participant_id(a), participant_id(b)] for a, b in sorted(pairs)]
+    return pairs
 
 
 def round_groups(round_) -> list:

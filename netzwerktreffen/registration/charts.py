@@ -33,15 +33,20 @@ def _axes(rows: int, wide: bool = False):
     return figure, axes
 
 
-def _svg(figure) -> str:
+def render(figure, fmt: str = "svg") -> str | bytes:
+    """The figure as SVG text (web pages, PDF) or as PNG bytes at print resolution (the .docx report)."""
     import matplotlib
-    out = io.StringIO()
     with matplotlib.rc_context(STYLE):
+        if fmt == "png":
+            binary = io.BytesIO()
+            figure.savefig(binary, format="png", dpi=200, metadata={"Software": None}, bbox_inches="tight")
+            return binary.getvalue()
+        out = io.StringIO()
         figure.savefig(out, format="svg", metadata={"Date": None}, bbox_inches="tight")
-    return out.getvalue()
+        return out.getvalue()
 
 
-def bar_chart(labels: list[str], counts: list[int], axis_label: str) -> str:
+def bar_chart(labels: list[str], counts: list[int], axis_label: str, fmt: str = "svg") -> str | bytes:
     """One horizontal bar per option, its count at the end of the bar."""
     import matplotlib
     with matplotlib.rc_context(STYLE):
@@ -50,10 +55,11 @@ def bar_chart(labels: list[str], counts: list[int], axis_label: str) -> str:
         axes.bar_label(bars, labels=[str(n) for n in counts], padding=3)
         axes.set_xlabel(axis_label)
         axes.set_xlim(0, max(counts + [1]) * 1.15)
-        return _svg(figure)
+        return render(figure, fmt)
 
 
-def stacked_chart(labels: list[str], rows: list[tuple[str, str, list[int]]], axis_label: str) -> str:
+def stacked_chart(labels: list[str], rows: list[tuple[str, str, list[int]]], axis_label: str,
+                  fmt: str = "svg") -> str | bytes:
     """Per option one bar, stacked by group (label, colour, counts per option); the legend below."""
     import matplotlib
     with matplotlib.rc_context(STYLE):
@@ -66,7 +72,7 @@ def stacked_chart(labels: list[str], rows: list[tuple[str, str, list[int]]], axi
         axes.set_xlabel(axis_label)
         axes.set_xlim(0, max(left + [1]) * 1.1)
         figure.legend(loc="outside lower center", ncols=min(len(rows), 3), frameon=False)
-        return _svg(figure)
+        return render(figure, fmt)
 
 
 def data_uri(svg: str) -> str:

@@ -23,13 +23,13 @@ TAB_OF = {"": "overview", "bearbeiten": "overview", "ablauf": "blocks", "cafe-ti
           "anmeldungen": "registrations", "plan": "plans", "post": "mailing", "tag": "day",
           "ernte": "harvest", "team": "team", "prozessketten": "chains",
           "wer-macht-was": "who", "fragen": "registrations",
-          "ideen": "ideas", "naechstes-treffen": "overview"}
+          "ideen": "ideas", "naechstes-treffen": "overview", "bericht": "report"}
 NOT_A_PAGE = {"projector.show", "projector.survey_start", "projector.survey"}  # full-screen projector pages
 TAB_LABELS = {"overview": "Überblick", "blocks": "Ablauf", "rooms": "Räume & Tische",
               "catalogue": "Bereiche & Themen", "registrations": "Anmeldungen", "plans": "Rundenplan",
               "mailing": "Post", "day": "Am Tag", "harvest": "Café-Ernte", "team": "Organisationsteam",
               "chains": "Prozessketten",
-              "who": "Wer macht was", "ideas": "Ideen"}
+              "who": "Wer macht was", "ideas": "Ideen", "report": "Bericht"}
 
 
 def test_every_meeting_page_has_the_tabs_with_the_current_one_marked(published_meeting, logged_in):
@@ -56,7 +56,7 @@ def test_every_meeting_page_has_the_tabs_with_the_current_one_marked(published_m
               "table_id": meeting.rooms[0].tables[0].id, "number": first.number,
               "message_id": db.session.query(OutboxMessage.id).first()[0],
               "chain_id": meeting.chains[0].id, "station_id": meeting.chains[0].stations[0].id, "point_id": point.id,
-              "question_id": question.id, "rule_id": rule.id}
+              "question_id": question.id, "rule_id": rule.id, "fmt": "docx"}
     query = {"plans.why": {"a": people[0], "b": people[1]},
              "plans.compare": {"a": first.number, "b": second.number},
              "checkin.replanned": {"von": first.number, "nach": second.number}}

@@ -63,7 +63,7 @@ def url_values(meeting, organiser) -> dict:
         "message_id": message.id if message else 1, "job_id": 1, "rule_id": 1, "kind": "raumplan", "filename": "style.css",
         "chain_id": meeting.chains[0].id if meeting.chains else 1,
         "station_id": meeting.chains[0].stations[0].id if meeting.chains else 1,
-        "question_id": 1,
+        "question_id": 1, "fmt": "pdf",
         "point_id": meeting.programme_points[0].id if meeting.programme_points else 1,
     }
 
