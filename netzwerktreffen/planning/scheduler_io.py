@@ -98,12 +98,7 @@ def _pairs_from_lines(people: list[Registration], attribute: str, *, organisatio
     return [[participant_id(a), participant_id(b)] for a, b in sorted(pairs)]
 
 
-def _history(meeting: Meeting, people: list[Registration]) -> list[list[str]]:
-    """Pairs who met at an earlier meeting of the same series, as participant ids of the instance."""
-    return [[participant_id(a), participant_id(b)] for a, b in sorted(met_earlier(meeting, people))]
-
-
-def _earlier_versions(meeting: Meeting) -> list[PlanVersion]:
+def earlier_versions(meeting: Meeting) -> list[PlanVersion]:
     """The published plans of the series' meetings before this one."""
     if not meeting.series_name:
         return []
@@ -113,17 +108,12 @@ def _earlier_versions(meeting: Meeting) -> list[PlanVersion]:
                Meeting.id != meeting.id, PlanVersion.status == PUBLISHED)))
 
 
-def earlier_published(meeting: Meeting) -> int:
-    """How many earlier meetings of the series have a published plan (what ``met_earlier`` looks at)."""
-    return len({version.meeting_id for version in _earlier_versions(meeting)})
-
-
 def met_earlier(meeting: Meeting, people: list[Registration]) -> set[tuple[int, int]]:
     """Pairs of ``people`` (registration ids, smaller first) who met at an earlier meeting of the same series,
     by its published plan, the people matched by e-mail. Empty outside a series."""
     by_email = {p.email: p for p in people}
     pairs = set()
-    for version in _earlier_versions(meeting):
+    for version in earlier_versions(meeting):
         emails = {r.id: r.email for r in version.meeting.registrations}
         for _block, _round, group in plan_groups(version.plan):
             met = [by_email[emails[registration_id(pid)]] for pid in group
@@ -458,7 +448,7 @@ def build_instance(meeting: Meeting) -> dict:
         } for p in people],
         "avoid": _pairs_from_lines(people, "not_with", organisations=False),
         "wish": _pairs_from_lines(people, "wishes", organisations=True),
-        "history": _history(meeting, people),
+        "history": [[participant_id(a), participant_id(b)] for a, b in sorted(met_earlier(meeting, people))],
         "blocks": blocks,
     }
     add_coverage(instance, meeting, named_in_lines(people, must_meet_text, organisations=False), participant_id)

@@ -154,6 +154,7 @@ def contacts(meeting: Meeting) -> Contacts:
     came = {r.id: r for r in meeting.registrations if attended(r)}
     pairs = _met_pairs(version.plan, came)
     earlier = scheduling.met_earlier(meeting, list(came.values()))
+    earlier_meetings = len({version.meeting_id for version in scheduling.earlier_versions(meeting)})
     new = pairs - earlier
     seated = {rid for pair in pairs for rid in pair}
     sectors = sorted({came[rid].sector for rid in seated}, key=_sector_key)
@@ -165,7 +166,7 @@ def contacts(meeting: Meeting) -> Contacts:
         if i != j:
             matrix[j][i] += 1
     return Contacts(planned=True, pairs=len(pairs), new_pairs=len(new), known_pairs=len(pairs & earlier),
-                    series=bool(meeting.series_name), earlier_meetings=scheduling.earlier_published(meeting),
+                    series=bool(meeting.series_name), earlier_meetings=earlier_meetings,
                     people=len(seated),
                     labels=[s.display_name if s else NO_SECTOR for s in sectors],
                     colors=[s.color if s else survey.OTHERS_COLOR for s in sectors], matrix=matrix)
