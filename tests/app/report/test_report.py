@@ -30,6 +30,12 @@ def fixture_pairs(absent: set[int] = frozenset()) -> set[tuple[int, int]]:
     return {p for p in pairs if not set(p) & absent}
 
 
+def text_of(docx) -> str:
+    """The paragraphs and table cells of a Word document, whitespace folded."""
+    return flat(" ".join([p.text for p in docx.paragraphs] +
+                         [c.text for t in docx.tables for row in t.rows for c in row.cells]))
+
+
 def people_of(meeting):
     return sorted(meeting.registrations, key=lambda r: r.id)
 
@@ -126,8 +132,7 @@ def test_names_only_of_people_on_the_list_and_free_text_without_names(published_
         report = meeting_report(meeting)
         text = " ".join(pdf_pages_text(document.report_pdf(report)))
         docx = Document(io.BytesIO(word.report_docx(report)))
-    docx_text = flat(" ".join([p.text for p in docx.paragraphs] +
-                              [c.text for t in docx.tables for row in t.rows for c in row.cells]))
+    docx_text = text_of(docx)
     for found in (text, docx_text):
         assert "Anna Weber" in found
         for name, _org, _sector in SCHEDULE_PEOPLE[1:]:
@@ -152,9 +157,7 @@ def test_pdf_and_docx_carry_the_same_figures(published_meeting, app):
     with app.test_request_context():
         report = meeting_report(meeting)
         pdf = " ".join(pdf_pages_text(document.report_pdf(report)))
-        docx = Document(io.BytesIO(word.report_docx(report)))
-    docx_text = flat(" ".join([p.text for p in docx.paragraphs] +
-                              [c.text for t in docx.tables for row in t.rows for c in row.cells]))
+        docx_text = text_of(Document(io.BytesIO(word.report_docx(report))))
     pairs = len(fixture_pairs())
     assert report.suggestions[0].count == 2 and report.feedback.responses == 2
     assert report.cafe_filled == 1
