@@ -160,4 +160,5 @@ def _fits(meeting: Meeting, start: time, minutes: int) -> bool:
             and begin + timedelta(minutes=minutes) <= datetime.combine(day, meeting.end_time))
 
 
-__all__ = ["Overlap", "add_point", "add_suggested_points", "copy_programme", "delete_point", "end_of", "overlaps", "update_point"]
+__all__ = ["Overlap", "add_point", "add_suggested_points", "copy_programme", "delete_point", "end_of", "overlaps",
+           "update_point"]
