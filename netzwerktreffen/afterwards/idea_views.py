@@ -1,6 +1,6 @@
 """The organisers' page of ideas for next time: the topic suggestions grouped and counted, and the feedback
-figures (``afterwards.ideas``). Reading only: the form that takes suggestions over as café questions of a
-later meeting posts to ``meetings.series_views`` (as does the form that creates the next meeting)."""
+figures (``afterwards.ideas``). Reading only: the form that takes suggestions over as café questions or programme
+points of a later meeting posts to ``meetings.series_views`` (as does the form that creates the next meeting)."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template
@@ -21,6 +21,8 @@ def require_login():
 @bp.route("/")
 def index(slug: str):
     meeting = organiser_meeting(slug)
+    targets = ideas.later_meetings(meeting, current_user)
     return render_template("ideas/index.html", meeting=meeting, tab="ideas", groups=ideas.suggestion_groups(meeting),
                            summary=ideas.feedback_summary(meeting), stop_words=sorted(ideas.STOP_WORDS),
-                           targets=ideas.later_meetings_with_cafe(meeting, current_user))
+                           targets=targets,
+                           with_cafe={m.slug for m in targets if any(b.is_cafe for b in m.blocks)})

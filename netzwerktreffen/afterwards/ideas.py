@@ -181,11 +181,17 @@ def suggestion_groups(meeting: Meeting) -> list[SuggestionGroup]:
     return sorted(groups.values(), key=lambda g: (-g.count, normalise(g.label)))
 
 
+def later_meetings(source: Meeting, organiser: Organiser) -> list[Meeting]:
+    """The organiser's meetings after ``source``: where its suggestions may go as programme points
+    (``meetings.programme.add_suggested_points``), or as café questions where they have a café."""
+    return sorted((m for m in organiser.meetings if m.date > source.date and m.id != source.id),
+                  key=lambda m: (m.date, m.start_time))
+
+
 def later_meetings_with_cafe(source: Meeting, organiser: Organiser) -> list[Meeting]:
     """The organiser's meetings after ``source`` that have a café: where its suggestions may go as café
     questions (``meetings.series.take_over_suggestions``)."""
-    return sorted((m for m in organiser.meetings if m.date > source.date and m.id != source.id
-                   and any(b.is_cafe for b in m.blocks)), key=lambda m: (m.date, m.start_time))
+    return [m for m in later_meetings(source, organiser) if any(b.is_cafe for b in m.blocks)]
 
 
 # ---------------------------------------------------------------- feedback figures

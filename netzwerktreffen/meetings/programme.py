@@ -1,6 +1,6 @@
 """Write operations on a meeting's programme points (talks, presentations, practice examples, breaks,
-open exchange; ``core.programme``), the overlap check the form uses, and ``copy_programme`` for the next
-meeting of a series.
+open exchange; ``core.programme``), the overlap check the form uses, ``copy_programme`` for the next
+meeting of a series and ``add_suggested_points`` for topic suggestions taken over from the ideas page.
 
 A point may not overlap an agenda block or another point: people cannot listen to a talk while they sit
 in a round. Every change raises the point's ``sequence``, so that calendars (``mail.ical``) replace its
@@ -15,10 +15,11 @@ from datetime import date, datetime, time, timedelta
 
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.models import Meeting
-from netzwerktreffen.core.programme import ProgrammePoint, end_of, time_span
+from netzwerktreffen.core.programme import ProgrammeKind, ProgrammePoint, end_of, time_span
 
 log = logging.getLogger(__name__)
 
+SUGGESTED_MINUTES = 15  # a topic suggestion taken over as a programme point (open exchange)
 FIELDS = ("kind", "title", "title_en", "speakers", "organisation", "start_time", "minutes")
 
 
@@ -111,6 +112,47 @@ def copy_programme(source: Meeting, target: Meeting, days_shift: int = 0) -> lis
     return copied
 
 
+def _free_start(meeting: Meeting, earliest: time, minutes: int) -> time | None:
+    """The first time from ``earliest`` on where ``minutes`` fit into the meeting's hours without overlapping
+    a block or a point (a free stretch starts at ``earliest`` or where an item ends); None when none is left."""
+    ends = [block.end_time for block in meeting.blocks if block.rounds]
+    ends += [point.end_time for point in meeting.programme_points]
+    for start in sorted({earliest, *(end for end in ends if end > earliest)}):
+        if _fits(meeting, start, minutes) and not overlaps(meeting, start, minutes):
+            return start
+    return None
+
+
+def add_suggested_points(meeting: Meeting, titles: list[str],
+                         minutes: int = SUGGESTED_MINUTES) -> tuple[list[ProgrammePoint], list[str]]:
+    """Topic suggestions (of an earlier meeting) as programme points of ``meeting``: open exchange,
+    ``minutes`` long each, one after the other from the end of its last programme point (or from the start
+    of the meeting when it has none), each in the first free time that fits into the meeting's hours. A
+    title it already has is not added twice. Returns the new points and the titles that found no free time
+    any more. Committed."""
+    present = {point.title.casefold() for point in meeting.programme_points}
+    last = max((point.end_time for point in meeting.programme_points), default=meeting.start_time)
+    added, no_room = [], []
+    for title in (" ".join(t.split())[:200] for t in titles):
+        if not title or title.casefold() in present:
+            continue
+        present.add(title.casefold())
+        start = _free_start(meeting, max(last, meeting.start_time), minutes)
+        if start is None:
+            no_room.append(title)
+            continue
+        point = ProgrammePoint(kind=ProgrammeKind.EXCHANGE, title=title, start_time=start, minutes=minutes,
+                               position=len(meeting.programme_points))
+        meeting.programme_points.append(point)
+        added.append(point)
+        last = point.end_time
+    db.session.flush()
+    _renumber(meeting)
+    db.session.commit()
+    log.info("%s topic suggestions taken over as programme points of %s", len(added), meeting.slug)
+    return added, no_room
+
+
 def _fits(meeting: Meeting, start: time, minutes: int) -> bool:
     day = date(2000, 1, 1)
     begin = datetime.combine(day, start)
@@ -118,4 +160,5 @@ def _fits(meeting: Meeting, start: time, minutes: int) -> bool:
             and begin + timedelta(minutes=minutes) <= datetime.combine(day, meeting.end_time))
 
 
-__all__ = ["Overlap", "add_point", "copy_programme", "delete_point", "end_of", "overlaps", "update_point"]
+__all__ = ["Overlap", "add_point", "add_suggested_points", "copy_programme", "delete_point", "end_of", "overlaps",
+           "update_point"]

@@ -5,7 +5,7 @@ controller, retention, capacity, languages, optimiser weights, café choices), t
 tables and grid, the agenda blocks at the same times of day (the date is the new one; registration opens and
 closes as many days later), the café tables of each café block with their questions (or none, when the
 organiser clears them: a café table is its question, and its host is a person of the old meeting), the
-sectors, topics and affinities, and the process chains with their stations.
+sectors, topics and affinities, and the process chains with their stations (``chains.service.copy_chains``).
 
 Nothing personal is copied: no registrations (nor their café choices, station roles, locks), no plans,
 mails, hosts, harvest, topic suggestions or feedback. Chosen topic suggestions of the old meeting become
@@ -22,12 +22,13 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from netzwerktreffen.chains.service import copy_chains
 from netzwerktreffen.meetings.programme import copy_programme
 from netzwerktreffen.registration.questions import copy_questions
 from netzwerktreffen.core.extensions import db
 from netzwerktreffen.core.i18n import local_now
-from netzwerktreffen.core.models import (Block, CafeTable, ChainStation, Meeting, MeetingTable, Organiser,
-                                        ProcessChain, Room, Sector, SectorAffinity, Topic)
+from netzwerktreffen.core.models import (Block, CafeTable, Meeting, MeetingTable, Organiser, Room, Sector,
+                                        SectorAffinity, Topic)
 from netzwerktreffen.core.text import slugify
 from netzwerktreffen.meetings.service import unique
 
@@ -111,17 +112,6 @@ def _copy_catalogue(source: Meeting, target: Meeting) -> None:
                          for a in source.affinities if a.sector_a_id in sectors and a.sector_b_id in sectors]
 
 
-def _copy_chains(source: Meeting, target: Meeting) -> None:
-    """The process chains and their stations; not who acts where (``StationRole`` is personal).
-    TODO(lead): replace by ``netzwerktreffen.chains.service.copy_chains(source, target)`` once merged."""
-    for chain in source.chains:
-        target.chains.append(ProcessChain(
-            name=chain.name, name_en=chain.name_en, position=chain.position,
-            stations=[ChainStation(name=s.name, name_en=s.name_en, description=s.description,
-                                   description_en=s.description_en, position=s.position)
-                      for s in chain.stations]))
-
-
 def _take_over(target: Meeting, questions: list[str]) -> int:
     """Topic suggestions as café table questions of the first café block (a question it already has is not
     added twice); how many were added."""
@@ -163,7 +153,7 @@ def copy_meeting(source: Meeting, organiser: Organiser, choice: SeriesCopy) -> M
         rooms, tables = _copy_rooms(source, target)
         _copy_blocks(source, target, rooms, tables, choice.reuse_questions)
         _copy_catalogue(source, target)
-        _copy_chains(source, target)
+        copy_chains(source, target)  # the chains and their stations; who acts where is personal
     db.session.add(target)
     db.session.flush()  # the target has its id for the hooks below
     copy_questions(source, target)  # the questions at registration, without answers

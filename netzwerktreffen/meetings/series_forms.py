@@ -1,6 +1,6 @@
 """The form for „Nächstes Treffen der Reihe anlegen“ (``meetings.series``): the new date (suggested: 13
 weeks later, same weekday), title and number, the café questions to re-use or clear, and which topic
-suggestions become café questions."""
+suggestions become café questions (and, on the ideas page, café questions or programme points)."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -56,12 +56,19 @@ class SeriesCopyForm(Form):
                           take_over=[self.suggestions[int(k)] for k in self.take_over.data or []])
 
 
+CAFE_QUESTIONS, PROGRAMME_POINTS = "cafe", "programme"
+
+
 class TakeOverForm(Form):
-    """On the ideas page: chosen topic suggestions become café questions of a later meeting."""
+    """On the ideas page: chosen topic suggestions become café questions or programme points of a later
+    meeting."""
 
     take_over = TakeOverField(_l("Themen"), choices=[], coerce=str, validators=[
         DataRequired(message=_l("Bitte wählen Sie mindestens ein Thema."))])
-    target = RadioField(_l("Als Café-Fragen übernehmen in"), choices=[], validate_choice=False)
+    mode = RadioField(_l("Übernehmen als"), default=CAFE_QUESTIONS, choices=[
+        (CAFE_QUESTIONS, _l("als Café-Fragen")), (PROGRAMME_POINTS, _l("als Programmpunkte"))],
+        validate_choice=False)
+    target = RadioField(_l("Übernehmen in"), choices=[], validate_choice=False)
 
     def __init__(self, *args, suggestions: list[str] = (), targets: list = (), **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,9 +76,20 @@ class TakeOverForm(Form):
         self.take_over.choices = [(str(k), text) for k, text in enumerate(self.suggestions)]
         self.target.choices = [(m.slug, m.display_title) for m in targets]
 
+    @property
+    def as_programme(self) -> bool:
+        return self.mode.data == PROGRAMME_POINTS
+
+    def validate_mode(self, field):
+        if field.data not in (CAFE_QUESTIONS, PROGRAMME_POINTS):
+            raise ValidationError(_("Bitte wählen Sie, ob die Themen Café-Fragen oder Programmpunkte werden."))
+
     def validate_target(self, field):
         if field.data not in self.targets:
-            raise ValidationError(_("Bitte wählen Sie eines Ihrer späteren Treffen mit Pro-Action-Café."))
+            raise ValidationError(_("Bitte wählen Sie eines Ihrer späteren Treffen."))
+        if not self.as_programme and not any(b.is_cafe for b in self.targets[field.data].blocks):
+            raise ValidationError(_("Dieses Treffen hat kein Pro-Action-Café. Bitte übernehmen Sie die Themen "
+                                    "als Programmpunkte oder wählen Sie ein Treffen mit Pro-Action-Café."))
 
     def questions(self) -> list[str]:
         return [self.suggestions[int(k)] for k in self.take_over.data or []]

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from netzwerktreffen.afterwards import ideas
 from netzwerktreffen.core.i18n import format_date
 from netzwerktreffen.meetings import series
+from netzwerktreffen.meetings.programme import SUGGESTED_MINUTES, add_suggested_points
 from netzwerktreffen.meetings.series_forms import SeriesCopyForm, TakeOverForm
 from netzwerktreffen.web.auth import organiser_meeting
 
@@ -40,17 +41,38 @@ def copy(slug: str):
 
 @bp.route("/uebernehmen", methods=["POST"])
 def take_over(slug: str):
-    """From the ideas page: chosen suggestions become café questions of one of the organiser's later meetings."""
+    """From the ideas page: chosen suggestions become café questions or programme points of one of the
+    organiser's later meetings."""
     source = organiser_meeting(slug)
     form = TakeOverForm(suggestions=[g.label for g in ideas.suggestion_groups(source)],
-                        targets=ideas.later_meetings_with_cafe(source, current_user))
+                        targets=ideas.later_meetings(source, current_user))
     if not form.validate_on_submit():
-        for error in form.take_over.errors + form.target.errors:
+        for error in form.take_over.errors + form.mode.errors + form.target.errors:
             flash(error, "error")
         return redirect(url_for("ideas.index", slug=slug) + "#vorschlaege")
     target = form.targets[form.target.data]
-    added = series.take_over_suggestions(target, form.questions())
-    flash(ngettext("%(num)s Thema ist jetzt eine Café-Frage von „%(title)s“.",
-                   "%(num)s Themen sind jetzt Café-Fragen von „%(title)s“.", added, title=target.display_title)
-          if added else _("Diese Themen sind dort schon Café-Fragen."), "success")
+    if form.as_programme:
+        _take_over_as_programme(target, form.questions())
+    else:
+        added = series.take_over_suggestions(target, form.questions())
+        flash(ngettext("%(num)s Thema ist jetzt eine Café-Frage von „%(title)s“.",
+                       "%(num)s Themen sind jetzt Café-Fragen von „%(title)s“.", added, title=target.display_title)
+              if added else _("Diese Themen sind dort schon Café-Fragen."), "success")
     return redirect(url_for("ideas.index", slug=slug) + "#vorschlaege")
+
+
+def _take_over_as_programme(target, titles: list[str]) -> None:
+    added, no_room = add_suggested_points(target, titles)
+    if added:
+        flash(ngettext("%(num)s Thema ist jetzt ein Programmpunkt von „%(title)s“ (Offener Austausch, "
+                       "%(minutes)s Minuten, ab %(time)s Uhr). Bitte prüfen Sie Zeiten und Titel im Ablauf.",
+                       "%(num)s Themen sind jetzt Programmpunkte von „%(title)s“ (Offener Austausch, je "
+                       "%(minutes)s Minuten, ab %(time)s Uhr). Bitte prüfen Sie Zeiten und Titel im Ablauf.",
+                       len(added), title=target.display_title, minutes=SUGGESTED_MINUTES,
+                       time=added[0].start_time.strftime("%H:%M")), "success")
+    if no_room:
+        flash(ngettext("%(num)s Thema passt nicht mehr in die Zeit des Treffens: %(topics)s.",
+                       "%(num)s Themen passen nicht mehr in die Zeit des Treffens: %(topics)s.", len(no_room),
+                       topics="; ".join(no_room)), "warning")
+    if not added and not no_room:
+        flash(_("Diese Themen sind dort schon Programmpunkte."), "success")

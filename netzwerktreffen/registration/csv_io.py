@@ -466,7 +466,7 @@ def _row_data(row: CsvRow, catalogue: _Catalogue, errors: list[str]) -> Registra
         wishes=get("wishes"), must_meet=get("must_meet") if "must_meet" in cells else None,
         not_with=get("not_with"), accessibility=get("accessibility"),
         consent_listing=consents["consent_listing"], consent_contact=consents["consent_contact"],
-        stations=[(station, "") for station in stations])
+        stations=[(station, "") for station in stations] if "stations" in cells else None)  # no column: kept
 
 
 def _names(cells: dict[str, str]) -> tuple[str, str]:

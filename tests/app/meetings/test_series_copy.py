@@ -197,3 +197,74 @@ def test_suggestions_go_to_a_later_meeting_from_the_ideas_page(logged_in, source
     db.session.expire_all()
     assert len(db.session.get(Meeting, later.id).blocks[1].cafe_tables) == 2
     assert db.session.get(Meeting, others.id).blocks[1].cafe_tables == []
+
+
+def test_suggestions_become_programme_points_of_a_later_meeting(logged_in, source, make_meeting, organiser,
+                                                                make_organiser):
+    """Open exchange, 15 minutes each, from the end of the last programme point on, in free time only (not
+    during a block, never after the meeting's end); a title it already has is not added twice."""
+    from datetime import time
+
+    from netzwerktreffen.core.programme import ProgrammePoint
+    later = make_meeting(slug="spaeter", organisers=[organiser], date=berlin_today() + timedelta(days=60))
+    later.programme_points += [ProgrammePoint(title="Begrüßung", start_time=time(9, 30), minutes=15),
+                               ProgrammePoint(title="ehrenamt", start_time=time(9, 45), minutes=15, position=1)]
+    plain = make_meeting(slug="ohne-cafe", organisers=[organiser], blocks=False,
+                         date=berlin_today() + timedelta(days=90))
+    others = make_meeting(slug="fremd", organisers=[make_organiser(email="andere@example.org")],
+                          date=berlin_today() + timedelta(days=60))
+    db.session.commit()
+    page = logged_in.get("/organisation/treffen/ablauf/ideen/").get_data(as_text=True)
+    assert 'value="programme"' in page and 'value="cafe"' in page and 'value="ohne-cafe"' in page
+    assert "ohne Pro-Action-Café: nur als Programmpunkte" in page and 'value="fremd"' not in page
+    take_over = "/organisation/treffen/ablauf/naechstes-treffen/uebernehmen"
+    # 0 Wohnraum, 1 Anerkennung von Abschlüssen, 2 Ehrenamt (already there as "ehrenamt")
+    response = logged_in.post(take_over, data={"take_over": ["0", "1", "2"], "target": "spaeter",
+                                               "mode": "programme"}, follow_redirects=True)
+    assert "2 Themen sind jetzt Programmpunkte von" in response.get_data(as_text=True)
+    db.session.expire_all()
+    points = [(p.title, p.kind, p.start_time, p.minutes) for p in db.session.get(Meeting, later.id).programme_points]
+    # the speed networking runs 10:00–10:46: the first free quarter of an hour after 10:00 starts at 10:46
+    assert points == [("Begrüßung", "talk", time(9, 30), 15), ("ehrenamt", "talk", time(9, 45), 15),
+                      ("Wohnraum", "exchange", time(10, 46), 15),
+                      ("Anerkennung von Abschlüssen", "exchange", time(11, 1), 15)]
+    assert db.session.get(Meeting, later.id).blocks[1].cafe_tables == []  # not café questions as well
+    # again: nothing twice
+    response = logged_in.post(take_over, data={"take_over": ["0", "2"], "target": "spaeter", "mode": "programme"},
+                              follow_redirects=True)
+    assert "Diese Themen sind dort schon Programmpunkte." in response.get_data(as_text=True)
+    assert len(db.session.get(Meeting, later.id).programme_points) == 4
+    # a meeting without café: programme points yes (from its start), café questions no
+    response = logged_in.post(take_over, data={"take_over": ["2"], "target": "ohne-cafe", "mode": "cafe"},
+                              follow_redirects=True)
+    assert "Dieses Treffen hat kein Pro-Action-Café." in response.get_data(as_text=True)
+    logged_in.post(take_over, data={"take_over": ["2"], "target": "ohne-cafe", "mode": "programme"})
+    db.session.expire_all()
+    assert [(p.title, p.start_time) for p in db.session.get(Meeting, plain.id).programme_points] == [
+        ("Ehrenamt", time(9, 30))]
+    # another organiser's meeting, a made-up mode: refused in German, nothing added
+    for data, message in [({"take_over": ["0"], "target": "fremd", "mode": "programme"},
+                           "Bitte wählen Sie eines Ihrer späteren Treffen."),
+                          ({"take_over": ["0"], "target": "spaeter", "mode": "x"},
+                           "Bitte wählen Sie, ob die Themen Café-Fragen oder Programmpunkte werden.")]:
+        response = logged_in.post(take_over, data=data, follow_redirects=True)
+        assert message in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Meeting, others.id).programme_points == []
+    assert len(db.session.get(Meeting, later.id).programme_points) == 4
+
+
+def test_suggested_points_never_run_past_the_meetings_end(app, make_meeting):
+    from datetime import time
+
+    from netzwerktreffen.core.programme import ProgrammePoint
+    from netzwerktreffen.meetings.programme import add_suggested_points
+    meeting = make_meeting(slug="voll")
+    meeting.programme_points.append(ProgrammePoint(title="Abschluss", start_time=time(12, 40), minutes=5))
+    db.session.commit()
+    added, no_room = add_suggested_points(meeting, ["Wohnraum", "Ehrenamt"])
+    # after 12:45 the café runs until 12:55; 12:55–13:10 would end after 13:00
+    assert added == [] and no_room == ["Wohnraum", "Ehrenamt"]
+    meeting.end_time = time(13, 15)
+    added, no_room = add_suggested_points(meeting, ["Wohnraum", "Ehrenamt"])
+    assert [(p.title, p.start_time) for p in added] == [("Wohnraum", time(12, 55))] and no_room == ["Ehrenamt"]

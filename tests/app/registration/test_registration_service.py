@@ -75,3 +75,35 @@ def test_import_stores_all_or_nothing(meeting):
     assert result.imported == 0 and result.errors
     db.session.expire_all()
     assert [p.name for p in meeting.registrations] == ["Eva Import"]
+
+
+def test_import_without_a_stations_column_keeps_the_stations_of_a_reused_registration(meeting, make_registration):
+    """A cancelled registration whose address comes again in a file is reused: a column the file does not
+    have ("Stationen", like "Unbedingt treffen") leaves what is stored; an empty cell of a column it has
+    clears it."""
+    from netzwerktreffen.core.coverage import must_meet_text
+    from netzwerktreffen.core.models import ChainStation, ProcessChain
+    chain = ProcessChain(name="Integration in Arbeit", stations=[ChainStation(name="Ankunft", position=0),
+                                                                 ChainStation(name="Sprache", position=1)])
+    meeting.chains.append(chain)
+    db.session.commit()
+    eva = make_registration(meeting, name="Eva Import", email="eva@example.org", must_meet="Frau Wunsch",
+                            stations=[(chain.stations[1], "Sprachkurse")])
+    service.cancel_registration(eva)
+    db.session.commit()
+    sector = meeting.sectors[0].key
+    without = f"Name;E-Mail;Organisation;Bereich\nEva Import;eva@example.org;VHS;{sector}\n".encode()
+    result = importing.import_registrations(meeting, without, service.CLI_IMPORT)
+    assert (result.imported, result.errors) == (1, [])
+    db.session.expire_all()
+    assert eva.status == CONFIRMED and eva.organisation == "VHS"
+    assert [(role.station.name, role.offer) for role in eva.stations] == [("Sprache", "Sprachkurse")]
+    assert must_meet_text(eva) == "Frau Wunsch"
+    service.cancel_registration(eva)
+    db.session.commit()
+    empty = (f"Name;E-Mail;Organisation;Bereich;Stationen;Unbedingt treffen\n"
+             f"Eva Import;eva@example.org;VHS;{sector};;\n").encode()
+    result = importing.import_registrations(meeting, empty, service.CLI_IMPORT)
+    assert (result.imported, result.errors) == (1, [])
+    db.session.expire_all()
+    assert eva.stations == [] and must_meet_text(eva) == ""
