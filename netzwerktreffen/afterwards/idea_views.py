@@ -4,18 +4,12 @@ points of a later meeting posts to ``meetings.series_views`` (as does the form t
 from __future__ import annotations
 
 from flask import Blueprint, render_template
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from netzwerktreffen.afterwards import ideas
-from netzwerktreffen.web.auth import organiser_meeting
+from netzwerktreffen.web.auth import organiser_meeting, organisers_only
 
-bp = Blueprint("ideas", __name__, url_prefix="/organisation/treffen/<slug>/ideen")
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every page of this blueprint is for logged-in organisers only."""
+bp = organisers_only(Blueprint("ideas", __name__, url_prefix="/organisation/treffen/<slug>/ideen"))
 
 
 @bp.route("/")

@@ -4,23 +4,16 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 
 from netzwerktreffen.afterwards import harvest
 from netzwerktreffen.afterwards.forms import HarvestForm
 from netzwerktreffen.core.models import CafeTable
-from netzwerktreffen.web.auth import organiser_meeting, participant_or_404
+from netzwerktreffen.web.auth import organiser_meeting, organisers_only, participant_or_404
 from netzwerktreffen.web.common import owned_or_404
 
-bp = Blueprint("harvest", __name__, url_prefix="/organisation/treffen/<slug>/ernte")
+bp = organisers_only(Blueprint("harvest", __name__, url_prefix="/organisation/treffen/<slug>/ernte"))
 # the café host's own page, reached through their personal link (no login)
 hosts = Blueprint("host_harvest", __name__)
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every page of this blueprint is for logged-in organisers only."""
 
 
 @bp.route("/")

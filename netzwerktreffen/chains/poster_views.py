@@ -3,18 +3,11 @@ the gaps are), the poster to print (A3/A4 landscape) and the contact cards of th
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_login import login_required
 
 from netzwerktreffen.chains import overview, poster, vcard
-from netzwerktreffen.web.auth import organiser_meeting
+from netzwerktreffen.web.auth import organiser_meeting, organisers_only
 
-bp = Blueprint("chains_poster", __name__, url_prefix="/organisation/treffen/<slug>/wer-macht-was")
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every page of this blueprint is for logged-in organisers only."""
+bp = organisers_only(Blueprint("chains_poster", __name__, url_prefix="/organisation/treffen/<slug>/wer-macht-was"))
 
 
 @bp.route("/")

@@ -3,23 +3,16 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 
 from netzwerktreffen.chains import service
 from netzwerktreffen.chains.forms import ChainForm, StationForm
 from netzwerktreffen.core.chains import ChainStation, ProcessChain
 from netzwerktreffen.core.models import Meeting
-from netzwerktreffen.web.auth import organiser_meeting
+from netzwerktreffen.web.auth import organiser_meeting, organisers_only
 from netzwerktreffen.web.common import owned_or_404
 
-bp = Blueprint("chains", __name__, url_prefix="/organisation/treffen/<slug>/prozessketten")
+bp = organisers_only(Blueprint("chains", __name__, url_prefix="/organisation/treffen/<slug>/prozessketten"))
 TAB = "chains"
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every page of this blueprint is for logged-in organisers only."""
 
 
 def _index(meeting: Meeting, code: int = 200, chain_form: ChainForm | None = None):

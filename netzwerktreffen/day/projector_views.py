@@ -12,19 +12,12 @@ screen, with "Weiter" and "Zurück" (arrow keys too, ``static/survey-projector.j
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, render_template
-from flask_login import login_required
 
 from netzwerktreffen.day.projector import agenda
 from netzwerktreffen.registration.survey import question_result
-from netzwerktreffen.web.auth import organiser_meeting
+from netzwerktreffen.web.auth import organiser_meeting, organisers_only
 
-bp = Blueprint("projector", __name__, url_prefix="/organisation/treffen/<slug>/beamer")
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """The assignments are personal data: organisers only."""
+bp = organisers_only(Blueprint("projector", __name__, url_prefix="/organisation/treffen/<slug>/beamer"))
 
 
 @bp.route("/")

@@ -8,7 +8,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import login_required
 
 from netzwerktreffen.core.i18n import format_number
 from netzwerktreffen.core.models import CONFIRMED, Registration
@@ -19,17 +18,11 @@ from netzwerktreffen.day.forms import form_errors, held_rounds_asked, walk_in_da
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.planning.messages import PlanningError
 from netzwerktreffen.registration.service import AlreadyRegistered, refuse_after_purge
-from netzwerktreffen.web.auth import organiser_meeting
+from netzwerktreffen.web.auth import organiser_meeting, organisers_only
 from netzwerktreffen.web.common import owned_or_404
 from netzwerktreffen.web.fields import Form
 
-bp = Blueprint("checkin", __name__, url_prefix="/organisation/treffen/<slug>/tag")
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every page of this blueprint is for logged-in organisers only."""
+bp = organisers_only(Blueprint("checkin", __name__, url_prefix="/organisation/treffen/<slug>/tag"))
 
 
 def _back(slug: str, anchor: str = ""):

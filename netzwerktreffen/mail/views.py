@@ -5,7 +5,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_login import login_required
 from wtforms import TextAreaField
 from wtforms.validators import Length, ValidationError
 
@@ -17,23 +16,17 @@ from netzwerktreffen.mail.followups import NotYet, queue_followups
 from netzwerktreffen.mail.previews import PREVIEW_KINDS
 from netzwerktreffen.planning import scheduler_io as scheduling
 from netzwerktreffen.planning.messages import PlanningError
-from netzwerktreffen.web.auth import organiser_meeting
+from netzwerktreffen.web.auth import organiser_meeting, organisers_only
 from netzwerktreffen.web.common import owned_or_404
 from netzwerktreffen.web.fields import Form
 from netzwerktreffen.web.headers import mail_frame
 
-bp = Blueprint("mailing", __name__, url_prefix="/organisation/treffen/<slug>/post")
+bp = organisers_only(Blueprint("mailing", __name__, url_prefix="/organisation/treffen/<slug>/post"))
 
 STATUS_LABELS = {MailStatus.QUEUED: _l("wartet"), MailStatus.SENDING: _l("wird gesendet"),
                  MailStatus.SENT: _l("gesendet"), MailStatus.FAILED: _l("fehlgeschlagen")}
 PAGE_SIZE = 200
 NOTE_MAX = 4000
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every page of this blueprint is for logged-in organisers only."""
 
 
 class SendForm(Form):

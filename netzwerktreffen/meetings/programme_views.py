@@ -6,22 +6,15 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 
 from netzwerktreffen.core.programme import ProgrammePoint
 from netzwerktreffen.mail import schedules as schedule_mail
 from netzwerktreffen.meetings import programme
 from netzwerktreffen.meetings.programme_forms import ProgrammePointForm
-from netzwerktreffen.web.auth import organiser_meeting
+from netzwerktreffen.web.auth import organiser_meeting, organisers_only
 from netzwerktreffen.web.common import owned_or_404
 
-bp = Blueprint("programme", __name__, url_prefix="/organisation/treffen/<slug>/ablauf/programmpunkte")
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """For logged-in organisers only."""
+bp = organisers_only(Blueprint("programme", __name__, url_prefix="/organisation/treffen/<slug>/ablauf/programmpunkte"))
 
 
 def _form_page(meeting, form, point):

@@ -4,22 +4,16 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from netzwerktreffen.afterwards import ideas
 from netzwerktreffen.core.i18n import format_date
 from netzwerktreffen.meetings import series
 from netzwerktreffen.meetings.programme import SUGGESTED_MINUTES, add_suggested_points
 from netzwerktreffen.meetings.series_forms import SeriesCopyForm, TakeOverForm
-from netzwerktreffen.web.auth import organiser_meeting
+from netzwerktreffen.web.auth import organiser_meeting, organisers_only
 
-bp = Blueprint("series", __name__, url_prefix="/organisation/treffen/<slug>/naechstes-treffen")
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every page of this blueprint is for logged-in organisers only."""
+bp = organisers_only(Blueprint("series", __name__, url_prefix="/organisation/treffen/<slug>/naechstes-treffen"))
 
 
 @bp.route("/", methods=["GET", "POST"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import BuildError
 
@@ -24,19 +24,13 @@ from netzwerktreffen.meetings.forms import (BLOCK_FORMS, SLUG, AffinityForm, Caf
                                             MeetingForm, OrganiserForm, RoomForm, SectorForm, TableForm, TopicForm,
                                             affinity_cell, default_affinity, format_affinity, parse_affinities,
                                             stored_affinities, suggested_table)
-from netzwerktreffen.web.auth import organiser_meeting
+from netzwerktreffen.web.auth import organiser_meeting, organisers_only
 from netzwerktreffen.web.common import owned_or_404
 
-bp = Blueprint("meetings", __name__, url_prefix="/organisation")
+bp = organisers_only(Blueprint("meetings", __name__, url_prefix="/organisation"))
 
 
 # -- Helpers for the views -----------------------------------------------------------------------------
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every page of this blueprint is for logged-in organisers only."""
 
 
 @bp.errorhandler(IntegrityError)

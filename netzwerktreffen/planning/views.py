@@ -6,7 +6,6 @@ import json
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
 from flask_wtf.file import FileField, FileRequired
 from wtforms import FloatField
 from wtforms.validators import NumberRange
@@ -21,17 +20,11 @@ from netzwerktreffen.planning.cafe_choices import LEVEL_LABELS
 from netzwerktreffen.planning.chain_topics import handover_names
 from netzwerktreffen.planning.coverage_forms import rule_data, rule_form
 from netzwerktreffen.planning.messages import PlanningError
-from netzwerktreffen.web.auth import organiser_meeting
+from netzwerktreffen.web.auth import organiser_meeting, organisers_only
 from netzwerktreffen.web.common import owned_or_404
 from netzwerktreffen.web.fields import Form
 
-bp = Blueprint("plans", __name__, url_prefix="/organisation/treffen/<slug>/plan")
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every page of this blueprint is for logged-in organisers only."""
+bp = organisers_only(Blueprint("plans", __name__, url_prefix="/organisation/treffen/<slug>/plan"))
 
 
 class StartForm(Form):

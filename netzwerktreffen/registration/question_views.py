@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 
 from netzwerktreffen.core.models import Meeting, Question
 from netzwerktreffen.registration import questions, survey
 from netzwerktreffen.registration.question_forms import KIND_LABELS, QuestionForm
-from netzwerktreffen.web.auth import organiser_meeting
+from netzwerktreffen.web.auth import organiser_meeting, organisers_only
 from netzwerktreffen.web.common import owned_or_404
 
-bp = Blueprint("questions", __name__, url_prefix="/organisation/treffen/<slug>/fragen")
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """The questions and, above all, the answers are for the meeting's organisers only."""
+bp = organisers_only(Blueprint("questions", __name__, url_prefix="/organisation/treffen/<slug>/fragen"))
 
 
 def render_builder(meeting: Meeting, form: QuestionForm, status: int = 200, question: Question | None = None):

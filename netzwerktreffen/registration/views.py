@@ -5,7 +5,7 @@ import io
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from netzwerktreffen.core.i18n import local_now
 from netzwerktreffen.core.models import CANCELLED, CONFIRMED, WAITLISTED, Meeting, Registration
@@ -14,16 +14,10 @@ from netzwerktreffen.registration import csv_io, importing, queries, service
 from netzwerktreffen.registration.forms import (ImportForm, ManualRegistrationForm, OrganiserRegistrationForm,
                                                 build_form, form_data, validate_submitted)
 from netzwerktreffen.registration.service import refuse_after_purge
-from netzwerktreffen.web.auth import organiser_meeting
+from netzwerktreffen.web.auth import organiser_meeting, organisers_only
 from netzwerktreffen.web.common import owned_or_404
 
-bp = Blueprint("registrations", __name__, url_prefix="/organisation/treffen/<slug>/anmeldungen")
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every page of this blueprint is for logged-in organisers only."""
+bp = organisers_only(Blueprint("registrations", __name__, url_prefix="/organisation/treffen/<slug>/anmeldungen"))
 
 
 # ---------------------------------------------------------------- helpers

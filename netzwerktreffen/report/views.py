@@ -2,22 +2,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template
-from flask_login import login_required
 
 from netzwerktreffen.report import document, word
 from netzwerktreffen.report.figures import meeting_report
-from netzwerktreffen.web.auth import organiser_meeting
+from netzwerktreffen.web.auth import organiser_meeting, organisers_only
 
-bp = Blueprint("report", __name__, url_prefix="/organisation/treffen/<slug>/bericht")
+bp = organisers_only(Blueprint("report", __name__, url_prefix="/organisation/treffen/<slug>/bericht"))
 
 MIMETYPES = {"pdf": "application/pdf",
              "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every page of this blueprint is for logged-in organisers only."""
 
 
 @bp.route("/")
