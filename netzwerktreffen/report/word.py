@@ -48,11 +48,14 @@ class _Writer:
         for line in lines:
             self.doc.add_paragraph(line, style="List Bullet")
 
-    def table(self, head: list[str] | None, rows: list[list[str]], numeric: set[int] = frozenset()) -> None:
+    def table(self, head: list[str] | None, rows: list[list[str]], numeric: set[int] = frozenset(),
+              widths: tuple[float, ...] = ()) -> None:
+        """A table; ``widths`` in cm per column (else Word divides the page evenly)."""
         width = len(head or rows[0])
         table = self.doc.add_table(rows=0, cols=width)
         table.style = "Light List Accent 1" if head else "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
+        table.autofit = not widths
         for k, values in enumerate(([head] if head else []) + rows):
             cells = table.add_row().cells
             for column, value in enumerate(values):
@@ -64,6 +67,10 @@ class _Writer:
                     for paragraph in cells[column].paragraphs:
                         for run in paragraph.runs:
                             run.font.bold = True
+                if widths:
+                    cells[column].width = Cm(widths[column])
+        for column, cm in enumerate(widths):
+            table.columns[column].width = Cm(cm)  # the grid, which LibreOffice reads
         self.doc.add_paragraph()
 
     def picture(self, png: bytes, width=WIDTH) -> None:
@@ -95,7 +102,7 @@ def _overview(w: _Writer, report: MeetingReport) -> None:
         rows.append([_("Café-Tische mit Ergebnissen"), f"{report.cafe_filled} / {len(report.cafe)}"])
     rows += [[_("Themenvorschläge"), sum(g.count for g in report.suggestions)],
              [_("Rückmeldungen"), report.feedback.responses]]
-    w.table(None, rows, numeric={1})
+    w.table(None, rows, numeric={1}, widths=(8, 3))
 
 
 def _who_came(w: _Writer, report: MeetingReport) -> None:
@@ -105,7 +112,7 @@ def _who_came(w: _Writer, report: MeetingReport) -> None:
              registered=a.registered) + ".")
     w.heading(_("Nach Bereichen, entlang der Prozesskette"), 3)
     w.table([_("Bereich"), _("angemeldet"), _("gekommen")],
-            [[row.label, row.registered, row.came] for row in a.by_sector], numeric={1, 2})
+            [[row.label, row.registered, row.came] for row in a.by_sector], numeric={1, 2}, widths=(9, 3.3, 3.3))
     w.picture(charts.attendance_chart(a, fmt="png"))
     if report.chains:
         w.heading(_("Wer an welcher Station der Prozessketten wirkt"), 3)
@@ -114,7 +121,7 @@ def _who_came(w: _Writer, report: MeetingReport) -> None:
             w.table([_("Station"), _("Organisationen"), _("Wer")],
                     [[f"{s.number}. {s.name}", len(s.actors),
                       _("Lücke: niemand wirkt hier") if s.is_gap else ", ".join(x.organisation for x in s.actors)]
-                     for s in chain.stations], numeric={1})
+                     for s in chain.stations], numeric={1}, widths=(4.2, 3.3, 9.1))
     if a.organisations:
         w.heading(_("Organisationen"), 3)
         w.text(" · ".join(f"{name} ({n})" if n > 1 else name for name, n in a.organisations))
@@ -126,7 +133,7 @@ def _programme(w: _Writer, report: MeetingReport) -> None:
     w.heading(_("Programm"), 2)
     w.table(None, [[f"{format_time(item.start_time)} – {format_time(item.end_time)}",
                     item.title + (f"\n{item.who}" if item.who else ""), item.kind_label]
-                   for item in report.programme])
+                   for item in report.programme], widths=(3.6, 9.4, 3.6))
 
 
 def _questions(w: _Writer, report: MeetingReport) -> None:
@@ -205,14 +212,14 @@ def _rules(w: _Writer, report: MeetingReport) -> None:
              if rule.people else _("niemand betroffen")] for rule in report.rules]
     if wanted:
         rows.append([_("„Unbedingt treffen“: genannte Personen getroffen"), _("%(met)s von %(n)s", met=met, n=wanted)])
-    w.table(None, rows)
+    w.table(None, rows, widths=(11.6, 5))
 
 
 def _ideas(w: _Writer, report: MeetingReport) -> None:
     w.page_break()
     w.heading(_("Ideen für kommende Treffen"), 2)
     if report.suggestions:
-        w.table([_("Anzahl"), _("Thema")], [[g.count, g.label] for g in report.suggestions], numeric={0})
+        w.table([_("Anzahl"), _("Thema")], [[g.count, g.label] for g in report.suggestions], numeric={0}, widths=(2.2, 14.4))
     else:
         w.text(_("Keine Themenvorschläge."))
     w.heading(_("Rückmeldungen"), 3)
@@ -224,7 +231,7 @@ def _ideas(w: _Writer, report: MeetingReport) -> None:
             [[_("Wie nützlich waren die Speed-Networking-Runden?") if r.kind == "speed-networking"
               else _("Wie nützlich war das Pro-Action-Café?"),
               format_number(r.average, 2), format_percent(r.share_useful, 0), r.answers] for r in feedback.ratings],
-            numeric={1, 2, 3})
+            numeric={1, 2, 3}, widths=(7.6, 3.4, 2.8, 2.8))
     w.bullets([_times(text, n) for text, n in report.comments])
 
 
@@ -234,7 +241,8 @@ def _listed(w: _Writer, report: MeetingReport) -> None:
         return
     w.page_break()
     w.heading(_("Teilnehmende, die der Liste zugestimmt haben"), 2)
-    w.table(None, [[p.name, p.organisation, p.sector.display_name if p.sector else ""] for p in a.listed])
+    w.table(None, [[p.name, p.organisation, p.sector.display_name if p.sector else ""] for p in a.listed],
+            widths=(5, 7.1, 4.5))
     if a.came > len(a.listed):
         w.text(ngettext("%(num)s weitere Person wollte nicht auf der Liste stehen.",
                         "%(num)s weitere Personen wollten nicht auf der Liste stehen.", a.came - len(a.listed)),
