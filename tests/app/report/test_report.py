@@ -225,3 +225,15 @@ def test_after_the_deletion_the_report_keeps_what_is_kept(published_meeting, app
 
 def test_counted_groups_the_same_text():
     assert counted(["Kita fehlt", " kita  fehlt ", "Wohnen", "", "Kita fehlt"]) == [("Kita fehlt", 3), ("Wohnen", 1)]
+
+
+def test_a_new_meeting_without_anybody_has_a_report_too(make_meeting, organiser, logged_in):
+    meeting = make_meeting(organisers=[organiser], series_name="", series_number=None)
+    page = logged_in.get(f"/organisation/treffen/{meeting.slug}/bericht/")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "keinen veröffentlichten Rundenplan" in html and "Keine Themenvorschläge." in html
+    pdf = logged_in.get(f"/organisation/treffen/{meeting.slug}/bericht/pdf")
+    text = " ".join(pdf_pages_text(pdf.data))
+    assert "0 von 0 angemeldeten Personen sind gekommen" in text
+    assert logged_in.get(f"/organisation/treffen/{meeting.slug}/bericht/docx").status_code == 200
