@@ -225,8 +225,10 @@ def groups_bound(problem: GroupsProblem, deadline: float, seed: int = 0, work: f
     with larger groups), each pair counted once, plus what fixed rounds hold.
     Repeats and changes only cost, so they are left out; with `fairness` the
     worst-off participant is bounded by each person's best partners.
-    `work`: seconds of counted work (CP-SAT's deterministic time; default
-    the time left), `deadline` (monotonic) cuts a machine too slow for it."""
+    `work`: seconds of counted work for the b-matching (CP-SAT's deterministic
+    time; default the time left), `deadline` (monotonic) cuts a machine too
+    slow for it.  The clique LP is not counted yet (GLOP has no deterministic
+    time): on a busy machine the deadline may cut it, the bound is then weaker."""
     p = problem
     n, g = p.n, p.block.group_size
     cap = [0] * n

@@ -285,15 +285,15 @@ class GroupsPlan:
 
 ANNEAL_MOVES_PER_SECOND = 300000  # the groups' annealing: about 600000 swaps a second run here unloaded, so a
 # machine at half speed (busy CI) still makes them all, reheats included, before the deadline cuts
-ANNEAL_SIZE_SCALE = 150  # people at which a swap costs twice as much (the pair matrices leave the cache):
-# measured unloaded 600000 swaps/s at 48-60 people, 400000 at 120, 190000 at 240 (groups of 3 to 5)
+ANNEAL_FULL_SPEED_UP_TO = 80  # people; beyond, a swap costs more in proportion (the pair matrices leave the
+# cache): measured unloaded 600000 swaps/s at 48-60 people, 400000 at 120, 190000 at 240 (groups of 3 to 5)
 
 
 def moves_per_second(problem: GroupsProblem) -> int:
     """Counted swaps per second of work for this instance: a function of its
     size only (never of a measured speed), half of what an unloaded machine
     makes, so that a busy one still makes them all before the deadline."""
-    return max(1000, int(ANNEAL_MOVES_PER_SECOND / (1 + (problem.n / ANNEAL_SIZE_SCALE) ** 2)))
+    return max(1000, int(ANNEAL_MOVES_PER_SECOND * min(1.0, ANNEAL_FULL_SPEED_UP_TO / max(problem.n, 1))))
 
 
 ANNEAL_START = 0.5  # start temperature: this share of a typical move's change
