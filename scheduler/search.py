@@ -36,10 +36,11 @@ def move_budget(seconds: float, per_second: int = MOVES_PER_SECOND) -> int:
 
 
 def best_pairs_bound(value: list[list[float]], caps: list[int], edges: list[tuple[int, int]],
-                     deadline: float, seed: int = 0) -> float:
+                     deadline: float, seed: int = 0, work: float | None = None) -> float:
     """Maximum value of a set of `edges` (each at most once) in which person i
     has at most caps[i] partners: CP-SAT's proven bound when time runs out,
-    every person's best partners halved when it has no answer at all."""
+    every person's best partners halved when it has no answer at all.
+    `work`: CP-SAT's deterministic seconds (the same bound on a busy machine)."""
     from ortools.sat.python import cp_model
 
     from .solver import new_solver
@@ -65,7 +66,7 @@ def best_pairs_bound(value: list[list[float]], caps: list[int], edges: list[tupl
         if len(mine) > caps[i]:
             model.Add(sum(use[e] for e in mine) <= caps[i])
     model.Maximize(sum(round(value[i][j] * scale) * var for (i, j), var in use.items()))
-    solver = new_solver(deadline - time.monotonic(), seed)
+    solver = new_solver(deadline - time.monotonic(), seed, work=work)
     status = solver.Solve(model)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         best = min(solver.BestObjectiveBound(), halved)

@@ -15,21 +15,25 @@ from .problem import CafeProblem
 __all__ = ["cafe_bound", "matching_bound"]
 
 
-def cafe_bound(problem: CafeProblem, deadline: float, seed: int = 0, iterations: int = 40) -> float:
+def cafe_bound(problem: CafeProblem, deadline: float, seed: int = 0, iterations: int = 40,
+               work: float | None = None) -> float:
     """The smaller of two proven bounds: the b-matching bound (`matching_bound`)
     and the LP bound (`lp_bounds.lp_bound`: a choice LP with table seats and a
     triangle LP of the pairs), which gets what is left of `deadline` and at most
-    `iterations` rounds of column generation."""
+    `iterations` rounds of column generation.  `work`: seconds of counted work
+    (default the time left); the b-matching counts CP-SAT's deterministic time,
+    the LP bound is not counted yet (GLOP has no deterministic time)."""
     now = time.monotonic()
-    old = matching_bound(problem, now + 0.3 * max(deadline - now, 0), seed)
+    work = max(deadline - now, 0.0) if work is None else work
+    old = matching_bound(problem, now + 0.3 * max(deadline - now, 0), seed, work=0.3 * work)
     try:
-        new = lp_bound(problem, deadline, iterations)
+        new = lp_bound(problem, deadline, iterations, work=work)
     except MemoryError:
         new = None
     return old if new is None else min(old, new)
 
 
-def matching_bound(problem: CafeProblem, deadline: float, seed: int = 0) -> float:
+def matching_bound(problem: CafeProblem, deadline: float, seed: int = 0, work: float | None = None) -> float:
     """Proven upper bound: the best ranked choices each guest can collect
     (different tables), plus the best pairs when each person has at most
     (largest table - 1) table-mates per free round, plus the fixed rounds."""
@@ -67,5 +71,5 @@ def matching_bound(problem: CafeProblem, deadline: float, seed: int = 0) -> floa
     # first meetings of pairs that did not meet in the fixed rounds
     edges = [(i, j) for i, j in combinations(range(n), 2)
              if rounds_of[i] & rounds_of[j] and not p.met_before[i][j]]
-    bound += best_pairs_bound(p.gain, cap, edges, deadline, seed)
+    bound += best_pairs_bound(p.gain, cap, edges, deadline, seed, work=work)
     return bound + fixed_part(p)  # what the fixed rounds hold

@@ -304,11 +304,15 @@ def fixed_part(p: CafeProblem) -> float:
     return fixed
 
 
-def lp_bound(p: CafeProblem, deadline: float, iterations: int = 60, start=()) -> float | None:
+def lp_bound(p: CafeProblem, deadline: float, iterations: int = 60, start=(),
+             work: float | None = None) -> float | None:
     """The café block's proven bound from the two LPs, plus what the fixed
-    rounds hold; None when `deadline` leaves too little time for them."""
+    rounds hold; None when `work` (seconds of counted work, default the time
+    left: the same decision on a busy machine) is too little for them, or when
+    `deadline` cuts them."""
     seats = sum(len(p.guests[r]) for r in p.free_rounds) * len(p.tables)
-    if deadline - time.monotonic() < 1.0 + 2e-4 * seats:  # rough cost of building and solving the LPs
+    left = deadline - time.monotonic() if work is None else work
+    if left < 1.0 + 2e-4 * seats:  # rough cost of building and solving the LPs
         return None
     choices = choice_bound(p, 0.3 * (deadline - time.monotonic()))
     if time.monotonic() >= deadline:

@@ -33,7 +33,8 @@ def solve_cafe_block(instance: Instance, block: CafeBlock, values: PairValues, d
     if not problem.free_rounds:
         return BlockResult(fixed, cafe_score(instance, block, values, fixed), "fixed", optimal=True)
     now = time.monotonic()
-    bound = cafe_bound(problem, now + 0.1 * budget_seconds(max(deadline - now, 0)), seed)
+    share = 0.1 * budget_seconds(max(deadline - now, 0))  # counted: the same for a seed on any machine
+    bound = cafe_bound(problem, now + share, seed, work=share)
     report(f"{block.id}: bound {bound:.2f}")
     notify = getattr(report, "improved", None)  # the dispatcher's progress for the web app
     if notify:

@@ -15,7 +15,10 @@ plans it:
       CP-SAT: a few groups in two or three rounds, chosen where value is lost;
     * tabu search on conflicting players (Dotú & Van Hentenryck) to remove
       repeats and forbidden meetings, with perturbation from the best plan;
- 3. the best plan found before the deadline wins; same seed, same plan.
+ 3. the best plan wins.  Every stage ends by counted work (swaps, weighed
+    swaps, nodes, CP-SAT's deterministic time), sized from the instance and
+    the time limit, never from a measured speed: same seed, same plan, also
+    on a busy machine; the deadline only cuts a machine too slow for the work.
 
 The `bound` is a b-matching: each person has at most (g-1) partners per round
 attended (g when the round needs larger groups), each pair counts once; its

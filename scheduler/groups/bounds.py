@@ -219,12 +219,16 @@ def clique_bound(problem: GroupsProblem, edges: list[tuple[int, int]], deadline:
     return value + slack
 
 
-def groups_bound(problem: GroupsProblem, deadline: float, seed: int = 0) -> float:
+def groups_bound(problem: GroupsProblem, deadline: float, seed: int = 0, work: float | None = None) -> float:
     """A proven upper bound on the block's score: the best pairs such that each
     person has at most (g-1) partners per free round attended (g in a round
     with larger groups), each pair counted once, plus what fixed rounds hold.
     Repeats and changes only cost, so they are left out; with `fairness` the
-    worst-off participant is bounded by each person's best partners."""
+    worst-off participant is bounded by each person's best partners.
+    `work`: seconds of counted work for the b-matching (CP-SAT's deterministic
+    time; default the time left), `deadline` (monotonic) cuts a machine too
+    slow for it.  The clique LP is not counted yet (GLOP has no deterministic
+    time): on a busy machine the deadline may cut it, the bound is then weaker."""
     p = problem
     n, g = p.n, p.block.group_size
     cap = [0] * n
@@ -245,8 +249,10 @@ def groups_bound(problem: GroupsProblem, deadline: float, seed: int = 0) -> floa
     if repeats:
         fixed -= p.again[0][1] * repeats
     now = time.monotonic()
+    work = max(deadline - now, 0.0) if work is None else work
     cliques = clique_size(p) is not None
-    pairs = best_pairs_bound(p.first, cap, edges, now + (0.1 if cliques else 1.0) * max(deadline - now, 0), seed)
+    share = 0.1 if cliques else 1.0
+    pairs = best_pairs_bound(p.first, cap, edges, now + share * max(deadline - now, 0), seed, work=share * work)
     if cliques:
         start = plan_groups_greedy(p, random.Random(seed))  # its groups seed the LP's columns
         clique = clique_bound(p, edges, deadline, start)

@@ -45,6 +45,7 @@ KNOWN = sorted(
 SEARCHES = {(33, 3): ("rotational",), (51, 3): ("rotational",), (57, 3): ("rotational",),
             (40, 4): ("rotational",), (52, 4): ("rotational",), (21, 3): ("cyclic", 5),
             (28, 4): ("abelian", (3, 3, 3), (1,))}
+SPREAD_NODES_PER_SECOND = 30000  # counted nodes of the spread search per second of work (60000 to 700000 run here)
 SEARCH_SECONDS = 4.0  # the counted design searches take up to ~2 s on a busy machine; skipped below this
 
 
@@ -89,8 +90,11 @@ def _subspaces(p: int, k: int, m: int, limit: int = 20000) -> list[frozenset]:
     return list(found)
 
 
-def _partial_spread(subspaces: list[frozenset], wanted: int, deadline: float) -> list[frozenset]:
-    """Up to `wanted` subspaces meeting only in zero (depth-first, best kept)."""
+def _partial_spread(subspaces: list[frozenset], wanted: int, deadline: float,
+                    node_limit: int | None = None) -> list[frozenset]:
+    """Up to `wanted` subspaces meeting only in zero (depth-first, best kept),
+    within `node_limit` nodes (counted: the same answer on a busy machine);
+    `deadline` (monotonic) only cuts a machine too slow for them."""
     best: list[frozenset] = []
     nodes = 0
 
@@ -100,6 +104,8 @@ def _partial_spread(subspaces: list[frozenset], wanted: int, deadline: float) ->
         if len(chosen) > len(best):
             best = list(chosen)
         if len(chosen) == wanted:
+            return True
+        if node_limit is not None and nodes >= node_limit:
             return True
         if nodes % 256 == 0 and time.monotonic() > deadline:
             return True
@@ -116,16 +122,18 @@ def _partial_spread(subspaces: list[frozenset], wanted: int, deadline: float) ->
     return best
 
 
-def affine_rounds(n: int, group_size: int, rounds: int, deadline: float) -> list[list[list[int]]]:
+def affine_rounds(n: int, group_size: int, rounds: int, deadline: float,
+                  node_limit: int | None = None) -> list[list[list[int]]]:
     """Up to `rounds` rounds of groups of `group_size` over people 0..n-1 in
-    which no pair meets twice, or [] when the sizes are not powers of one prime."""
+    which no pair meets twice, or [] when the sizes are not powers of one prime
+    (`node_limit`: the spread search's counted nodes, see `_partial_spread`)."""
     pk = prime_power(n)
     pm = prime_power(group_size)
     if pk is None or pm is None or pk[0] != pm[0] or pm[1] > pk[1] or n > 4096:
         return []
     p, k = pk
     m = pm[1]
-    spread = _partial_spread(_subspaces(p, k, m), rounds, deadline)
+    spread = _partial_spread(_subspaces(p, k, m), rounds, deadline, node_limit)
     points = list(product(range(p), repeat=k))
     number = {v: i for i, v in enumerate(points)}
     out = []
@@ -178,27 +186,32 @@ def design_rounds(n: int, k: int, rounds: int, search: bool = True) -> list[list
     return [[list(g) for g in groups] for groups in found[:rounds]] if len(found) >= rounds else []
 
 
-def zero_repeat_rounds(n: int, group_size: int, rounds: int, deadline: float) -> list[list[list[int]]]:
+def zero_repeat_rounds(n: int, group_size: int, rounds: int, deadline: float,
+                       work: float | None = None) -> list[list[list[int]]]:
     """Rounds of groups over people 0..n-1 in which no pair meets twice, built
     before `deadline` (monotonic) from a known construction or a short
     symmetric search; [] when none applies.  May return fewer rounds than asked
     for (the search adds the rest).
 
     In order: a resolvable design (`design_rounds`; its counted searches only
-    when SEARCH_SECONDS are left), the affine spread (prime-power sizes, a fraction of a second),
-    the 2^16 group-divisible design for 32 people in foursomes (up to 10
-    rounds), then CP-SAT over schedules invariant under a cyclic shift
-    (`golfers.cyclic_rounds`, small models only) with at most 15 % of the time
-    left and at most 5 s, so that the local search keeps most of the time when
-    it finds nothing."""
+    with SEARCH_SECONDS of work), the affine spread (prime-power sizes, a counted
+    number of nodes), the 2^16 group-divisible design for 32 people in foursomes
+    (up to 10 rounds), then CP-SAT over schedules invariant under a cyclic shift
+    (`golfers.cyclic_rounds`, small models only) with at most 10 % of the work
+    and at most 5 s, so that the local search keeps most of the time when it
+    finds nothing.
+
+    Which searches run and how long is counted from `work` (seconds of work,
+    default the time left), never from the clock, so that the same instance
+    gives the same rounds on a busy machine; `deadline` only cuts a machine
+    too slow for them."""
     from .golfers import cyclic_rounds, doubled_affine_rounds
 
-    now = time.monotonic()
-    designed = design_rounds(n, group_size, rounds, search=deadline - now >= SEARCH_SECONDS)
+    work = max(deadline - time.monotonic(), 0.0) if work is None else work
+    designed = design_rounds(n, group_size, rounds, search=work >= SEARCH_SECONDS)
     if designed:
         return designed
-    now = time.monotonic()
-    best = affine_rounds(n, group_size, rounds, now + min(0.5, 0.05 * max(deadline - now, 0)))
+    best = affine_rounds(n, group_size, rounds, deadline, int(SPREAD_NODES_PER_SECOND * min(0.5, 0.05 * work)))
     if len(best) >= rounds:
         return best
     doubled = doubled_affine_rounds(n, group_size, rounds)
@@ -206,6 +219,6 @@ def zero_repeat_rounds(n: int, group_size: int, rounds: int, deadline: float) ->
         best = doubled
     if len(best) >= rounds:
         return best
-    now = time.monotonic()
-    found = cyclic_rounds(n, group_size, rounds, now + min(5.0, 0.15 * max(deadline - now, 0)))
+    # CP-SAT's deterministic seconds; building the model takes about as long again
+    found = cyclic_rounds(n, group_size, rounds, deadline, work=min(5.0, 0.1 * work))
     return found if len(found) > len(best) else best

@@ -169,7 +169,7 @@ def _shapes(n: int, groups: int, group_size: int, rounds: int) -> list[tuple[int
 
 
 def _cyclic_model(n: int, groups: int, group_size: int, m: int, b: int, column: bool,
-                  seconds: float, seed: int) -> list[list[list[int]]]:
+                  seconds: float, seed: int, work: float | None = None) -> list[list[list[int]]]:
     from ortools.sat.python import cp_model
 
     from ..solver import new_solver
@@ -218,7 +218,7 @@ def _cyclic_model(n: int, groups: int, group_size: int, m: int, b: int, column: 
         if len(lits) > 1:
             model.AddAtMostOne(lits)
 
-    solver = new_solver(seconds, seed)
+    solver = new_solver(seconds, seed, work=work)
     status = solver.Solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return []
@@ -233,11 +233,13 @@ def _cyclic_model(n: int, groups: int, group_size: int, m: int, b: int, column: 
 
 
 def cyclic_rounds(n: int, group_size: int, rounds: int, deadline: float,
-                  seed: int = 0) -> list[list[list[int]]]:
+                  seed: int = 0, work: float | None = None) -> list[list[list[int]]]:
     """`rounds` rounds without repeats found by CP-SAT among the schedules
     invariant under a cyclic shift of the people (module docstring), tried for
-    the cycle lengths that fit until `deadline` (monotonic); [] when none is
-    found in time."""
+    the cycle lengths in turn; [] when none is found.  `work`: CP-SAT's
+    deterministic seconds for all of them (counted: the same answer on a busy
+    machine; default the time left), `deadline` (monotonic) only cuts a
+    machine too slow for them."""
     if group_size < 2 or n % group_size or rounds < 1 or n > 200:
         return []
     groups = n // group_size
@@ -247,13 +249,15 @@ def cyclic_rounds(n: int, group_size: int, rounds: int, deadline: float,
     # construction alone eats the budget and CP-SAT rarely answers in time
     shapes = [shape for shape in _shapes(n, groups, group_size, rounds)
               if shape[1] * n * (n - 1) // 2 * groups <= MAX_CLAUSES]
+    work = max(deadline - time.monotonic(), 0.0) if work is None else work
     for k, (m, b, column) in enumerate(shapes):
         left = deadline - time.monotonic()
-        if left <= 0.05:
+        if left <= 0.05 or work <= 0.01:
             break
-        # the earlier shapes (fewer unknown rounds) get the larger share
-        seconds = left / 2 if k < len(shapes) - 1 else left
-        found = _cyclic_model(n, groups, group_size, m, b, column, seconds, seed)
+        # the earlier shapes (fewer unknown rounds) get the larger share of the counted work
+        share = work / 2 if k < len(shapes) - 1 else work
+        work -= share
+        found = _cyclic_model(n, groups, group_size, m, b, column, left, seed, share)
         if found and is_valid(found, n, group_size):
             return found
     return []

@@ -193,7 +193,7 @@ class _State:
 # Construction
 
 
-def _designed_rounds(problem: GroupsProblem, deadline: float) -> dict[int, list[list[int]]]:
+def _designed_rounds(problem: GroupsProblem, deadline: float, work: float) -> dict[int, list[list[int]]]:
     """Rounds without repeats from a construction (`designs.zero_repeat_rounds`:
     affine designs, the 8-4-10 group-divisible design, a cyclic search) for
     Social Golfer instances (equal values, everyone present, nothing fixed,
@@ -209,7 +209,7 @@ def _designed_rounds(problem: GroupsProblem, deadline: float) -> dict[int, list[
     people = p.present[rounds[0]]
     if any(p.present[t] != people for t in rounds) or len(people) % g:
         return {}
-    design = zero_repeat_rounds(len(people), g, len(rounds), deadline)
+    design = zero_repeat_rounds(len(people), g, len(rounds), deadline, work=work)
     return {t: [[people[i] for i in group] for group in design[k]] for k, t in enumerate(rounds[:len(design)])}
 
 
@@ -285,6 +285,15 @@ class GroupsPlan:
 
 ANNEAL_MOVES_PER_SECOND = 300000  # the groups' annealing: about 600000 swaps a second run here unloaded, so a
 # machine at half speed (busy CI) still makes them all, reheats included, before the deadline cuts
+ANNEAL_FULL_SPEED_UP_TO = 80  # people; beyond, a swap costs more in proportion (the pair matrices leave the
+# cache): measured unloaded 600000 swaps/s at 48-60 people, 400000 at 120, 190000 at 240 (groups of 3 to 5)
+
+
+def moves_per_second(problem: GroupsProblem) -> int:
+    """Counted swaps per second of work for this instance: a function of its
+    size only (never of a measured speed), half of what an unloaded machine
+    makes, so that a busy one still makes them all before the deadline."""
+    return max(1000, int(ANNEAL_MOVES_PER_SECOND * min(1.0, ANNEAL_FULL_SPEED_UP_TO / max(problem.n, 1))))
 
 
 ANNEAL_START = 0.5  # start temperature: this share of a typical move's change
@@ -292,6 +301,7 @@ ANNEAL_END = 1 / 500  # end temperature, relative to the start
 REHEAT = 0.2  # start temperature of the further annealings, from the best plan
 REHEATS = 4  # further annealings, a quarter of the first one's moves each
 
+TABU_WEIGHED_PER_MOVE = 2  # swaps the tabu search weighs in the time of one annealing swap (1.3 million a second here)
 TABU_MAX_STABLE = 2000  # moves without a new best before perturbing the best plan
 TABU_TENURE = (4, 14)  # a swapped pair stays tabu for 4 + random(14) moves
 TABU_KICK = (2, 3)  # random swaps of a perturbation: 2 + random(3)
@@ -335,8 +345,9 @@ class _Search:
 
     # -- simulated annealing on random swaps: the weighted part ---------------
     def anneal(self, state: _State, until: float, moves: int, start: float = ANNEAL_START) -> None:
-        """`moves` random swaps (fewer if `until` comes first), cooling by
-        count from `start` times a typical move's change."""
+        """`moves` random swaps, cooling by count from `start` times a typical
+        move's change (same seed, same plan); `until` (monotonic) only cuts a
+        machine too slow for them, the best plan so far is kept."""
         rng, p = self.rng, self.p
         rounds = self.rounds_with_moves
         if not rounds:
@@ -356,16 +367,11 @@ class _Search:
         t_end = t_start * ANNEAL_END
         temp = t_start
         steps = 0
-        began = time.monotonic()
         while steps < moves:
             if steps % 256 == 0:
-                now = time.monotonic()
-                if now >= until or stopped():
+                if time.monotonic() >= until or stopped():
                     break
-                # cooling by count (same seed, same plan), or by the clock
-                # where the machine is too slow to make every move in time
-                done = max(steps / moves, (now - began) / max(until - began, 1e-9))
-                temp = t_start * (t_end / t_start) ** done
+                temp = t_start * (t_end / t_start) ** (steps / moves)  # by count, never by the clock
             steps += 1
             t = rounds[rng.randrange(len(rounds))]
             movable = self.movable[t]
@@ -385,7 +391,10 @@ class _Search:
         self.iterations += steps
 
     # -- tabu search on conflicting players: the Social Golfer part -----------
-    def tabu(self, state: _State, until: float) -> None:
+    def tabu(self, state: _State, until: float, evaluations: int) -> None:
+        """Best non-tabu swap of a person in conflict, until no one is or
+        `evaluations` swaps have been weighed (counted: same seed, same plan);
+        `until` (monotonic) only cuts a machine too slow for them."""
         rng, p = self.rng, self.p
         rounds = self.rounds_with_moves
         if not rounds:
@@ -397,7 +406,8 @@ class _Search:
         it = 0
         stable = 0
         max_stable = TABU_MAX_STABLE
-        while True:
+        weighed = 0
+        while weighed < evaluations:
             if it % 32 == 0 and (time.monotonic() >= until or stopped()):
                 break
             it += 1
@@ -413,6 +423,7 @@ class _Search:
                 any_conflict = True
                 where = state.where[t]
                 movable = self.movable[t]
+                weighed += len(conflicted) * len(movable)
                 for a in conflicted:
                     ka = where[a]
                     for b in movable:
@@ -491,14 +502,17 @@ def _published_rounds(problem: GroupsProblem) -> dict[int, list[list[int]]] | No
 
 def solve_groups(problem: GroupsProblem, deadline: float, seed: int = 0,
                  report: Progress | None = None, work: float | None = None, on_better=None) -> GroupsPlan:
-    """The best plan of the free rounds found before `deadline` (monotonic).
-    `work`: the seconds of counted moves (default: the time left), so that the
-    same seed gives the same plan however busy the machine is."""
+    """The best plan of the free rounds in `work` seconds of counted work
+    (default: the time left), so that the same seed gives the same plan however
+    busy the machine is; `deadline` (monotonic) only cuts a machine too slow
+    for the work (the best plan so far is kept)."""
     report = report or (lambda text: log.info(text))
     rng = random.Random(seed)
+    work = max(deadline - time.monotonic(), 0.0) if work is None else work
+    rate = moves_per_second(problem)
     search = _Search(problem, rng, deadline)
     search.on_better = on_better
-    designed = _designed_rounds(problem, deadline)
+    designed = _designed_rounds(problem, deadline, work)
     if designed:
         report(f"{problem.block.id}: {len(designed)} rounds without repeats from a construction")
     state = _State(problem, plan_groups_greedy(problem, rng, fixed=designed), search.hard_weight)
@@ -510,18 +524,17 @@ def solve_groups(problem: GroupsProblem, deadline: float, seed: int = 0,
            f"value {search.best.objective:.2f}")
     if problem.zero_values:
         # pure repeat minimisation: tabu search with perturbations until no
-        # one meets twice (then nothing is left to improve)
-        search.tabu(state, deadline)
+        # one meets twice (then nothing is left to improve) or its counted swaps are weighed
+        search.tabu(state, deadline, move_budget(0.8 * work, TABU_WEIGHED_PER_MOVE * rate))
     else:
         from .lns import LNS_SHARE, LNS_STEP_SECONDS, improve_groups, lns_usable
 
-        now = time.monotonic()
-        work = deadline - now if work is None else work
         lns = LNS_SHARE if lns_usable(problem) else 0.0
-        moves = move_budget(0.8 * (1 - lns) * work, ANNEAL_MOVES_PER_SECOND)
-        search.anneal(state, now + 0.8 * (1 - lns) * (deadline - now), moves)
+        moves = move_budget(0.8 * (1 - lns) * work, rate)
+        # every stage ends by its count; the search's deadline only cuts a machine too slow for them
+        search.anneal(state, deadline, moves)
         state = _State(problem, search.best.rounds, search.hard_weight)
-        search.tabu(state, deadline)
+        search.tabu(state, deadline, move_budget(0.2 * (1 - lns) * work, TABU_WEIGHED_PER_MOVE * rate))
         for _ in range(REHEATS):
             # anneal the best plan again from a lower temperature, a counted
             # share of the moves each (same seed, same plan); the deadline
