@@ -13,6 +13,8 @@ from netzwerktreffen.meetings.series import SeriesCopy
 from netzwerktreffen.web.fields import Form, MultiCheckboxField, plausible_year
 
 REUSE, CLEAR = "reuse", "clear"
+CAFE_QUESTIONS, PROGRAMME_POINTS = "cafe", "programme"
+TAKE_OVER_MODES = [(CAFE_QUESTIONS, _l("als Café-Fragen")), (PROGRAMME_POINTS, _l("als Programmpunkte"))]
 
 
 class TakeOverField(MultiCheckboxField):
@@ -35,12 +37,27 @@ class SeriesCopyForm(Form):
     cafe_questions = RadioField(_l("Fragen der Café-Tische"), default=REUSE, choices=[
         (REUSE, _l("übernehmen (ohne Gastgebende)")), (CLEAR, _l("nicht übernehmen: die Café-Tische neu anlegen"))],
         validate_choice=False)
-    take_over = TakeOverField(_l("Themenvorschläge als Café-Fragen übernehmen"), choices=[], coerce=str)
+    take_over = TakeOverField(_l("Themenvorschläge übernehmen"), choices=[], coerce=str)
+    take_over_as = RadioField(_l("Übernehmen als"), default=CAFE_QUESTIONS, choices=TAKE_OVER_MODES,
+                              validate_choice=False)
 
-    def __init__(self, *args, suggestions: list[str] = (), **kwargs):
+    def __init__(self, *args, suggestions: list[str] = (), has_cafe: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.suggestions = list(suggestions)
+        self.suggestions, self.has_cafe = list(suggestions), has_cafe
         self.take_over.choices = [(str(k), text) for k, text in enumerate(self.suggestions)]
+        if not has_cafe:  # without a café, suggestions can only become programme points
+            self.take_over_as.data = PROGRAMME_POINTS
+
+    def validate_take_over_as(self, field):
+        if field.data not in (CAFE_QUESTIONS, PROGRAMME_POINTS):
+            raise ValidationError(_("Bitte wählen Sie, ob die Themen Café-Fragen oder Programmpunkte werden."))
+
+    @property
+    def as_programme(self) -> bool:
+        return self.take_over_as.data == PROGRAMME_POINTS
+
+    def chosen(self) -> list[str]:
+        return [self.suggestions[int(k)] for k in self.take_over.data or []]
 
     def validate_date(self, field):
         if field.data is not None and field.data < local_now().date():
@@ -53,10 +70,7 @@ class SeriesCopyForm(Form):
     def choice(self) -> SeriesCopy:
         return SeriesCopy(date=self.date.data, title=self.title.data, series_number=self.series_number.data,
                           reuse_questions=self.cafe_questions.data == REUSE,
-                          take_over=[self.suggestions[int(k)] for k in self.take_over.data or []])
-
-
-CAFE_QUESTIONS, PROGRAMME_POINTS = "cafe", "programme"
+                          take_over=[] if self.as_programme else self.chosen())
 
 
 class TakeOverForm(Form):
@@ -65,9 +79,7 @@ class TakeOverForm(Form):
 
     take_over = TakeOverField(_l("Themen"), choices=[], coerce=str, validators=[
         DataRequired(message=_l("Bitte wählen Sie mindestens ein Thema."))])
-    mode = RadioField(_l("Übernehmen als"), default=CAFE_QUESTIONS, choices=[
-        (CAFE_QUESTIONS, _l("als Café-Fragen")), (PROGRAMME_POINTS, _l("als Programmpunkte"))],
-        validate_choice=False)
+    mode = RadioField(_l("Übernehmen als"), default=CAFE_QUESTIONS, choices=TAKE_OVER_MODES, validate_choice=False)
     target = RadioField(_l("Übernehmen in"), choices=[], validate_choice=False)
 
     def __init__(self, *args, suggestions: list[str] = (), targets: list = (), **kwargs):

@@ -21,16 +21,20 @@ def copy(slug: str):
     source = organiser_meeting(slug)
     groups = ideas.suggestion_groups(source)
     suggested = series.suggested_copy(source)
+    has_cafe = any(b.is_cafe for b in source.blocks)
     form = SeriesCopyForm(data={"date": suggested.date, "title": suggested.title,
-                                "series_number": suggested.series_number}, suggestions=[g.label for g in groups])
+                                "series_number": suggested.series_number}, suggestions=[g.label for g in groups],
+                          has_cafe=has_cafe)
     if form.validate_on_submit():
         target = series.copy_meeting(source, current_user, form.choice())
         flash(_("„%(title)s“ ist angelegt, am %(date)s, wie „%(source)s“ eingerichtet. Bitte prüfen Sie Ablauf "
                 "und Café-Tische; veröffentlicht ist das Treffen noch nicht.", title=target.display_title,
                 date=format_date(target.date), source=source.display_title), "success")
+        if form.as_programme and form.chosen():
+            _take_over_as_programme(target, form.chosen())
         return redirect(url_for("meetings.overview", slug=target.slug))
     return render_template("meetings/series_copy.html", meeting=source, tab="overview", form=form, groups=groups,
-                           has_cafe=any(b.is_cafe for b in source.blocks)), 400 if form.is_submitted() else 200
+                           has_cafe=has_cafe), 400 if form.is_submitted() else 200
 
 
 @bp.route("/uebernehmen", methods=["POST"])

@@ -144,6 +144,33 @@ def test_taken_over_suggestions_follow_the_reused_questions(logged_in, source):
     assert questions[-1] == "Anerkennung von Abschlüssen" and len(questions) == 3
 
 
+def test_the_copy_can_take_suggestions_over_as_programme_points(logged_in, source):
+    response = post_copy(logged_in, date=(source.date + timedelta(days=91)).isoformat(), take_over=["0", "2"],
+                         take_over_as="programme")
+    assert response.status_code == 302
+    page = logged_in.get(response.headers["Location"]).get_data(as_text=True)
+    assert "2 Themen sind jetzt Programmpunkte" in page
+    db.session.expire_all()
+    target = db.session.scalar(select(Meeting).where(Meeting.id != source.id))
+    points = sorted(target.programme_points, key=lambda p: p.start_time)
+    assert [(p.title, p.kind, p.minutes) for p in points] == [("Wohnraum", "exchange", 15), ("Ehrenamt", "exchange", 15)]
+    assert all(target.start_time <= p.start_time and p.end_time <= target.end_time for p in points)
+    # the café questions are the re-used ones only
+    assert [t.question for t in target.blocks[1].cafe_tables] == [t.question for t in source.blocks[1].cafe_tables]
+
+
+def test_without_a_cafe_the_copy_offers_suggestions_as_programme_points(logged_in, source):
+    db.session.delete(source.blocks[1])
+    db.session.commit()
+    page = logged_in.get(URL).get_data(as_text=True)
+    assert "Wohnraum" in page and "kein Pro-Action-Café" in page
+    response = post_copy(logged_in, date=(source.date + timedelta(days=91)).isoformat(), take_over=["1"])
+    assert response.status_code == 302
+    db.session.expire_all()
+    target = db.session.scalar(select(Meeting).where(Meeting.id != source.id))
+    assert [p.title for p in target.programme_points] == ["Anerkennung von Abschlüssen"]
+
+
 @pytest.mark.parametrize("values, message", [
     ({"date": ""}, "Bitte geben Sie ein gültiges Datum an."),
     ({"date": "morgen"}, "Kein gültiges Datum."),  # WTForms' own German message
@@ -152,6 +179,8 @@ def test_taken_over_suggestions_follow_the_reused_questions(logged_in, source):
     ({"series_number": "0"}, "Bitte eine Nummer von 1 bis 999."),
     ({"take_over": ["7"]}, "Diesen Themenvorschlag gibt es nicht."),
     ({"cafe_questions": "vielleicht"}, "Bitte wählen Sie, ob die Café-Fragen übernommen werden."),
+    ({"take_over": ["0"], "take_over_as": "irgendwie"},
+     "Bitte wählen Sie, ob die Themen Café-Fragen oder Programmpunkte werden."),
 ])
 def test_bad_input_is_refused_in_german_and_nothing_is_created(logged_in, source, values, message):
     values = {"date": (source.date + timedelta(days=91)).isoformat()} | values
