@@ -22,6 +22,7 @@ from scheduler.groups.designs import KNOWN, design_rounds
 from scheduler.problem import Plan
 from scheduler.validate import score_plan
 from scheduler.values import PairValues
+from golfer_instances import golfers
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -107,13 +108,6 @@ def test_designs_are_deterministic():
     assert design_rounds(39, 3, 19) == design_rounds(39, 3, 19)
     assert design_rounds(64, 8, 9) == design_rounds(64, 8, 9)
 
-
-def golfers(groups: int, size: int, rounds: int) -> dict:
-    n = groups * size
-    return {"format": "netzwerktreffen-instance/1", "weights": {"repeat": 1},
-            "participants": [{"id": f"g{i:02d}", "organisation": f"Org {i}", "sector": "x"} for i in range(n)],
-            "blocks": [{"id": "speed", "kind": "speed-networking", "rounds": rounds, "group_size": size,
-                        "allow_repeats": True}]}
 
 
 @pytest.mark.parametrize("groups,size,rounds", [(5, 3, 7), (7, 3, 10), (13, 3, 19), (4, 4, 5), (5, 5, 6)])

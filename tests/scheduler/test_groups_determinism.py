@@ -25,6 +25,7 @@ from scheduler.groups import GroupsProblem
 import scheduler.solve as scheduler_solve
 from scheduler.solve import solve
 from scheduler.values import PairValues
+from golfer_instances import golfers
 
 # of the time limit counted out as work (the dispatcher's WORK_SHARE is 0.85): the machine this runs on is
 # shared, so the limits are generous for the work even when others' jobs crowd it besides the busy loops
@@ -45,14 +46,6 @@ def meeting(n: int, size: int, rounds: int = 6, seed: int = 3) -> dict:
             "wish": [sorted(rng.sample(ids, 2)) for _ in range(n // 2)],
             "blocks": [{"id": "speed", "kind": "speed-networking", "rounds": rounds, "group_size": size}]}
 
-
-def golfers(groups: int, size: int, rounds: int) -> dict:
-    """Social Golfer: equal values, every repeat costs; more rounds than a plan without repeats allows."""
-    n = groups * size
-    return {"format": "netzwerktreffen-instance/1", "weights": {"repeat": 1},
-            "participants": [{"id": f"g{i:02d}", "organisation": f"Org {i}", "sector": "x"} for i in range(n)],
-            "blocks": [{"id": "speed", "kind": "speed-networking", "rounds": rounds, "group_size": size,
-                        "allow_repeats": True}]}
 
 
 @contextmanager
