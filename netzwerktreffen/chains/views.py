@@ -26,7 +26,8 @@ def _back(meeting: Meeting, anchor: str = ""):
 
 
 def _form_page(meeting: Meeting, form, heading: str, code: int):
-    return render_template("chains/form.html", meeting=meeting, tab=TAB, form=form, heading=heading), code
+    return render_template("meetings/item_form.html", meeting=meeting, tab=TAB, form=form, heading=heading,
+                           back_url=url_for(".index", slug=meeting.slug), back_label=_("Prozessketten")), code
 
 
 @bp.route("/")
