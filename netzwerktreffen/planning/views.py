@@ -277,32 +277,27 @@ def import_plan(slug: str):
 def rules(slug: str):
     """The meeting's rules for guaranteed meetings: the list, and a form to add one."""
     meeting = organiser_meeting(slug)
-    form = rule_form(meeting)
-    if form.validate_on_submit():
-        try:
-            coverage.create_rule(meeting, rule_data(form))
-        except PlanningError as error:
-            flash(str(error), "error")
-        else:
-            flash(_("Die Regel ist gespeichert."), "success")
-            return redirect(url_for("plans.rules", slug=slug))
-    return render_template("plans/rules.html", meeting=meeting, form=form, rule=None, coverage=coverage,
-                           blocks=coverage.speed_blocks(meeting))
+    return _rule_page(meeting, None, lambda data: coverage.create_rule(meeting, data))
 
 
 @bp.route("/regeln/<int:rule_id>", methods=["GET", "POST"])
 def edit_rule(slug: str, rule_id: int):
     meeting = organiser_meeting(slug)
     rule = owned_or_404(CoverageRule, rule_id, meeting)
+    return _rule_page(meeting, rule, lambda data: coverage.update_rule(meeting, rule, data))
+
+
+def _rule_page(meeting, rule: CoverageRule | None, save):
+    """The rules page with the form for a new rule or for ``rule``; ``save(data)`` stores a valid form."""
     form = rule_form(meeting, rule)
     if form.validate_on_submit():
         try:
-            coverage.update_rule(meeting, rule, rule_data(form))
+            save(rule_data(form))
         except PlanningError as error:
             flash(str(error), "error")
         else:
             flash(_("Die Regel ist gespeichert."), "success")
-            return redirect(url_for("plans.rules", slug=slug))
+            return redirect(url_for("plans.rules", slug=meeting.slug))
     return render_template("plans/rules.html", meeting=meeting, form=form, rule=rule, coverage=coverage,
                            blocks=coverage.speed_blocks(meeting))
 
