@@ -20,7 +20,8 @@ from itertools import combinations
 from netzwerktreffen.afterwards import harvest, ideas
 from netzwerktreffen.afterwards.contacts import attended
 from netzwerktreffen.chains.overview import Chain, who_does_what
-from netzwerktreffen.core.models import CANCELLED, CONFIRMED, WAITLISTED, Meeting, Registration, Sector
+from netzwerktreffen.core.models import (CANCELLED, CONFIRMED, WAITLISTED, Meeting, PlanVersion, Registration,
+                                        Sector)
 from netzwerktreffen.core.names import by_family_name
 from netzwerktreffen.core.programme import AgendaItem, agenda
 from netzwerktreffen.planning import scheduler_io as scheduling
@@ -147,8 +148,9 @@ def _met_pairs(plan: dict, came: dict[int, Registration]) -> set[tuple[int, int]
     return pairs
 
 
-def contacts(meeting: Meeting) -> Contacts:
-    version = scheduling.published(meeting)
+def contacts(meeting: Meeting, version: PlanVersion | None = None) -> Contacts:
+    """Who met whom by ``version`` (default: the published plan)."""
+    version = version or scheduling.published(meeting)
     if version is None:
         return Contacts(planned=False)
     came = {r.id: r for r in meeting.registrations if attended(r)}
@@ -172,8 +174,7 @@ def contacts(meeting: Meeting) -> Contacts:
                     colors=[s.color if s else survey.OTHERS_COLOR for s in sectors], matrix=matrix)
 
 
-def _rules(meeting: Meeting) -> tuple[list[RuleResult], tuple[int, int]]:
-    version = scheduling.published(meeting)
+def _rules(meeting: Meeting, version: PlanVersion | None) -> tuple[list[RuleResult], tuple[int, int]]:
     if version is None:
         return [], (0, 0)
     rules = plan_rules(meeting, version)
@@ -182,9 +183,10 @@ def _rules(meeting: Meeting) -> tuple[list[RuleResult], tuple[int, int]]:
 
 
 def meeting_report(meeting: Meeting) -> MeetingReport:
-    rules, must_meet = _rules(meeting)
+    version = scheduling.published(meeting)
+    rules, must_meet = _rules(meeting, version)
     return MeetingReport(
         meeting=meeting, purged=meeting.purged_at is not None, attendance=attendance(meeting),
         chains=who_does_what(meeting), programme=agenda(meeting), questions=survey.question_results(meeting),
-        contacts=contacts(meeting), cafe=harvest.results(meeting), rules=rules, must_meet=must_meet,
+        contacts=contacts(meeting, version), cafe=harvest.results(meeting), rules=rules, must_meet=must_meet,
         suggestions=ideas.suggestion_groups(meeting), feedback=ideas.feedback_summary(meeting))
