@@ -159,7 +159,7 @@ def _solve(instance: Instance, time_limit: float, seed: int, deadline: float | N
         report.improved(block.id, scores[block.id])
     report(f"first plan: score {sum(scores.values()):.2f} ({time.monotonic() - started:.2f} s)")
     report.plan(_assemble(instance, best, values))
-    work = WORK_SHARE * time_limit
+    work = budget_seconds(WORK_SHARE * time_limit)  # a caller's `work_budget`, else a share of the limit
     sizes = [len(instance.participants) * block.rounds for block in instance.blocks]
     for k, block in enumerate(instance.blocks):
         if stopped() or time.monotonic() >= deadline:

@@ -60,6 +60,7 @@ def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progr
         now = time.monotonic()
         return now + share * max(deadline - now, 0)
 
+    work = budget_seconds(deadline - started)  # counted: the deadline only cuts a slow machine
     best = BestPlan(problem, fixed, notify=getattr(report, "improved", None))
     best.consider("greedy", plan_greedily(problem, deadline=deadline))
     best.consider("round robin", round_robin_plan(problem))
@@ -71,7 +72,7 @@ def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progr
         best.consider("round-by-round", plan_round_by_round(problem, remaining(0.3)))
         report(f"{block.id}: round by round: {best.score:.2f}")
     relaxed = _BMatchingStage(problem, seed, start=_pairs_of(best.planned()) if best.rounds else None,
-                              work=STAGE_WORK * budget_seconds(deadline - started))
+                              work=STAGE_WORK * work)
     # the pairs' stage leaves time for round by round when that can run at all, else for the split only
     rounds_later = deadline - time.monotonic() > 2 * _round_by_round_seconds(problem)
     uses, kept, bound_scaled, optimal = relaxed.run(remaining(0.7 if rounds_later else 0.85))
@@ -79,19 +80,20 @@ def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progr
     best.tell()
     report(f"{block.id}: pairs chosen, bound {best.bound:.2f}{' (proven)' if optimal else ''}")
     if uses is not None and not problem.odd_rounds:  # with trios, the relaxed choice rarely splits
-        best.consider("b-matching+split", _split(problem, uses, kept, seed, remaining(0.5)))
+        best.consider("b-matching+split", _split(problem, uses, kept, seed, remaining(0.5), STAGE_WORK * work))
     if not best.reached() and uses is not None and problem.odd_rounds and not stopped():
         report(f"{block.id}: choosing the trios explicitly")
         trios = _candidate_trios(problem, set(uses))
         # a restriction (only candidate trios), so the pairs may be restricted too
         edges = relaxed.edges or sorted(set(uses) | top_partners(problem, 2 * len(problem.free_rounds))
                                         | _locked_and_published_pairs(problem))
-        with_trios = _BMatchingStage(problem, seed, trios=trios, hint=uses, edges=edges)
+        with_trios = _BMatchingStage(problem, seed, trios=trios, hint=uses, edges=edges, work=STAGE_WORK * work)
         uses3, kept3, _bound, _optimal = with_trios.run(remaining(0.5))
         if uses3 is not None:
             uses = uses3
             best.consider("b-matching+trios+split",
-                          _split(problem, uses3, kept3, seed, remaining(0.6), with_trios.trios_chosen))
+                          _split(problem, uses3, kept3, seed, remaining(0.6), STAGE_WORK * work,
+                                 with_trios.trios_chosen))
     if (not best.reached() and deadline - time.monotonic() > _round_by_round_seconds(problem)
             and (not stopped() or best.rounds is None)):
         # round by round, the chosen pairs first: everyone keeps enough partners for later rounds
@@ -106,12 +108,10 @@ def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progr
             report(f"{block.id}: bound with real trios {best.bound:.2f}")
     if not best.reached() and _small(problem) and not stopped():
         report(f"{block.id}: improving with the round-by-round model")
-        spent = time.monotonic() - started
-        _improve_exactly(problem, best, seed, min(deadline, time.monotonic() + max(IMPROVE_SECONDS, 2 * spent)))
+        _improve_exactly(problem, best, seed, deadline, IMPROVE_SHARE * work)
     elif not best.reached() and best.rounds is not None and not stopped():
         report(f"{block.id}: re-planning a few rounds at a time")
-        work = LNS_SHARE * budget_seconds(deadline - started)  # counted: the deadline only cuts a slow machine
-        done = improve_by_rounds(problem, best, seed, deadline, work, report)
+        done = improve_by_rounds(problem, best, seed, deadline, LNS_SHARE * work, report)
         log.info("%s: round LNS: %d steps, %d gains, %.1f work", block.id, done["steps"], done["gains"], done["work"])
     return _hand_over(best)
 
@@ -184,7 +184,7 @@ class BestPlan:
                 for t in self.problem.free_rounds}
 
 
-IMPROVE_SECONDS = 5.0  # the exact model's search, or twice the time spent before, whichever is longer
+IMPROVE_SHARE = 0.6  # of the block's counted work: the exact model's search (below SMALL_MODEL)
 EVERY_TRIO_PEOPLE = 30  # the exact model has every trio up to this many people (building more takes seconds)
 SMALL_MODEL = 15_000  # group-and-round variables the exact model may have
 LNS_SHARE = 0.6  # of the block's counted work: above SMALL_MODEL, rounds re-planned a few at a time
@@ -201,14 +201,15 @@ def _small(problem: PairsProblem) -> bool:
     return True
 
 
-def _improve_exactly(problem: PairsProblem, best: BestPlan, seed: int, deadline: float) -> None:
-    """The exact round-by-round model, hinted with the best plan.  With every
+def _improve_exactly(problem: PairsProblem, best: BestPlan, seed: int, deadline: float, work: float) -> None:
+    """The exact round-by-round model, hinted with the best plan, for `work`
+    seconds of counted work (`deadline` only cuts a slow machine).  With every
     trio modelled, INFEASIBLE proves there is no plan at all."""
     every_trio = problem.n <= EVERY_TRIO_PEOPLE
     model = RoundsModel.build(problem, trios=None if every_trio else _candidate_trios(problem, set()))
     if best.rounds is not None:
         model.hint(best.planned())
-    solver = new_solver(deadline - time.monotonic(), seed)
+    solver = new_solver(deadline - time.monotonic(), seed, work=work)
     status = solver.Solve(model.model)
     if status == cp_model.INFEASIBLE and every_trio and best.rounds is None:
         raise Infeasible(f"{problem.block.id}: no plan keeps every hard rule (presence, locks, "
@@ -372,9 +373,10 @@ LARGE_SPLIT = 30_000  # pair-round variables: above, a partial colouring is comp
 SPLIT_SECONDS = 3.0  # a split that works is found fast; give up after this (or a quarter of the time left)
 
 
-def _split(problem: PairsProblem, uses, kept, seed: int, deadline: float, trios: dict | None = None):
+def _split(problem: PairsProblem, uses, kept, seed: int, deadline: float, work: float,
+           trios: dict | None = None):
     """The chosen pairs in rounds: edge colouring where it applies (a short
-    try), else the CP-SAT split, first keeping the published groups the
+    try), else the CP-SAT split (`work` seconds of counted work at most), first keeping the published groups the
     b-matching counted on, then keeping as many as it can."""
     planned = _split_by_colouring(problem, uses, kept, seed, deadline, trios or {})
     if planned is not None or time.monotonic() >= deadline:
@@ -392,7 +394,7 @@ def _split(problem: PairsProblem, uses, kept, seed: int, deadline: float, trios:
         split = SplitModel.build(problem, uses, **options)
         if start is not None:
             split.hint(start)
-        solver = new_solver(deadline - time.monotonic(), seed)
+        solver = new_solver(deadline - time.monotonic(), seed, work=work)
         status = solver.Solve(split.model)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return split.rounds(solver)

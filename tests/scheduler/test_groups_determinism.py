@@ -12,10 +12,7 @@ count, never the clock, ends the searches.
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 import time
-from contextlib import contextmanager
 
 import pytest
 
@@ -25,6 +22,7 @@ from scheduler.groups import GroupsProblem
 import scheduler.solve as scheduler_solve
 from scheduler.solve import solve
 from scheduler.values import PairValues
+from busy import busy_cpu
 from golfer_instances import golfers
 
 # of the time limit counted out as work (the dispatcher's WORK_SHARE is 0.85): the machine this runs on is
@@ -46,20 +44,6 @@ def meeting(n: int, size: int, rounds: int = 6, seed: int = 3) -> dict:
             "wish": [sorted(rng.sample(ids, 2)) for _ in range(n // 2)],
             "blocks": [{"id": "speed", "kind": "speed-networking", "rounds": rounds, "group_size": size}]}
 
-
-
-@contextmanager
-def busy_cpu(loops: int = 2):
-    """`loops` processes that burn a core each while the block runs (the machine has two)."""
-    burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(loops)]
-    try:
-        time.sleep(0.2)  # let them get going
-        yield
-    finally:
-        for burner in burners:
-            burner.kill()
-        for burner in burners:
-            burner.wait()
 
 
 def plan_twice(data: dict, limit: float, seed: int):
