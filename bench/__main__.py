@@ -3,7 +3,7 @@
 Sections, in this order: `pairs` (the shared pairs instances of ../shared/bench and generated ones,
 each solve in a subprocess so peak memory is the child's own ru_maxrss), then the modules other parts
 of the issue add, each with `rows(quick=False) -> list[dict]` (/tmp/house/bench_rows.md):
-bench.cafe_bound, bench.cafe_choices, bench.groups_lns, bench.golfers, bench.scale, bench.odd,
+bench.cafe_bound, bench.cafe_small, bench.cafe_choices, bench.groups_lns, bench.golfers, bench.scale, bench.odd,
 bench.coverage.
 A module that is not there yet is listed as "(not present)"; one that fails gives an error line and
 the table goes on. Issue 4's groups/café table is still `python -m bench.groups_cafe`.
@@ -33,7 +33,7 @@ if not SHARED.is_dir():
     SHARED = Path("/work/shared/bench")
 BASELINE_TIME_FACTOR = 4  # the baseline gets more time: it is measured, not raced
 QUICK_TIME_LIMIT = 5.0  # seconds per pairs solve with --quick (3 s missed the first plan on a loaded 2-core machine)
-SECTIONS = ["pairs", "cafe_bound", "cafe_choices", "groups_lns", "golfers", "scale", "odd", "coverage"]
+SECTIONS = ["pairs", "cafe_bound", "cafe_small", "cafe_choices", "groups_lns", "golfers", "scale", "odd", "coverage"]
 
 # case, n, R, score, bound, gap %, sec, MB, note
 COLUMNS = [("case", 28, "<"), ("n", 5, ">"), ("R", 3, ">"), ("score", 10, ">"), ("bound", 10, ">"),

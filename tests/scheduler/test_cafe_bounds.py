@@ -157,3 +157,34 @@ def test_search_reports_improvements_while_it_runs():
     assert len(scores) >= 2  # not only at the end
     assert scores == sorted(scores) and scores[0] < final
     assert scores[-1] <= final + 1e-6
+
+
+@pytest.mark.parametrize("strong", [False, True], ids=["default choices", "strong choices"])
+def test_a_small_cafe_against_its_best_even_plan(strong):
+    """Nine guests, three tables, three rounds: every plan that seats each guest at each table once with
+    three a table is enumerated (bench.cafe_small).  The best of them scores as the validator says, the
+    bounds stay above it, and the search (counted work) comes within 3 % of it."""
+    from bench.cafe_small import STRONG, best_even_plan
+    from bench.groups_cafe import cafe_instance
+    from scheduler.solver import work_budget
+    from scheduler.validate import score_plan
+
+    data = cafe_instance(12, 3)
+    if strong:
+        data["weights"] = {"preference": STRONG}
+    instance = parse_instance(data)
+    values = PairValues(instance)
+    block = instance.blocks[0]
+    problem = CafeProblem.build(instance, block, values)
+    best, groups = best_even_plan(problem)
+    ids = values.ids
+    rounds = tuple({problem.tables[k]: tuple([ids[problem.host[k]]] + [ids[i] for i in g])
+                    for k, g in enumerate(part)} for part in groups)
+    plan = Plan(blocks={block.id: rounds})
+    assert validate_plan(instance, plan, values) == []
+    assert score_plan(instance, plan, values)[0] == pytest.approx(best)
+    far = time.monotonic() + 120
+    assert lp_bound(problem, far) >= best - 1e-6 and cafe_bound(problem, far) >= best - 1e-6
+    with work_budget(5.0):  # as bench.cafe_small; the same plan on any machine
+        found = solve_cafe_block(instance, block, values, time.monotonic() + 300, 0, lambda text: None)
+    assert cafe_score(instance, block, values, found.rounds) >= 0.97 * best
