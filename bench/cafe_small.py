@@ -72,16 +72,13 @@ def best_even_plan(problem) -> tuple[float, list]:
     return best, plan
 
 
-def _run(strong: bool, work: float) -> dict:
+def small_cafe(strong: bool):
+    """(instance, values, block, problem) of `cafe_instance(12, 3)`, with the strong choice weights or not."""
     from scheduler import parse_instance
-    from scheduler.cafe import CafeProblem, solve_cafe_block
-    from scheduler.cafe.lp_bounds import lp_bound
-    from scheduler.problem import Plan
-    from scheduler.solver import work_budget
-    from scheduler.validate import score_plan
+    from scheduler.cafe import CafeProblem
     from scheduler.values import PairValues
 
-    from .groups_cafe import _frozen, cafe_instance
+    from .groups_cafe import cafe_instance
 
     data = cafe_instance(12, 3)
     if strong:
@@ -89,7 +86,26 @@ def _run(strong: bool, work: float) -> dict:
     instance = parse_instance(data)
     values = PairValues(instance)
     block = instance.blocks[0]
-    problem = CafeProblem.build(instance, block, values)
+    return instance, values, block, CafeProblem.build(instance, block, values)
+
+
+def as_rounds(problem, groups: list) -> tuple:
+    """`best_even_plan`'s groups as the block's rounds in plan form (table id -> host first, then guests)."""
+    ids = problem.values.ids
+    return tuple({problem.tables[k]: tuple([ids[problem.host[k]]] + [ids[i] for i in g])
+                  for k, g in enumerate(part)} for part in groups)
+
+
+def _run(strong: bool, work: float) -> dict:
+    from scheduler.cafe import solve_cafe_block
+    from scheduler.cafe.lp_bounds import lp_bound
+    from scheduler.problem import Plan
+    from scheduler.solver import work_budget
+    from scheduler.validate import score_plan
+
+    from .groups_cafe import _frozen
+
+    instance, values, block, problem = small_cafe(strong)
     started = time.monotonic()
     with work_budget(work):
         found = solve_cafe_block(instance, block, values, started + 60 * work, 0, lambda text: None)

@@ -21,3 +21,16 @@ def busy_cpu(loops: int = 2):
             burner.kill()
         for burner in burners:
             burner.wait()
+
+
+def stall_the_clock(monkeypatch, jump: float, after: float = 0.2) -> None:
+    """From `after` seconds on, time.monotonic reads `jump` seconds later than it is: the process set
+    aside on a crowded machine while its searches run."""
+    real = time.monotonic
+    began = real()
+
+    def stalled() -> float:
+        now = real()
+        return now + (jump if now - began > after else 0.0)
+
+    monkeypatch.setattr(time, "monotonic", stalled)

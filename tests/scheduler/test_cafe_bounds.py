@@ -164,23 +164,13 @@ def test_a_small_cafe_against_its_best_even_plan(strong):
     """Nine guests, three tables, three rounds: every plan that seats each guest at each table once with
     three a table is enumerated (bench.cafe_small).  The best of them scores as the validator says, the
     bounds stay above it, and the search (counted work) comes within 3 % of it."""
-    from bench.cafe_small import STRONG, best_even_plan
-    from bench.groups_cafe import cafe_instance
+    from bench.cafe_small import as_rounds, best_even_plan, small_cafe
     from scheduler.solver import work_budget
     from scheduler.validate import score_plan
 
-    data = cafe_instance(12, 3)
-    if strong:
-        data["weights"] = {"preference": STRONG}
-    instance = parse_instance(data)
-    values = PairValues(instance)
-    block = instance.blocks[0]
-    problem = CafeProblem.build(instance, block, values)
+    instance, values, block, problem = small_cafe(strong)
     best, groups = best_even_plan(problem)
-    ids = values.ids
-    rounds = tuple({problem.tables[k]: tuple([ids[problem.host[k]]] + [ids[i] for i in g])
-                    for k, g in enumerate(part)} for part in groups)
-    plan = Plan(blocks={block.id: rounds})
+    plan = Plan(blocks={block.id: as_rounds(problem, groups)})
     assert validate_plan(instance, plan, values) == []
     assert score_plan(instance, plan, values)[0] == pytest.approx(best)
     far = time.monotonic() + 120

@@ -22,7 +22,7 @@ from scheduler.groups import GroupsProblem
 import scheduler.solve as scheduler_solve
 from scheduler.solve import solve
 from scheduler.values import PairValues
-from busy import busy_cpu
+from busy import busy_cpu, stall_the_clock
 from golfer_instances import golfers
 
 # of the time limit counted out as work (the dispatcher's WORK_SHARE is 0.85): the machine this runs on is
@@ -75,14 +75,7 @@ def test_a_stalled_process_gets_the_same_plan(monkeypatch, n, size, limit):
     monkeypatch.setattr(scheduler_solve, "WORK_SHARE", GENEROUS_SHARE)
     instance = parse_instance(meeting(n, size))
     quiet = solve(instance, time_limit=limit, seed=2)
-    real = time.monotonic
-    began = real()
-
-    def stalled() -> float:
-        now = real()
-        return now + (limit / 6 if now - began > 0.2 else 0.0)
-
-    monkeypatch.setattr(time, "monotonic", stalled)
+    stall_the_clock(monkeypatch, limit / 6)
     again = solve(instance, time_limit=limit, seed=2)
     assert again.plan.blocks == quiet.plan.blocks
     assert validate(instance, again.plan) == []

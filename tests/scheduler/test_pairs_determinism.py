@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # the bench package holds the instance generator
 
 from bench.generate import generate  # noqa: E402
-from busy import busy_cpu  # noqa: E402
+from busy import busy_cpu, stall_the_clock  # noqa: E402
 from scheduler import parse_instance, validate  # noqa: E402
 import scheduler.solve as scheduler_solve  # noqa: E402
 from scheduler.solve import solve  # noqa: E402
@@ -84,14 +84,7 @@ def test_a_stalled_process_gets_the_same_pairs(monkeypatch):
     monkeypatch.setattr(scheduler_solve, "WORK_SHARE", GENEROUS_SHARE)
     instance, limit = parse_instance(coverage_meeting()), 6.0
     quiet = solve(instance, time_limit=limit, seed=7)
-    real = time.monotonic
-    began = real()
-
-    def stalled() -> float:
-        now = real()
-        return now + (limit / 6 if now - began > 0.2 else 0.0)
-
-    monkeypatch.setattr(time, "monotonic", stalled)
+    stall_the_clock(monkeypatch, limit / 6)
     again = solve(instance, time_limit=limit, seed=7)
     assert again.plan.blocks == quiet.plan.blocks
     assert validate(instance, again.plan) == []
