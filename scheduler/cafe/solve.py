@@ -7,17 +7,20 @@ import logging
 import time
 
 from ..problem import CafeBlock, Instance, Plan
-from ..solver import BlockResult, Progress, budget_seconds
+from ..solver import BlockResult, Progress, budget_seconds, stopped
 from ..validate import score_plan
 from ..values import PairValues
 from .bounds import cafe_bound
 from .problem import CafeProblem, as_ids
 from .search import CafeState, solve_cafe
 from .start import start_cafe
+from .table_lp import table_bound
 
 __all__ = ["solve_cafe_block", "cafe_score"]
 
 log = logging.getLogger(__name__)
+
+TABLE_SHARE = 0.5  # of the block's counted work: the table LP's pricing after the search (the deadline cuts it)
 
 
 def solve_cafe_block(instance: Instance, block: CafeBlock, values: PairValues, deadline: float,
@@ -54,6 +57,14 @@ def solve_cafe_block(instance: Instance, block: CafeBlock, values: PairValues, d
     found = solve_cafe(problem, deadline, seed, report, first, on_better)
     rounds = fixed + [as_ids(problem, found.seating[r]) for r in problem.free_rounds]
     score = cafe_score(instance, block, values, rounds)
+    if score < bound - 1e-9 and not stopped():  # the table LP: choices and pairs bounded together
+        work = TABLE_SHARE * budget_seconds(max(deadline - now, 0))
+        tables = table_bound(problem, found.seating, deadline, work=work)
+        if tables is not None and tables < bound:
+            bound = max(tables, score)
+            report(f"{block.id}: bound over whole tables {bound:.2f}")
+            if notify:
+                notify(block.id, bound=bound)
     return BlockResult(rounds, max(bound, score), found.method, optimal=score >= bound - 1e-9)
 
 

@@ -10,7 +10,7 @@ from itertools import product
 import pytest
 
 from scheduler import parse_instance
-from scheduler.cafe import CafeProblem, cafe_bound, cafe_score, solve_cafe_block
+from scheduler.cafe import CafeProblem, cafe_bound, cafe_score, solve_cafe_block, start_cafe, table_bound
 from scheduler.cafe.bounds import matching_bound
 from scheduler.cafe.lp_bounds import choice_bound, lp_bound
 from scheduler.problem import Plan
@@ -67,8 +67,13 @@ def bounds(data: dict) -> dict[str, float]:
     values = PairValues(instance)
     problem = CafeProblem.build(instance, instance.blocks[0], values)
     far = time.monotonic() + 60
-    return {"matching": matching_bound(problem, far), "lp": lp_bound(problem, far),
-            "bound": cafe_bound(problem, far)}
+    found = {"matching": matching_bound(problem, far), "lp": lp_bound(problem, far),
+             "bound": cafe_bound(problem, far)}
+    start = start_cafe(instance, instance.blocks[0], values)  # the table LP's first columns: the constructive start
+    first = {r: [[values.index[pid] for pid in start[r].get(tid, ())] for tid in problem.tables]
+             for r in problem.free_rounds}
+    found["tables"] = table_bound(problem, first, far)
+    return found
 
 
 TABLES2 = [{"id": "t1", "host": "p0", "seats": 4, "language": "de"},
@@ -99,6 +104,7 @@ def test_bounds_are_never_below_the_best_plan(name):
     for kind, value in found.items():
         assert value >= optimum - 1e-6, (kind, value, optimum)
     assert found["bound"] == min(found["matching"], found["lp"])
+    assert found["tables"] is not None
 
 
 def test_choice_bound_counts_table_seats():
@@ -138,6 +144,46 @@ def test_bound_is_never_below_a_found_plan(strong):
     old = matching_bound(problem, time.monotonic() + 60)
     assert score <= new + 1e-6 and score <= old + 1e-6
     assert new < old  # the LP bound is the tighter one here
+
+
+def _planned(n: int, strong: bool, work: float):
+    """(instance, values, block, problem, the block's result) of a generated café planned with `work`
+    seconds of counted work (the same plan on any machine; the deadline far away)."""
+    from scheduler.solver import work_budget
+
+    instance = parse_instance(medium(n, 3, strong))
+    values = PairValues(instance)
+    block = instance.blocks[0]
+    problem = CafeProblem.build(instance, block, values)
+    with work_budget(work):
+        result = solve_cafe_block(instance, block, values, time.monotonic() + 600, 0, lambda text: None)
+    return instance, values, block, problem, result
+
+
+@pytest.mark.parametrize("strong", [False, True], ids=["default choices", "strong choices"])
+def test_the_table_lp_bounds_choices_and_pairs_together(strong):
+    """40 people, 3 rounds: the LP over whole tables stays above the plan the search finds and lies well
+    below the bounds that take the choices and the pairs apart."""
+    instance, values, block, problem, result = _planned(40, strong, 4.0)
+    score = cafe_score(instance, block, values, result.rounds)
+    seating = {r: [[values.index[pid] for pid in result.rounds[r].get(tid, ())] for tid in problem.tables]
+               for r in problem.free_rounds}
+    tables = table_bound(problem, seating, time.monotonic() + 600)
+    apart = cafe_bound(problem, time.monotonic() + 600)
+    assert score <= tables + 1e-6
+    assert tables < 0.97 * apart  # default choices: 1104 against 1195, strong: 2142 against 2237
+    assert (tables - score) / tables < 0.10
+
+
+@pytest.mark.slow
+def test_the_block_reports_the_table_bound_when_its_work_allows():
+    """30 people: with 20 s of counted work the table LP finishes after the search and is the block's bound."""
+    instance, values, block, problem, result = _planned(30, False, 20.0)
+    seating = {r: [[values.index[pid] for pid in result.rounds[r].get(tid, ())] for tid in problem.tables]
+               for r in problem.free_rounds}
+    tables = table_bound(problem, seating, time.monotonic() + 600)
+    assert result.bound == pytest.approx(tables)
+    assert result.bound < cafe_bound(problem, time.monotonic() + 600) - 1
 
 
 def test_search_reports_improvements_while_it_runs():

@@ -1,0 +1,274 @@
+"""The café's joint bound: one LP over whole tables, the choices and the
+pairs bounded together (issue 17).
+
+`lp_bounds` bounds the ranked choices and the guests' pairs apart, so each
+side may take its best while the other takes its own: on generated cafés of
+60 people the sum stood 18 % above the plans the search finds, and larger
+neighbourhoods re-solved exactly with CP-SAT found nothing better.  Here a
+column is one table in one free round with the set S of its guests, worth
+the guests' ranked-choice points, the value of meeting the host and the
+balance cost of S beyond even filling; the pairs are worth their first
+meeting once over all rounds.
+
+    max  sum c_(r,k,S) x_(r,k,S) + sum_e g_e w_e - revisit * sum rho_(i,k)
+    each guest once per round:   sum_(k, S contains i) x_(r,k,S) = 1     (u_(i,r), free)
+    one set per table and round: sum_S x_(r,k,S) <= 1
+    a pair counts once:          w_e <= sum_(S contains e) x              (v_e in [0, g_e])
+    a table once per guest:      sum_(r, S contains i) x_(r,k,S) - rho_(i,k) <= 1 - sat before
+                                                                          (gamma_(i,k) in [0, revisit])
+    0 <= w_e <= 1, rho >= 0
+
+Repeats, changes, forbidden pairs and meetings of pairs who met in the fixed
+rounds only cost, so leaving them out keeps it an upper bound.  Lagrangian
+bound from any duals (u, v, gamma), which holds wherever the loop stops:
+
+    sum u + sum gamma (1 - sat) + sum_e max(0, g_e - v_e)
+          + sum_(r,k) max(0, max_S [c_S - u(S) - gamma_k(S) + v(S)])
+
+The inner max (pricing) is a small dense-subgraph problem: node weights
+c_i - u_i - gamma_ik, pair weights v_e >= 0, at most the table's seats.  It
+is solved by branch and bound in counted nodes; where the count runs out the
+open nodes' bounds stand in, so the bound stays proven.  Column generation
+adds the best sets of each table and round until none would improve the LP.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from itertools import combinations
+
+from .problem import CafeProblem
+
+__all__ = ["table_bound", "TableLP"]
+
+SEARCH_NODES = 500  # branch-and-bound nodes of one table and round while columns are still being found
+PROOF_NODES = 100_000  # ... once few are: enough to prove most tables' best set (else its open bounds stand in)
+FEW_COLUMNS = 3  # new columns per table and round below which the loop prices exactly
+COLUMNS_PER_TABLE = 30  # best sets added per table and round and iteration
+NODES_PER_SECOND = 25_000  # counted work: pricing nodes per second of work (about half an unloaded machine's)
+
+
+class TableLP:
+    def __init__(self, p: CafeProblem, start: dict[int, list[list[int]]]):
+        import numpy
+        from ortools.linear_solver import pywraplp
+
+        self.np = numpy
+        self.p = p
+        rounds = p.free_rounds
+        guests = sorted({i for r in rounds for i in p.guests[r]})
+        self.guests = guests
+        at = self.at = {i: a for a, i in enumerate(guests)}
+        G, T = len(guests), len(p.tables)
+        host_here = {r: set(p.present[r]) for r in rounds}
+        # node value of guest a at table k in round r: points plus a first meeting with the host
+        self.node = {}
+        for r in rounds:
+            values = numpy.zeros((T, G))
+            for k in range(T):
+                h = p.host[k]
+                for i in guests:
+                    values[k, at[i]] = p.points[i][k]
+                    if h is not None and h in host_here[r] and not p.met_before[i][h]:
+                        values[k, at[i]] += max(p.gain[i][h], 0.0)
+            self.node[r] = values
+        gain = numpy.zeros((G, G))
+        for a, b in combinations(range(G), 2):
+            i, j = guests[a], guests[b]
+            if not p.met_before[i][j] and p.gain[i][j] > 0:
+                gain[a, b] = gain[b, a] = p.gain[i][j]
+        self.gain = gain
+        self.pairs = [(a, b) for a, b in zip(*numpy.nonzero(numpy.triu(gain)))]
+        self.sat_before = numpy.zeros((T, G))
+        for i in guests:
+            for k in p.visited[i]:
+                self.sat_before[k, at[i]] = 1
+        # who may sit at table k in round r (language; a lock keeps a guest at one table)
+        self.may = {}
+        for r in rounds:
+            mask = numpy.zeros((T, G), dtype=bool)
+            for i in p.guests[r]:
+                locked = p.locks[r].get(i)
+                for k in range(T):
+                    mask[k, at[i]] = p.speaks[i][k] and (locked is None or locked == k)
+            self.may[r] = mask
+
+        solver = self.solver = pywraplp.Solver.CreateSolver("GLOP")
+        solver.SetSolverSpecificParametersAsString("use_preprocessing: false")  # keeps the basis between rounds
+        inf = solver.infinity()
+        self.objective = solver.Objective()
+        self.objective.SetMaximization()
+        self.seat = {(r, at[i]): solver.Constraint(1, 1) for r in rounds for i in p.guests[r]}
+        self.one = {(r, k): solver.Constraint(-inf, 1) for r in rounds for k in range(T)}
+        self.link = {}
+        for a, b in self.pairs:
+            w = solver.NumVar(0, 1, "")
+            self.objective.SetCoefficient(w, gain[a, b])
+            row = self.link[a, b] = solver.Constraint(-inf, 0)
+            row.SetCoefficient(w, 1)
+        self.once = {}
+        for k in range(T):
+            for a in range(G):
+                rho = solver.NumVar(0, inf, "")
+                self.objective.SetCoefficient(rho, -p.revisit)
+                row = self.once[k, a] = solver.Constraint(-inf, 1 - self.sat_before[k, a])
+                row.SetCoefficient(rho, -1)
+        self.columns: set = set()
+        for r in rounds:
+            for k, seated in enumerate(start[r]):
+                members = tuple(sorted(at[i] for i in seated if i in at and i != p.host[k]))
+                if members:
+                    self.add(r, k, members)
+
+    def value(self, r: int, k: int, members: tuple) -> float:
+        p = self.p
+        return float(self.node[r][k, list(members)].sum()) - p.balance * max(len(members) - p.even(r), 0)
+
+    def add(self, r: int, k: int, members: tuple) -> bool:
+        if (r, k, members) in self.columns:
+            return False
+        self.columns.add((r, k, members))
+        x = self.solver.NumVar(0, 1, "")
+        self.objective.SetCoefficient(x, self.value(r, k, members))
+        self.one[r, k].SetCoefficient(x, 1)
+        for a in members:
+            self.seat[r, a].SetCoefficient(x, 1)
+            self.once[k, a].SetCoefficient(x, 1)
+        for a, b in combinations(members, 2):
+            row = self.link.get((a, b))
+            if row is not None:
+                row.SetCoefficient(x, -1)
+        return True
+
+    def solve(self, deadline: float, iterations: int, work: float | None) -> float:
+        """The best Lagrangian bound over at most `iterations` rounds of column generation and
+        `work` seconds of counted pricing nodes (the same bound on a busy machine; `deadline`
+        only cuts a slow one)."""
+        from ortools.linear_solver import pywraplp
+
+        np, p = self.np, self.p
+        nodes_left = math.inf if work is None else work * NODES_PER_SECOND
+        best = math.inf
+        proving = False
+        G, T = len(self.guests), len(p.tables)
+        for _ in range(iterations):
+            if time.monotonic() >= deadline or nodes_left <= 0:
+                break
+            self.solver.SetTimeLimit(int(max(deadline - time.monotonic(), 0.05) * 1000))
+            if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
+                break
+            u = {key: row.dual_value() for key, row in self.seat.items()}
+            v = np.zeros((G, G))
+            for (a, b), row in self.link.items():
+                v[a, b] = v[b, a] = min(max(row.dual_value(), 0.0), self.gain[a, b])
+            gamma = np.zeros((T, G))
+            for (k, a), row in self.once.items():
+                gamma[k, a] = min(max(row.dual_value(), 0.0), p.revisit)
+            bound = sum(u.values()) + float((gamma * (1 - self.sat_before)).sum())
+            bound += sum(max(0.0, self.gain[a, b] - v[a, b]) for a, b in self.pairs)
+            added = 0
+            limit = PROOF_NODES if proving else SEARCH_NODES
+            for r in p.free_rounds:
+                price = np.full(G, -math.inf)
+                for (rr, a), value in u.items():
+                    if rr == r:
+                        price[a] = value
+                for k in range(T):
+                    if p.room[r][k] <= 0:
+                        continue
+                    weight = self.node[r][k] - price - gamma[k]
+                    weight[~self.may[r][k]] = -math.inf
+                    most, sets, nodes = best_sets(np, weight, v, p.room[r][k], p.even(r), p.balance,
+                                                  COLUMNS_PER_TABLE, limit)
+                    nodes_left -= nodes
+                    if time.monotonic() >= deadline:  # a round not priced in full bounds nothing
+                        return best
+                    bound += max(most, 0.0)
+                    for members in sets:
+                        added += self.add(r, k, members)
+            best = min(best, bound)
+            if not added and proving:
+                break
+            # few new columns: the LP is near its optimum, so price exactly (the bound comes from these rounds)
+            proving = proving or added <= FEW_COLUMNS * len(self.one)
+        return best
+
+
+def best_sets(np, weight, v, seats: int, even: int, balance: float, keep: int, max_nodes: int):
+    """Branch and bound for max over sets S (1 <= |S| <= seats) of weight(S) + v(S) - balance *
+    (|S| - even)^+ with v >= 0: (an upper bound on that max, exact when the search ended; up to `keep`
+    sets of positive value, best first; nodes searched)."""
+    candidates = np.nonzero(np.isfinite(weight))[0]
+    if len(candidates) == 0 or seats <= 0:
+        return -math.inf, [], 0
+    sub = v[np.ix_(candidates, candidates)]
+    ranked = -np.sort(-sub, axis=1)[:, :max(seats - 1, 0)]  # each one's best pair weights, best first
+    w = weight[candidates]
+    useful = w + ranked.sum(axis=1) > 1e-9  # a guest whose best case is no gain never raises a set's value
+    if not useful.any():
+        return float(w.max()), [], 1
+    order = np.nonzero(useful)[0]
+    order = order[np.argsort(-(w[order] + ranked[order].sum(axis=1) / 2), kind="stable")]
+    candidates, w, sub = candidates[order], w[order], sub[np.ix_(order, order)]
+    ranked = -np.sort(-sub, axis=1)[:, :max(seats - 1, 0)]
+    # half[c][j]: half of j's best c - 1 pair weights: what j adds in pairs among c new members, at most
+    half = [None] + [ranked[:, :c - 1].sum(axis=1) / 2 for c in range(1, seats + 1)]
+    m = len(candidates)
+    found: list[tuple[float, tuple]] = []
+    best = -math.inf
+    # stack: (members (positions), their value, the parent's gain vector, first later position, bound);
+    # a member's gain vector (each position's gain with the members) is made when it is searched
+    stack = [((), 0.0, w, 0, math.inf)]
+    nodes = 0
+    while stack:
+        if nodes >= max_nodes:
+            return max(best, max(entry[4] for entry in stack)), _kept(found, keep, candidates), nodes
+        members, value, gains, first, bound = stack.pop()
+        if bound <= max(best, 0.0) + 1e-9:  # a better set was found since it was put on the stack
+            continue
+        if members:
+            gains = gains + sub[members[-1]]
+        nodes += 1
+        size = len(members)
+        if size:
+            scored = value - balance * max(size - even, 0)
+            if scored > best:
+                best = scored
+            if scored > 1e-9:
+                found.append((scored, members))
+        if size >= seats or first >= m:
+            continue
+        slots = seats - size
+        later = gains[first:] + half[slots][first:]
+        positive = -np.sort(-later[later > 0])[:slots]
+        # the best t more members add at most the t best of `later`, less the balance cost beyond even
+        more = np.concatenate(([0.0], np.cumsum(positive)))
+        cost = balance * np.maximum(size + np.arange(len(more)) - even, 0)
+        if value + float((more - cost).max()) <= max(best, 0.0) + 1e-9:
+            continue
+        # a child's subtree: its own gain plus the best t <= slots - 1 of the rest (itself among them at worst)
+        after = more[:slots] - balance * np.maximum(size + 1 + np.arange(min(slots, len(more))) - even, 0)
+        opts = value + later + float(after.max())
+        for j in np.nonzero(opts > max(best, 0.0) + 1e-9)[0][::-1]:  # pushed last to first: best searched first
+            at = first + int(j)
+            stack.append((members + (at,), value + gains[at], gains, at + 1, float(opts[j])))
+    return best, _kept(found, keep, candidates), nodes
+
+
+def _kept(found: list, keep: int, candidates) -> list[tuple]:
+    found.sort(key=lambda item: -item[0])
+    return [tuple(sorted(int(candidates[j]) for j in members)) for _value, members in found[:keep]]
+
+
+def table_bound(p: CafeProblem, start: dict[int, list[list[int]]], deadline: float, iterations: int = 40,
+                work: float | None = None) -> float | None:
+    """The café block's proven bound from the table LP (plus what the fixed rounds hold), its columns
+    started from `start` (a seating of the free rounds: round -> table -> people); None when it
+    cannot start (no free rounds, or the time is up)."""
+    from .lp_bounds import fixed_part
+
+    if not p.free_rounds or time.monotonic() >= deadline:
+        return None
+    bound = TableLP(p, start).solve(deadline, iterations, work)
+    return None if math.isinf(bound) else fixed_part(p) + bound
