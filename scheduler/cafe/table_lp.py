@@ -44,6 +44,7 @@ __all__ = ["table_bound", "TableLP"]
 
 SEARCH_NODES = 500  # branch-and-bound nodes of one table and round while columns are still being found
 PROOF_NODES = 100_000  # ... once few are: enough to prove most tables' best set (else its open bounds stand in)
+SETTLED = 0.002  # a proof round that lowers the bound by less than this share ends the loop
 FEW_COLUMNS = 3  # new columns per table and round below which the loop prices exactly
 COLUMNS_PER_TABLE = 30  # best sets added per table and round and iteration
 NODES_PER_SECOND = 25_000  # counted work: pricing nodes per second of work (about half an unloaded machine's)
@@ -187,6 +188,9 @@ class TableLP:
                     bound += max(most, 0.0)
                     for members in sets:
                         added += self.add(r, k, members)
+            if proving and best - bound < SETTLED * abs(bound):  # the proven bound has settled
+                best = min(best, bound)
+                break
             best = min(best, bound)
             if not added and proving:
                 break
