@@ -46,6 +46,7 @@ def _run(n: int | None, rounds: int | None, strong: bool, limit: float, iteratio
     from scheduler.cafe import CafeProblem, solve_cafe_block
     from scheduler.cafe.bounds import matching_bound
     from scheduler.cafe.lp_bounds import lp_bound
+    from scheduler.cafe.problem import seating_of
     from scheduler.cafe.table_lp import table_bound
     from scheduler.problem import CafeBlock, Plan
     from scheduler.validate import score_plan, validate_plan
@@ -80,10 +81,7 @@ def _run(n: int | None, rounds: int | None, strong: bool, limit: float, iteratio
     new = old if new is None else new
     new_seconds = time.monotonic() - t
     t = time.monotonic()
-    index = values.index
-    seating = {r: [[index[pid] for pid in plan.blocks[cafe.id][r].get(tid, ())] for tid in problem.tables]
-               for r in problem.free_rounds}
-    tables = table_bound(problem, seating, t + TABLE_SECONDS)
+    tables = table_bound(problem, seating_of(problem, plan.blocks[cafe.id]), t + TABLE_SECONDS)
     return {"score": blocks[cafe.id].score, "total": total, "old": old, "new": min(new, old, tables or math.inf),
             "lp": new, "tables": tables, "seconds": seconds, "old_seconds": old_seconds, "new_seconds": new_seconds,
             "table_seconds": time.monotonic() - t, "mb": mb, "valid": valid, "people": len(instance.participants),

@@ -91,9 +91,13 @@ def small_cafe(strong: bool):
 
 def as_rounds(problem, groups: list) -> tuple:
     """`best_even_plan`'s groups as the block's rounds in plan form (table id -> host first, then guests)."""
-    ids = problem.values.ids
-    return tuple({problem.tables[k]: tuple([ids[problem.host[k]]] + [ids[i] for i in g])
-                  for k, g in enumerate(part)} for part in groups)
+    from scheduler.cafe.problem import as_ids
+
+    rounds = []
+    for part in groups:
+        seated = as_ids(problem, [[problem.host[k], *g] for k, g in enumerate(part)])
+        rounds.append({table: tuple(people) for table, people in seated.items()})
+    return tuple(rounds)
 
 
 def _run(strong: bool, work: float) -> dict:

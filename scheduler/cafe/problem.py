@@ -15,7 +15,7 @@ from itertools import combinations
 from ..problem import CafeBlock, Infeasible, Instance
 from ..values import PairValues
 
-__all__ = ["CafeProblem", "as_ids"]
+__all__ = ["CafeProblem", "as_ids", "seating_of"]
 
 
 @dataclass
@@ -144,3 +144,11 @@ def as_ids(problem: CafeProblem, tables: list[list[int]]) -> dict[str, list[str]
         ordered = ([h] if h in seated else []) + sorted(i for i in seated if i != h)
         out[problem.tables[k]] = [ids[i] for i in ordered]
     return out
+
+
+def seating_of(problem: CafeProblem, rounds) -> dict[int, list[list[int]]]:
+    """The free rounds of `rounds` (plan form: per round, table id -> people) in index space:
+    round -> table -> people, the inverse of `as_ids`."""
+    index = problem.values.index
+    return {r: [[index[pid] for pid in rounds[r].get(tid, ())] for tid in problem.tables]
+            for r in problem.free_rounds}

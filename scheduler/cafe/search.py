@@ -25,7 +25,7 @@ from itertools import combinations
 from ..problem import Infeasible, Plan
 from ..search import MOVES_PER_SECOND, move_budget
 from ..solver import Progress, budget_seconds, stopped
-from .problem import CafeProblem
+from .problem import CafeProblem, seating_of
 
 __all__ = ["Seating", "CafeState", "CafeSeating", "seat_linear", "plan_cafe_greedy", "solve_cafe"]
 
@@ -448,8 +448,4 @@ def _published_seating(problem: CafeProblem) -> Seating | None:
     single = instance.only(block)
     if validate_plan(single, Plan(blocks={block.id: tuple(rounds)}), p.values):
         return None
-    index = p.values.index
-    seating: Seating = {}
-    for r in p.free_rounds:
-        seating[r] = [[index[pid] for pid in rounds[r].get(tid, ())] for tid in p.tables]
-    return seating
+    return seating_of(p, rounds)

@@ -11,7 +11,7 @@ from ..solver import BlockResult, Progress, budget_seconds, stopped
 from ..validate import score_plan
 from ..values import PairValues
 from .bounds import cafe_bound
-from .problem import CafeProblem, as_ids
+from .problem import CafeProblem, as_ids, seating_of
 from .search import CafeState, solve_cafe
 from .start import start_cafe
 from .table_lp import table_bound
@@ -44,11 +44,7 @@ def solve_cafe_block(instance: Instance, block: CafeBlock, values: PairValues, d
         notify(block.id, bound=bound)
     if start is None:  # called on its own: the constructive start, which raises Infeasible if no seating exists
         start = start_cafe(instance, block, values)
-    first = None
-    if start is not None:
-        index = values.index
-        first = {r: [[index[pid] for pid in start[r].get(tid, ())] for tid in problem.tables]
-                 for r in problem.free_rounds}
+    first = seating_of(problem, start) if start is not None else None
     on_better = None
     if notify and first is not None:  # the search's values differ from the score by what the fixed rounds bring
         rounds = fixed + [as_ids(problem, first[r]) for r in problem.free_rounds]

@@ -13,6 +13,7 @@ from scheduler import parse_instance
 from scheduler.cafe import CafeProblem, cafe_bound, cafe_score, solve_cafe_block, start_cafe, table_bound
 from scheduler.cafe.bounds import matching_bound
 from scheduler.cafe.lp_bounds import choice_bound, lp_bound
+from scheduler.cafe.problem import seating_of
 from scheduler.problem import Plan
 from scheduler.validate import validate_plan
 from scheduler.values import PairValues
@@ -70,9 +71,7 @@ def bounds(data: dict) -> dict[str, float]:
     found = {"matching": matching_bound(problem, far), "lp": lp_bound(problem, far),
              "bound": cafe_bound(problem, far)}
     start = start_cafe(instance, instance.blocks[0], values)  # the table LP's first columns: the constructive start
-    first = {r: [[values.index[pid] for pid in start[r].get(tid, ())] for tid in problem.tables]
-             for r in problem.free_rounds}
-    found["tables"] = table_bound(problem, first, far)
+    found["tables"] = table_bound(problem, seating_of(problem, start), far)
     return found
 
 
@@ -166,9 +165,7 @@ def test_the_table_lp_bounds_choices_and_pairs_together(strong):
     below the bounds that take the choices and the pairs apart."""
     instance, values, block, problem, result = _planned(40, strong, 4.0)
     score = cafe_score(instance, block, values, result.rounds)
-    seating = {r: [[values.index[pid] for pid in result.rounds[r].get(tid, ())] for tid in problem.tables]
-               for r in problem.free_rounds}
-    tables = table_bound(problem, seating, time.monotonic() + 600)
+    tables = table_bound(problem, seating_of(problem, result.rounds), time.monotonic() + 600)
     apart = cafe_bound(problem, time.monotonic() + 600)
     assert score <= tables + 1e-6
     assert tables < 0.97 * apart  # default choices: 1104 against 1195, strong: 2142 against 2237
@@ -179,9 +176,7 @@ def test_the_table_lp_bounds_choices_and_pairs_together(strong):
 def test_the_block_reports_the_table_bound_when_its_work_allows():
     """30 people: with 20 s of counted work the table LP finishes after the search and is the block's bound."""
     instance, values, block, problem, result = _planned(30, False, 20.0)
-    seating = {r: [[values.index[pid] for pid in result.rounds[r].get(tid, ())] for tid in problem.tables]
-               for r in problem.free_rounds}
-    tables = table_bound(problem, seating, time.monotonic() + 600)
+    tables = table_bound(problem, seating_of(problem, result.rounds), time.monotonic() + 600)
     assert result.bound == pytest.approx(tables)
     assert result.bound < cafe_bound(problem, time.monotonic() + 600) - 1
 
