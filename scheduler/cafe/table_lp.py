@@ -47,7 +47,7 @@ PROOF_NODES = 100_000  # ... once few are: enough to prove most tables' best set
 SETTLED = 0.002  # a proof round that lowers the bound by less than this share ends the loop
 FEW_COLUMNS = 3  # new columns per table and round below which the loop prices exactly
 COLUMNS_PER_TABLE = 30  # best sets added per table and round and iteration
-NODES_PER_SECOND = 25_000  # counted work: pricing nodes per second of work (about half an unloaded machine's)
+NODES_PER_SECOND = 50_000  # counted work: pricing nodes per second of work (about half an unloaded machine's)
 
 
 class TableLP:
@@ -201,8 +201,9 @@ class TableLP:
 
 def best_sets(np, weight, v, seats: int, even: int, balance: float, keep: int, max_nodes: int):
     """Branch and bound for max over sets S (1 <= |S| <= seats) of weight(S) + v(S) - balance *
-    (|S| - even)^+ with v >= 0: (an upper bound on that max, exact when the search ended; up to `keep`
-    sets of positive value, best first; nodes searched)."""
+    (|S| - even)^+ with v >= 0: (an upper bound on that max, exact when the search ended and the max is
+    positive, at most zero when it is not; up to `keep` sets of positive value, best first; nodes
+    searched)."""
     candidates = np.nonzero(np.isfinite(weight))[0]
     if len(candidates) == 0 or seats <= 0:
         return -math.inf, [], 0
@@ -219,44 +220,57 @@ def best_sets(np, weight, v, seats: int, even: int, balance: float, keep: int, m
     # half[c][j]: half of j's best c - 1 pair weights: what j adds in pairs among c new members, at most
     half = [None] + [ranked[:, :c - 1].sum(axis=1) / 2 for c in range(1, seats + 1)]
     m = len(candidates)
+    cost = [balance * max(size - even, 0) for size in range(seats + 2)]  # balance cost of a set of `size`
     found: list[tuple[float, tuple]] = []
     best = -math.inf
     # stack: (members (positions), their value, the parent's gain vector, first later position, bound);
-    # a member's gain vector (each position's gain with the members) is made when it is searched
+    # a member's gain vector (each position's gain with the members) is made when it is searched.
+    # The few numbers per node (at most `seats`) are summed in plain Python: numpy's call costs more there.
     stack = [((), 0.0, w, 0, math.inf)]
     nodes = 0
     while stack:
         if nodes >= max_nodes:
             return max(best, max(entry[4] for entry in stack)), _kept(found, keep, candidates), nodes
         members, value, gains, first, bound = stack.pop()
-        if bound <= max(best, 0.0) + 1e-9:  # a better set was found since it was put on the stack
+        floor = (best if best > 0.0 else 0.0) + 1e-9
+        if bound <= floor:  # a better set was found since it was put on the stack
             continue
         if members:
             gains = gains + sub[members[-1]]
         nodes += 1
         size = len(members)
         if size:
-            scored = value - balance * max(size - even, 0)
+            scored = value - cost[size]
             if scored > best:
                 best = scored
+                floor = (best if best > 0.0 else 0.0) + 1e-9
             if scored > 1e-9:
                 found.append((scored, members))
         if size >= seats or first >= m:
             continue
         slots = seats - size
         later = gains[first:] + half[slots][first:]
-        positive = -np.sort(-later[later > 0])[:slots]
-        # the best t more members add at most the t best of `later`, less the balance cost beyond even
-        more = np.concatenate(([0.0], np.cumsum(positive)))
-        cost = balance * np.maximum(size + np.arange(len(more)) - even, 0)
-        if value + float((more - cost).max()) <= max(best, 0.0) + 1e-9:
-            continue
+        positive = later[later > 0]
+        if len(positive) > slots:
+            positive.partition(len(positive) - slots)
+            positive = positive[len(positive) - slots:]
+        # the best t more members add at most the t best of `later`, less the balance cost beyond even;
         # a child's subtree: its own gain plus the best t <= slots - 1 of the rest (itself among them at worst)
-        after = more[:slots] - balance * np.maximum(size + 1 + np.arange(min(slots, len(more))) - even, 0)
-        opts = value + later + float(after.max())
-        for j in np.nonzero(opts > max(best, 0.0) + 1e-9)[0][::-1]:  # pushed last to first: best searched first
-            at = first + int(j)
-            stack.append((members + (at,), value + gains[at], gains, at + 1, float(opts[j])))
+        run, most, after = 0.0, -cost[size], -cost[size + 1]
+        for t, x in enumerate(sorted(positive.tolist(), reverse=True), 1):
+            run += x
+            most = max(most, run - cost[size + t])
+            if t < slots:
+                after = max(after, run - cost[size + 1 + t])
+        if value + most <= floor:
+            continue
+        opts = later + (value + after)
+        chosen = np.flatnonzero(opts > floor)[::-1]  # pushed last to first: best searched first
+        if not len(chosen):
+            continue
+        for at, bound, gain in zip((chosen + first).tolist(), opts[chosen].tolist(),
+                                   gains[chosen + first].tolist()):
+            stack.append((members + (at,), value + gain, gains, at + 1, bound))
     return best, _kept(found, keep, candidates), nodes
 
 
