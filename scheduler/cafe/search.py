@@ -257,13 +257,36 @@ class CafeState:
                 + self._place(r, i, k) - self._place(r, i, a) + self._revisit_delta(i, a, k) + balance)
 
     def swap_delta(self, r: int, i: int, j: int) -> float:
-        a, b = self.table_of[r][i], self.table_of[r][j]
-        tables = self.seating[r]
-        d = self._leave(i, tables[a]) + self._leave(j, tables[b])
-        d += self._join(i, tables[b], skip=j) + self._join(j, tables[a], skip=i)
-        d += self._revisit_delta(i, a, b) + self._revisit_delta(j, b, a)
-        # i and j shared no table before the swap and share none after
-        return d + self._place(r, i, b) + self._place(r, j, a) - self._place(r, i, a) - self._place(r, j, b)
+        """What swapping i and j (at different tables of round r) changes; the annealing's inner loop,
+        so written out in one piece (the same sums as _leave, _join, _revisit_delta and _place)."""
+        p = self.p
+        tables = self.table_of[r]
+        a, b = tables[i], tables[j]
+        seated = self.seating[r]
+        gain_i, gain_j, again_i, again_j = p.gain[i], p.gain[j], p.again[i], p.again[j]
+        count_i, count_j = self.count[i], self.count[j]
+        d = 0.0
+        for x in seated[a]:  # i leaves a, j joins a (i and j shared no table before the swap and share none after)
+            if x != i:
+                d -= gain_i[x] if count_i[x] == 1 else -again_i[x]
+                d += gain_j[x] if count_j[x] == 0 else -again_j[x]
+        for x in seated[b]:
+            if x != j:
+                d -= gain_j[x] if count_j[x] == 1 else -again_j[x]
+                d += gain_i[x] if count_i[x] == 0 else -again_i[x]
+        sat_i, sat_j = self.sat[i], self.sat[j]
+        revisits = ((sat_i.get(a, 0) >= 2) - (sat_i.get(b, 0) >= 1)
+                    + (sat_j.get(b, 0) >= 2) - (sat_j.get(a, 0) >= 1))
+        d += p.revisit * revisits
+        points_i, points_j = p.points[i], p.points[j]
+        d += points_i[b] + points_j[a] - points_i[a] - points_j[b]
+        published = p.published.get(r)
+        if published is not None:  # the change cost of leaving (or coming back to) the published table
+            for x, old, new in ((i, a, b), (j, b, a)):
+                was = published.get(x)
+                if was is not None:
+                    d -= p.change * ((was != new) - (was != old))
+        return d
 
     def _unseat(self, r: int, i: int) -> None:
         k = self.table_of[r][i]
@@ -315,27 +338,30 @@ def _anneal(problem: CafeProblem, state: CafeState, until: float, moves: int,
     if not rounds:
         return best, best_value
     T = len(p.tables)
+    rand = rng.random  # int(rand() * n) draws an index: the inner loop's cheapest way
+    table_of, guests_at, room, speaks = state.table_of, state.guests_at, p.room, p.speaks
 
     def random_move():
-        r = rounds[rng.randrange(len(rounds))]
-        i = movable[r][rng.randrange(len(movable[r]))]
-        a = state.table_of[r][i]
-        if rng.random() < 0.3:
-            k = rng.randrange(T)
-            if k != a and state.guests_at[r][k] < p.room[r][k] and state.may_sit(i, k):
-                return ("move", r, i, k)
+        r = rounds[int(rand() * len(rounds))]
+        people = movable[r]
+        i = people[int(rand() * len(people))]
+        a = table_of[r][i]
+        if rand() < 0.3:
+            k = int(rand() * T)
+            if k != a and guests_at[r][k] < room[r][k] and speaks[i][k]:
+                return False, r, i, k
             return None
-        j = movable[r][rng.randrange(len(movable[r]))]
-        b = state.table_of[r][j]
-        if a == b or not state.may_sit(i, b) or not state.may_sit(j, a):
+        j = people[int(rand() * len(people))]
+        b = table_of[r][j]
+        if a == b or not speaks[i][b] or not speaks[j][a]:
             return None
-        return ("swap", r, i, j)
+        return True, r, i, j
 
     samples = []
     for _ in range(300):
         m = random_move()
         if m:
-            d = state.move_delta(*m[1:]) if m[0] == "move" else state.swap_delta(*m[1:])
+            d = state.swap_delta(*m[1:]) if m[0] else state.move_delta(*m[1:])
             if d:
                 samples.append(abs(d))
     samples.sort()
@@ -344,6 +370,7 @@ def _anneal(problem: CafeProblem, state: CafeState, until: float, moves: int,
     temp = t_start
     steps = 0
     told = best_value
+    exp = math.exp
     while steps < moves:
         if steps % 256 == 0:
             if time.monotonic() >= until or stopped():
@@ -356,15 +383,13 @@ def _anneal(problem: CafeProblem, state: CafeState, until: float, moves: int,
         m = random_move()
         if m is None:
             continue
-        if m[0] == "move":
-            d = state.move_delta(*m[1:])
-        else:
-            d = state.swap_delta(*m[1:])
-        if d >= 0 or rng.random() < math.exp(d / temp):
-            if m[0] == "move":
-                state.move(*m[1:])
+        swap, r, i, x = m
+        d = state.swap_delta(r, i, x) if swap else state.move_delta(r, i, x)
+        if d >= 0 or rand() < exp(d / temp):
+            if swap:
+                state.swap(r, i, x)
             else:
-                state.swap(*m[1:])
+                state.move(r, i, x)
             value += d
             if value > best_value + 1e-9:
                 best_value = value
