@@ -217,48 +217,35 @@ class CafeState:
                     total += p.gain[i][j] - p.again[i][j] * (c - 1)
         return total
 
-    def _leave(self, i: int, members, skip: int = -1) -> float:
-        """Value lost when i leaves a table of `members` (i not counted)."""
-        p, row = self.p, self.count[i]
-        d = 0.0
-        for j in members:
-            if j != i and j != skip:
-                d -= p.gain[i][j] if row[j] == 1 else -p.again[i][j]
-        return d
-
-    def _join(self, i: int, members, skip: int = -1) -> float:
-        p, row = self.p, self.count[i]
-        d = 0.0
-        for j in members:
-            if j != i and j != skip:
-                d += p.gain[i][j] if row[j] == 0 else -p.again[i][j]
-        return d
-
-    def _place(self, r: int, i: int, k: int) -> float:
-        """Points and change cost of i at table k in round r."""
-        p = self.p
-        out = p.points[i][k]
-        published = p.published.get(r)
-        if published is not None and i in published and published[i] != k:
-            out -= p.change
-        return out
-
-    def _revisit_delta(self, i: int, a: int, k: int) -> float:
-        """Revisit cost saved (positive) or added (negative) when i goes from table a to table k."""
-        sat = self.sat[i]
-        return self.p.revisit * ((1 if sat.get(a, 0) >= 2 else 0) - (1 if sat.get(k, 0) >= 1 else 0))
-
     def move_delta(self, r: int, i: int, k: int) -> float:
+        """Objective change of moving guest i to table k in round r: the pairs i leaves and joins, the
+        revisit and overfull costs, the ranked-choice points and the change from the published table.
+        The annealing's inner loop, so written out in one piece."""
+        p = self.p
         a = self.table_of[r][i]
-        tables = self.seating[r]
+        seated = self.seating[r]
         counts, even = self.guests_at[r], self.even[r]
-        balance = self.p.balance * ((1 if counts[a] > even else 0) - (1 if counts[k] >= even else 0))
-        return (self._leave(i, tables[a]) + self._join(i, tables[k])
-                + self._place(r, i, k) - self._place(r, i, a) + self._revisit_delta(i, a, k) + balance)
+        gain_i, again_i, count_i = p.gain[i], p.again[i], self.count[i]
+        d = p.balance * ((counts[a] > even) - (counts[k] >= even))
+        for x in seated[a]:
+            if x != i:
+                d -= gain_i[x] if count_i[x] == 1 else -again_i[x]
+        for x in seated[k]:
+            d += gain_i[x] if count_i[x] == 0 else -again_i[x]
+        sat = self.sat[i]
+        d += p.revisit * ((sat.get(a, 0) >= 2) - (sat.get(k, 0) >= 1))
+        points = p.points[i]
+        d += points[k] - points[a]
+        published = p.published.get(r)
+        if published is not None:
+            was = published.get(i)
+            if was is not None:
+                d -= p.change * ((was != k) - (was != a))
+        return d
 
     def swap_delta(self, r: int, i: int, j: int) -> float:
-        """What swapping i and j (at different tables of round r) changes; the annealing's inner loop,
-        so written out in one piece (the same sums as _leave, _join, _revisit_delta and _place)."""
+        """Objective change of swapping guests i and j (at different tables of round r), counted as
+        in move_delta."""
         p = self.p
         tables = self.table_of[r]
         a, b = tables[i], tables[j]
