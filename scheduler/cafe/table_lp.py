@@ -34,15 +34,19 @@ adds the best sets of each table and round until none would improve the LP.
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from itertools import combinations
 
 from .problem import CafeProblem
 
+log = logging.getLogger(__name__)
+
 __all__ = ["table_bound", "TableLP"]
 
-SEARCH_NODES = 500  # branch-and-bound nodes of one table and round while columns are still being found
+SEARCH_NODES = 5_000  # branch-and-bound nodes of one table and round while columns are still being found:
+# enough to end most pricings, so that the early rounds' bounds already hold close (the app's 30 s cut them)
 PROOF_NODES = 100_000  # ... once few are: enough to prove most tables' best set (else its open bounds stand in)
 SETTLED = 0.002  # a proof round that lowers the bound by less than this share ends the loop
 FEW_COLUMNS = 3  # new columns per table and round below which the loop prices exactly
@@ -188,6 +192,7 @@ class TableLP:
                     bound += max(most, 0.0)
                     for members in sets:
                         added += self.add(r, k, members)
+            log.debug("table LP: bound %.1f, %d new columns%s", bound, added, " (exact pricing)" if proving else "")
             if proving and best - bound < SETTLED * abs(bound):  # the proven bound has settled
                 best = min(best, bound)
                 break
