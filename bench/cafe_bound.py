@@ -9,8 +9,9 @@ and 3 and 4 rounds, and the shared whole meeting (120 people, pairs then café),
 each with the spec's default choice weights [3, 2, 1] and with strong ones
 [30, 20, 10].  Each runs in a forked process (peak memory is that process's);
 the café alone is solved with `time_limit` seconds of counted work (the same
-plan on a busy machine), the meeting by `scheduler.solve` in that wall time;
-the bounds are computed after the solve, the LP with at most 25 rounds of
+plan on a busy machine; the block's own table LP runs within it after the
+search, so the "s" column holds both), the meeting by `scheduler.solve` in
+that wall time; the bounds are computed after the solve, the LP with at most 25 rounds of
 column generation, the table LP (`scheduler.cafe.table_lp`: choices and pairs
 bounded together over whole tables) until its column generation ends or
 `TABLE_SECONDS` pass.  The row's bound is the smallest of them.
