@@ -247,8 +247,8 @@ class CafeState:
         """Objective change of swapping guests i and j (at different tables of round r), counted as
         in move_delta."""
         p = self.p
-        tables = self.table_of[r]
-        a, b = tables[i], tables[j]
+        table_of = self.table_of[r]
+        a, b = table_of[i], table_of[j]
         seated = self.seating[r]
         gain_i, gain_j, again_i, again_j = p.gain[i], p.gain[j], p.again[i], p.again[j]
         count_i, count_j = self.count[i], self.count[j]
@@ -306,10 +306,6 @@ class CafeState:
         self._seat(r, i, b)
         self._seat(r, j, a)
 
-    def may_sit(self, i: int, k: int) -> bool:
-        """A hard rule only: the table's language (a revisit costs, it is allowed)."""
-        return self.p.speaks[i][k]
-
     def snapshot(self) -> Seating:
         return {r: [list(t) for t in tables] for r, tables in self.seating.items()}
 
@@ -326,7 +322,8 @@ def _anneal(problem: CafeProblem, state: CafeState, until: float, moves: int,
         return best, best_value
     T = len(p.tables)
     rand = rng.random  # int(rand() * n) draws an index: the inner loop's cheapest way
-    table_of, guests_at, room, speaks = state.table_of, state.guests_at, p.room, p.speaks
+    table_of, guests_at, room, speaks = state.table_of, state.guests_at, p.room, p.speaks  # speaks: the only hard
+    # rule a move must keep (the table's language); revisits and overfull tables cost
 
     def random_move():
         r = rounds[int(rand() * len(rounds))]
