@@ -33,7 +33,10 @@ The inner max (pricing) is a small dense-subgraph problem: node weights
 c_i - u_i - gamma_ik, pair weights v_e >= 0, at most the table's seats.  It
 is solved by branch and bound in counted nodes; where the count runs out the
 open nodes' bounds stand in, so the bound stays proven.  Column generation
-adds the best sets of each table and round until none would improve the LP.
+adds the best sets of each table and round until none would improve the LP,
+or the bound meets the restricted LP's value.  GLOP solves the LP up to
+`LARGE_LP` rows, PDLP beyond (its duals are only near the optimum, which the
+bound does not need: any duals in their box bound).
 """
 
 from __future__ import annotations
@@ -51,10 +54,16 @@ __all__ = ["table_bound", "TableLP"]
 
 SEARCH_NODES = 5_000  # branch-and-bound nodes of one table and round while columns are still being found:
 # enough to end most pricings, so that the early rounds' bounds already hold close (the app's 30 s cut them)
-PROOF_NODES = 100_000  # ... once few are: enough to prove most tables' best set (else its open bounds stand in)
+PROOF_NODES = 400_000  # ... once few are: enough to prove most tables' best set (else its open bounds stand in);
+# at 200 people 100 000 left 27 of 117 tables open, their bounds 1 190 above the sets found; 400 000 none
 SETTLED = 0.002  # a proof round that lowers the bound by less than this share ends the loop
+MET = 0.0005  # ... as does a bound within this share of the restricted LP's value (the LP's optimum lies between)
 FEW_COLUMNS = 3  # new columns per table and round below which the loop prices exactly
 COLUMNS_PER_TABLE = 30  # best sets added per table and round and iteration
+LARGE_LP = 5_000  # rows beyond which PDLP solves the LP instead of GLOP: GLOP's simplex stalls on the many
+# degenerate pivots there (200 people, 3 rounds, 17 665 rows: the LP's value stayed at the start seating's for
+# 200 s and a solve took 25 s); PDLP's interior point solves take 2-8 s and the value rises from the first.
+# Below it GLOP keeps its basis from round to round and is the quicker (60 people: 8 s against 17 s)
 NODES_PER_SECOND = 50_000  # counted work: pricing nodes per second of work (about half an unloaded machine's)
 
 
@@ -103,8 +112,15 @@ class TableLP:
                     mask[k, at[i]] = p.speaks[i][k] and (locked is None or locked == k)
             self.may[r] = mask
 
-        solver = self.solver = pywraplp.Solver.CreateSolver("GLOP")
-        solver.SetSolverSpecificParametersAsString("use_preprocessing: false")  # keeps the basis between rounds
+        rows = len(rounds) * (G + T) + len(self.pairs) + T * G
+        if rows > LARGE_LP:  # first-order: no degenerate pivots, each solve from its start (see LARGE_LP)
+            solver = self.solver = pywraplp.Solver.CreateSolver("PDLP")
+            solver.SetSolverSpecificParametersAsString(
+                "num_threads: 1 termination_criteria { simple_optimality_criteria { "
+                "eps_optimal_relative: 1e-4 eps_optimal_absolute: 1e-4 } }")
+        else:
+            solver = self.solver = pywraplp.Solver.CreateSolver("GLOP")
+            solver.SetSolverSpecificParametersAsString("use_preprocessing: false")  # keeps the basis between rounds
         inf = solver.infinity()
         self.objective = solver.Objective()
         self.objective.SetMaximization()
@@ -165,8 +181,9 @@ class TableLP:
             if time.monotonic() >= deadline or nodes_left <= 0:
                 break
             self.solver.SetTimeLimit(int(max(deadline - time.monotonic(), 0.05) * 1000))
-            if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
+            if self.solver.Solve() not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
                 break
+            master = self.objective.Value()  # the restricted LP's value: the LP's optimum is at least this
             u = {key: max(row.dual_value(), 0.0) for key, row in self.seat.items()}
             v = np.zeros((G, G))
             for (a, b), row in self.link.items():
@@ -197,10 +214,10 @@ class TableLP:
                     for members in sets:
                         added += self.add(r, k, members)
             log.debug("table LP: bound %.1f, %d new columns%s", bound, added, " (exact pricing)" if proving else "")
-            if proving and best - bound < SETTLED * abs(bound):  # the proven bound has settled
-                best = min(best, bound)
-                break
+            settled = best - bound < SETTLED * abs(bound)  # a proof round that hardly lowered it
             best = min(best, bound)
+            if proving and (settled or best - master <= MET * abs(best)):  # the bound meets the LP's value
+                break
             if not added and proving:
                 break
             # few new columns: the LP is near its optimum, so price exactly (the bound comes from these rounds)
@@ -225,10 +242,21 @@ def best_sets(np, weight, v, seats: int, even: int, balance: float, keep: int, m
     order = np.nonzero(useful)[0]
     order = order[np.argsort(-(w[order] + ranked[order].sum(axis=1) / 2), kind="stable")]
     candidates, w, sub = candidates[order], w[order], sub[np.ix_(order, order)]
-    ranked = -np.sort(-sub, axis=1)[:, :max(seats - 1, 0)]
-    # half[c][j]: half of j's best c - 1 pair weights: what j adds in pairs among c new members, at most
-    half = [None] + [ranked[:, :c - 1].sum(axis=1) / 2 for c in range(1, seats + 1)]
     m = len(candidates)
+    suffixes: dict[int, list] = {}
+
+    def halves(first: int) -> list:
+        """halves(f)[c][j]: half of the best c - 1 pair weights of candidate f + j among the candidates from
+        f on: what it adds in pairs among c new members of a set whose next members come from f on, at most
+        (tighter than over all candidates: a subtree's best partners often sit before it)."""
+        got = suffixes.get(first)
+        if got is None:
+            top = -np.sort(-sub[first:, first:], axis=1)[:, :max(seats - 1, 0)]
+            run, zero = np.cumsum(top, axis=1) / 2, np.zeros(m - first)
+            width = run.shape[1]
+            got = suffixes[first] = [zero, zero] + [run[:, min(c - 2, width - 1)] if width else zero
+                                                    for c in range(2, seats + 1)]
+        return got
     cost = [balance * max(size - even, 0) for size in range(seats + 2)]  # balance cost of a set of `size`
     found: list[tuple[float, tuple]] = []
     best = -math.inf
@@ -258,7 +286,7 @@ def best_sets(np, weight, v, seats: int, even: int, balance: float, keep: int, m
         if size >= seats or first >= m:
             continue
         slots = seats - size
-        later = gains[first:] + half[slots][first:]
+        later = gains[first:] + halves(first)[slots]
         positive = later[later > 0]
         if len(positive) > slots:
             positive.partition(len(positive) - slots)

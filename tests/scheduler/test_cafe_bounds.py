@@ -10,7 +10,7 @@ from itertools import product
 import pytest
 
 from scheduler import parse_instance
-from scheduler.cafe import CafeProblem, cafe_bound, cafe_score, solve_cafe_block, start_cafe, table_bound
+from scheduler.cafe import CafeProblem, cafe_bound, cafe_score, solve_cafe_block, start_cafe, table_bound, table_lp
 from scheduler.cafe.bounds import matching_bound
 from scheduler.cafe.lp_bounds import choice_bound, lp_bound
 from scheduler.cafe.problem import seating_of
@@ -106,6 +106,18 @@ def test_bounds_are_never_below_the_best_plan(name):
     assert found["tables"] is not None
 
 
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_the_table_lp_solved_by_pdlp_is_never_below_the_best_plan(name, monkeypatch):
+    """Large cafés' LPs go to PDLP, whose duals are only near the optimum: the bound must hold all the same."""
+    monkeypatch.setattr(table_lp, "LARGE_LP", 0)
+    data = CASES[name]
+    instance = parse_instance(data)
+    values = PairValues(instance)
+    problem = CafeProblem.build(instance, instance.blocks[0], values)
+    start = start_cafe(instance, instance.blocks[0], values)
+    assert table_bound(problem, seating_of(problem, start), time.monotonic() + 60) >= best_plan(data) - 1e-6
+
+
 def test_choice_bound_counts_table_seats():
     """Everyone wants table t1 first, which seats one guest beside its host:
     the choice LP knows that only one guest a round can get it, the b-matching
@@ -170,6 +182,17 @@ def test_the_table_lp_bounds_choices_and_pairs_together(strong):
     assert score <= tables + 1e-6
     assert tables < 0.97 * apart  # default choices: 1104 against 1195, strong: 2142 against 2237
     assert (tables - score) / tables < 0.10
+
+
+def test_pdlp_and_glop_end_at_the_same_table_bound(monkeypatch):
+    """40 people (GLOP's size): PDLP, which takes the large cafés, ends at the same bound within 1 %, above the plan."""
+    instance, values, block, problem, result = _planned(40, False, 4.0)
+    score = cafe_score(instance, block, values, result.rounds)
+    glop = table_bound(problem, seating_of(problem, result.rounds), time.monotonic() + 600)
+    monkeypatch.setattr(table_lp, "LARGE_LP", 0)
+    pdlp = table_bound(problem, seating_of(problem, result.rounds), time.monotonic() + 600)
+    assert score <= pdlp + 1e-6
+    assert abs(pdlp - glop) <= 0.01 * glop, (pdlp, glop)
 
 
 @pytest.mark.slow
