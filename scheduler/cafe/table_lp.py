@@ -23,8 +23,9 @@ a bound, and nearly as tight (a guest's node values are never negative; only
 the balance and revisit costs can make a seat not pay), while GLOP gets to
 the end sooner: at 120 people and 3 rounds 3811,7 instead of 3809,6 in 108 s
 instead of 134 s.  Repeats, changes, forbidden pairs and meetings of pairs who
-met in the fixed rounds only cost, so leaving them out keeps it an upper bound.  Lagrangian
-bound from any duals (u, v, gamma) in their box, which holds wherever the loop stops:
+met in the fixed rounds only cost, so leaving them out keeps it an upper
+bound.  Lagrangian bound from any duals (u, v, gamma) in their box, which
+holds wherever the loop stops:
 
     sum u + sum gamma (1 - sat) + sum_e max(0, g_e - v_e)
           + sum_(r,k) max(0, max_S [c_S - u(S) - gamma_k(S) + v(S)])
