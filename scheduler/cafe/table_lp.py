@@ -182,9 +182,12 @@ class TableLP:
             if time.monotonic() >= deadline or nodes_left <= 0:
                 break
             self.solver.SetTimeLimit(int(max(deadline - time.monotonic(), 0.05) * 1000))
+            began = time.monotonic()
             if self.solver.Solve() not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
                 break
             master = self.objective.Value()  # the restricted LP's value: the LP's optimum is at least this
+            log.debug("table LP: solved in %.1f s, value %.1f, %d columns", time.monotonic() - began, master,
+                      len(self.columns))
             u = {key: max(row.dual_value(), 0.0) for key, row in self.seat.items()}
             v = np.zeros((G, G))
             for (a, b), row in self.link.items():
