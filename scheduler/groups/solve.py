@@ -49,7 +49,8 @@ def solve_groups_block(instance: Instance, block: SpeedBlock, values: PairValues
         raise TimeoutError(f"{block.id}: no plan without repeats or forbidden pairs found within "
                            "the time limit")
     now = time.monotonic()
-    bound = groups_bound(problem, max(deadline, now + 0.2), seed, work=share * work)  # cut off, it still bounds
+    bound = groups_bound(problem, max(deadline, now + 0.2), seed, work=share * work,  # cut off, it still bounds
+                         start=best.rounds)
     report(f"{block.id}: bound {bound:.2f}")
     if notify:
         notify(block.id, bound=bound)

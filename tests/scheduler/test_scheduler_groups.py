@@ -410,6 +410,23 @@ def test_clique_bound_is_exact_on_affine_planes(n, size, rounds):
         assert lp.price(u * shrink, v * numpy.outer(shrink, shrink), 10)[0] >= best - 1e-9
 
 
+@pytest.mark.parametrize("n, size", [(24, 4), (25, 5)])
+def test_the_triangles_duals_carried_to_sets_of_four_bound_no_higher(n, size):
+    """The triangle LP's optimal duals, carried over (`carried_duals`), satisfy every row of the
+    LP over sets of four: priced there they bound no higher than the triangles' LP value, and no
+    lower than that LP's own optimum (any duals >= 0 bound it)."""
+    inst = parse_instance(instance(n, speed(3, size)))
+    problem = GroupsProblem.build(inst, inst.blocks[0], PairValues(inst))
+    edges = free_edges(problem)
+    triangles = CliqueLP(problem, 3, edges)
+    by_triangles = triangles.solve(time.monotonic() + 30, [])
+    fours = CliqueLP(problem, 4, edges, triples=triangles.triples)
+    carried, _entering = fours.price(*groups_bounds.carried_duals(triangles.duals, size), 10)
+    by_fours = CliqueLP(problem, 4, edges).solve(time.monotonic() + 30, [])
+    assert by_fours - 1e-6 <= carried <= by_triangles + 1e-6 * by_triangles
+    assert clique_bound(problem, edges, time.monotonic() + 60) <= by_fours + 1e-6 * by_fours
+
+
 def test_clique_bound_applies_without_repeats_and_with_one_group_size():
     inst = parse_instance(instance(24, speed(3, 4)))
     values = PairValues(inst)
