@@ -141,17 +141,20 @@ class CliqueLP:
         positive = 0.0
         found: list[tuple[float, tuple[int, ...]]] = []
         tol = 1e-7
-        if self.k == 3:
-            chunks = [(None, base, slice(None))]
-        else:
-            chunks = []
+        def chunks():
+            """(x, reduced costs, rows of `t`): all triples, or x with the triples after x (one chunk
+            in memory at a time: at 240 people all sets of four would take a gigabyte)."""
+            if self.k == 3:
+                yield None, base, slice(None)
+                return
             for x in range(self.p.n - 3):
                 lo = self.first_of[x + 1]  # triples whose people all come after x
                 if lo >= len(t):
-                    break
-                part = base[lo:] + reduced[x, a[lo:]] + reduced[x, b[lo:]] + reduced[x, c[lo:]] - u[x]
-                chunks.append((x, part, slice(lo, None)))
-        for x, rc, where in chunks:
+                    return
+                rest = slice(lo, None)
+                yield x, base[rest] + reduced[x, a[rest]] + reduced[x, b[rest]] + reduced[x, c[rest]] - u[x], rest
+
+        for x, rc, where in chunks():
             hit = np.flatnonzero(rc > 0)
             if not len(hit):
                 continue
