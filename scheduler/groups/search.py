@@ -283,10 +283,11 @@ class GroupsPlan:
     iterations: int = 0
 
 
-ANNEAL_MOVES_PER_SECOND = 300000  # the groups' annealing: about 600000 swaps a second run here unloaded, so a
-# machine at half speed (busy CI) still makes them all, reheats included, before the deadline cuts
-ANNEAL_FULL_SPEED_UP_TO = 80  # people; beyond, a swap costs more in proportion (the pair matrices leave the
-# cache): measured unloaded 600000 swaps/s at 48-60 people, 400000 at 120, 190000 at 240 (groups of 3 to 5)
+ANNEAL_MOVES_PER_SECOND = 380000  # the groups' annealing: half of what runs here unloaded, so that a machine
+# at half speed (busy CI) still makes them all, reheats included, before the deadline cuts
+ANNEAL_FULL_SPEED_UP_TO = 90  # people; beyond, a swap costs more in proportion (the pair matrices leave the
+# cache): measured unloaded (shared pool, six rounds) 770000-850000 swaps/s at 60 people (groups of 3, 4),
+# 560000-730000 at 120 (3 to 6), 280000-500000 at 240 (3 to 6; groups of five the slowest)
 
 
 def moves_per_second(problem: GroupsProblem) -> int:
@@ -301,7 +302,8 @@ ANNEAL_END = 1 / 500  # end temperature, relative to the start
 REHEAT = 0.2  # start temperature of the further annealings, from the best plan
 REHEATS = 4  # further annealings, a quarter of the first one's moves each
 
-TABU_WEIGHED_PER_MOVE = 2  # swaps the tabu search weighs in the time of one annealing swap (1.3 million a second here)
+TABU_WEIGHED_PER_MOVE = 1.6  # swaps the tabu search weighs in the time of one annealing swap (1.3 million a
+# second here: about 600000 counted up to 90 people)
 TABU_MAX_STABLE = 2000  # moves without a new best before perturbing the best plan
 TABU_TENURE = (4, 14)  # a swapped pair stays tabu for 4 + random(14) moves
 TABU_KICK = (2, 3)  # random swaps of a perturbation: 2 + random(3)

@@ -34,10 +34,10 @@ def solve_groups_block(instance: Instance, block: SpeedBlock, values: PairValues
     now = time.monotonic()
     work = budget_seconds(max(deadline - now, 0))  # counted: the same for a seed on any machine
     zero = problem.zero_values
-    # the search levels off early; the clique LP may take a third of the time.  The search goes
+    # the search levels off early; the clique LP may take 30 % of the time.  The search goes
     # first with its counted moves and the whole wall time as headroom (a busy machine then still
     # makes all of them: same seed, same plan); the bound gets what is left, at least its share.
-    share = 0.02 if zero else 0.4 if clique_size(problem) is not None else 0.15
+    share = 0.02 if zero else 0.3 if clique_size(problem) is not None else 0.15
     notify = getattr(report, "improved", None)  # the dispatcher's progress for the web app
     on_better = None
     if notify and not problem.fairness:  # the search's value differs from the score by the fixed rounds
