@@ -50,6 +50,20 @@ def clique_size(problem: GroupsProblem) -> int | None:
     return None
 
 
+def all_triples(numpy, ok):
+    """All triples (a < b < c) of people who may meet pairwise (`ok`, symmetric), sorted by a."""
+    n = len(ok)
+    parts = []
+    for a in range(n):
+        for b in numpy.flatnonzero(ok[a, a + 1:]) + a + 1:
+            c = numpy.flatnonzero(ok[a, b + 1:] & ok[b, b + 1:]) + b + 1
+            if len(c):
+                part = numpy.empty((len(c), 3), dtype=numpy.int32)
+                part[:, 0], part[:, 1], part[:, 2] = a, b, c
+                parts.append(part)
+    return numpy.concatenate(parts) if parts else numpy.zeros((0, 3), dtype=numpy.int32)
+
+
 class CliqueLP:
     """The LP relaxation of choosing the plan's groups through their subsets
     of k people (k = g: the groups themselves; k = 3: triangles).
@@ -89,20 +103,7 @@ class CliqueLP:
         for i, j in edges:
             ok[i, j] = ok[j, i] = True
         self.ok = ok
-        # all triples (a < b < c) of people who may meet pairwise, sorted by a (`triples`: another
-        # LP's over the same edges)
-        parts = []
-        for a in range(n if triples is None else 0):
-            for b in numpy.flatnonzero(ok[a, a + 1:]) + a + 1:
-                c = numpy.flatnonzero(ok[a, b + 1:] & ok[b, b + 1:]) + b + 1
-                if len(c):
-                    part = numpy.empty((len(c), 3), dtype=numpy.int32)
-                    part[:, 0], part[:, 1], part[:, 2] = a, b, c
-                    parts.append(part)
-        if triples is not None:
-            self.triples = triples
-        else:
-            self.triples = numpy.concatenate(parts) if parts else numpy.zeros((0, 3), dtype=numpy.int32)
+        self.triples = all_triples(numpy, ok) if triples is None else triples  # (`triples`: another LP's)
         self.first_of = numpy.searchsorted(self.triples[:, 0], numpy.arange(n + 1))
         self.columns: dict[tuple[int, ...], int] = {}  # set -> index of its LP variable
 
