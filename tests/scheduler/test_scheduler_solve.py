@@ -193,3 +193,29 @@ def test_an_invalid_candidate_plan_is_never_kept():
     best = BestPlan(problem, [])
     best.consider("broken", {0: [(0, 1), (2, 3), (4, 5)], 1: [(0, 1), (2, 3), (4, 5)]})  # repeats
     assert best.rounds is None
+
+
+def test_a_cafe_round_counts_twice_a_speed_round_when_work_is_shared_out(monkeypatch):
+    """The dispatcher shares the counted work out by people times rounds, a café round weighing
+    `CAFE_WEIGHT` speed-networking ones: the pairs reach their bound early, the café uses all it gets."""
+    import scheduler.solve as dispatcher
+    from scheduler.solver import current_budget
+
+    data = generate(12, 4, seed=3)
+    data["blocks"].append({"id": "cafe", "kind": "pro-action-cafe", "rounds": 3,
+                           "tables": [{"id": f"t{k}", "seats": 4} for k in range(4)]})
+    instance = parse_instance(data)
+    heard = {}
+
+    def record(instance, block, values, start, deadline, seed, report):
+        heard[block.id] = current_budget.get()
+        return None  # the constructive start stays
+
+    monkeypatch.setattr(dispatcher, "_improve", record)
+    result = solve(instance, time_limit=10)
+    assert validate(instance, result.plan) == []
+    speed_id = data["blocks"][0]["id"]
+    work, weight = dispatcher.WORK_SHARE * 10, dispatcher.CAFE_WEIGHT
+    assert weight > 1
+    assert heard[speed_id] == pytest.approx(work * 4 / (4 + weight * 3))
+    assert heard["cafe"] == pytest.approx(work * weight * 3 / (4 + weight * 3))
