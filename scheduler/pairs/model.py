@@ -45,14 +45,18 @@ class BMatchingModel:
     objective_scale: int  # objective = score * scale * objective_scale (+ constants)
 
     trio: dict[tuple[Triangle, int], cp_model.IntVar] = None
+    covers_exactly: bool = False  # with `coverage`: the objective counts the rules' costs exactly
 
     @classmethod
     def build(cls, problem: PairsProblem, edges: list[Edge] | None = None,
-              trios: dict[int, list[Triangle]] | None = None) -> "BMatchingModel":
+              trios: dict[int, list[Triangle]] | None = None, coverage: bool = False) -> "BMatchingModel":
         """Without `trios` the degree rule is relaxed (anyone present in an odd
         round may take an extra partner): a proven upper bound.  With `trios`
         (candidate trios per odd round) each odd round picks one of them, so
-        the chosen pairs can be split into rounds."""
+        the chosen pairs can be split into rounds.  With `coverage` the
+        objective charges the coverage rules' missed meetings too: a plan's
+        pairs are one of the b-matchings, its missed meetings exactly the
+        model's, so over every candidate pair its bound bounds the score."""
         model = cp_model.CpModel()
         edges = problem.edges if edges is None else edges
         meet = {e: model.NewBoolVar(f"meet_{e[0]}_{e[1]}") for e in edges}
@@ -69,7 +73,7 @@ class BMatchingModel:
         self._locks()
         self._published()
         self._fairness(edges)
-        self._objective()
+        self._objective(coverage)
         return self
 
     def uses(self, e: Edge):
@@ -154,7 +158,7 @@ class BMatchingModel:
                         if not p.met_before[e])
             m.Add(self.worst_off <= p.fixed_value[i] + value)
 
-    def _objective(self) -> None:
+    def _objective(self, coverage: bool = False) -> None:
         p = self.problem
         terms = []
         for e, var in self.meet.items():
@@ -163,6 +167,9 @@ class BMatchingModel:
             terms.append(-p.repeat_cost * var)
         for k, var in self.keep.items():
             terms.append(p.change_cost * len(p.published[k].members) * var)
+        if coverage:
+            covered, self.covers_exactly = _coverage_terms(p, self.model, self.meet)
+            terms += covered
         if self.worst_off is not None:
             f = p.fairness
             self.objective_scale = f.denominator

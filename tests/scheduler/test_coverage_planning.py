@@ -97,12 +97,14 @@ def _all_plans(ids: list[str], rounds: int, size: int):
     return product(options, repeat=rounds)
 
 
-@pytest.mark.parametrize("seed,n,rounds,size,held", [(1, 6, 3, 2, False), (2, 6, 3, 2, False), (3, 6, 2, 2, False),
-                                                      (10, 6, 1, 3, False), (5, 6, 3, 2, False), (8, 6, 3, 2, True),
-                                                      (7, 9, 2, 3, True)])
-def test_the_bound_is_never_below_the_exhaustive_optimum(seed, n, rounds, size, held):
-    """Every plan without pauses of a tiny meeting (six people in trios have no second round without
-    repeats, so the trios' two rounds are nine people's, the first one held)."""
+TINY_CASES = [(1, 6, 3, 2, False), (2, 6, 3, 2, False), (3, 6, 2, 2, False), (10, 6, 1, 3, False),
+              (5, 6, 3, 2, False), (8, 6, 3, 2, True), (7, 9, 2, 3, True)]
+
+
+def _tiny_case(seed, n, rounds, size, held):
+    """A tiny meeting with two coverage rules, and its best score and coverage over every plan
+    without pauses (six people in trios have no second round without repeats, so the trios' two
+    rounds are nine people's, the first one held)."""
     rng = random.Random(seed)
     people = [person(k, rng.choice(["stark", "jobcenter", "x"]), org=f"Org {rng.randint(0, n - 2)}",
                      topics=rng.sample("abc", 2)) for k in range(n)]
@@ -126,6 +128,13 @@ def test_the_bound_is_never_below_the_exhaustive_optimum(seed, n, rounds, size, 
             continue
         best_score = max(best_score, score_plan(instance, plan, values)[0])
         best_cover = max(best_cover, asked - missing(instance, rounds_))
+    return instance, best_score, best_cover
+
+
+@pytest.mark.parametrize("seed,n,rounds,size,held", TINY_CASES)
+def test_the_bound_is_never_below_the_exhaustive_optimum(seed, n, rounds, size, held):
+    instance, best_score, best_cover = _tiny_case(seed, n, rounds, size, held)
+    block, values = instance.blocks[0], PairValues(instance)
     bound = speed_bound(instance, block, values)
     assert coverage_bound(instance, block, values) >= best_cover
     assert best_score > float("-inf")  # the case has plans without pauses
@@ -261,3 +270,21 @@ def test_generated_meetings_meet_what_the_bound_allows(rules, size):
     asked = sum(r.at_least for r in block.coverage for p in instance.participants if r.who.matches(p))
     met = asked - missing(instance, result.plan.blocks["speed"])
     assert met == coverage_bound(instance, block, values)  # everything any plan can hold
+
+
+@pytest.mark.parametrize("seed,n,rounds,size,held", [case for case in TINY_CASES if case[3] == 2])
+def test_the_b_matching_with_coverage_rules_never_bounds_below_the_exhaustive_optimum(seed, n, rounds, size, held):
+    """The pairs' b-matching with the rules' costs in its objective bounds the score itself."""
+    import time
+
+    from scheduler.pairs.problem import PairsProblem
+    from scheduler.pairs.solve import BestPlan, _bmatching_with_coverage
+
+    instance, best_score, _best_cover = _tiny_case(seed, n, rounds, size, held)
+    block, values = instance.blocks[0], PairValues(instance)
+    problem = PairsProblem.build(instance, block, values)
+    best = BestPlan(problem, [list(groups) for groups in block.fixed_rounds])
+    _bmatching_with_coverage(problem, best, seed, time.monotonic() + 30, 5.0)
+    assert best.score_bound < float("inf")  # the rules' weight is exact here: the bound was made
+    assert best.score_bound >= best_score - 1e-6
+    assert best.score <= best_score + 1e-6  # its plan, where the pairs split into rounds, is a real one
