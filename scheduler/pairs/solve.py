@@ -83,7 +83,8 @@ def solve_pairs(problem: PairsProblem, deadline: float, seed: int, report: Progr
         best.consider("b-matching+split", _split(problem, uses, kept, seed, remaining(0.5), STAGE_WORK * work))
     if problem.block.coverage and not stopped():
         _bmatching_with_coverage(problem, best, seed, remaining(0.5), STAGE_WORK * work)
-        report(f"{block.id}: pairs chosen for the coverage rules, bound {best.score_bound:.2f}")
+        if best.score_bound < float("inf"):
+            report(f"{block.id}: pairs chosen for the coverage rules, bound {best.score_bound:.2f}")
     if not best.reached() and uses is not None and problem.odd_rounds and not stopped():
         report(f"{block.id}: choosing the trios explicitly")
         trios = _candidate_trios(problem, set(uses))
