@@ -106,6 +106,7 @@ class CliqueLP:
         self.triples = all_triples(numpy, ok) if triples is None else triples  # (`triples`: another LP's)
         self.first_of = numpy.searchsorted(self.triples[:, 0], numpy.arange(n + 1))
         self.columns: dict[tuple[int, ...], int] = {}  # set -> index of its LP variable
+        self.duals = None  # (u, v) of the last LP solve
 
     def add_columns(self, sets) -> int:
         """Sets (tuples of people) not yet in the LP become columns; how many were new."""
@@ -242,30 +243,33 @@ def carried_duals(duals, g: int):
 
 
 def clique_bound(problem: GroupsProblem, edges: list[tuple[int, int]], deadline: float,
-                 start: dict[int, list[list[int]]] | None = None) -> float | None:
+                 start: dict[int, list[list[int]]] | None = None, seed: int = 0) -> float | None:
     """The clique LP's proven bound (see `CliqueLP`) on the free rounds' pair
     value, rounded down to the value grid; None when it does not apply or has
-    no answer by `deadline`.  `start`: a plan whose groups seed the columns."""
+    no answer by `deadline`.  `start`: a plan whose groups seed the columns
+    (default the greedy plan of `seed`)."""
     k = clique_size(problem)
     if k is None:
         return None
     if not edges:
         return 0.0  # nobody may meet anybody
     if start is None:
-        start = plan_groups_greedy(problem, random.Random(0))  # its groups seed the LP's columns
-    seeds = [s for groups in start.values() for group in groups for s in combinations(sorted(group), k)]
+        start = plan_groups_greedy(problem, random.Random(seed))  # its groups seed the LP's columns
+
+    def seeds(size: int) -> list[tuple[int, ...]]:
+        return [s for groups in start.values() for group in groups for s in combinations(sorted(group), size)]
+
     duals, value = None, None
     if k == 4:  # the triangles first: quick, and their duals start the sets of four
         triangles = CliqueLP(problem, 3, edges)
-        value = triangles.solve(deadline, [s for groups in start.values() for group in groups
-                                           for s in combinations(sorted(group), 3)])
-        if getattr(triangles, "duals", None) is not None:
+        value = triangles.solve(deadline, seeds(3))
+        if triangles.duals is not None:
             duals = carried_duals(triangles.duals, problem.block.group_size)
         lp = CliqueLP(problem, 4, edges, triples=triangles.triples)
     else:
         lp = CliqueLP(problem, k, edges)
     if time.monotonic() < deadline:
-        more = lp.solve(deadline, seeds, duals)
+        more = lp.solve(deadline, seeds(k), duals)
         if more is not None:
             value = more if value is None else min(value, more)  # both proven
     if value is None:
@@ -316,9 +320,7 @@ def groups_bound(problem: GroupsProblem, deadline: float, seed: int = 0, work: f
     share = 0.1 if cliques else 1.0
     pairs = best_pairs_bound(p.first, cap, edges, now + share * max(deadline - now, 0), seed, work=share * work)
     if cliques:
-        if start is None:
-            start = plan_groups_greedy(p, random.Random(seed))
-        clique = clique_bound(p, edges, deadline, start)  # the plan's groups seed the LP's columns
+        clique = clique_bound(p, edges, deadline, start, seed)  # the plan's groups seed the LP's columns
         if clique is not None:
             pairs = min(pairs, clique)
     bound = fixed + pairs
