@@ -6,9 +6,16 @@ side may take its best while the other takes its own: on generated cafés of
 60 people the sum stood 18 % above the plans the search finds, and larger
 neighbourhoods re-solved exactly with CP-SAT found nothing better.  Here a
 column is one table in one free round with the set S of its guests, worth
-the guests' ranked-choice points, the value of meeting the host and the
-balance cost of S beyond even filling; the pairs are worth their first
-meeting once over all rounds.
+the guests' ranked-choice points, the value of meeting the host, the balance
+cost of S beyond even filling and what the pairs in S who can only cost
+cost: each meeting of a pair without a common language, of a pair who may
+not meet or of a pair who met in a fixed round costs at least
+c_e = max(first meeting, -again) < 0 (`_cost`), so counting c_e in every set
+that holds the pair keeps the LP above every plan.  Counting nothing for
+them, as the first version did, let the LP seat them together for free:
+`make run`'s demo (60 people, 15 tables, 3 rounds, tables in German and
+English) stood at 14 002 against 13 110 found; with the costs 13 664.  The
+pairs who gain are worth their first meeting once over all rounds.
 
     max  sum c_(r,k,S) x_(r,k,S) + sum_e g_e w_e - revisit * sum rho_(i,k)
     each guest once per round:   sum_(k, S contains i) x_(r,k,S) <= 1    (u_(i,r) >= 0)
@@ -19,19 +26,18 @@ meeting once over all rounds.
     0 <= w_e <= 1, rho >= 0
 
 A guest may stay unseated (a packing, not a partition): a relaxation, so still
-a bound, and nearly as tight (a guest's node values are never negative; only
-the balance and revisit costs can make a seat not pay), while GLOP gets to
+a bound, and nearly as tight (a seat seldom costs: only the balance, revisit
+and pair costs can make it not pay), while GLOP gets to
 the end sooner: at 120 people and 3 rounds 3811,7 instead of 3809,6 in 108 s
-instead of 134 s.  Repeats, changes, forbidden pairs and meetings of pairs who
-met in the fixed rounds only cost, so leaving them out keeps it an upper
-bound.  Lagrangian bound from any duals (u, v, gamma) in their box, which
+instead of 134 s.  Repeats of pairs who gain and changes only cost, so leaving
+them out keeps it an upper bound.  Lagrangian bound from any duals (u, v, gamma) in their box, which
 holds wherever the loop stops:
 
     sum u + sum gamma (1 - sat) + sum_e max(0, g_e - v_e)
           + sum_(r,k) max(0, max_S [c_S - u(S) - gamma_k(S) + v(S)])
 
 The inner max (pricing) is a small dense-subgraph problem: node weights
-c_i - u_i - gamma_ik, pair weights v_e >= 0, at most the table's seats.  It
+c_i - u_i - gamma_ik, pair weights v_e >= 0 and c_e < 0, at most the table's seats.  It
 is solved by branch and bound in counted nodes; where the count runs out the
 open nodes' bounds stand in, so the bound stays proven.  Column generation
 adds the best sets of each table and round until none would improve the LP,
@@ -89,15 +95,19 @@ class TableLP:
                 h = p.host[k]
                 for i in guests:
                     values[k, at[i]] = p.points[i][k]
-                    if h is not None and h in host_here[r] and not p.met_before[i][h]:
-                        values[k, at[i]] += max(p.gain[i][h], 0.0)
+                    if h is not None and h in host_here[r]:
+                        values[k, at[i]] += _gain(p, i, h) if _gain(p, i, h) > 0 else _cost(p, i, h)
             self.node[r] = values
         gain = numpy.zeros((G, G))
+        cost = numpy.zeros((G, G))  # what every meeting of a pair costs at least (see `_cost`)
         for a, b in combinations(range(G), 2):
             i, j = guests[a], guests[b]
-            if not p.met_before[i][j] and p.gain[i][j] > 0:
+            if _gain(p, i, j) > 0:
                 gain[a, b] = gain[b, a] = p.gain[i][j]
+            else:
+                cost[a, b] = cost[b, a] = _cost(p, i, j)
         self.gain = gain
+        self.cost = cost
         self.pairs = [(a, b) for a, b in zip(*numpy.nonzero(numpy.triu(gain)))]
         self.sat_before = numpy.zeros((T, G))
         for i in guests:
@@ -149,7 +159,9 @@ class TableLP:
 
     def value(self, r: int, k: int, members: tuple) -> float:
         p = self.p
-        return float(self.node[r][k, list(members)].sum()) - p.balance * max(len(members) - p.even(r), 0)
+        at = list(members)
+        return (float(self.node[r][k, at].sum()) + float(self.cost[self.np.ix_(at, at)].sum()) / 2
+                - p.balance * max(len(members) - p.even(r), 0))
 
     def add(self, r: int, k: int, members: tuple) -> bool:
         if (r, k, members) in self.columns:
@@ -209,7 +221,7 @@ class TableLP:
                         continue
                     weight = self.node[r][k] - price - gamma[k]
                     weight[~self.may[r][k]] = -math.inf
-                    most, sets, nodes = best_sets(np, weight, v, p.room[r][k], p.even(r), p.balance,
+                    most, sets, nodes = best_sets(np, weight, v + self.cost, p.room[r][k], p.even(r), p.balance,
                                                   COLUMNS_PER_TABLE, limit)
                     nodes_left -= nodes
                     if time.monotonic() >= deadline:  # a round not priced in full bounds nothing
@@ -229,16 +241,31 @@ class TableLP:
         return best
 
 
+def _gain(p: CafeProblem, i: int, j: int) -> float:
+    """What a first meeting of i and j in this block is worth (0 when they met in a fixed round)."""
+    return 0.0 if p.met_before[i][j] else p.gain[i][j]
+
+
+def _cost(p: CafeProblem, i: int, j: int) -> float:
+    """At most what each meeting of i and j in the free rounds adds (<= 0) where a meeting never gains:
+    a pair who met in a fixed round pays `again` each time; one whose first meeting costs (no common
+    language, a pair who may not meet) pays that or, from the second on, `again`, whichever is less."""
+    if p.met_before[i][j]:
+        return -max(p.again[i][j], 0.0)
+    return max(p.gain[i][j], -max(p.again[i][j], 0.0)) if p.gain[i][j] < 0 else 0.0
+
+
 def best_sets(np, weight, v, seats: int, even: int, balance: float, keep: int, max_nodes: int):
     """Branch and bound for max over sets S (1 <= |S| <= seats) of weight(S) + v(S) - balance *
-    (|S| - even)^+ with v >= 0: (an upper bound on that max, exact when the search ended and the max is
+    (|S| - even)^+, pair weights v of either sign (the bounds count only what a pair can add): (an upper bound on that max, exact when the search ended and the max is
     positive, at most zero when it is not; up to `keep` sets of positive value, best first; nodes
     searched)."""
     candidates = np.nonzero(np.isfinite(weight))[0]
     if len(candidates) == 0 or seats <= 0:
         return -math.inf, [], 0
     sub = v[np.ix_(candidates, candidates)]
-    ranked = -np.sort(-sub, axis=1)[:, :max(seats - 1, 0)]  # each one's best pair weights, best first
+    # each one's best pair weights, best first, none below zero: a set may hold fewer partners than seats - 1
+    ranked = np.maximum(-np.sort(-sub, axis=1)[:, :max(seats - 1, 0)], 0.0)
     w = weight[candidates]
     useful = w + ranked.sum(axis=1) > 1e-9  # a guest whose best case is no gain never raises a set's value
     if not useful.any():
@@ -255,7 +282,7 @@ def best_sets(np, weight, v, seats: int, even: int, balance: float, keep: int, m
         (tighter than over all candidates: a subtree's best partners often sit before it)."""
         got = suffixes.get(first)
         if got is None:
-            top = -np.sort(-sub[first:, first:], axis=1)[:, :max(seats - 1, 0)]
+            top = np.maximum(-np.sort(-sub[first:, first:], axis=1)[:, :max(seats - 1, 0)], 0.0)
             run, zero = np.cumsum(top, axis=1) / 2, np.zeros(m - first)
             width = run.shape[1]
             got = suffixes[first] = [zero, zero] + [run[:, min(c - 2, width - 1)] if width else zero

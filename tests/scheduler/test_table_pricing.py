@@ -2,7 +2,8 @@
 set of a small pricing problem: the best value exactly when its nodes suffice,
 never below it when they run out, and the sets it hands over scored right.
 Where no set has a positive value it need only say so (the LP may leave a
-table empty, so it counts max(value, 0))."""
+table empty, so it counts max(value, 0)).  Half the cases hold pairs that only
+cost (no common language, met before), as the table LP prices them."""
 
 from __future__ import annotations
 
@@ -15,10 +16,12 @@ import pytest
 from scheduler.cafe.table_lp import best_sets
 
 
-def problem(rng, m: int, forbidden: float):
+def problem(rng, m: int, forbidden: float, clash: float = 0.0):
     weight = rng.normal(-2.0, 2.5, m).round(1)
     weight[rng.random(m) < forbidden] = -math.inf  # language or lock: may not sit here
     v = np.triu(np.where(rng.random((m, m)) < 0.4, rng.random((m, m)) * 4, 0.0), 1).round(1)
+    costly = np.triu(rng.random((m, m)) < clash, 1)  # pairs that only cost: a few small, most large
+    v[costly] = -np.where(rng.random(int(costly.sum())) < 0.3, rng.random(int(costly.sum())) * 3, 23.0).round(1)
     return weight, v + v.T
 
 
@@ -34,14 +37,16 @@ def every_set(weight, v, seats, even, balance):
                 for s in combinations(allowed, size)), default=-math.inf)
 
 
-CASES = [(seed, m, seats, even, balance) for seed, (m, seats, even, balance) in enumerate(
+CASES = [(seed, m, seats, even, balance, 0.25 * (seed % 2)) for seed, (m, seats, even, balance) in enumerate(
     [(8, 3, 2, 0.0), (10, 4, 3, 1.5), (12, 4, 2, 4.0), (12, 5, 4, 0.5), (11, 6, 3, 2.0), (9, 9, 5, 1.0)] * 30)]
 
 
-@pytest.mark.parametrize("seed,m,seats,even,balance", CASES)
-def test_pricing_finds_the_best_set(seed, m, seats, even, balance):
+@pytest.mark.parametrize("seed,m,seats,even,balance,clash", CASES)
+def test_pricing_finds_the_best_set(seed, m, seats, even, balance, clash):
     rng = np.random.default_rng(seed)
-    weight, v = problem(rng, m, forbidden=0.15)
+    weight, v = problem(rng, m, forbidden=0.15, clash=clash)
+    if clash:
+        assert (v < 0).any()
     best = every_set(weight, v, seats, even, balance)
     most, sets, nodes = best_sets(np, weight, v, seats, even, balance, keep=5, max_nodes=10**7)
     assert nodes < 10**7
@@ -58,7 +63,7 @@ def test_pricing_finds_the_best_set(seed, m, seats, even, balance):
 @pytest.mark.parametrize("seed", range(40))
 def test_pricing_cut_short_still_bounds(seed):
     rng = np.random.default_rng(1000 + seed)
-    weight, v = problem(rng, 12, forbidden=0.1)
+    weight, v = problem(rng, 12, forbidden=0.1, clash=0.25 * (seed % 2))
     best = every_set(weight, v, 5, 3, 1.0)
     most, sets, nodes = best_sets(np, weight, v, 5, 3, 1.0, keep=3, max_nodes=1 + seed % 7)
     assert max(most, 0.0) >= best - 1e-9
