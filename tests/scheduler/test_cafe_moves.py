@@ -64,3 +64,28 @@ def test_every_delta_is_the_change_of_the_objective(seed):
         value = after
         tested[kind] += 1
     assert tested["move"] > 100 and tested["swap"] > 100
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_exchanges_keep_each_guests_tables_and_count_right(seed, monkeypatch):
+    """Only exchanges (a guest trades their tables of two rounds): each guest keeps the tables they sit at,
+    so their choices and revisits stay, locked guests stay put, and the value the annealing hands back is
+    the objective of the seating it hands back, better than the start."""
+    from scheduler.cafe import search
+
+    problem, seating = messy_cafe(seed)
+    r = problem.free_rounds[1]
+    locked = problem.guests[r][0]
+    problem.locks[r] = {locked: seating[r].index(next(t for t in seating[r] if locked in t))}
+    monkeypatch.setattr(search, "EXCHANGE", 1.0)
+    start = CafeState(problem, seating)
+    best, value = search._anneal(problem, CafeState(problem, seating), float("inf"), 20_000,
+                                 random.Random(seed))
+    after = CafeState(problem, best)
+    assert value == pytest.approx(after.objective(), abs=1e-9)
+    assert value > start.objective()
+    assert after.table_of[r][locked] == start.table_of[r][locked]
+    for i in range(problem.n):
+        assert sorted(after.table_of[q].get(i, -1) for q in problem.free_rounds) == \
+            sorted(start.table_of[q].get(i, -1) for q in problem.free_rounds)
+    assert any(after.table_of[q][i] != start.table_of[q][i] for q in problem.free_rounds for i in problem.guests[q])
