@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from ..problem import Infeasible, Plan
-from ..search import MOVES_PER_SECOND, move_budget
+from ..search import move_budget
 from ..solver import Progress, budget_seconds, stopped
 from .problem import CafeProblem, seating_of
 
@@ -425,15 +425,17 @@ def _anneal(problem: CafeProblem, state: CafeState, until: float, moves: int,
     return best, best_value
 
 
-CAFE_FULL_SPEED_UP_TO = 100  # people; beyond, a move costs more in proportion (measured unloaded: 300000
-# moves a second at 60 people, 190000 at 200)
+CAFE_MOVES_PER_SECOND = 200_000  # counted moves per second of work up to CAFE_FULL_SPEED_UP_TO people, falling in
+CAFE_FULL_SPEED_UP_TO = 200  # proportion beyond: measured with the other core busy, 400 000 moves a second at 60-200
+# people, 230 000 at 400 (a move's cost grows with the tables' size, hardly with the head-count). Four times the
+# moves gave +1,8 % at 60 people and 4 rounds and +1,5 % at 200 (the earlier 150 000 and 100 people left 3-6x unused)
 
 
 def moves_per_second(problem: CafeProblem) -> int:
     """Counted moves per second of work: a function of the meeting's size only
     (never of a measured speed), about half of what an unloaded machine makes,
     so that a busy one still makes them all before the deadline."""
-    return max(1000, int(MOVES_PER_SECOND * min(1.0, CAFE_FULL_SPEED_UP_TO / max(problem.n, 1))))
+    return max(1000, int(CAFE_MOVES_PER_SECOND * min(1.0, CAFE_FULL_SPEED_UP_TO / max(problem.n, 1))))
 
 
 @dataclass
