@@ -68,7 +68,8 @@ def test_every_delta_is_the_change_of_the_objective(seed):
 
 @pytest.mark.parametrize("seed", range(3))
 def test_exchanges_keep_each_guests_tables_and_count_right(seed, monkeypatch):
-    """Only exchanges (a guest trades their tables of two rounds): each guest keeps the tables they sit at,
+    """Only exchanges (a guest trades their tables of two rounds, alone or with a guest who trades the same two
+    tables the other way): each guest keeps the tables they sit at,
     so their choices and revisits stay, locked guests stay put, and the value the annealing hands back is
     the objective of the seating it hands back, better than the start."""
     from scheduler.cafe import search
