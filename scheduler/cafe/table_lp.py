@@ -77,6 +77,9 @@ LARGE_LP = 5_000  # rows beyond which PDLP solves the LP instead of GLOP: GLOP's
 # degenerate pivots there (200 people, 3 rounds, 17 665 rows: the LP's value stayed at the start seating's for
 # 200 s and a solve took 25 s); PDLP's interior point solves take 2-8 s and the value rises from the first.
 # Below it GLOP keeps its basis from round to round and is the quicker (60 people: 8 s against 17 s)
+SUFFIX_STEP = 8  # the pricing's pair bounds are sorted for every 8th start only (a start between takes the one
+# before, over more candidates: looser, still a bound); sorting at every start took half of a pricing round's
+# 44 s at 400 people
 NODES_PER_SECOND = 50_000  # counted work: pricing nodes per second of work (about half an unloaded machine's)
 
 
@@ -287,14 +290,15 @@ def best_sets(np, weight, v, seats: int, even: int, balance: float, keep: int, m
         """halves(f)[c][j]: half of the best c - 1 pair weights of candidate f + j among the candidates from
         f on: what it adds in pairs among c new members of a set whose next members come from f on, at most
         (tighter than over all candidates: a subtree's best partners often sit before it)."""
-        got = suffixes.get(first)
+        base = first - first % SUFFIX_STEP  # from an earlier start: over more candidates, so still at most
+        got = suffixes.get(base)
         if got is None:
-            top = np.maximum(-np.sort(-sub[first:, first:], axis=1)[:, :max(seats - 1, 0)], 0.0)
-            run, zero = np.cumsum(top, axis=1) / 2, np.zeros(m - first)
+            top = np.maximum(-np.sort(-sub[base:, base:], axis=1)[:, :max(seats - 1, 0)], 0.0)
+            run, zero = np.cumsum(top, axis=1) / 2, np.zeros(m - base)
             width = run.shape[1]
-            got = suffixes[first] = [zero, zero] + [run[:, min(c - 2, width - 1)] if width else zero
-                                                    for c in range(2, seats + 1)]
-        return got
+            got = suffixes[base] = [zero, zero] + [run[:, min(c - 2, width - 1)] if width else zero
+                                                   for c in range(2, seats + 1)]
+        return got if base == first else [column[first - base:] for column in got]
     cost = [balance * max(size - even, 0) for size in range(seats + 2)]  # balance cost of a set of `size`
     found: list[tuple[float, tuple]] = []
     best = -math.inf
