@@ -105,7 +105,8 @@ class TableLP:
                 for i in guests:
                     values[k, at[i]] = p.points[i][k]
                     if h is not None and h in host_here[r]:
-                        values[k, at[i]] += _gain(p, i, h) if _gain(p, i, h) > 0 else _cost(p, i, h)
+                        first = _gain(p, i, h)
+                        values[k, at[i]] += first if first > 0 else _cost(p, i, h)
             self.node[r] = values
         gain = numpy.zeros((G, G))
         cost = numpy.zeros((G, G))  # what every meeting of a pair costs at least (see `_cost`)
